@@ -1,0 +1,66 @@
+import type { AccessReason } from '../access/reasons.ts';
+import type { Role } from '../access/principal.ts';
+import type { DisclosureLevel } from '../disclosure/view-schema.ts';
+import type { SearchCriteria } from '../search/criteria.ts';
+
+export type AuditAction =
+  | 'search-children'
+  | 'view-child'
+  | 'create-child'
+  | 'update-child'
+  | 'register-involvement'
+  | 'update-involvement'
+  | 'shield-child'
+  | 'unshield-child';
+
+export type AuditOutcome = 'success' | 'no-match' | 'too-many-matches' | 'denied' | 'not-found' | 'conflict';
+
+/**
+ * R6: who did what to which children, why, what they were shown, and how it ended. Search criteria are
+ * kept here (the audit store is encrypted and append-only) and never in logs.
+ */
+export interface AuditEvent {
+  eventId: string;
+  at: string;
+  actorId: string;
+  organisationId: string;
+  roles: Role[];
+  action: AuditAction;
+  childIds: string[];
+  /** Per child: what the actor was shown (search results count as `match-summary`). */
+  disclosure?: Record<string, DisclosureLevel | 'match-summary'> | undefined;
+  reason?: AccessReason | undefined;
+  outcome: AuditOutcome;
+  criteria?: SearchCriteria | undefined;
+  involvementId?: string | undefined;
+  /** Free text an action carries, e.g. the grounds for shielding or unshielding (R3). */
+  note?: string | undefined;
+  requestId: string;
+  sourceIp: string;
+}
+
+/** The request facts every audit event needs, gathered once by the HTTP layer. */
+export interface RequestFacts {
+  requestId: string;
+  sourceIp: string;
+}
+
+/** Builds an event with the facts every event shares; the caller adds what is specific. */
+export function auditEventFor(
+  env: { now(): Date; newId(prefix: string): string },
+  actor: { userId: string; organisationId: string; roles: Role[] },
+  facts: RequestFacts,
+  fields: Pick<AuditEvent, 'action' | 'outcome'> & Partial<AuditEvent>,
+): AuditEvent {
+  return {
+    eventId: env.newId('EV'),
+    at: env.now().toISOString(),
+    actorId: actor.userId,
+    organisationId: actor.organisationId,
+    roles: actor.roles,
+    childIds: [],
+    requestId: facts.requestId,
+    sourceIp: facts.sourceIp,
+    ...fields,
+  };
+}

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import {
+  AddressSchema,
+  CarerSchema,
+  ContactSchema,
+  childFieldsExample,
+  EducationSchema,
+  GenderSchema,
+  GpPracticeSchema,
+  OtherNameSchema,
+} from '../child/schema.ts';
+import { ServiceTypeSchema } from '../involvement/schema.ts';
+import { ShieldReasonSchema } from '../shield/schema.ts';
+
+/** R2: the only words anyone outside the recording organisation sees of a sensitive service. */
+export const SPECIALIST_SERVICES_SENTENCE = 'One or more specialist and targeted services have been recorded';
+
+export const DisclosureLevelSchema = z
+  .enum(['full', 'sensitive-redacted', 'shielded'])
+  .meta({ description: 'How much of the record this viewer may see (R2, R3)' });
+export type DisclosureLevel = z.infer<typeof DisclosureLevelSchema>;
+
+export const InvolvementViewSchema = z
+  .object({
+    involvementId: z.string(),
+    serviceType: ServiceTypeSchema,
+    practitionerName: z.string(),
+    role: z.string(),
+    organisationName: z.string(),
+    contact: ContactSchema,
+    startDate: z.string(),
+    endDate: z.string().optional(),
+    leadProfessional: z.boolean(),
+    assessmentCompleted: z.boolean(),
+    etag: z.string().meta({ description: 'Send as If-Match to change this involvement' }),
+  })
+  .strict()
+  .meta({ id: 'InvolvementView' });
+export type InvolvementView = z.infer<typeof InvolvementViewSchema>;
+
+const involvementViewExample = {
+  involvementId: 'INV-4f1c2a9e',
+  serviceType: 'school-nursing',
+  practitionerName: 'Priya Shah',
+  role: 'School nurse',
+  organisationName: 'Leeds Community Healthcare NHS Trust',
+  contact: { phone: '0113 496 0303' },
+  startDate: '2026-09-01',
+  leadProfessional: false,
+  assessmentCompleted: false,
+  etag: '"1"',
+};
+
+const recordViewShape = {
+  childId: z.string(),
+  givenName: z.string(),
+  familyName: z.string(),
+  otherNames: z.array(OtherNameSchema).optional(),
+  gender: GenderSchema,
+  dateOfBirth: z.string(),
+  nhsNumber: z.string().optional(),
+  upn: z.string().optional(),
+  address: AddressSchema.optional(),
+  carers: z.array(CarerSchema),
+  education: EducationSchema.optional(),
+  gpPractice: GpPracticeSchema.optional(),
+  localAuthorityName: z.string(),
+  involvements: z.array(InvolvementViewSchema),
+  shield: z
+    .object({ reason: ShieldReasonSchema, reasonText: z.string().optional(), reviewDate: z.string() })
+    .strict()
+    .optional()
+    .meta({ description: 'Present only for the shielding authority’s data managers' }),
+};
+
+export const FullViewSchema = z
+  .object({ disclosure: z.literal('full'), ...recordViewShape })
+  .strict()
+  .meta({ id: 'FullChildView' });
+
+export const SensitiveRedactedViewSchema = z
+  .object({
+    disclosure: z.literal('sensitive-redacted'),
+    ...recordViewShape,
+    specialistServices: z.literal(SPECIALIST_SERVICES_SENTENCE),
+  })
+  .strict()
+  .meta({ id: 'SensitiveRedactedChildView' });
+
+export const ShieldedViewSchema = z
+  .object({
+    disclosure: z.literal('shielded'),
+    childId: z.string(),
+    givenName: z.string(),
+    familyName: z.string(),
+    gender: GenderSchema,
+    dateOfBirth: z.string(),
+    contactInstruction: z.string(),
+  })
+  .strict()
+  .meta({ id: 'ShieldedChildView' });
+
+export const ChildViewSchema = z
+  .discriminatedUnion('disclosure', [FullViewSchema, SensitiveRedactedViewSchema, ShieldedViewSchema])
+  .meta({
+    id: 'ChildView',
+    example: {
+      disclosure: 'sensitive-redacted',
+      childId: 'CP7M3K9P2XK',
+      ...childFieldsExample,
+      nhsNumber: '9434765919',
+      carers: [...childFieldsExample.carers],
+      localAuthorityName: 'Leeds City Council',
+      involvements: [involvementViewExample],
+      specialistServices: SPECIALIST_SERVICES_SENTENCE,
+    },
+  });
+export type ChildView = z.infer<typeof ChildViewSchema>;
+
+export const MatchSummarySchema = z
+  .object({
+    childId: z.string(),
+    givenName: z.string(),
+    familyName: z.string(),
+    dateOfBirth: z.string(),
+    gender: GenderSchema,
+    score: z.number().min(0).max(1),
+  })
+  .strict()
+  .meta({ id: 'MatchSummary' });
+export type MatchSummary = z.infer<typeof MatchSummarySchema>;

@@ -1,0 +1,108 @@
+import type { Principal } from '../access/principal.ts';
+import { hasRole } from '../access/principal.ts';
+import type { ChildRecord } from '../child/record.ts';
+import { etagOf } from '../child/record.ts';
+import { type Involvement, isSensitive } from '../involvement/schema.ts';
+import type { MatchProfile } from '../search/profile.ts';
+import {
+  type ChildView,
+  type DisclosureLevel,
+  type InvolvementView,
+  type MatchSummary,
+  SPECIALIST_SERVICES_SENTENCE,
+} from './view-schema.ts';
+
+/** R3: only the data managers of the shielding authority see a shielded record in full. */
+export function seesThroughShield(record: ChildRecord, viewer: Principal): boolean {
+  return (
+    record.shield !== undefined &&
+    hasRole(viewer, 'data-manager') &&
+    viewer.localAuthority !== undefined &&
+    viewer.localAuthority === record.shield.authority
+  );
+}
+
+export function disclosureLevelFor(record: ChildRecord, involvements: Involvement[], viewer: Principal): DisclosureLevel {
+  if (record.shield && !seesThroughShield(record, viewer)) return 'shielded';
+  return involvements.some((i) => hiddenFromViewer(i, viewer)) ? 'sensitive-redacted' : 'full';
+}
+
+/** R2: a sensitive involvement is visible only inside the organisation that recorded it. */
+function hiddenFromViewer(involvement: Involvement, viewer: Principal): boolean {
+  return isSensitive(involvement.serviceType) && involvement.organisationId !== viewer.organisationId;
+}
+
+export function involvementView(i: Involvement): InvolvementView {
+  return {
+    involvementId: i.involvementId,
+    serviceType: i.serviceType,
+    practitionerName: i.practitionerName,
+    role: i.role,
+    organisationName: i.organisationName,
+    contact: i.contact,
+    startDate: i.startDate,
+    ...(i.endDate !== undefined && { endDate: i.endDate }),
+    leadProfessional: i.leadProfessional,
+    assessmentCompleted: i.assessmentCompleted,
+    etag: etagOf(i.version),
+  };
+}
+
+/**
+ * What `viewer` may see of a record — the only path by which a record leaves the domain.
+ * Fields are copied one by one (never spread from the record), so anything stored for other purposes
+ * (previous addresses, consent details, shield metadata) cannot leak by accident.
+ */
+export function childViewFor(record: ChildRecord, involvements: Involvement[], viewer: Principal): ChildView {
+  const level = disclosureLevelFor(record, involvements, viewer);
+  if (level === 'shielded') {
+    return {
+      disclosure: 'shielded',
+      childId: record.childId,
+      givenName: record.givenName,
+      familyName: record.familyName,
+      gender: record.gender,
+      dateOfBirth: record.dateOfBirth,
+      contactInstruction: `Contact the ContactPoint team of ${record.shield?.authorityName ?? record.localAuthorityName}`,
+    };
+  }
+  const visible = involvements.filter((i) => !hiddenFromViewer(i, viewer)).map(involvementView);
+  const common = {
+    childId: record.childId,
+    givenName: record.givenName,
+    familyName: record.familyName,
+    ...(record.otherNames !== undefined && { otherNames: record.otherNames }),
+    gender: record.gender,
+    dateOfBirth: record.dateOfBirth,
+    ...(record.nhsNumber !== undefined && { nhsNumber: record.nhsNumber }),
+    ...(record.upn !== undefined && { upn: record.upn }),
+    ...(record.address !== undefined && { address: record.address }),
+    carers: record.carers ?? [],
+    ...(record.education !== undefined && { education: record.education }),
+    ...(record.gpPractice !== undefined && { gpPractice: record.gpPractice }),
+    localAuthorityName: record.localAuthorityName,
+    involvements: visible,
+    ...(record.shield !== undefined && {
+      shield: {
+        reason: record.shield.reason,
+        ...(record.shield.reasonText !== undefined && { reasonText: record.shield.reasonText }),
+        reviewDate: record.shield.reviewDate,
+      },
+    }),
+  };
+  return level === 'sensitive-redacted'
+    ? { disclosure: 'sensitive-redacted', ...common, specialistServices: SPECIALIST_SERVICES_SENTENCE }
+    : { disclosure: 'full', ...common };
+}
+
+/** A search result: only what even the shielded view shows (R3), so a match list never reveals more. */
+export function matchSummaryOf(profile: MatchProfile, score: number): MatchSummary {
+  return {
+    childId: profile.childId,
+    givenName: profile.givenName,
+    familyName: profile.familyName,
+    dateOfBirth: profile.dateOfBirth,
+    gender: profile.gender,
+    score: Math.round(score * 1000) / 1000,
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Domain errors. Each names what went wrong in the caller's terms; the HTTP layer maps them to
+ * problem+json in one place (layers/http/problem-details.ts). `cause` carries the underlying error
+ * for logs, never for responses.
+ */
+
+export interface FieldProblem {
+  /** Dotted path of the offending field, e.g. `carers.0.contact.email` or `caseNotes`. */
+  field: string;
+  message: string;
+}
+
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  constructor(
+    readonly problems: FieldProblem[],
+    options?: ErrorOptions,
+  ) {
+    super(problems.map((p) => `${p.field}: ${p.message}`).join('; '), options);
+  }
+}
+
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  constructor(readonly resource: string, options?: ErrorOptions) {
+    super(`${resource} not found`, options);
+  }
+}
+
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+}
+
+export class UnauthenticatedError extends Error {
+  override readonly name = 'UnauthenticatedError';
+}
+
+/** If-Match named a version that is no longer current: someone else changed the item first. */
+export class PreconditionFailedError extends Error {
+  override readonly name = 'PreconditionFailedError';
+}
+
+/** A change to a versioned resource arrived without If-Match. */
+export class PreconditionRequiredError extends Error {
+  override readonly name = 'PreconditionRequiredError';
+}
+
+/** R10: a search matched more candidates than may be disclosed. */
+export class TooManyMatchesError extends Error {
+  override readonly name = 'TooManyMatchesError';
+  constructor(readonly limit: number, options?: ErrorOptions) {
+    super(`More than ${limit} children match; add details to refine the search`, options);
+  }
+}
+
+/** The request is well-formed but conflicts with the current state (e.g. shielding a shielded record). */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}
+
+/** R6 fail-closed: the audit event could not be written, so no data may be returned or changed. */
+export class AuditUnavailableError extends Error {
+  override readonly name = 'AuditUnavailableError';
+  constructor(options?: ErrorOptions) {
+    super('The audit trail is unavailable', options);
+  }
+}

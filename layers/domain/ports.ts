@@ -1,0 +1,47 @@
+import type { AuditEvent } from './audit/event.ts';
+import type { ChildRecord } from './child/record.ts';
+import type { Involvement } from './involvement/schema.ts';
+import type { MatchProfile } from './search/profile.ts';
+
+/**
+ * What the domain needs from storage. Implementations live in layers/adapters; every change is
+ * committed together with its audit event (R6), so there is never a change without its record.
+ */
+export interface ChildRepository {
+  get(childId: string): Promise<ChildRecord | undefined>;
+  /** Profiles stored under each key, keyed by the key asked for. */
+  findByKeys(keys: string[]): Promise<Map<string, MatchProfile[]>>;
+  create(record: ChildRecord, audit: AuditEvent): Promise<void>;
+  /** Fails with PreconditionFailedError when the stored version is not `previous.version`. */
+  replace(previous: ChildRecord, next: ChildRecord, audit: AuditEvent): Promise<void>;
+}
+
+export interface InvolvementRepository {
+  listForChild(childId: string): Promise<Involvement[]>;
+  get(childId: string, involvementId: string): Promise<Involvement | undefined>;
+  create(involvement: Involvement, audit: AuditEvent, clearLeadOn?: Involvement[]): Promise<void>;
+  /**
+   * Fails with PreconditionFailedError when the stored version is not `expectedVersion`.
+   * `clearLeadOn` are other involvements whose lead-professional flag is cleared in the same transaction.
+   */
+  update(next: Involvement, expectedVersion: number, audit: AuditEvent, clearLeadOn?: Involvement[]): Promise<void>;
+}
+
+/** R6: fails with AuditUnavailableError, and the caller then returns no data (fail closed). */
+export interface AuditSink {
+  record(event: AuditEvent): Promise<void>;
+}
+
+/** Time and identifiers come from outside so the domain stays pure and tests stay deterministic. */
+export interface Environment {
+  now(): Date;
+  newChildId(): string;
+  newId(prefix: string): string;
+}
+
+export interface Dependencies {
+  children: ChildRepository;
+  involvements: InvolvementRepository;
+  audit: AuditSink;
+  env: Environment;
+}

@@ -1,0 +1,33 @@
+import { doubleMetaphone } from 'double-metaphone';
+import { canonicalGivenNames } from './nicknames.ts';
+
+/**
+ * Name normalisation, done once, here: fold accents (Zoë → zoe), lower-case, drop everything that is
+ * not a letter (spaces, hyphens, apostrophes: O'Brien → obrien), and read Mac as Mc.
+ */
+export function normaliseName(raw: string): string {
+  const folded = raw
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
+  return folded.startsWith('mac') && folded.length > 4 ? `mc${folded.slice(3)}` : folded;
+}
+
+/** Primary double-metaphone code; the normalised name itself when the code would be empty. */
+export function phoneticKey(normalised: string): string {
+  const [primary] = doubleMetaphone(normalised);
+  return primary || normalised.toUpperCase();
+}
+
+/** Every phonetic key a given name blocks under: one per formal name it may stand for. */
+export function givenNameKeys(rawGivenName: string): string[] {
+  const normalised = normaliseName(rawGivenName);
+  if (!normalised) return [];
+  return [...new Set(canonicalGivenNames(normalised).map(phoneticKey))];
+}
+
+export function familyNameKey(rawFamilyName: string): string | undefined {
+  const normalised = normaliseName(rawFamilyName);
+  return normalised ? phoneticKey(normalised) : undefined;
+}

@@ -1,0 +1,144 @@
+import type { Principal } from '../access/principal.ts';
+import { auditEventFor, type RequestFacts } from '../audit/event.ts';
+import { applyPatch, type ChildRecord } from '../child/record.ts';
+import type { ChildFields, ChildPatch } from '../child/schema.ts';
+import { assertPlausibleBirthDate } from '../child/validate.ts';
+import { todayIso } from '../dates.ts';
+import { ConflictError, ForbiddenError, ValidationError } from '../errors.ts';
+import type { Dependencies } from '../ports.ts';
+import type { ShieldRequest, UnshieldRequest } from '../shield/schema.ts';
+import { checkVersion, loadForChange, refuse, requireVersion } from './guard.ts';
+import { seesThroughShield } from '../disclosure/view.ts';
+
+type Deps = Pick<Dependencies, 'children' | 'audit' | 'env'>;
+
+/** A council's ContactPoint team creates a record in its own area. */
+export async function createChild(
+  deps: Deps,
+  principal: Principal,
+  fields: ChildFields,
+  facts: RequestFacts,
+): Promise<ChildRecord> {
+  if (!principal.localAuthority || !principal.localAuthorityName) {
+    return refuse(deps, principal, facts, 'create-child', [], new ForbiddenError('Only a council ContactPoint team creates records'));
+  }
+  const now = deps.env.now();
+  assertPlausibleBirthDate(fields.dateOfBirth, now);
+  const record: ChildRecord = {
+    ...fields,
+    childId: deps.env.newChildId(),
+    localAuthority: principal.localAuthority,
+    localAuthorityName: principal.localAuthorityName,
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  await deps.children.create(
+    record,
+    auditEventFor(deps.env, principal, facts, { action: 'create-child', outcome: 'success', childIds: [record.childId] }),
+  );
+  return record;
+}
+
+/** A correction, guarded by If-Match; the audit event commits in the same transaction (R6). */
+export async function updateChild(
+  deps: Deps,
+  principal: Principal,
+  childId: string,
+  patch: ChildPatch,
+  expectedVersion: number | undefined,
+  facts: RequestFacts,
+): Promise<ChildRecord> {
+  const version = requireVersion(expectedVersion);
+  const record = await loadForChange(deps, principal, facts, 'update-child', childId);
+  checkVersion(version, record.version);
+  const now = deps.env.now();
+  if (patch.dateOfBirth !== undefined) assertPlausibleBirthDate(patch.dateOfBirth, now);
+  const next = applyPatch(record, patch, now.toISOString());
+  await deps.children.replace(
+    record,
+    next,
+    auditEventFor(deps.env, principal, facts, { action: 'update-child', outcome: 'success', childIds: [childId] }),
+  );
+  return next;
+}
+
+/**
+ * R3: shields a record. Its search keys move to the shielded scope and lose every key built from a
+ * hidden field, in the same transaction as the record and the audit event.
+ */
+export async function shieldChild(
+  deps: Deps,
+  principal: Principal,
+  childId: string,
+  request: ShieldRequest,
+  facts: RequestFacts,
+): Promise<ChildRecord> {
+  const { localAuthority, localAuthorityName } = principal;
+  if (!localAuthority || !localAuthorityName) {
+    return refuse(deps, principal, facts, 'shield-child', [childId], new ForbiddenError('Only a council ContactPoint team shields records'));
+  }
+  const now = deps.env.now();
+  if (request.reviewDate <= todayIso(now)) {
+    throw new ValidationError([{ field: 'reviewDate', message: 'must be in the future' }]);
+  }
+  // Any council may shield (a family may flee to another area); once shielded, only that council may change it.
+  const record = await loadForChange(deps, principal, facts, 'shield-child', childId, (r) =>
+    r.shield ? seesThroughShield(r, principal) : true,
+  );
+  const next: ChildRecord = {
+    ...record,
+    shield: {
+      reason: request.reason,
+      ...(request.reasonText !== undefined && { reasonText: request.reasonText }),
+      reviewDate: request.reviewDate,
+      authority: localAuthority,
+      authorityName: localAuthorityName,
+      shieldedBy: principal.userId,
+      shieldedAt: now.toISOString(),
+    },
+    version: record.version + 1,
+    updatedAt: now.toISOString(),
+  };
+  await deps.children.replace(
+    record,
+    next,
+    auditEventFor(deps.env, principal, facts, {
+      action: 'shield-child',
+      outcome: 'success',
+      childIds: [childId],
+      note: [request.reason, request.reasonText].filter(Boolean).join(': '),
+    }),
+  );
+  return next;
+}
+
+/** R3: only the shielding authority lifts a shield, giving its reason. */
+export async function unshieldChild(
+  deps: Deps,
+  principal: Principal,
+  childId: string,
+  request: UnshieldRequest,
+  facts: RequestFacts,
+): Promise<ChildRecord> {
+  const record = await loadForChange(deps, principal, facts, 'unshield-child', childId, (r) =>
+    r.shield ? seesThroughShield(r, principal) : true,
+  );
+  if (!record.shield) {
+    return refuse(deps, principal, facts, 'unshield-child', [childId], new ConflictError('The record is not shielded'));
+  }
+  const now = deps.env.now().toISOString();
+  const { shield: _lifted, ...rest } = record;
+  const next: ChildRecord = { ...rest, version: record.version + 1, updatedAt: now };
+  await deps.children.replace(
+    record,
+    next,
+    auditEventFor(deps.env, principal, facts, {
+      action: 'unshield-child',
+      outcome: 'success',
+      childIds: [childId],
+      note: request.reasonText,
+    }),
+  );
+  return next;
+}

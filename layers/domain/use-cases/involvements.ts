@@ -1,0 +1,123 @@
+import type { Principal } from '../access/principal.ts';
+import { hasRole } from '../access/principal.ts';
+import { auditEventFor, type RequestFacts } from '../audit/event.ts';
+import type { ChildRecord } from '../child/record.ts';
+import { todayIso } from '../dates.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import {
+  type Involvement,
+  type InvolvementPatch,
+  type InvolvementRequest,
+  isActive,
+  isSensitive,
+} from '../involvement/schema.ts';
+import type { Dependencies } from '../ports.ts';
+import { checkVersion, maintainsRecord, refuse, requireVersion } from './guard.ts';
+
+type Deps = Pick<Dependencies, 'children' | 'involvements' | 'audit' | 'env'>;
+
+/** Only one active lead professional per child: marking a new one clears the others in the same transaction. */
+function otherLeads(all: Involvement[], except: string, today: string): Involvement[] {
+  return all.filter((i) => i.involvementId !== except && i.leadProfessional && isActive(i, today));
+}
+
+async function requireChild(deps: Deps, principal: Principal, facts: RequestFacts, action: 'register-involvement' | 'update-involvement', childId: string): Promise<ChildRecord> {
+  const record = await deps.children.get(childId);
+  return record ?? refuse(deps, principal, facts, action, [childId], new NotFoundError('Child'));
+}
+
+/** A practitioner records their own involvement with a child, for their own organisation. */
+export async function registerInvolvement(
+  deps: Deps,
+  principal: Principal,
+  childId: string,
+  request: InvolvementRequest,
+  facts: RequestFacts,
+): Promise<Involvement> {
+  await requireChild(deps, principal, facts, 'register-involvement', childId);
+  const now = deps.env.now();
+  const involvement: Involvement = {
+    ...request,
+    involvementId: deps.env.newId('INV'),
+    childId,
+    organisationId: principal.organisationId,
+    organisationName: principal.organisationName,
+    recordedBy: principal.userId,
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  const clearLeadOn = involvement.leadProfessional
+    ? otherLeads(await deps.involvements.listForChild(childId), involvement.involvementId, todayIso(now))
+    : [];
+  await deps.involvements.create(
+    involvement,
+    auditEventFor(deps.env, principal, facts, {
+      action: 'register-involvement',
+      outcome: 'success',
+      childIds: [childId],
+      involvementId: involvement.involvementId,
+    }),
+    clearLeadOn,
+  );
+  return involvement;
+}
+
+/**
+ * End an involvement, or mark it lead professional or assessment completed. The practitioner who
+ * recorded it or the record's ContactPoint team may; a sensitive involvement of another organisation
+ * does not exist as far as the caller can tell (R2).
+ */
+export async function updateInvolvement(
+  deps: Deps,
+  principal: Principal,
+  childId: string,
+  involvementId: string,
+  patch: InvolvementPatch,
+  expectedVersion: number | undefined,
+  facts: RequestFacts,
+): Promise<Involvement> {
+  const version = requireVersion(expectedVersion);
+  const record = await requireChild(deps, principal, facts, 'update-involvement', childId);
+  const current = await deps.involvements.get(childId, involvementId);
+  if (!current || (isSensitive(current.serviceType) && current.organisationId !== principal.organisationId)) {
+    return refuse(deps, principal, facts, 'update-involvement', [childId], new NotFoundError('Involvement'));
+  }
+  const mayChange =
+    current.recordedBy === principal.userId || (hasRole(principal, 'data-manager') && maintainsRecord(principal, record));
+  if (!mayChange) {
+    return refuse(
+      deps,
+      principal,
+      facts,
+      'update-involvement',
+      [childId],
+      new ForbiddenError('Only the practitioner who recorded this involvement or the ContactPoint team may change it'),
+    );
+  }
+  checkVersion(version, current.version);
+  const now = deps.env.now();
+  const next: Involvement = { ...current, ...patch, version: current.version + 1, updatedAt: now.toISOString() };
+  if (next.endDate !== undefined && next.endDate < next.startDate) {
+    throw new ValidationError([{ field: 'endDate', message: 'is before the start date' }]);
+  }
+  if (patch.leadProfessional && !isActive(next, todayIso(now))) {
+    throw new ValidationError([{ field: 'leadProfessional', message: 'an ended involvement cannot be the lead professional' }]);
+  }
+  if (next.endDate !== undefined && !isActive(next, todayIso(now))) next.leadProfessional = false;
+  const clearLeadOn = patch.leadProfessional
+    ? otherLeads(await deps.involvements.listForChild(childId), involvementId, todayIso(now))
+    : [];
+  await deps.involvements.update(
+    next,
+    current.version,
+    auditEventFor(deps.env, principal, facts, {
+      action: 'update-involvement',
+      outcome: 'success',
+      childIds: [childId],
+      involvementId,
+    }),
+    clearLeadOn,
+  );
+  return next;
+}
