@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { defineRoute } from '#http/route.ts';
+
+export const route = defineRoute({
+  operationId: 'getOpenApi',
+  method: 'GET',
+  path: '/openapi.json',
+  functionName: 'get-openapi',
+  action: null,
+  summary: 'This API’s OpenAPI 3.1 document',
+  description: 'Generated from the same zod schemas that validate every request. No sign-in needed.',
+  tags: ['Meta'],
+  request: {},
+  successStatus: 200,
+  responses: { 200: { description: 'The OpenAPI document', schema: z.looseObject({ openapi: z.string() }) } },
+});

@@ -1,0 +1,22 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { adaptersFrom } from '#adapters/dependencies.ts';
+import { involvementView } from '#domain/disclosure/view.ts';
+import { registerInvolvement } from '#domain/use-cases/involvements.ts';
+import type { ApiEvent } from '#http/api-event.ts';
+import { json } from '#http/headers.ts';
+import { apiMiddleware } from '#http/middleware.ts';
+import { route } from './schema.ts';
+
+const deps = adaptersFrom();
+
+export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
+  .use(apiMiddleware(route, deps))
+  .handler(async ({ input: { params, body }, principal, facts }) => {
+    const involvement = await registerInvolvement(deps, principal, params.childId, body, facts);
+    const view = involvementView(involvement);
+    return json(201, view, {
+      ETag: view.etag,
+      Location: `/children/${params.childId}/involvements/${involvement.involvementId}`,
+    });
+  });

@@ -1,0 +1,30 @@
+import { InvolvementViewSchema } from '#domain/disclosure/view-schema.ts';
+import { InvolvementRequestSchema } from '#domain/involvement/schema.ts';
+import { ChildPathSchema, etagHeader } from '#http/parameters.ts';
+import { defineRoute } from '#http/route.ts';
+
+export const route = defineRoute({
+  operationId: 'registerInvolvement',
+  method: 'POST',
+  path: '/children/{childId}/involvements',
+  functionName: 'register-involvement',
+  action: 'register-involvement',
+  summary: 'Register your involvement with a child',
+  description:
+    'Recorded for the caller’s own organisation. Sexual health, CAMHS and substance misuse need `consent` or an ' +
+    '`override` with justification (R2). Marking lead professional clears any other lead in the same transaction.',
+  tags: ['Involvements'],
+  request: {
+    params: ChildPathSchema,
+    body: InvolvementRequestSchema,
+    bodyExample: {
+      serviceType: 'school-nursing',
+      practitionerName: 'Priya Shah',
+      role: 'School nurse',
+      contact: { phone: '0113 496 0303', email: 'priya.shah@example.nhs.uk' },
+      startDate: '2026-09-01',
+    },
+  },
+  successStatus: 201,
+  responses: { 201: { description: 'Registered', schema: InvolvementViewSchema, headers: etagHeader } },
+});

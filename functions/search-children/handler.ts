@@ -1,0 +1,18 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { adaptersFrom } from '#adapters/dependencies.ts';
+import { searchChildren } from '#domain/use-cases/search-children.ts';
+import type { ApiEvent } from '#http/api-event.ts';
+import { json } from '#http/headers.ts';
+import { apiMiddleware } from '#http/middleware.ts';
+import { route } from './schema.ts';
+
+const deps = adaptersFrom();
+
+export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
+  .use(apiMiddleware(route, deps))
+  .handler(async ({ input: { query }, principal, facts }) => {
+    const { reason, reasonText, ...criteria } = query;
+    const matches = await searchChildren(deps, principal, criteria, { code: reason, text: reasonText }, facts);
+    return json(200, { matches });
+  });

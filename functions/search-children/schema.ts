@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { MatchSummarySchema } from '#domain/disclosure/view-schema.ts';
+import { requireNameAndBirthOrIdentifier, searchCriteriaShape } from '#domain/search/criteria.ts';
+import { MAX_MATCHES } from '#domain/search/rank.ts';
+import { reasonShape } from '#http/parameters.ts';
+import { defineRoute } from '#http/route.ts';
+
+export const SearchQuerySchema = z
+  .object({ ...searchCriteriaShape, ...reasonShape })
+  .strict()
+  .superRefine(requireNameAndBirthOrIdentifier);
+
+export const SearchResultSchema = z
+  .object({ matches: z.array(MatchSummarySchema).max(MAX_MATCHES) })
+  .strict()
+  .meta({
+    id: 'SearchResult',
+    example: {
+      matches: [
+        { childId: 'CP7M3K9P2XK', givenName: 'Amelia', familyName: 'Walker', dateOfBirth: '2016-04-09', gender: 'female', score: 0.987 },
+      ],
+    },
+  });
+
+export const route = defineRoute({
+  operationId: 'searchChildren',
+  method: 'GET',
+  path: '/children',
+  functionName: 'search-children',
+  action: 'search-children',
+  summary: 'Find a child by name and date of birth, or by an identifier',
+  description:
+    'Needs a name and date of birth, or an NHS number or UPN (R10). Tolerates case, spacing, accents, Mc/Mac, ' +
+    'nicknames, common misspellings and a transposed day and month. Returns at most 10 candidates, best first; ' +
+    'more is 422 too-many-matches. A search that uses a postcode, NHS number or UPN never returns a shielded child (R3).',
+  tags: ['Children'],
+  request: {
+    query: SearchQuerySchema,
+    queryExample: { familyName: 'Walker', givenName: 'Amelia', dateOfBirth: '2016-04-09', reason: 'SAFEGUARDING' },
+  },
+  successStatus: 200,
+  responses: {
+    200: { description: 'Candidates, best first (possibly none)', schema: SearchResultSchema },
+    422: { description: 'More than 10 children match: refine the search' },
+  },
+});

@@ -1,0 +1,25 @@
+import { ChildViewSchema } from '#domain/disclosure/view-schema.ts';
+import { UnshieldRequestSchema } from '#domain/shield/schema.ts';
+import { ChildPathSchema, etagHeader } from '#http/parameters.ts';
+import { defineRoute } from '#http/route.ts';
+
+export const route = defineRoute({
+  operationId: 'unshieldChild',
+  method: 'DELETE',
+  path: '/children/{childId}/shield',
+  functionName: 'unshield-child',
+  action: 'unshield-child',
+  summary: 'Lift a shield (shielding authority’s ContactPoint team)',
+  description: 'The body gives the reason, which is audited (R3, R6). Anyone else is refused.',
+  tags: ['Shielding'],
+  request: {
+    params: ChildPathSchema,
+    body: UnshieldRequestSchema,
+    bodyExample: { reasonText: 'Review found the risk no longer applies' },
+  },
+  successStatus: 200,
+  responses: {
+    200: { description: 'Shield lifted', schema: ChildViewSchema, headers: etagHeader },
+    409: { description: 'The record is not shielded' },
+  },
+});

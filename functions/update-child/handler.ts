@@ -1,0 +1,17 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { adaptersFrom } from '#adapters/dependencies.ts';
+import { updateChild } from '#domain/use-cases/change-child.ts';
+import type { ApiEvent } from '#http/api-event.ts';
+import { apiMiddleware } from '#http/middleware.ts';
+import { recordResponse } from '#http/record-response.ts';
+import { route } from './schema.ts';
+
+const deps = adaptersFrom();
+
+export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
+  .use(apiMiddleware(route, deps))
+  .handler(async ({ input: { params, body, ifMatchVersion }, principal, facts }) => {
+    const record = await updateChild(deps, principal, params.childId, body, ifMatchVersion, facts);
+    return recordResponse(deps.involvements, record, principal);
+  });

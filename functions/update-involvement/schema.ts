@@ -1,0 +1,29 @@
+import { InvolvementViewSchema } from '#domain/disclosure/view-schema.ts';
+import { InvolvementPatchSchema } from '#domain/involvement/schema.ts';
+import { etagHeader, InvolvementPathSchema } from '#http/parameters.ts';
+import { defineRoute } from '#http/route.ts';
+
+export const route = defineRoute({
+  operationId: 'updateInvolvement',
+  method: 'PATCH',
+  path: '/children/{childId}/involvements/{involvementId}',
+  functionName: 'update-involvement',
+  action: 'update-involvement',
+  summary: 'End an involvement, or mark lead professional or assessment completed',
+  description:
+    'By the practitioner who recorded it or the record’s ContactPoint team. Needs If-Match with the ' +
+    'involvement’s ETag (428 without, 412 when stale).',
+  tags: ['Involvements'],
+  request: {
+    params: InvolvementPathSchema,
+    body: InvolvementPatchSchema,
+    ifMatch: true,
+    bodyExample: { leadProfessional: true, assessmentCompleted: true },
+  },
+  successStatus: 200,
+  responses: {
+    200: { description: 'Updated', schema: InvolvementViewSchema, headers: etagHeader },
+    412: { description: 'The involvement changed since the ETag was read' },
+    428: { description: 'If-Match missing' },
+  },
+});

@@ -1,0 +1,23 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { adaptersFrom } from '#adapters/dependencies.ts';
+import { viewChild } from '#domain/use-cases/view-child.ts';
+import type { ApiEvent } from '#http/api-event.ts';
+import { json } from '#http/headers.ts';
+import { apiMiddleware } from '#http/middleware.ts';
+import { route } from './schema.ts';
+
+const deps = adaptersFrom();
+
+export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
+  .use(apiMiddleware(route, deps))
+  .handler(async ({ input: { params, query }, principal, facts }) => {
+    const { view, etag } = await viewChild(
+      deps,
+      principal,
+      params.childId,
+      { code: query.reason, text: query.reasonText },
+      facts,
+    );
+    return json(200, view, etag ? { ETag: etag } : {});
+  });

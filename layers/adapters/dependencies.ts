@@ -1,0 +1,28 @@
+import type { DirectoryRepository } from '#domain/access/organisation.ts';
+import type { Dependencies } from '#domain/ports.ts';
+import { type Config, loadConfig } from './config.ts';
+import { DynamoAuditSink } from './dynamo/audit-sink.ts';
+import { DynamoChildRepository } from './dynamo/child-repository.ts';
+import { documentClient } from './dynamo/client.ts';
+import { DynamoDirectoryRepository } from './dynamo/directory-repository.ts';
+import { DynamoInvolvementRepository } from './dynamo/involvement-repository.ts';
+import { systemEnvironment } from './environment.ts';
+
+export interface Adapters extends Dependencies {
+  directory: DirectoryRepository;
+}
+
+/** Wires the real adapters from validated configuration; handlers call this once, at cold start. */
+export function adaptersFrom(config: Config = loadConfig()): Adapters {
+  const db = documentClient(config.AWS_REGION, config.DYNAMODB_ENDPOINT);
+  return {
+    children: new DynamoChildRepository(db, { children: config.CHILDREN_TABLE, audit: config.AUDIT_TABLE }),
+    involvements: new DynamoInvolvementRepository(db, {
+      involvements: config.INVOLVEMENTS_TABLE,
+      audit: config.AUDIT_TABLE,
+    }),
+    audit: new DynamoAuditSink(db, config.AUDIT_TABLE),
+    directory: new DynamoDirectoryRepository(db, config.DIRECTORY_TABLE),
+    env: systemEnvironment,
+  };
+}

@@ -1,0 +1,47 @@
+import { PreconditionFailedError } from '#domain/errors.ts';
+
+/** DynamoDB could not be reached or refused for capacity: retry later (503), never a leak of internals. */
+export class StorageUnavailableError extends Error {
+  override readonly name = 'StorageUnavailableError';
+  constructor(options?: ErrorOptions) {
+    super('Storage is temporarily unavailable', options);
+  }
+}
+
+const UNAVAILABLE = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ResourceNotFoundException',
+  'TransactionConflictException',
+]);
+
+interface CancellationReason {
+  Code?: string;
+}
+
+/**
+ * Translates a failed write. A failed condition on the guarded item (index 0 of a transaction) is a
+ * lost race: 412. Everything that says "not now" is 503. Anything else is a bug and stays as it is.
+ */
+export function translateWriteError(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error('Unknown storage failure', { cause: error });
+  if (error.name === 'ConditionalCheckFailedException') {
+    return new PreconditionFailedError('The item has changed since it was read', { cause: error });
+  }
+  if (error.name === 'TransactionCanceledException') {
+    const reasons = (error as Error & { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+    if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
+      return new PreconditionFailedError('The item has changed since it was read', { cause: error });
+    }
+    if (reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError')) {
+      return new StorageUnavailableError({ cause: error });
+    }
+  }
+  if (UNAVAILABLE.has(error.name) || error.name === 'TimeoutError' || 'code' in error) {
+    return new StorageUnavailableError({ cause: error });
+  }
+  return error;
+}

@@ -1,0 +1,80 @@
+/**
+ * Table and index definitions — the single source for the CDK data stack and the local stand-in.
+ * Attribute names here are the only place key attribute names are spelled.
+ */
+export type AttributeType = 'S' | 'N';
+
+export interface KeyDefinition {
+  name: string;
+  type: AttributeType;
+}
+
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: KeyDefinition;
+  sortKey?: KeyDefinition;
+  projection: { type: 'ALL' | 'KEYS_ONLY' } | { type: 'INCLUDE'; nonKeyAttributes: string[] };
+}
+
+export interface TableDefinition {
+  /** Logical name; the deployed name comes from configuration. */
+  id: 'children' | 'involvements' | 'audit' | 'directory';
+  partitionKey: KeyDefinition;
+  sortKey?: KeyDefinition;
+  indexes: IndexDefinition[];
+  /** Which image a stream consumer needs, if any (audit sealing, alerts). */
+  stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
+}
+
+export const CHILD_RECORD_SK = 'RECORD';
+export const BLOCKING_KEY_INDEX = 'byBlockingKey';
+export const AUDIT_ACTOR_INDEX = 'byActor';
+
+export const TABLES = {
+  /** One record item per child plus one sparse item per blocking key (search). */
+  children: {
+    id: 'children',
+    partitionKey: { name: 'childId', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    indexes: [
+      {
+        indexName: BLOCKING_KEY_INDEX,
+        partitionKey: { name: 'blockingKey', type: 'S' },
+        sortKey: { name: 'childId', type: 'S' },
+        projection: { type: 'INCLUDE', nonKeyAttributes: ['profile'] },
+      },
+    ],
+    stream: 'NEW_AND_OLD_IMAGES',
+  },
+  involvements: {
+    id: 'involvements',
+    partitionKey: { name: 'childId', type: 'S' },
+    sortKey: { name: 'involvementId', type: 'S' },
+    indexes: [],
+    stream: 'NEW_AND_OLD_IMAGES',
+  },
+  /** Append-only (R6): written with a not-exists condition, never updated or deleted. */
+  audit: {
+    id: 'audit',
+    partitionKey: { name: 'eventId', type: 'S' },
+    indexes: [
+      {
+        indexName: AUDIT_ACTOR_INDEX,
+        partitionKey: { name: 'actorId', type: 'S' },
+        sortKey: { name: 'at', type: 'S' },
+        projection: { type: 'ALL' },
+      },
+    ],
+    stream: 'NEW_IMAGE',
+  },
+  /** Users and organisations. */
+  directory: {
+    id: 'directory',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    indexes: [],
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableId = keyof typeof TABLES;
+export type TableNames = Record<TableId, string>;

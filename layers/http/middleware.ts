@@ -1,0 +1,135 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { DirectoryRepository } from '#domain/access/organisation.ts';
+import { isPermitted } from '#domain/access/permissions.ts';
+import { auditEventFor } from '#domain/audit/event.ts';
+import { versionFromEtag } from '#domain/child/record.ts';
+import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import type { AuditSink, Environment } from '#domain/ports.ts';
+import type { ApiEvent } from './api-event.ts';
+import { baseHeaders, headerValue } from './headers.ts';
+import { logger } from './logger.ts';
+import { PrincipalResolver } from './principal.ts';
+import { problemFor, problemResponse } from './problem-details.ts';
+import type { RouteDefinition } from './route.ts';
+import { parseOrThrow } from './validation.ts';
+
+type Middleware<R extends RouteDefinition> = MiddlewareObj<ApiEvent<R>, APIGatewayProxyResult>;
+
+export interface MiddlewareDependencies {
+  directory: Pick<DirectoryRepository, 'getOrganisation'>;
+  audit: AuditSink;
+  env: Environment;
+}
+
+/** Last line: every error becomes problem+json; only 5xx are logged, with the error but no request data. */
+function problemDetails<R extends RouteDefinition>(route: R): Middleware<R> {
+  return {
+    onError: (request) => {
+      const requestId = request.event.requestContext?.requestId;
+      const problem = problemFor(request.error, requestId);
+      if (problem.status >= 500) logger.error('request failed', { route: route.operationId, error: request.error as Error });
+      else logger.info('request refused', { route: route.operationId, status: problem.status });
+      request.response = problemResponse(problem);
+    },
+  };
+}
+
+function requestFacts<R extends RouteDefinition>(): Middleware<R> {
+  return {
+    before: (request) => {
+      const { requestContext } = request.event;
+      request.event.facts = {
+        requestId: requestContext?.requestId ?? 'unknown',
+        sourceIp: requestContext?.identity?.sourceIp ?? 'unknown',
+      };
+    },
+    after: (request) => {
+      if (request.response) request.response.headers = { ...baseHeaders, ...request.response.headers };
+    },
+  };
+}
+
+/**
+ * Who is calling and may they: the principal from verified claims, then the permission table (deny by
+ * default). A refusal on a child route is audited (R6) before it is returned.
+ */
+function authorise<R extends RouteDefinition>(route: R, deps: MiddlewareDependencies): Middleware<R> {
+  const resolver = new PrincipalResolver(deps.directory);
+  return {
+    before: async (request) => {
+      if (route.action === null) return;
+      const principal = await resolver.resolve(request.event.requestContext?.authorizer?.claims);
+      if (!isPermitted(principal, route.action)) {
+        await deps.audit.record(
+          auditEventFor(deps.env, principal, request.event.facts, {
+            action: route.action,
+            outcome: 'denied',
+            childIds: request.event.pathParameters?.childId ? [request.event.pathParameters.childId] : [],
+          }),
+        );
+        throw new ForbiddenError(`The ${principal.roles.join(', ')} role may not ${route.action.replace('-', ' ')}`);
+      }
+      (request.event as ApiEvent<RouteDefinition>).principal = principal;
+    },
+  };
+}
+
+function parseJsonBody(event: APIGatewayProxyEvent): unknown {
+  if (event.body === null || event.body === undefined || event.body === '') {
+    throw new ValidationError([{ field: 'body', message: 'is required' }]);
+  }
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError([{ field: 'body', message: 'is not valid JSON' }], { cause: error });
+  }
+}
+
+/** Path, query and body against the route's zod schemas: anything unknown or malformed is 400 naming it. */
+function validateRequest<R extends RouteDefinition>(route: R): Middleware<R> {
+  const { params, query, body, ifMatch } = route.request;
+  return {
+    before: (request) => {
+      const event = request.event;
+      const ifMatchHeader = ifMatch ? headerValue(event, 'if-match') : undefined;
+      const ifMatchVersion = ifMatchHeader === undefined ? undefined : versionFromEtag(ifMatchHeader);
+      if (ifMatchHeader !== undefined && ifMatchVersion === undefined) {
+        throw new ValidationError([{ field: 'If-Match', message: 'is not an ETag this API issued' }]);
+      }
+      event.input = {
+        params: params ? parseOrThrow(params, event.pathParameters ?? {}, 'path') : undefined,
+        query: query ? parseOrThrow(query, event.queryStringParameters ?? {}, 'query') : undefined,
+        body: body ? parseOrThrow(body, parseJsonBody(event), 'body') : undefined,
+        ifMatchVersion,
+      } as ApiEvent<R>['input'];
+    },
+  };
+}
+
+/**
+ * The one middleware stack every API handler uses, in order: log context, problem+json on error, request facts,
+ * authorisation, validation. Use as `middy().use(apiMiddleware(route, deps)).handler(...)`.
+ */
+export function apiMiddleware<R extends RouteDefinition>(route: R, deps: MiddlewareDependencies): Middleware<R>[] {
+  return [
+    injectLambdaContext(logger, { resetKeys: true }) as Middleware<R>,
+    problemDetails(route),
+    requestFacts(),
+    authorise(route, deps),
+    validateRequest(route),
+  ];
+}
+
+/** The same stack for the few routes that need no sign-in (the OpenAPI document). */
+export function publicApiMiddleware<R extends RouteDefinition>(route: R): Middleware<R>[] {
+  if (route.action !== null) throw new Error(`${route.operationId} needs sign-in: use apiMiddleware`);
+  return [
+    injectLambdaContext(logger, { resetKeys: true }) as Middleware<R>,
+    problemDetails(route),
+    requestFacts(),
+    validateRequest(route),
+  ];
+}

@@ -1,0 +1,108 @@
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type ResponseConfig,
+  type RouteConfig,
+} from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { PROBLEM_TYPES, problemTypeUri } from './problem-details.ts';
+import type { RouteDefinition } from './route.ts';
+
+const ProblemSchema = z
+  .object({
+    type: z.string().meta({ description: `One of: ${PROBLEM_TYPES.map((p) => problemTypeUri(p.slug)).join(', ')}` }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .meta({
+    id: 'Problem',
+    description: 'RFC 9457 problem details',
+    example: {
+      type: '/problems/validation-error',
+      title: 'The request is not valid',
+      status: 400,
+      detail: 'caseNotes: is not a field ContactPoint may hold (R1)',
+      errors: [{ field: 'caseNotes', message: 'is not a field ContactPoint may hold (R1)' }],
+    },
+  });
+
+function problem(description: string): ResponseConfig {
+  return { description, content: { 'application/problem+json': { schema: ProblemSchema } } };
+}
+
+/** Refusals every signed-in route can give, beside its own. */
+const COMMON_PROBLEMS: Record<number, string> = {
+  400: 'Malformed input; `errors` names each field',
+  401: 'No valid sign-in',
+  403: 'The caller’s role or authority does not permit this',
+  503: 'Audit trail or storage unavailable: no data returned and nothing changed (R6)',
+};
+
+function responsesOf(route: RouteDefinition): Record<string, ResponseConfig> {
+  const responses: Record<string, ResponseConfig> = {};
+  const common = route.action === null ? {} : COMMON_PROBLEMS;
+  for (const [status, description] of Object.entries(common)) responses[status] = problem(description);
+  for (const [status, definition] of Object.entries(route.responses)) {
+    const headers = definition.headers
+      ? Object.fromEntries(Object.entries(definition.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' as const } }]))
+      : undefined;
+    responses[status] = definition.schema
+      ? { description: definition.description, content: { 'application/json': { schema: definition.schema } }, ...(headers && { headers }) }
+      : problem(definition.description);
+  }
+  return responses;
+}
+
+function pathConfig(route: RouteDefinition): RouteConfig {
+  const { params, query, body, ifMatch, bodyExample } = route.request;
+  return {
+    method: route.method.toLowerCase() as RouteConfig['method'],
+    path: route.path,
+    operationId: route.operationId,
+    summary: route.summary,
+    description: route.description,
+    tags: route.tags,
+    security: route.action === null ? [] : [{ cognito: [] }],
+    request: {
+      ...(params && { params }),
+      ...(query && { query }),
+      ...(ifMatch && {
+        headers: z.object({
+          'If-Match': z.string().meta({ description: 'The ETag last read', example: '"1"' }),
+        }),
+      }),
+      ...(body && {
+        body: {
+          required: true,
+          content: { 'application/json': { schema: body, ...(bodyExample !== undefined && { example: bodyExample }) } },
+        },
+      }),
+    },
+    responses: responsesOf(route),
+  };
+}
+
+/** The complete OpenAPI 3.1 document, generated from the route table's zod schemas. */
+export function openApiDocument(routes: readonly RouteDefinition[]) {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'cognito', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Cognito ID token (locally: `npm run token -- <role>`)',
+  });
+  for (const route of routes) registry.registerPath(pathConfig(route));
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'ContactPoint API',
+      version: '0.1.0',
+      description:
+        'Who else is working with this child, and how to reach them. Every search and view needs a reason (R5) and is audited (R6).',
+    },
+    servers: [{ url: '/' }],
+  });
+}

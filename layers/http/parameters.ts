@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { ReasonCodeSchema, ReasonTextSchema } from '#domain/access/reasons.ts';
+import { ContactPointIdSchema } from '#domain/identifiers/contactpoint-id.ts';
+
+/** Path and query parameters several routes share. */
+export const ChildPathSchema = z.object({ childId: ContactPointIdSchema }).strict();
+
+export const InvolvementPathSchema = z
+  .object({
+    childId: ContactPointIdSchema,
+    involvementId: z
+      .string()
+      .regex(/^INV-[0-9a-z]+-[0-9a-f-]{36}$/, 'is not an involvement ID')
+      .meta({ example: 'INV-mhz3k2a1-0b6f2e8e-8a4c-4a7e-9d1e-5c2b7f3a9e10' }),
+  })
+  .strict();
+
+/** R5: a reason code on every search and view; free text optional. */
+export const reasonShape = {
+  reason: ReasonCodeSchema,
+  reasonText: ReasonTextSchema.optional(),
+};
+
+export const ReasonQuerySchema = z.object(reasonShape).strict();
+
+export const etagHeader = { ETag: 'Version of the resource; send it back as If-Match to change it' };

@@ -1,0 +1,81 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { StorageUnavailableError } from '#adapters/dynamo/errors.ts';
+import {
+  AuditUnavailableError,
+  ConflictError,
+  type FieldProblem,
+  ForbiddenError,
+  NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  TooManyMatchesError,
+  UnauthenticatedError,
+  ValidationError,
+} from '#domain/errors.ts';
+import { baseHeaders } from './headers.ts';
+
+/** RFC 9457 problem details. `type` is a relative reference to the problem's documentation. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: FieldProblem[];
+}
+
+interface ProblemKind {
+  slug: string;
+  title: string;
+  status: number;
+}
+
+/** Error class → problem. The only place errors become HTTP responses. */
+const PROBLEMS: [new (...args: never[]) => Error, ProblemKind][] = [
+  [ValidationError, { slug: 'validation-error', title: 'The request is not valid', status: 400 }],
+  [UnauthenticatedError, { slug: 'unauthenticated', title: 'Sign-in required', status: 401 }],
+  [ForbiddenError, { slug: 'forbidden', title: 'Not permitted', status: 403 }],
+  [NotFoundError, { slug: 'not-found', title: 'Not found', status: 404 }],
+  [ConflictError, { slug: 'conflict', title: 'Conflicts with the current state', status: 409 }],
+  [PreconditionFailedError, { slug: 'precondition-failed', title: 'Changed since it was read', status: 412 }],
+  [TooManyMatchesError, { slug: 'too-many-matches', title: 'Too many matches — refine the search', status: 422 }],
+  [PreconditionRequiredError, { slug: 'precondition-required', title: 'If-Match required', status: 428 }],
+  [AuditUnavailableError, { slug: 'audit-unavailable', title: 'Audit trail unavailable', status: 503 }],
+  [StorageUnavailableError, { slug: 'service-unavailable', title: 'Temporarily unavailable', status: 503 }],
+];
+
+const INTERNAL: ProblemKind = { slug: 'internal-error', title: 'Internal error', status: 500 };
+
+export const PROBLEM_TYPES = [...PROBLEMS.map(([, kind]) => kind), INTERNAL];
+
+export function problemTypeUri(slug: string): string {
+  return `/problems/${slug}`;
+}
+
+export function problemFor(error: unknown, requestId?: string): ProblemDetails {
+  const match = PROBLEMS.find(([cls]) => error instanceof cls);
+  const kind = match?.[1] ?? INTERNAL;
+  // A 5xx never carries internals: its detail is fixed text.
+  const detail =
+    kind.status >= 500
+      ? kind === INTERNAL
+        ? 'Something went wrong. The request ID identifies it to the service desk.'
+        : (error as Error).message
+      : (error as Error).message;
+  return {
+    type: problemTypeUri(kind.slug),
+    title: kind.title,
+    status: kind.status,
+    detail,
+    ...(requestId && { instance: `urn:request:${requestId}` }),
+    ...(error instanceof ValidationError && { errors: error.problems }),
+  };
+}
+
+export function problemResponse(problem: ProblemDetails): APIGatewayProxyResult {
+  return {
+    statusCode: problem.status,
+    headers: { ...baseHeaders, 'content-type': 'application/problem+json' },
+    body: JSON.stringify(problem),
+  };
+}

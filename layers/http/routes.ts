@@ -1,0 +1,26 @@
+import { route as createChild } from '#functions/create-child/schema.ts';
+import { route as getOpenApi } from '#functions/get-openapi/schema.ts';
+import { route as registerInvolvement } from '#functions/register-involvement/schema.ts';
+import { route as searchChildren } from '#functions/search-children/schema.ts';
+import { route as shieldChild } from '#functions/shield-child/schema.ts';
+import { route as unshieldChild } from '#functions/unshield-child/schema.ts';
+import { route as updateChild } from '#functions/update-child/schema.ts';
+import { route as updateInvolvement } from '#functions/update-involvement/schema.ts';
+import { route as viewChild } from '#functions/view-child/schema.ts';
+import type { RouteDefinition } from './route.ts';
+
+/**
+ * The route table: the single source for API Gateway (CDK), the local gateway and the OpenAPI
+ * document. Each entry is declared beside its handler, in functions/<name>/schema.ts.
+ */
+export const ROUTES: readonly RouteDefinition[] = [
+  searchChildren,
+  viewChild,
+  createChild,
+  updateChild,
+  registerInvolvement,
+  updateInvolvement,
+  shieldChild,
+  unshieldChild,
+  getOpenApi,
+];
