@@ -17,7 +17,12 @@ export const REASON_CODES = {
 export type ReasonCode = keyof typeof REASON_CODES;
 
 export const ReasonCodeSchema = z
-  .enum(Object.keys(REASON_CODES) as [ReasonCode, ...ReasonCode[]])
+  .enum(Object.keys(REASON_CODES) as [ReasonCode, ...ReasonCode[]], {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'is required: say why you are accessing the record (R5)'
+        : `is not a reason code; use one of ${Object.keys(REASON_CODES).join(', ')}`,
+  })
   .meta({
     description: `Why the record is being accessed (R5). ${Object.entries(REASON_CODES)
       .map(([code, meaning]) => `${code}: ${meaning}`)
