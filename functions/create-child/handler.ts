@@ -13,5 +13,7 @@ export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
   .use(apiMiddleware(route, deps))
   .handler(async ({ input: { body }, principal, facts }) => {
     const record = await createChild(deps, principal, body, facts);
-    return recordResponse(deps.involvements, record, principal, 201, { Location: `/children/${record.childId}` });
+    return recordResponse(deps.involvements, record, principal, 201, {
+      Location: `/children/${record.childId}`,
+    });
   });

@@ -13,6 +13,12 @@ export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
   .use(apiMiddleware(route, deps))
   .handler(async ({ input: { query }, principal, facts }) => {
     const { reason, reasonText, ...criteria } = query;
-    const matches = await searchChildren(deps, principal, criteria, { code: reason, text: reasonText }, facts);
+    const matches = await searchChildren(
+      deps,
+      principal,
+      criteria,
+      { code: reason, text: reasonText },
+      facts,
+    );
     return json(200, { matches });
   });

@@ -17,7 +17,14 @@ export const SearchResultSchema = z
     id: 'SearchResult',
     example: {
       matches: [
-        { childId: 'CP7M3K9P2XK', givenName: 'Amelia', familyName: 'Walker', dateOfBirth: '2016-04-09', gender: 'female', score: 0.987 },
+        {
+          childId: 'CP7M3K9P2XN',
+          givenName: 'Amelia',
+          familyName: 'Walker',
+          dateOfBirth: '2016-04-09',
+          gender: 'female',
+          score: 0.987,
+        },
       ],
     },
   });
@@ -36,7 +43,12 @@ export const route = defineRoute({
   tags: ['Children'],
   request: {
     query: SearchQuerySchema,
-    queryExample: { familyName: 'Walker', givenName: 'Amelia', dateOfBirth: '2016-04-09', reason: 'SAFEGUARDING' },
+    queryExample: {
+      familyName: 'Walker',
+      givenName: 'Amelia',
+      dateOfBirth: '2016-04-09',
+      reason: 'SAFEGUARDING',
+    },
   },
   successStatus: 200,
   responses: {

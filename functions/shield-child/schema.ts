@@ -18,7 +18,11 @@ export const route = defineRoute({
   request: {
     params: ChildPathSchema,
     body: ShieldRequestSchema,
-    bodyExample: { reason: 'adult-at-risk', reasonText: 'Mother in a refuge after domestic abuse', reviewDate: '2027-05-01' },
+    bodyExample: {
+      reason: 'adult-at-risk',
+      reasonText: 'Mother in a refuge after domestic abuse',
+      reviewDate: '2027-05-01',
+    },
   },
   successStatus: 200,
   responses: { 200: { description: 'Shielded', schema: ChildViewSchema, headers: etagHeader } },

@@ -14,7 +14,15 @@ export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
   .use(apiMiddleware(route, deps))
   .handler(async ({ input: { params, body, ifMatchVersion }, principal, facts }) => {
     const { childId, involvementId } = params;
-    const involvement = await updateInvolvement(deps, principal, childId, involvementId, body, ifMatchVersion, facts);
+    const involvement = await updateInvolvement(
+      deps,
+      principal,
+      childId,
+      involvementId,
+      body,
+      ifMatchVersion,
+      facts,
+    );
     const view = involvementView(involvement);
     return json(200, view, { ETag: view.etag });
   });

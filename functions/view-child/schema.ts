@@ -17,7 +17,11 @@ export const route = defineRoute({
   request: { params: ChildPathSchema, query: ReasonQuerySchema, queryExample: { reason: 'EMERGENCY_CARE' } },
   successStatus: 200,
   responses: {
-    200: { description: 'The record as this viewer may see it', schema: ChildViewSchema, headers: etagHeader },
+    200: {
+      description: 'The record as this viewer may see it',
+      schema: ChildViewSchema,
+      headers: etagHeader,
+    },
     404: { description: 'No child has this ContactPoint ID' },
   },
 });

@@ -79,7 +79,11 @@ export interface Pool {
 }
 
 /** Creates a user pool shaped like the deployed one: e-mail usernames, custom attributes, a group per role. */
-export async function createPool(cognito: CognitoLocal, groups: readonly string[], users: PoolUser[]): Promise<Pool> {
+export async function createPool(
+  cognito: CognitoLocal,
+  groups: readonly string[],
+  users: PoolUser[],
+): Promise<Pool> {
   const { client, endpoint } = cognito;
   const { UserPool } = await client.send(
     new CreateUserPoolCommand({
@@ -99,7 +103,8 @@ export async function createPool(cognito: CognitoLocal, groups: readonly string[
       ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
     }),
   );
-  for (const group of groups) await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group }));
+  for (const group of groups)
+    await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group }));
   for (const user of users) {
     await client.send(
       new AdminCreateUserCommand({
@@ -114,10 +119,17 @@ export async function createPool(cognito: CognitoLocal, groups: readonly string[
       }),
     );
     await client.send(
-      new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }),
+      new AdminSetUserPasswordCommand({
+        UserPoolId: userPoolId,
+        Username: user.email,
+        Password: user.password,
+        Permanent: true,
+      }),
     );
     for (const group of user.groups) {
-      await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: group }));
+      await client.send(
+        new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: group }),
+      );
     }
   }
   return {
@@ -129,7 +141,12 @@ export async function createPool(cognito: CognitoLocal, groups: readonly string[
 }
 
 /** Signs in with a password and returns the ID token (it carries the custom attributes and groups). */
-export async function signIn(client: CognitoIdentityProviderClient, clientId: string, email: string, password: string) {
+export async function signIn(
+  client: CognitoIdentityProviderClient,
+  clientId: string,
+  email: string,
+  password: string,
+) {
   const { AuthenticationResult } = await client.send(
     new InitiateAuthCommand({
       ClientId: clientId,

@@ -2,8 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  type CreateTableCommandInput,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DeleteTableCommand,
   DynamoDBClient,
   ListTablesCommand,
@@ -22,7 +22,9 @@ export interface DynamoDbLocal {
  * Starts DynamoDB Local (Java 17+). With `dataDir` the data is kept on disk across restarts;
  * without it, in memory — what tests use.
  */
-export async function startDynamoDbLocal(options: { dataDir?: string; port?: number } = {}): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child: ChildProcess = spawnDynamoDbLocal({
@@ -44,7 +46,8 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
   });
   try {
     await waitFor('DynamoDB Local', async () => {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (is Java 17+ installed?): ${stderr}`);
+      if (child.exitCode !== null)
+        throw new Error(`DynamoDB Local exited (is Java 17+ installed?): ${stderr}`);
       await client.send(new ListTablesCommand({}));
     });
   } catch (error) {
@@ -100,7 +103,10 @@ export function createTableInput(
             : { ProjectionType: index.projection.type },
       })),
     }),
-    ...(options.streams && definition.stream && { StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } }),
+    ...(options.streams &&
+      definition.stream && {
+        StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream },
+      }),
   };
 }
 

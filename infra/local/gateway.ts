@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { JwtVerifier } from 'aws-jwt-verify';
 import type { Jwks } from 'aws-jwt-verify/jwk';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { UnauthenticatedError, ValidationError } from '#domain/errors.ts';
 import { problemFor, problemResponse } from '#http/problem-details.ts';
 import type { RouteDefinition } from '#http/route.ts';
@@ -35,7 +35,10 @@ function compile(route: RouteDefinition): CompiledRoute {
 /** Claims as the Cognito authorizer hands them to Lambda: every value a string. */
 function authorizerClaims(payload: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : JSON.stringify(v)]),
+    Object.entries(payload).map(([k, v]) => [
+      k,
+      Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : JSON.stringify(v),
+    ]),
   );
 }
 
@@ -112,10 +115,12 @@ export function createGateway(options: GatewayOptions): Server {
       } else {
         const claims = hit.route.action === null ? undefined : await claimsFrom(req);
         const values = hit.pattern.exec(url.pathname)?.slice(1) ?? [];
-        const pathParameters = Object.fromEntries(hit.paramNames.map((n, i) => [n, decodeURIComponent(values[i] ?? '')]));
+        const pathParameters = Object.fromEntries(
+          hit.paramNames.map((n, i) => [n, decodeURIComponent(values[i] ?? '')]),
+        );
         const query = Object.fromEntries(url.searchParams.entries());
         const multiQuery: Record<string, string[]> = {};
-        for (const [k, v] of url.searchParams.entries()) (multiQuery[k] ??= []).push(v);
+        for (const k of url.searchParams.keys()) multiQuery[k] = url.searchParams.getAll(k);
         const headers = Object.fromEntries(
           Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
         );
@@ -137,7 +142,9 @@ export function createGateway(options: GatewayOptions): Server {
             authorizer: claims ? { claims } : null,
             protocol: 'HTTP/1.1',
             httpMethod: method,
-            identity: { sourceIp: req.socket.remoteAddress ?? 'unknown' } as APIGatewayProxyEvent['requestContext']['identity'],
+            identity: {
+              sourceIp: req.socket.remoteAddress ?? 'unknown',
+            } as APIGatewayProxyEvent['requestContext']['identity'],
             path: url.pathname,
             stage: 'local',
             requestId,
@@ -154,7 +161,10 @@ export function createGateway(options: GatewayOptions): Server {
     } catch (error) {
       result = problemResponse(problemFor(error, requestId));
     }
-    res.writeHead(result.statusCode, { ...result.headers, 'x-request-id': requestId } as Record<string, string>);
+    res.writeHead(result.statusCode, { ...result.headers, 'x-request-id': requestId } as Record<
+      string,
+      string
+    >);
     res.end(result.body);
   }
 

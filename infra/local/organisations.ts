@@ -3,11 +3,38 @@ import type { Role } from '#domain/access/principal.ts';
 
 /** The organisations the local stand-in seeds: two councils, two NHS trusts and the national service. */
 export const LOCAL_ORGANISATIONS = [
-  { organisationId: 'ORG-LEEDS-CC', name: 'Leeds City Council', kind: 'local-authority', gssCode: 'E08000035', accredited: true },
-  { organisationId: 'ORG-BRADFORD-MDC', name: 'City of Bradford Metropolitan District Council', kind: 'local-authority', gssCode: 'E08000032', accredited: true },
-  { organisationId: 'ORG-LEEDS-CH', name: 'Leeds Community Healthcare NHS Trust', kind: 'health', accredited: true },
-  { organisationId: 'ORG-LEEDS-TH', name: 'Leeds Teaching Hospitals NHS Trust', kind: 'health', accredited: true },
-  { organisationId: 'ORG-CP-NATIONAL', name: 'ContactPoint National Service', kind: 'national-partner', accredited: true },
+  {
+    organisationId: 'ORG-LEEDS-CC',
+    name: 'Leeds City Council',
+    kind: 'local-authority',
+    gssCode: 'E08000035',
+    accredited: true,
+  },
+  {
+    organisationId: 'ORG-BRADFORD-MDC',
+    name: 'City of Bradford Metropolitan District Council',
+    kind: 'local-authority',
+    gssCode: 'E08000032',
+    accredited: true,
+  },
+  {
+    organisationId: 'ORG-LEEDS-CH',
+    name: 'Leeds Community Healthcare NHS Trust',
+    kind: 'health',
+    accredited: true,
+  },
+  {
+    organisationId: 'ORG-LEEDS-TH',
+    name: 'Leeds Teaching Hospitals NHS Trust',
+    kind: 'health',
+    accredited: true,
+  },
+  {
+    organisationId: 'ORG-CP-NATIONAL',
+    name: 'ContactPoint National Service',
+    kind: 'national-partner',
+    accredited: true,
+  },
 ] as const satisfies readonly Organisation[];
 
 export interface LocalUser {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Jwks } from 'aws-jwt-verify/jwk';
@@ -57,7 +57,9 @@ export interface LocalStack {
 export const STATE_FILE = 'state.json';
 
 function userIdFromToken(idToken: string): string {
-  const payload = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub: string };
+  const payload = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    sub: string;
+  };
   return payload.sub;
 }
 
@@ -96,7 +98,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   if (options.reset) rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
   const statePath = join(stateDir, STATE_FILE);
-  const saved: SavedState | undefined = existsSync(statePath) ? JSON.parse(readFileSync(statePath, 'utf8')) : undefined;
+  const saved: SavedState | undefined = existsSync(statePath)
+    ? JSON.parse(readFileSync(statePath, 'utf8'))
+    : undefined;
 
   progress('starting DynamoDB Local');
   const dynamo = await startDynamoDbLocal(temporary ? {} : { dataDir: join(stateDir, 'dynamodb') });

@@ -1,4 +1,4 @@
-import { fakerEN_GB, type Faker } from '@faker-js/faker';
+import { type Faker, fakerEN_GB } from '@faker-js/faker';
 import type { ChildRecord } from '#domain/child/record.ts';
 import type { Address, Carer, Education, GpPractice } from '#domain/child/schema.ts';
 import { contactPointIdFrom } from '#domain/identifiers/contactpoint-id.ts';
@@ -157,7 +157,11 @@ export function syntheticChildren(count: number, seed = 2026): SyntheticData {
       // About one record in two hundred is shielded (R3).
       if (f.datatype.boolean(0.005)) {
         record.shield = {
-          reason: f.helpers.arrayElement(['adult-at-risk', 'risk-of-significant-harm', 'adoption-placement-at-risk'] as const),
+          reason: f.helpers.arrayElement([
+            'adult-at-risk',
+            'risk-of-significant-harm',
+            'adoption-placement-at-risk',
+          ] as const),
           reviewDate: '2027-03-31',
           authority: area.authority.gssCode,
           authorityName: area.authority.name,
@@ -174,24 +178,41 @@ export function syntheticChildren(count: number, seed = 2026): SyntheticData {
       ]);
       for (let i = 0; i < count; i++) {
         const serviceType: ServiceType =
-          age < 5 && i === 0 ? 'health-visiting' : age >= 13 && f.datatype.boolean(0.12)
-            ? f.helpers.arrayElement(['camhs', 'sexual-health', 'substance-misuse'] as const)
-            : f.helpers.arrayElement(services);
-        const organisation = f.helpers.arrayElement([LOCAL_ORGANISATIONS[2], LOCAL_ORGANISATIONS[3], area.authority]);
-        const startDate = new Date(REFERENCE_DATE - f.number.int({ min: 5, max: 700 }) * 86_400_000).toISOString().slice(0, 10);
+          age < 5 && i === 0
+            ? 'health-visiting'
+            : age >= 13 && f.datatype.boolean(0.12)
+              ? f.helpers.arrayElement(['camhs', 'sexual-health', 'substance-misuse'] as const)
+              : f.helpers.arrayElement(services);
+        const organisation = f.helpers.arrayElement([
+          LOCAL_ORGANISATIONS[2],
+          LOCAL_ORGANISATIONS[3],
+          area.authority,
+        ]);
+        const startDate = new Date(REFERENCE_DATE - f.number.int({ min: 5, max: 700 }) * 86_400_000)
+          .toISOString()
+          .slice(0, 10);
         const practitionerName = f.person.fullName();
         involvements.push({
           involvementId: `INV-seed${pad(involvements.length, 6)}-${f.string.uuid()}`,
           childId,
           serviceType,
           practitionerName,
-          role: f.helpers.arrayElement(['Social worker', 'School nurse', 'Health visitor', 'Family support worker', 'Specialist nurse']),
-          contact: { phone: landline(f), email: `${practitionerName.toLowerCase().replace(/[^a-z]+/g, '.')}@example.org.uk` },
-          startDate: startDate < dob ? dob : startDate,
+          role: f.helpers.arrayElement([
+            'Social worker',
+            'School nurse',
+            'Health visitor',
+            'Family support worker',
+            'Specialist nurse',
+          ]),
+          contact: {
+            phone: landline(f),
+            email: `${practitionerName.toLowerCase().replace(/[^a-z]+/g, '.')}@example.org.uk`,
+          },
+          startDate,
           leadProfessional: i === 0 && f.datatype.boolean(0.3),
           assessmentCompleted: f.datatype.boolean(0.4),
           ...(serviceType === 'camhs' || serviceType === 'sexual-health' || serviceType === 'substance-misuse'
-            ? { consent: { givenBy: 'young-person' as const, recordedOn: startDate < dob ? dob : startDate } }
+            ? { consent: { givenBy: 'young-person' as const, recordedOn: startDate } }
             : {}),
           organisationId: organisation.organisationId,
           organisationName: organisation.name,

@@ -22,7 +22,10 @@ export class ValidationError extends Error {
 
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
-  constructor(readonly resource: string, options?: ErrorOptions) {
+  constructor(
+    readonly resource: string,
+    options?: ErrorOptions,
+  ) {
     super(`${resource} not found`, options);
   }
 }
@@ -48,7 +51,10 @@ export class PreconditionRequiredError extends Error {
 /** R10: a search matched more candidates than may be disclosed. */
 export class TooManyMatchesError extends Error {
   override readonly name = 'TooManyMatchesError';
-  constructor(readonly limit: number, options?: ErrorOptions) {
+  constructor(
+    readonly limit: number,
+    options?: ErrorOptions,
+  ) {
     super(`More than ${limit} children match; add details to refine the search`, options);
   }
 }

@@ -24,7 +24,12 @@ export interface InvolvementRepository {
    * Fails with PreconditionFailedError when the stored version is not `expectedVersion`.
    * `clearLeadOn` are other involvements whose lead-professional flag is cleared in the same transaction.
    */
-  update(next: Involvement, expectedVersion: number, audit: AuditEvent, clearLeadOn?: Involvement[]): Promise<void>;
+  update(
+    next: Involvement,
+    expectedVersion: number,
+    audit: AuditEvent,
+    clearLeadOn?: Involvement[],
+  ): Promise<void>;
 }
 
 /** R6: fails with AuditUnavailableError, and the caller then returns no data (fail closed). */

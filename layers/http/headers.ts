@@ -6,7 +6,11 @@ export const baseHeaders = {
   'x-content-type-options': 'nosniff',
 } as const;
 
-export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+export function json(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
   return {
     statusCode,
     headers: { ...baseHeaders, 'content-type': 'application/json', ...headers },

@@ -29,7 +29,8 @@ function problemDetails<R extends RouteDefinition>(route: R): Middleware<R> {
     onError: (request) => {
       const requestId = request.event.requestContext?.requestId;
       const problem = problemFor(request.error, requestId);
-      if (problem.status >= 500) logger.error('request failed', { route: route.operationId, error: request.error as Error });
+      if (problem.status >= 500)
+        logger.error('request failed', { route: route.operationId, error: request.error as Error });
       else logger.info('request refused', { route: route.operationId, status: problem.status });
       request.response = problemResponse(problem);
     },
@@ -69,7 +70,9 @@ function authorise<R extends RouteDefinition>(route: R, deps: MiddlewareDependen
             childIds: request.event.pathParameters?.childId ? [request.event.pathParameters.childId] : [],
           }),
         );
-        throw new ForbiddenError(`The ${principal.roles.join(', ')} role may not ${route.action.replace('-', ' ')}`);
+        throw new ForbiddenError(
+          `The ${principal.roles.join(', ')} role may not ${route.action.replace('-', ' ')}`,
+        );
       }
       (request.event as ApiEvent<RouteDefinition>).principal = principal;
     },
@@ -113,7 +116,10 @@ function validateRequest<R extends RouteDefinition>(route: R): Middleware<R> {
  * The one middleware stack every API handler uses, in order: log context, problem+json on error, request facts,
  * authorisation, validation. Use as `middy().use(apiMiddleware(route, deps)).handler(...)`.
  */
-export function apiMiddleware<R extends RouteDefinition>(route: R, deps: MiddlewareDependencies): Middleware<R>[] {
+export function apiMiddleware<R extends RouteDefinition>(
+  route: R,
+  deps: MiddlewareDependencies,
+): Middleware<R>[] {
   return [
     injectLambdaContext(logger, { resetKeys: true }) as Middleware<R>,
     problemDetails(route),

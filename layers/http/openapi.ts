@@ -10,7 +10,9 @@ import type { RouteDefinition } from './route.ts';
 
 const ProblemSchema = z
   .object({
-    type: z.string().meta({ description: `One of: ${PROBLEM_TYPES.map((p) => problemTypeUri(p.slug)).join(', ')}` }),
+    type: z
+      .string()
+      .meta({ description: `One of: ${PROBLEM_TYPES.map((p) => problemTypeUri(p.slug)).join(', ')}` }),
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
@@ -47,10 +49,19 @@ function responsesOf(route: RouteDefinition): Record<string, ResponseConfig> {
   for (const [status, description] of Object.entries(common)) responses[status] = problem(description);
   for (const [status, definition] of Object.entries(route.responses)) {
     const headers = definition.headers
-      ? Object.fromEntries(Object.entries(definition.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' as const } }]))
+      ? Object.fromEntries(
+          Object.entries(definition.headers).map(([h, d]) => [
+            h,
+            { description: d, schema: { type: 'string' as const } },
+          ]),
+        )
       : undefined;
     responses[status] = definition.schema
-      ? { description: definition.description, content: { 'application/json': { schema: definition.schema } }, ...(headers && { headers }) }
+      ? {
+          description: definition.description,
+          content: { 'application/json': { schema: definition.schema } },
+          ...(headers && { headers }),
+        }
       : problem(definition.description);
   }
   return responses;
@@ -77,7 +88,9 @@ function pathConfig(route: RouteDefinition): RouteConfig {
       ...(body && {
         body: {
           required: true,
-          content: { 'application/json': { schema: body, ...(bodyExample !== undefined && { example: bodyExample }) } },
+          content: {
+            'application/json': { schema: body, ...(bodyExample !== undefined && { example: bodyExample }) },
+          },
         },
       }),
     },

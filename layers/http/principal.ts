@@ -41,7 +41,8 @@ export class PrincipalResolver {
       throw new ForbiddenError('The account has no ContactPoint organisation or role');
     }
     const organisation = await this.organisation(organisationId);
-    if (!organisation?.accredited) throw new ForbiddenError('The organisation is not accredited for ContactPoint');
+    if (!organisation?.accredited)
+      throw new ForbiddenError('The organisation is not accredited for ContactPoint');
     const isCouncil = organisation.kind === 'local-authority' && organisation.gssCode !== undefined;
     return {
       userId,

@@ -38,7 +38,10 @@ const PROBLEMS: [new (...args: never[]) => Error, ProblemKind][] = [
   [NotFoundError, { slug: 'not-found', title: 'Not found', status: 404 }],
   [ConflictError, { slug: 'conflict', title: 'Conflicts with the current state', status: 409 }],
   [PreconditionFailedError, { slug: 'precondition-failed', title: 'Changed since it was read', status: 412 }],
-  [TooManyMatchesError, { slug: 'too-many-matches', title: 'Too many matches — refine the search', status: 422 }],
+  [
+    TooManyMatchesError,
+    { slug: 'too-many-matches', title: 'Too many matches — refine the search', status: 422 },
+  ],
   [PreconditionRequiredError, { slug: 'precondition-required', title: 'If-Match required', status: 428 }],
   [AuditUnavailableError, { slug: 'audit-unavailable', title: 'Audit trail unavailable', status: 503 }],
   [StorageUnavailableError, { slug: 'service-unavailable', title: 'Temporarily unavailable', status: 503 }],

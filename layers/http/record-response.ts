@@ -15,5 +15,8 @@ export async function recordResponse(
 ): Promise<APIGatewayProxyResult> {
   // Version 1 is a record created by this very request: it has no involvements yet.
   const current = record.version === 1 ? [] : await involvements.listForChild(record.childId);
-  return json(statusCode, childViewFor(record, current, principal), { ETag: etagOf(record.version), ...headers });
+  return json(statusCode, childViewFor(record, current, principal), {
+    ETag: etagOf(record.version),
+    ...headers,
+  });
 }

@@ -20,8 +20,13 @@ export function fieldProblems(error: z.ZodError, location: Location): FieldProbl
   });
 }
 
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, location: Location): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  location: Location,
+): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(fieldProblems(result.error, location), { cause: result.error });
+  if (!result.success)
+    throw new ValidationError(fieldProblems(result.error, location), { cause: result.error });
   return result.data;
 }

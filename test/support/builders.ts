@@ -5,7 +5,7 @@ import type { Involvement } from '#domain/involvement/schema.ts';
 /** Plain test data; every test states what it changes. */
 export function aChild(overrides: Partial<ChildRecord> = {}): ChildRecord {
   return {
-    childId: 'CP7M3K9P2XK',
+    childId: 'CP7M3K9P2XN',
     givenName: 'Amelia',
     familyName: 'Walker',
     gender: 'female',
@@ -14,9 +14,18 @@ export function aChild(overrides: Partial<ChildRecord> = {}): ChildRecord {
     upn: 'H801200001001',
     address: { line1: '14 Harehills Lane', town: 'Leeds', postcode: 'LS8 3QE' },
     carers: [
-      { name: 'Sarah Walker', relationship: 'mother', parentalResponsibility: true, contact: { phone: '07700 900123' } },
+      {
+        name: 'Sarah Walker',
+        relationship: 'mother',
+        parentalResponsibility: true,
+        contact: { phone: '07700 900123' },
+      },
     ],
-    education: { status: 'in-education', institutionName: 'Bankside Primary School', contact: { phone: '0113 496 0101' } },
+    education: {
+      status: 'in-education',
+      institutionName: 'Bankside Primary School',
+      contact: { phone: '0113 496 0101' },
+    },
     gpPractice: { practiceName: 'Harehills Medical Practice', contact: { phone: '0113 496 0202' } },
     localAuthority: 'E08000035',
     localAuthorityName: 'Leeds City Council',
@@ -30,7 +39,7 @@ export function aChild(overrides: Partial<ChildRecord> = {}): ChildRecord {
 export function anInvolvement(overrides: Partial<Involvement> = {}): Involvement {
   return {
     involvementId: 'INV-1-00000000-0000-0000-0000-000000000001',
-    childId: 'CP7M3K9P2XK',
+    childId: 'CP7M3K9P2XN',
     serviceType: 'school-nursing',
     practitionerName: 'Priya Shah',
     role: 'School nurse',

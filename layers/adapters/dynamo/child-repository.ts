@@ -1,17 +1,12 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  paginateQuery,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
 import type { ChildRepository } from '#domain/ports.ts';
 import { blockingKeysOf, type MatchProfile, profileOf } from '#domain/search/profile.ts';
 import { auditPut } from './audit-sink.ts';
 import { keys } from './keys.ts';
-import { batchPut, type TransactItem, transactWrite } from './write.ts';
 import { BLOCKING_KEY_INDEX } from './tables.ts';
-
+import { batchPut, type TransactItem, transactWrite } from './write.ts';
 
 /** A key entry's page size; a key with more entries than this is a name far too common to rank anyway. */
 const MAX_ENTRIES_PER_KEY = 200;
@@ -24,7 +19,11 @@ export class DynamoChildRepository implements ChildRepository {
 
   async get(childId: string): Promise<ChildRecord | undefined> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tables.children, Key: keys.childRecord(childId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tables.children,
+        Key: keys.childRecord(childId),
+        ConsistentRead: true,
+      }),
     );
     if (!Item) return undefined;
     const { sk: _sk, ...record } = Item;

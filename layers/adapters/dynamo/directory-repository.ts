@@ -10,7 +10,9 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   ) {}
 
   async getOrganisation(organisationId: string): Promise<Organisation | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.organisation(organisationId) }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.organisation(organisationId) }),
+    );
     if (!Item) return undefined;
     const { pk: _pk, sk: _sk, ...organisation } = Item;
     return organisation as Organisation;
@@ -18,18 +20,25 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
 
   async putOrganisation(organisation: Organisation): Promise<void> {
     await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...organisation, ...keys.organisation(organisation.organisationId) } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...organisation, ...keys.organisation(organisation.organisationId) },
+      }),
     );
   }
 
   async getUser(userId: string): Promise<UserAccount | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.user(userId) }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.user(userId) }),
+    );
     if (!Item) return undefined;
     const { pk: _pk, sk: _sk, ...user } = Item;
     return user as UserAccount;
   }
 
   async putUser(user: UserAccount): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...user, ...keys.user(user.userId) } }));
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...user, ...keys.user(user.userId) } }),
+    );
   }
 }

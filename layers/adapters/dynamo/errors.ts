@@ -32,7 +32,8 @@ export function translateWriteError(error: unknown): Error {
     return new PreconditionFailedError('The item has changed since it was read', { cause: error });
   }
   if (error.name === 'TransactionCanceledException') {
-    const reasons = (error as Error & { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+    const reasons =
+      (error as Error & { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
     if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
       return new PreconditionFailedError('The item has changed since it was read', { cause: error });
     }

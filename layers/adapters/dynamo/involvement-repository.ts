@@ -1,15 +1,10 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import type { Involvement } from '#domain/involvement/schema.ts';
 import type { InvolvementRepository } from '#domain/ports.ts';
 import { auditPut } from './audit-sink.ts';
 import { keys } from './keys.ts';
 import { batchPut, type TransactItem, transactWrite } from './write.ts';
-
 
 export class DynamoInvolvementRepository implements InvolvementRepository {
   constructor(
@@ -61,7 +56,12 @@ export class DynamoInvolvementRepository implements InvolvementRepository {
     ]);
   }
 
-  async update(next: Involvement, expectedVersion: number, audit: AuditEvent, clearLeadOn: Involvement[] = []) {
+  async update(
+    next: Involvement,
+    expectedVersion: number,
+    audit: AuditEvent,
+    clearLeadOn: Involvement[] = [],
+  ) {
     await this.transact([
       {
         Put: {
@@ -89,7 +89,12 @@ export class DynamoInvolvementRepository implements InvolvementRepository {
         Key: keys.involvement(i.childId, i.involvementId),
         UpdateExpression: 'SET leadProfessional = :false, version = :next, updatedAt = :now',
         ConditionExpression: 'version = :expected',
-        ExpressionAttributeValues: { ':false': false, ':next': i.version + 1, ':expected': i.version, ':now': now },
+        ExpressionAttributeValues: {
+          ':false': false,
+          ':next': i.version + 1,
+          ':expected': i.version,
+          ':now': now,
+        },
       },
     }));
   }

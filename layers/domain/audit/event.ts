@@ -1,5 +1,5 @@
-import type { AccessReason } from '../access/reasons.ts';
 import type { Role } from '../access/principal.ts';
+import type { AccessReason } from '../access/reasons.ts';
 import type { DisclosureLevel } from '../disclosure/view-schema.ts';
 import type { SearchCriteria } from '../search/criteria.ts';
 

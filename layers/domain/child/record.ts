@@ -1,5 +1,5 @@
-import type { Address, ChildFields, ChildPatch, OtherName } from './schema.ts';
 import type { Shield } from '../shield/schema.ts';
+import type { Address, ChildFields, ChildPatch, OtherName } from './schema.ts';
 
 /** A child record as stored: the lawful fields (R1) plus what the system needs to govern it. */
 export interface ChildRecord extends ChildFields {
@@ -45,7 +45,11 @@ export function applyPatch(record: ChildRecord, patch: ChildPatch, now: string):
       sameName,
     );
   }
-  if (record.address && patch.address !== undefined && (patch.address === null || !sameAddress(patch.address, record.address))) {
+  if (
+    record.address &&
+    patch.address !== undefined &&
+    (patch.address === null || !sameAddress(patch.address, record.address))
+  ) {
     next.previousAddresses = remember(record.previousAddresses, record.address, sameAddress);
   }
   return next;

@@ -11,7 +11,10 @@ import { UpnSchema } from '../identifiers/upn.ts';
  */
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
-export const NamePart = Text(60).regex(/^[\p{L}\p{M}' .-]+$/u, 'may hold letters, spaces, hyphens and apostrophes');
+export const NamePart = Text(60).regex(
+  /^[\p{L}\p{M}' .-]+$/u,
+  'may hold letters, spaces, hyphens and apostrophes',
+);
 
 export const GenderSchema = z
   .enum(['female', 'male', 'other', 'not-known'])
@@ -111,7 +114,10 @@ export type Education = z.infer<typeof EducationSchema>;
 export const GpPracticeSchema = z
   .object({ practiceName: Text(120), contact: ContactSchema })
   .strict()
-  .meta({ id: 'GpPractice', example: { practiceName: 'Harehills Medical Practice', contact: { phone: '0113 496 0202' } } });
+  .meta({
+    id: 'GpPractice',
+    example: { practiceName: 'Harehills Medical Practice', contact: { phone: '0113 496 0202' } },
+  });
 export type GpPractice = z.infer<typeof GpPracticeSchema>;
 
 /** What a data manager may write. Identifiers are optional (a new-born has no UPN). */
@@ -138,16 +144,26 @@ export const childFieldsExample = {
   upn: 'H801200001001',
   address: { line1: '14 Harehills Lane', town: 'Leeds', postcode: 'LS8 3QE' },
   carers: [
-    { name: 'Sarah Walker', relationship: 'mother', parentalResponsibility: true, contact: { phone: '07700 900123' } },
+    {
+      name: 'Sarah Walker',
+      relationship: 'mother',
+      parentalResponsibility: true,
+      contact: { phone: '07700 900123' },
+    },
   ],
-  education: { status: 'in-education', institutionName: 'Bankside Primary School', contact: { phone: '0113 496 0101' } },
+  education: {
+    status: 'in-education',
+    institutionName: 'Bankside Primary School',
+    contact: { phone: '0113 496 0101' },
+  },
   gpPractice: { practiceName: 'Harehills Medical Practice', contact: { phone: '0113 496 0202' } },
 } as const;
 
-export const ChildFieldsSchema = z
-  .object(childFieldShape)
-  .strict()
-  .meta({ id: 'ChildFields', description: 'The lawful content of a child record (R1)', example: childFieldsExample });
+export const ChildFieldsSchema = z.object(childFieldShape).strict().meta({
+  id: 'ChildFields',
+  description: 'The lawful content of a child record (R1)',
+  example: childFieldsExample,
+});
 export type ChildFields = z.infer<typeof ChildFieldsSchema>;
 
 /**

@@ -10,6 +10,8 @@ export function assertPlausibleBirthDate(dateOfBirth: string, now: Date): void {
     throw new ValidationError([{ field: 'dateOfBirth', message: 'is in the future' }]);
   }
   if (ageOn(dateOfBirth, today) >= MAX_AGE_YEARS) {
-    throw new ValidationError([{ field: 'dateOfBirth', message: `gives an age of ${MAX_AGE_YEARS} or more` }]);
+    throw new ValidationError([
+      { field: 'dateOfBirth', message: `gives an age of ${MAX_AGE_YEARS} or more` },
+    ]);
   }
 }

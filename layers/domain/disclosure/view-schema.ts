@@ -106,7 +106,7 @@ export const ChildViewSchema = z
     id: 'ChildView',
     example: {
       disclosure: 'sensitive-redacted',
-      childId: 'CP7M3K9P2XK',
+      childId: 'CP7M3K9P2XN',
       ...childFieldsExample,
       nhsNumber: '9434765919',
       carers: [...childFieldsExample.carers],

@@ -22,7 +22,11 @@ export function seesThroughShield(record: ChildRecord, viewer: Principal): boole
   );
 }
 
-export function disclosureLevelFor(record: ChildRecord, involvements: Involvement[], viewer: Principal): DisclosureLevel {
+export function disclosureLevelFor(
+  record: ChildRecord,
+  involvements: Involvement[],
+  viewer: Principal,
+): DisclosureLevel {
   if (record.shield && !seesThroughShield(record, viewer)) return 'shielded';
   return involvements.some((i) => hiddenFromViewer(i, viewer)) ? 'sensitive-redacted' : 'full';
 }

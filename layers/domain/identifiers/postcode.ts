@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 /** `sw1a2aa`, `SW1A  2AA` and `sw1a 2aa` all become `SW1A 2AA`; undefined when not a UK postcode. */
 export function normalisePostcode(raw: string): string | undefined {
-  return isValid(raw) ? (toNormalised(raw) ?? undefined) : undefined;
+  const compact = raw.replace(/\s+/g, '');
+  return isValid(compact) ? (toNormalised(compact) ?? undefined) : undefined;
 }
 
 /** The outward code (`SW1A`) of a normalised postcode: agreement on it is weaker evidence than the full code. */

@@ -27,9 +27,10 @@ export const SERVICE_TYPES = {
 
 export type ServiceType = keyof typeof SERVICE_TYPES;
 
-export const ServiceTypeSchema = z
-  .enum(Object.keys(SERVICE_TYPES) as [ServiceType, ...ServiceType[]])
-  .meta({ description: 'Type of service (sexual-health, camhs and substance-misuse are sensitive, R2)', example: 'school-nursing' });
+export const ServiceTypeSchema = z.enum(Object.keys(SERVICE_TYPES) as [ServiceType, ...ServiceType[]]).meta({
+  description: 'Type of service (sexual-health, camhs and substance-misuse are sensitive, R2)',
+  example: 'school-nursing',
+});
 
 export function isSensitive(serviceType: ServiceType): boolean {
   return SERVICE_TYPES[serviceType];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { GenderSchema, NamePart } from '../child/schema.ts';
 import { IsoDate, swapDayAndMonth } from '../dates.ts';
 import { NhsNumberSchema } from '../identifiers/nhs-number.ts';
@@ -36,10 +36,18 @@ export function hasIdentifier(c: SearchCriteria): boolean {
 export function requireNameAndBirthOrIdentifier(c: SearchCriteria, ctx: z.RefinementCtx): void {
   if (hasIdentifier(c)) return;
   if (c.dateOfBirth === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'is required unless an NHS number or UPN is given (R10)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['dateOfBirth'],
+      message: 'is required unless an NHS number or UPN is given (R10)',
+    });
   }
   if (c.familyName === undefined && c.givenName === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['familyName'], message: 'a family name or given name is required unless an NHS number or UPN is given (R10)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['familyName'],
+      message: 'a family name or given name is required unless an NHS number or UPN is given (R10)',
+    });
   }
 }
 
@@ -66,7 +74,8 @@ export function searchKeysFor(c: SearchCriteria): string[] {
       }
       // Date mistyped: same names, same year. Swapping day and month keeps the year.
       if (family) {
-        for (const given of givens) keys.add(blockingKey.namesAndYear(scope, family, given, c.dateOfBirth.slice(0, 4)));
+        for (const given of givens)
+          keys.add(blockingKey.namesAndYear(scope, family, given, c.dateOfBirth.slice(0, 4)));
       }
     }
     if (c.postcode) for (const dob of dates) keys.add(blockingKey.birthAndPostcode(dob, c.postcode));

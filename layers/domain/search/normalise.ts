@@ -6,12 +6,13 @@ import { canonicalGivenNames } from './nicknames.ts';
  * not a letter (spaces, hyphens, apostrophes: O'Brien → obrien), and read Mac as Mc.
  */
 export function normaliseName(raw: string): string {
-  const folded = raw
+  return raw
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
-    .replace(/[^a-z]/g, '');
-  return folded.startsWith('mac') && folded.length > 4 ? `mc${folded.slice(3)}` : folded;
+    .split(/[^a-z]+/)
+    .map((part) => (part.startsWith('mac') && part.length > 4 ? `mc${part.slice(3)}` : part))
+    .join('');
 }
 
 /** Primary double-metaphone code; the normalised name itself when the code would be empty. */

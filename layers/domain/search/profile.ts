@@ -58,7 +58,10 @@ export function blockingKeysOf(record: ChildRecord): string[] {
   const year = dob.slice(0, 4);
   const familyNames = new Set<string>();
   const givenNames = new Set<string>();
-  for (const name of [{ givenName: record.givenName, familyName: record.familyName }, ...(record.otherNames ?? [])]) {
+  for (const name of [
+    { givenName: record.givenName, familyName: record.familyName },
+    ...(record.otherNames ?? []),
+  ]) {
     const family = name.familyName ? familyNameKey(name.familyName) : undefined;
     if (family) familyNames.add(family);
     for (const given of name.givenName ? givenNameKeys(name.givenName) : []) givenNames.add(given);
@@ -70,7 +73,8 @@ export function blockingKeysOf(record: ChildRecord): string[] {
     for (const given of givenNames) keys.add(blockingKey.namesAndYear(scope, family, given, year));
   }
   if (scope === 'open') {
-    for (const postcode of profileOf(record).postcodes ?? []) keys.add(blockingKey.birthAndPostcode(dob, postcode));
+    for (const postcode of profileOf(record).postcodes ?? [])
+      keys.add(blockingKey.birthAndPostcode(dob, postcode));
     if (record.nhsNumber) keys.add(blockingKey.nhsNumber(record.nhsNumber));
     if (record.upn) keys.add(blockingKey.upn(record.upn));
   }

@@ -1,9 +1,9 @@
 import jaroWinkler from 'talisman/metrics/jaro-winkler.js';
 import { swapDayAndMonth } from '../dates.ts';
 import { outwardCode } from '../identifiers/postcode.ts';
+import type { SearchCriteria } from './criteria.ts';
 import { canonicalGivenNames } from './nicknames.ts';
 import { normaliseName } from './normalise.ts';
-import type { SearchCriteria } from './criteria.ts';
 import type { MatchProfile } from './profile.ts';
 
 const WEIGHT = { family: 0.35, given: 0.3, birth: 0.35 } as const;
@@ -36,9 +36,16 @@ export function birthSimilarity(query: string, candidate: string): number {
  * How well a candidate agrees with the criteria, 0..1: Jaro-Winkler on names (nicknames and other
  * names count), date-of-birth distance, then small adjustments for postcode and gender agreement.
  */
-export function scoreCandidate(criteria: SearchCriteria, profile: MatchProfile, identifierMatched: boolean): number {
+export function scoreCandidate(
+  criteria: SearchCriteria,
+  profile: MatchProfile,
+  identifierMatched: boolean,
+): number {
   if (identifierMatched && criteria.familyName === undefined && criteria.givenName === undefined) return 1;
-  const names = [{ givenName: profile.givenName, familyName: profile.familyName }, ...(profile.otherNames ?? [])];
+  const names = [
+    { givenName: profile.givenName, familyName: profile.familyName },
+    ...(profile.otherNames ?? []),
+  ];
   let total = 0;
   let weight = 0;
   if (criteria.familyName) {
@@ -62,7 +69,12 @@ export function scoreCandidate(criteria: SearchCriteria, profile: MatchProfile, 
       score += POSTCODE_BONUS.outward;
     }
   }
-  if (criteria.gender && criteria.gender !== 'not-known' && profile.gender !== 'not-known' && criteria.gender !== profile.gender) {
+  if (
+    criteria.gender &&
+    criteria.gender !== 'not-known' &&
+    profile.gender !== 'not-known' &&
+    criteria.gender !== profile.gender
+  ) {
     score -= GENDER_PENALTY;
   }
   if (identifierMatched) score = Math.max(score, 0.99);

@@ -3,13 +3,7 @@ import { IsoDate } from '../dates.ts';
 
 /** R3: the grounds on which a data manager may shield a record. */
 export const ShieldReasonSchema = z
-  .enum([
-    'risk-of-significant-harm',
-    'adoption-placement-at-risk',
-    'adult-at-risk',
-    'serious-crime',
-    'other',
-  ])
+  .enum(['risk-of-significant-harm', 'adoption-placement-at-risk', 'adult-at-risk', 'serious-crime', 'other'])
   .meta({ description: 'Why the record is shielded (R3)', example: 'adult-at-risk' });
 
 export const ShieldRequestSchema = z
@@ -25,7 +19,11 @@ export const ShieldRequestSchema = z
   })
   .meta({
     id: 'ShieldRequest',
-    example: { reason: 'adult-at-risk', reasonText: 'Mother in a refuge after domestic abuse', reviewDate: '2027-05-01' },
+    example: {
+      reason: 'adult-at-risk',
+      reasonText: 'Mother in a refuge after domestic abuse',
+      reviewDate: '2027-05-01',
+    },
   });
 export type ShieldRequest = z.infer<typeof ShieldRequestSchema>;
 

@@ -4,11 +4,11 @@ import { applyPatch, type ChildRecord } from '../child/record.ts';
 import type { ChildFields, ChildPatch } from '../child/schema.ts';
 import { assertPlausibleBirthDate } from '../child/validate.ts';
 import { todayIso } from '../dates.ts';
+import { seesThroughShield } from '../disclosure/view.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors.ts';
 import type { Dependencies } from '../ports.ts';
 import type { ShieldRequest, UnshieldRequest } from '../shield/schema.ts';
 import { checkVersion, loadForChange, refuse, requireVersion } from './guard.ts';
-import { seesThroughShield } from '../disclosure/view.ts';
 
 type Deps = Pick<Dependencies, 'children' | 'audit' | 'env'>;
 
@@ -20,7 +20,14 @@ export async function createChild(
   facts: RequestFacts,
 ): Promise<ChildRecord> {
   if (!principal.localAuthority || !principal.localAuthorityName) {
-    return refuse(deps, principal, facts, 'create-child', [], new ForbiddenError('Only a council ContactPoint team creates records'));
+    return refuse(
+      deps,
+      principal,
+      facts,
+      'create-child',
+      [],
+      new ForbiddenError('Only a council ContactPoint team creates records'),
+    );
   }
   const now = deps.env.now();
   assertPlausibleBirthDate(fields.dateOfBirth, now);
@@ -35,7 +42,11 @@ export async function createChild(
   };
   await deps.children.create(
     record,
-    auditEventFor(deps.env, principal, facts, { action: 'create-child', outcome: 'success', childIds: [record.childId] }),
+    auditEventFor(deps.env, principal, facts, {
+      action: 'create-child',
+      outcome: 'success',
+      childIds: [record.childId],
+    }),
   );
   return record;
 }
@@ -58,7 +69,11 @@ export async function updateChild(
   await deps.children.replace(
     record,
     next,
-    auditEventFor(deps.env, principal, facts, { action: 'update-child', outcome: 'success', childIds: [childId] }),
+    auditEventFor(deps.env, principal, facts, {
+      action: 'update-child',
+      outcome: 'success',
+      childIds: [childId],
+    }),
   );
   return next;
 }
@@ -76,7 +91,14 @@ export async function shieldChild(
 ): Promise<ChildRecord> {
   const { localAuthority, localAuthorityName } = principal;
   if (!localAuthority || !localAuthorityName) {
-    return refuse(deps, principal, facts, 'shield-child', [childId], new ForbiddenError('Only a council ContactPoint team shields records'));
+    return refuse(
+      deps,
+      principal,
+      facts,
+      'shield-child',
+      [childId],
+      new ForbiddenError('Only a council ContactPoint team shields records'),
+    );
   }
   const now = deps.env.now();
   if (request.reviewDate <= todayIso(now)) {
@@ -125,7 +147,14 @@ export async function unshieldChild(
     r.shield ? seesThroughShield(r, principal) : true,
   );
   if (!record.shield) {
-    return refuse(deps, principal, facts, 'unshield-child', [childId], new ConflictError('The record is not shielded'));
+    return refuse(
+      deps,
+      principal,
+      facts,
+      'unshield-child',
+      [childId],
+      new ConflictError('The record is not shielded'),
+    );
   }
   const now = deps.env.now().toISOString();
   const { shield: _lifted, ...rest } = record;

@@ -1,8 +1,13 @@
 import type { Principal } from '../access/principal.ts';
-import { auditEventFor, type AuditAction, type RequestFacts } from '../audit/event.ts';
+import { type AuditAction, auditEventFor, type RequestFacts } from '../audit/event.ts';
 import type { ChildRecord } from '../child/record.ts';
 import { seesThroughShield } from '../disclosure/view.ts';
-import { ForbiddenError, NotFoundError, PreconditionFailedError, PreconditionRequiredError } from '../errors.ts';
+import {
+  ForbiddenError,
+  NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+} from '../errors.ts';
 import type { Dependencies } from '../ports.ts';
 
 type Deps = Pick<Dependencies, 'children' | 'audit' | 'env'>;
@@ -16,7 +21,8 @@ export async function refuse(
   childIds: string[],
   error: Error,
 ): Promise<never> {
-  const outcome = error instanceof NotFoundError ? 'not-found' : error instanceof ForbiddenError ? 'denied' : 'conflict';
+  const outcome =
+    error instanceof NotFoundError ? 'not-found' : error instanceof ForbiddenError ? 'denied' : 'conflict';
   await deps.audit.record(auditEventFor(deps.env, principal, facts, { action, childIds, outcome }));
   throw error;
 }

@@ -21,7 +21,13 @@ function otherLeads(all: Involvement[], except: string, today: string): Involvem
   return all.filter((i) => i.involvementId !== except && i.leadProfessional && isActive(i, today));
 }
 
-async function requireChild(deps: Deps, principal: Principal, facts: RequestFacts, action: 'register-involvement' | 'update-involvement', childId: string): Promise<ChildRecord> {
+async function requireChild(
+  deps: Deps,
+  principal: Principal,
+  facts: RequestFacts,
+  action: 'register-involvement' | 'update-involvement',
+  childId: string,
+): Promise<ChildRecord> {
   const record = await deps.children.get(childId);
   return record ?? refuse(deps, principal, facts, action, [childId], new NotFoundError('Child'));
 }
@@ -84,7 +90,8 @@ export async function updateInvolvement(
     return refuse(deps, principal, facts, 'update-involvement', [childId], new NotFoundError('Involvement'));
   }
   const mayChange =
-    current.recordedBy === principal.userId || (hasRole(principal, 'data-manager') && maintainsRecord(principal, record));
+    current.recordedBy === principal.userId ||
+    (hasRole(principal, 'data-manager') && maintainsRecord(principal, record));
   if (!mayChange) {
     return refuse(
       deps,
@@ -92,17 +99,26 @@ export async function updateInvolvement(
       facts,
       'update-involvement',
       [childId],
-      new ForbiddenError('Only the practitioner who recorded this involvement or the ContactPoint team may change it'),
+      new ForbiddenError(
+        'Only the practitioner who recorded this involvement or the ContactPoint team may change it',
+      ),
     );
   }
   checkVersion(version, current.version);
   const now = deps.env.now();
-  const next: Involvement = { ...current, ...patch, version: current.version + 1, updatedAt: now.toISOString() };
+  const next: Involvement = {
+    ...current,
+    ...patch,
+    version: current.version + 1,
+    updatedAt: now.toISOString(),
+  };
   if (next.endDate !== undefined && next.endDate < next.startDate) {
     throw new ValidationError([{ field: 'endDate', message: 'is before the start date' }]);
   }
   if (patch.leadProfessional && !isActive(next, todayIso(now))) {
-    throw new ValidationError([{ field: 'leadProfessional', message: 'an ended involvement cannot be the lead professional' }]);
+    throw new ValidationError([
+      { field: 'leadProfessional', message: 'an ended involvement cannot be the lead professional' },
+    ]);
   }
   if (next.endDate !== undefined && !isActive(next, todayIso(now))) next.leadProfessional = false;
   const clearLeadOn = patch.leadProfessional

@@ -31,7 +31,9 @@ export async function searchChildren(
     matches = rankCandidates(criteria, candidates).map((m) => matchSummaryOf(m.profile, m.score));
   } catch (error) {
     if (error instanceof TooManyMatchesError) {
-      await deps.audit.record(auditEventFor(deps.env, principal, facts, { ...base, outcome: 'too-many-matches' }));
+      await deps.audit.record(
+        auditEventFor(deps.env, principal, facts, { ...base, outcome: 'too-many-matches' }),
+      );
     }
     throw error;
   }

@@ -49,7 +49,16 @@ describe('R1 lawful content', () => {
   it('accepts every synthetic record the local stand-in seeds', () => {
     const { children } = syntheticChildren(500, 7);
     for (const child of children) {
-      const { childId, localAuthority, localAuthorityName, version, createdAt, updatedAt, shield, ...fields } = child;
+      const {
+        childId,
+        localAuthority,
+        localAuthorityName,
+        version,
+        createdAt,
+        updatedAt,
+        shield,
+        ...fields
+      } = child;
       expect(ChildFieldsSchema.safeParse(fields).success).toBe(true);
     }
   });
@@ -75,8 +84,12 @@ describe('R2 sensitive services', () => {
     const consent = { givenBy: 'young-person', recordedOn: '2026-10-01' };
     const override = { justification: 'Risk of significant harm: exploitation concerns raised by police' };
     expect(InvolvementRequestSchema.safeParse({ ...base, serviceType: 'camhs', consent }).success).toBe(true);
-    expect(InvolvementRequestSchema.safeParse({ ...base, serviceType: 'camhs', override }).success).toBe(true);
-    expect(InvolvementRequestSchema.safeParse({ ...base, serviceType: 'camhs', consent, override }).success).toBe(false);
+    expect(InvolvementRequestSchema.safeParse({ ...base, serviceType: 'camhs', override }).success).toBe(
+      true,
+    );
+    expect(
+      InvolvementRequestSchema.safeParse({ ...base, serviceType: 'camhs', consent, override }).success,
+    ).toBe(false);
   });
 
   it('refuses consent details on a service that is not sensitive', () => {

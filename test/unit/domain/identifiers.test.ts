@@ -9,7 +9,7 @@ import { isValidNhsNumber } from '#domain/identifiers/nhs-number.ts';
 import { normalisePostcode } from '#domain/identifiers/postcode.ts';
 import { isValidUpn, upnCheckLetter } from '#domain/identifiers/upn.ts';
 
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXY';
 const anId = fc.uint8Array({ minLength: 8, maxLength: 8 }).map(contactPointIdFrom);
 
 describe('ContactPoint ID', () => {
@@ -24,11 +24,12 @@ describe('ContactPoint ID', () => {
 
   it('refuses an ID with any one character mistyped', () => {
     fc.assert(
-      fc.property(anId, fc.integer({ min: 2, max: 10 }), fc.integer({ min: 1, max: 31 }), (id, at, shift) => {
+      fc.property(anId, fc.integer({ min: 2, max: 10 }), fc.integer({ min: 1, max: 30 }), (id, at, shift) => {
         const original = ALPHABET.indexOf(id[at] as string);
-        const typo = `${id.slice(0, at)}${ALPHABET[(original + shift) % 32]}${id.slice(at + 1)}`;
+        const typo = `${id.slice(0, at)}${ALPHABET[(original + shift) % 31]}${id.slice(at + 1)}`;
         expect(isValidContactPointId(typo)).toBe(false);
       }),
+      { numRuns: 2000 },
     );
   });
 
