@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import { type Adapters, adaptersFrom } from '#adapters/dependencies.ts';
+import type { TableNames } from '#adapters/dynamo/tables.ts';
+import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, tableNames } from '#infra/local/dynamodb.ts';
+
+export interface DynamoFixture {
+  dynamo: DynamoDbLocal;
+  tables: TableNames;
+  adapters: Adapters;
+}
+
+/** An in-memory DynamoDB Local of this test file's own, with the shared table definitions. */
+export async function startDynamoFixture(): Promise<DynamoFixture> {
+  const dynamo = await startDynamoDbLocal();
+  const tables = tableNames(`it-${randomBytes(3).toString('hex')}`);
+  await ensureTables(dynamo.client, tables);
+  const adapters = adaptersFrom({
+    AWS_REGION: 'eu-west-2',
+    CHILDREN_TABLE: tables.children,
+    INVOLVEMENTS_TABLE: tables.involvements,
+    AUDIT_TABLE: tables.audit,
+    DIRECTORY_TABLE: tables.directory,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+  });
+  return { dynamo, tables, adapters };
+}

@@ -1,0 +1,123 @@
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '#functions/search-children/handler.ts';
+import { profileOf } from '#domain/search/profile.ts';
+import { aChild } from '../../support/builders.ts';
+import { apiEvent, lambdaContext, leedsHealthOrganisation, practitionerClaims } from '../../support/events.ts';
+
+const db = mockClient(DynamoDBDocumentClient);
+const child = aChild();
+const query = { familyName: 'Walker', givenName: 'Amelia', dateOfBirth: '2016-04-09', reason: 'SAFEGUARDING' };
+
+function search(q: Record<string, string> = query, claims: Record<string, string> = practitionerClaims) {
+  return handler(apiEvent({ path: '/children', query: q, claims }), lambdaContext);
+}
+
+beforeEach(() => {
+  db.reset();
+  db.on(GetCommand, { TableName: 'unit-directory' }).resolves({ Item: leedsHealthOrganisation });
+  db.on(QueryCommand).resolves({ Items: [{ profile: profileOf(child) }] });
+  db.on(PutCommand, { TableName: 'unit-audit' }).resolves({});
+});
+
+describe('GET /children', () => {
+  it('returns the match and writes the audit event with the criteria and the IDs returned (R6)', async () => {
+    const response = await search();
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body).matches).toEqual([expect.objectContaining({ childId: child.childId, score: 1 })]);
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'unit-audit',
+      Item: expect.objectContaining({
+        action: 'search-children',
+        outcome: 'success',
+        actorId: 'user-nurse',
+        childIds: [child.childId],
+        reason: { code: 'SAFEGUARDING' },
+        criteria: { familyName: 'Walker', givenName: 'Amelia', dateOfBirth: '2016-04-09' },
+        sourceIp: '192.0.2.10',
+      }),
+      ConditionExpression: 'attribute_not_exists(eventId)',
+    });
+  });
+
+  it('audits a search that finds nobody, with no IDs (R6)', async () => {
+    db.on(QueryCommand).resolves({ Items: [] });
+    const response = await search();
+    expect(JSON.parse(response.body)).toEqual({ matches: [] });
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ outcome: 'no-match', childIds: [] }),
+    });
+  });
+
+  it('returns 503 and no data when the audit event cannot be written (R6 fail closed)', async () => {
+    db.on(PutCommand, { TableName: 'unit-audit' }).rejects(new Error('audit table unreachable'));
+    const response = await search();
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(response.body).type).toBe('/problems/audit-unavailable');
+    expect(response.body).not.toContain('Amelia');
+    expect(response.body).not.toContain(child.childId);
+    expect(response.body).not.toContain('unreachable');
+  });
+
+  it('refuses a search without a reason, naming the field (R5)', async () => {
+    const { reason: _reason, ...withoutReason } = query;
+    const response = await search(withoutReason);
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+    expect(db).not.toHaveReceivedCommand(QueryCommand);
+  });
+
+  it('refuses an unknown reason code (R5)', async () => {
+    const response = await search({ ...query, reason: 'CURIOSITY' });
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).errors[0].field).toBe('reason');
+  });
+
+  it('refuses a search with only a family name: a name and date of birth, or an identifier, are required (R10)', async () => {
+    const response = await search({ familyName: 'Walker', reason: 'SAFEGUARDING' });
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).errors).toEqual([expect.objectContaining({ field: 'dateOfBirth' })]);
+    expect(db).not.toHaveReceivedCommand(QueryCommand);
+  });
+
+  it('refuses a malformed NHS number before any lookup', async () => {
+    const response = await search({ nhsNumber: '9434765918', reason: 'SAFEGUARDING' });
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).errors[0].field).toBe('nhsNumber');
+    expect(db).not.toHaveReceivedCommand(QueryCommand);
+  });
+
+  it('answers 422 too-many-matches when more than ten children match (R10), and audits it', async () => {
+    const many = Array.from({ length: 11 }, (_, i) => ({
+      profile: { ...profileOf(child), childId: `CP00000000${String(i).padStart(2, '0')}` },
+    }));
+    db.on(QueryCommand).resolves({ Items: many });
+    const response = await search();
+    expect(response.statusCode).toBe(422);
+    expect(JSON.parse(response.body).type).toBe('/problems/too-many-matches');
+    expect(db).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ outcome: 'too-many-matches' }) });
+  });
+
+  it('refuses an operator, and audits the refusal', async () => {
+    const response = await search(query, { ...practitionerClaims, 'cognito:groups': 'operator' });
+    expect(response.statusCode).toBe(403);
+    expect(db).not.toHaveReceivedCommand(QueryCommand);
+    expect(db).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ outcome: 'denied' }) });
+  });
+
+  it('refuses a caller whose organisation is not accredited', async () => {
+    db.on(GetCommand, { TableName: 'unit-directory' }).resolves({ Item: { ...leedsHealthOrganisation, accredited: false } });
+    const response = await search(query, { ...practitionerClaims, 'custom:organisationId': 'ORG-NOT-ACCREDITED' });
+    expect(response.statusCode).toBe(403);
+    expect(db).not.toHaveReceivedCommand(QueryCommand);
+  });
+
+  it('answers 500 without internals when storage fails in an unexpected way', async () => {
+    db.on(QueryCommand).rejects(new TypeError('secret stack detail'));
+    const response = await search();
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('secret stack detail');
+  });
+});
