@@ -1,14 +1,14 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StorageUnavailableError } from '#adapters/dynamo/errors.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
+import { type ChildFields, childFieldsExample } from '#domain/child/schema.ts';
 import { AuditUnavailableError, PreconditionFailedError } from '#domain/errors.ts';
-import { searchChildren } from '#domain/use-cases/search-children.ts';
 import { createChild, shieldChild, unshieldChild, updateChild } from '#domain/use-cases/change-child.ts';
 import { registerInvolvement, updateInvolvement } from '#domain/use-cases/involvements.ts';
+import { searchChildren } from '#domain/use-cases/search-children.ts';
 import { viewChild } from '#domain/use-cases/view-child.ts';
 import { deleteTable } from '#infra/local/dynamodb.ts';
-import { StorageUnavailableError } from '#adapters/dynamo/errors.ts';
-import { childFieldsExample, type ChildFields } from '#domain/child/schema.ts';
 import { leedsDataManager, practitioner } from '../support/builders.ts';
 import { type DynamoFixture, startDynamoFixture } from '../support/local-dynamo.ts';
 
@@ -51,7 +51,12 @@ describe('the directory on DynamoDB Local', () => {
   });
 
   it('gives one success and one 412 when two corrections race on the same version', async () => {
-    const created = await createChild(fx.adapters, leedsDataManager, { ...amelia, givenName: 'Olivia', dateOfBirth: '2014-02-02' }, facts);
+    const created = await createChild(
+      fx.adapters,
+      leedsDataManager,
+      { ...amelia, givenName: 'Olivia', dateOfBirth: '2014-02-02' },
+      facts,
+    );
     const results = await Promise.allSettled([
       updateChild(fx.adapters, leedsDataManager, created.childId, { familyName: 'Khan' }, 1, facts),
       updateChild(fx.adapters, leedsDataManager, created.childId, { familyName: 'Patel' }, 1, facts),
@@ -77,12 +82,29 @@ describe('the directory on DynamoDB Local', () => {
   });
 
   it('shielding removes every postcode, NHS number and UPN key, so those searches answer as for nobody (R3)', async () => {
-    const fields = { ...amelia, givenName: 'Isla', dateOfBirth: '2012-07-08', nhsNumber: '4010232137', upn: undefined };
+    const fields = {
+      ...amelia,
+      givenName: 'Isla',
+      dateOfBirth: '2012-07-08',
+      nhsNumber: '4010232137',
+      upn: undefined,
+    };
     const created = await createChild(fx.adapters, leedsDataManager, fields, facts);
-    const byPostcode = { givenName: 'Isla', familyName: 'Walker', dateOfBirth: fields.dateOfBirth, postcode: 'LS8 3QE' };
+    const byPostcode = {
+      givenName: 'Isla',
+      familyName: 'Walker',
+      dateOfBirth: fields.dateOfBirth,
+      postcode: 'LS8 3QE',
+    };
     const byNhs = { nhsNumber: '4010232137' };
     expect(await searchChildren(fx.adapters, practitioner, byPostcode, reason, facts)).toHaveLength(1);
-    await shieldChild(fx.adapters, leedsDataManager, created.childId, { reason: 'adult-at-risk', reviewDate: '2099-01-01' }, facts);
+    await shieldChild(
+      fx.adapters,
+      leedsDataManager,
+      created.childId,
+      { reason: 'adult-at-risk', reviewDate: '2099-01-01' },
+      facts,
+    );
     expect(await searchChildren(fx.adapters, practitioner, byPostcode, reason, facts)).toEqual([]);
     expect(await searchChildren(fx.adapters, practitioner, byNhs, reason, facts)).toEqual([]);
     const byName = await searchChildren(
@@ -95,12 +117,23 @@ describe('the directory on DynamoDB Local', () => {
     expect(byName.map((m) => m.childId)).toEqual([created.childId]);
     const { view } = await viewChild(fx.adapters, practitioner, created.childId, reason, facts);
     expect(view.disclosure).toBe('shielded');
-    await unshieldChild(fx.adapters, leedsDataManager, created.childId, { reasonText: 'Risk reviewed and gone' }, facts);
+    await unshieldChild(
+      fx.adapters,
+      leedsDataManager,
+      created.childId,
+      { reasonText: 'Risk reviewed and gone' },
+      facts,
+    );
     expect(await searchChildren(fx.adapters, practitioner, byNhs, reason, facts)).toHaveLength(1);
   });
 
   it('keeps one lead professional per child: marking a new lead clears the old in the same transaction', async () => {
-    const created = await createChild(fx.adapters, leedsDataManager, { ...amelia, givenName: 'Ruby', dateOfBirth: '2011-09-10' }, facts);
+    const created = await createChild(
+      fx.adapters,
+      leedsDataManager,
+      { ...amelia, givenName: 'Ruby', dateOfBirth: '2011-09-10' },
+      facts,
+    );
     const request = {
       serviceType: 'school-nursing' as const,
       practitionerName: 'Priya Shah',
@@ -115,12 +148,25 @@ describe('the directory on DynamoDB Local', () => {
     const all = await fx.adapters.involvements.listForChild(created.childId);
     expect(all.filter((i) => i.leadProfessional).map((i) => i.involvementId)).toEqual([second.involvementId]);
     await expect(
-      updateInvolvement(fx.adapters, practitioner, created.childId, first.involvementId, { leadProfessional: true }, 1, facts),
+      updateInvolvement(
+        fx.adapters,
+        practitioner,
+        created.childId,
+        first.involvementId,
+        { leadProfessional: true },
+        1,
+        facts,
+      ),
     ).rejects.toBeInstanceOf(PreconditionFailedError);
   });
 
   it('fails closed when the audit table is gone: a view is refused and a change is not made (R6)', async () => {
-    const created = await createChild(fx.adapters, leedsDataManager, { ...amelia, givenName: 'Freya', dateOfBirth: '2010-11-12' }, facts);
+    const created = await createChild(
+      fx.adapters,
+      leedsDataManager,
+      { ...amelia, givenName: 'Freya', dateOfBirth: '2010-11-12' },
+      facts,
+    );
     await deleteTable(fx.dynamo.client, fx.tables.audit);
     await expect(viewChild(fx.adapters, practitioner, created.childId, reason, facts)).rejects.toBeInstanceOf(
       AuditUnavailableError,

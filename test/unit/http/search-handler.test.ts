@@ -1,14 +1,24 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler } from '#functions/search-children/handler.ts';
 import { profileOf } from '#domain/search/profile.ts';
+import { handler } from '#functions/search-children/handler.ts';
 import { aChild } from '../../support/builders.ts';
-import { apiEvent, lambdaContext, leedsHealthOrganisation, practitionerClaims } from '../../support/events.ts';
+import {
+  apiEvent,
+  lambdaContext,
+  leedsHealthOrganisation,
+  practitionerClaims,
+} from '../../support/events.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const child = aChild();
-const query = { familyName: 'Walker', givenName: 'Amelia', dateOfBirth: '2016-04-09', reason: 'SAFEGUARDING' };
+const query = {
+  familyName: 'Walker',
+  givenName: 'Amelia',
+  dateOfBirth: '2016-04-09',
+  reason: 'SAFEGUARDING',
+};
 
 function search(q: Record<string, string> = query, claims: Record<string, string> = practitionerClaims) {
   return handler(apiEvent({ path: '/children', query: q, claims }), lambdaContext);
@@ -25,7 +35,9 @@ describe('GET /children', () => {
   it('returns the match and writes the audit event with the criteria and the IDs returned (R6)', async () => {
     const response = await search();
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body).matches).toEqual([expect.objectContaining({ childId: child.childId, score: 1 })]);
+    expect(JSON.parse(response.body).matches).toEqual([
+      expect.objectContaining({ childId: child.childId, score: 1 }),
+    ]);
     expect(db).toHaveReceivedCommandWith(PutCommand, {
       TableName: 'unit-audit',
       Item: expect.objectContaining({
@@ -97,19 +109,28 @@ describe('GET /children', () => {
     const response = await search();
     expect(response.statusCode).toBe(422);
     expect(JSON.parse(response.body).type).toBe('/problems/too-many-matches');
-    expect(db).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ outcome: 'too-many-matches' }) });
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ outcome: 'too-many-matches' }),
+    });
   });
 
   it('refuses an operator, and audits the refusal', async () => {
     const response = await search(query, { ...practitionerClaims, 'cognito:groups': 'operator' });
     expect(response.statusCode).toBe(403);
     expect(db).not.toHaveReceivedCommand(QueryCommand);
-    expect(db).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ outcome: 'denied' }) });
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ outcome: 'denied' }),
+    });
   });
 
   it('refuses a caller whose organisation is not accredited', async () => {
-    db.on(GetCommand, { TableName: 'unit-directory' }).resolves({ Item: { ...leedsHealthOrganisation, accredited: false } });
-    const response = await search(query, { ...practitionerClaims, 'custom:organisationId': 'ORG-NOT-ACCREDITED' });
+    db.on(GetCommand, { TableName: 'unit-directory' }).resolves({
+      Item: { ...leedsHealthOrganisation, accredited: false },
+    });
+    const response = await search(query, {
+      ...practitionerClaims,
+      'custom:organisationId': 'ORG-NOT-ACCREDITED',
+    });
     expect(response.statusCode).toBe(403);
     expect(db).not.toHaveReceivedCommand(QueryCommand);
   });

@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BLOCKING_KEY_INDEX, TABLES } from '#adapters/dynamo/tables.ts';
+import { ACTIONS } from '#domain/access/permissions.ts';
+import { ROUTES } from '#http/routes.ts';
+import { createTableInput } from '#infra/local/dynamodb.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+
+describe('the route table that drives API Gateway, the local gateway and the OpenAPI document', () => {
+  it('names a handler that exists for every route', () => {
+    for (const route of ROUTES)
+      expect(existsSync(join(root, 'functions', route.functionName, 'handler.ts'))).toBe(true);
+  });
+
+  it('has one route per method and path, and one function per route', () => {
+    const keys = ROUTES.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(new Set(ROUTES.map((r) => r.functionName)).size).toBe(ROUTES.length);
+  });
+
+  it('requires sign-in on every route but the OpenAPI document', () => {
+    expect(ROUTES.filter((r) => r.action === null).map((r) => r.path)).toEqual(['/openapi.json']);
+  });
+
+  it('covers every action in the permission table with a route', () => {
+    expect(new Set(ROUTES.map((r) => r.action).filter(Boolean))).toEqual(new Set(ACTIONS));
+  });
+
+  it('declares a schema for every path parameter', () => {
+    for (const route of ROUTES) {
+      const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      expect(Object.keys(route.request.params?.shape ?? {}).sort()).toEqual(names.sort());
+    }
+  });
+
+  it('guards every PATCH with If-Match', () => {
+    for (const route of ROUTES.filter((r) => r.method === 'PATCH')) expect(route.request.ifMatch).toBe(true);
+  });
+});
+
+describe('the shared table definitions', () => {
+  it('build tables whose key attributes are all declared', () => {
+    for (const definition of Object.values(TABLES)) {
+      const input = createTableInput(definition, `x-${definition.id}`);
+      const declared = new Set(input.AttributeDefinitions?.map((a) => a.AttributeName));
+      const used = [
+        ...(input.KeySchema ?? []),
+        ...(input.GlobalSecondaryIndexes ?? []).flatMap((i) => i.KeySchema ?? []),
+      ].map((k) => k.AttributeName);
+      for (const name of used) expect(declared.has(name)).toBe(true);
+    }
+  });
+
+  it('projects only the match profile into the blocking-key index, so search reads nothing else (R3)', () => {
+    const index = TABLES.children.indexes.find((i) => i.indexName === BLOCKING_KEY_INDEX);
+    expect(index?.projection).toEqual({ type: 'INCLUDE', nonKeyAttributes: ['profile'] });
+  });
+});
