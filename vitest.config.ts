@@ -1,12 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
-/** Four tiers, each its own project: `npm run test:unit`, `test:integration`, `test:infra`, `test:e2e`. */
+/**
+ * Four tiers, each its own project (`npm run test:unit`, `test:infra`, `test:integration`, `test:e2e`),
+ * run fastest first when `npm test` runs them all.
+ */
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
           setupFiles: ['test/support/unit-setup.ts'],
@@ -15,6 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 2 },
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
@@ -26,6 +31,7 @@ export default defineConfig({
       {
         test: {
           name: 'infra',
+          sequence: { groupOrder: 1 },
           include: ['test/infra/**/*.test.ts'],
           environment: 'node',
         },
@@ -33,6 +39,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 3 },
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,

@@ -317,6 +317,6 @@ describe('the core directory over HTTP', () => {
   it('serves the OpenAPI document without sign-in', async () => {
     const reply = await fetch(`${stack.url}/openapi.json`);
     expect(reply.status).toBe(200);
-    expect((await reply.json()).openapi).toBe('3.1.0');
+    expect(((await reply.json()) as { openapi: string }).openapi).toBe('3.1.0');
   });
 });

@@ -36,7 +36,7 @@ const ORDER = [
 
 beforeAll(async () => {
   stack = await startTestStack(50);
-  document = await (await fetch(`${stack.url}/openapi.json`)).json();
+  document = (await (await fetch(`${stack.url}/openapi.json`)).json()) as typeof document;
   for (const role of ['practitioner', 'data-manager'] as const)
     clients.set(role, await clientFor(stack, role));
 });

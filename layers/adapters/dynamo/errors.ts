@@ -23,10 +23,11 @@ interface CancellationReason {
 }
 
 /**
- * Translates a failed write. A failed condition on the guarded item (index 0 of a transaction) is a
- * lost race: 412. Everything that says "not now" is 503. Anything else is a bug and stays as it is.
+ * Translates a failed DynamoDB call. A failed write condition is a lost race: 412. Everything that
+ * says "not now" (throttling, an unreachable endpoint, a missing table) is 503. Anything else is a bug
+ * and stays as it is (500, with nothing of it in the response).
  */
-export function translateWriteError(error: unknown): Error {
+export function translateStorageError(error: unknown): Error {
   if (!(error instanceof Error)) return new Error('Unknown storage failure', { cause: error });
   if (error.name === 'ConditionalCheckFailedException') {
     return new PreconditionFailedError('The item has changed since it was read', { cause: error });

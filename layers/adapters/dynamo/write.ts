@@ -4,17 +4,12 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { translateWriteError } from './errors.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** All-or-nothing write of several items; failures come back as domain or availability errors. */
+/** All-or-nothing write of several items (the client translates failures: 412 or 503). */
 export async function transactWrite(db: DynamoDBDocumentClient, items: TransactItem[]): Promise<void> {
-  try {
-    await db.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    throw translateWriteError(error);
-  }
+  await db.send(new TransactWriteCommand({ TransactItems: items }));
 }
 
 const BATCH_SIZE = 25;

@@ -4,7 +4,7 @@ import { IsoDate, swapDayAndMonth } from '../dates.ts';
 import { NhsNumberSchema } from '../identifiers/nhs-number.ts';
 import { PostcodeSchema } from '../identifiers/postcode.ts';
 import { UpnSchema } from '../identifiers/upn.ts';
-import { familyNameKey, givenNameKeys } from './normalise.ts';
+import { familyNameKey, givenNameKeys, namePrefix } from './normalise.ts';
 import { blockingKey, type KeyScope } from './profile.ts';
 
 /** R10: a search needs a name and a date of birth, or an identifier — never a browse. */
@@ -67,15 +67,22 @@ export function searchKeysFor(c: SearchCriteria): string[] {
     const dates = swapped ? [c.dateOfBirth, swapped] : [c.dateOfBirth];
     const family = c.familyName ? familyNameKey(c.familyName) : undefined;
     const givens = c.givenName ? givenNameKeys(c.givenName) : [];
+    const phonetics = [...(family ? [family] : []), ...givens];
+    const prefixes = [c.familyName, c.givenName]
+      .flatMap((n) => (n ? [namePrefix(n)] : []))
+      .filter((p) => p !== undefined);
     for (const scope of scopes) {
       for (const dob of dates) {
-        if (family) keys.add(blockingKey.familyAndBirth(scope, family, dob));
-        for (const given of givens) keys.add(blockingKey.givenAndBirth(scope, given, dob));
+        for (const phonetic of phonetics) keys.add(blockingKey.nameAndBirth(scope, phonetic, dob));
+        for (const prefix of prefixes) keys.add(blockingKey.prefixAndBirth(scope, prefix, dob));
       }
-      // Date mistyped: same names, same year. Swapping day and month keeps the year.
+      // Date mistyped: same names, same year (swapping day and month keeps the year), either way round.
       if (family) {
-        for (const given of givens)
-          keys.add(blockingKey.namesAndYear(scope, family, given, c.dateOfBirth.slice(0, 4)));
+        const year = c.dateOfBirth.slice(0, 4);
+        for (const given of givens) {
+          keys.add(blockingKey.namesAndYear(scope, family, given, year));
+          keys.add(blockingKey.namesAndYear(scope, given, family, year));
+        }
       }
     }
     if (c.postcode) for (const dob of dates) keys.add(blockingKey.birthAndPostcode(dob, c.postcode));

@@ -32,3 +32,9 @@ export function familyNameKey(rawFamilyName: string): string | undefined {
   const normalised = normaliseName(rawFamilyName);
   return normalised ? phoneticKey(normalised) : undefined;
 }
+
+/** The first three letters of a normalised name: catches a slip after them that changes the sound. */
+export function namePrefix(raw: string): string | undefined {
+  const normalised = normaliseName(raw);
+  return normalised.length >= 2 ? normalised.slice(0, 3) : undefined;
+}

@@ -1,6 +1,6 @@
 import type { ChildRecord } from '../child/record.ts';
 import type { Gender, OtherName } from '../child/schema.ts';
-import { familyNameKey, givenNameKeys } from './normalise.ts';
+import { familyNameKey, givenNameKeys, namePrefix } from './normalise.ts';
 
 /**
  * What a blocking-key entry carries for scoring: names, date of birth, gender and — only for a child
@@ -25,9 +25,14 @@ export interface MatchProfile {
 export type KeyScope = 'open' | 'shielded';
 const SCOPE_TAG: Record<KeyScope, string> = { open: 'o', shielded: 's' };
 
+/**
+ * Names of either kind share one key space: a family name and a given name are both written under
+ * "name + date of birth", so a search with the two names swapped still meets the record.
+ */
 export const blockingKey = {
-  familyAndBirth: (scope: KeyScope, family: string, dob: string) => `FD#${SCOPE_TAG[scope]}#${family}#${dob}`,
-  givenAndBirth: (scope: KeyScope, given: string, dob: string) => `GD#${SCOPE_TAG[scope]}#${given}#${dob}`,
+  nameAndBirth: (scope: KeyScope, phonetic: string, dob: string) =>
+    `ND#${SCOPE_TAG[scope]}#${phonetic}#${dob}`,
+  prefixAndBirth: (scope: KeyScope, prefix: string, dob: string) => `NP#${SCOPE_TAG[scope]}#${prefix}#${dob}`,
   namesAndYear: (scope: KeyScope, family: string, given: string, year: string) =>
     `FGY#${SCOPE_TAG[scope]}#${family}#${given}#${year}`,
   birthAndPostcode: (dob: string, postcode: string) => `DP#${dob}#${postcode.replace(/\s/g, '')}`,
@@ -55,9 +60,9 @@ export function profileOf(record: ChildRecord): MatchProfile {
 export function blockingKeysOf(record: ChildRecord): string[] {
   const scope: KeyScope = record.shield ? 'shielded' : 'open';
   const dob = record.dateOfBirth;
-  const year = dob.slice(0, 4);
   const familyNames = new Set<string>();
   const givenNames = new Set<string>();
+  const prefixes = new Set<string>();
   for (const name of [
     { givenName: record.givenName, familyName: record.familyName },
     ...(record.otherNames ?? []),
@@ -65,12 +70,17 @@ export function blockingKeysOf(record: ChildRecord): string[] {
     const family = name.familyName ? familyNameKey(name.familyName) : undefined;
     if (family) familyNames.add(family);
     for (const given of name.givenName ? givenNameKeys(name.givenName) : []) givenNames.add(given);
+    for (const part of [name.familyName, name.givenName]) {
+      const prefix = part ? namePrefix(part) : undefined;
+      if (prefix) prefixes.add(prefix);
+    }
   }
   const keys = new Set<string>();
-  for (const family of familyNames) keys.add(blockingKey.familyAndBirth(scope, family, dob));
-  for (const given of givenNames) keys.add(blockingKey.givenAndBirth(scope, given, dob));
+  for (const phonetic of [...familyNames, ...givenNames])
+    keys.add(blockingKey.nameAndBirth(scope, phonetic, dob));
+  for (const prefix of prefixes) keys.add(blockingKey.prefixAndBirth(scope, prefix, dob));
   for (const family of familyNames) {
-    for (const given of givenNames) keys.add(blockingKey.namesAndYear(scope, family, given, year));
+    for (const given of givenNames) keys.add(blockingKey.namesAndYear(scope, family, given, dob.slice(0, 4)));
   }
   if (scope === 'open') {
     for (const postcode of profileOf(record).postcodes ?? [])

@@ -9,6 +9,7 @@ import type { MatchProfile } from './profile.ts';
 const WEIGHT = { family: 0.35, given: 0.3, birth: 0.35 } as const;
 const POSTCODE_BONUS = { full: 0.05, outward: 0.02 } as const;
 const GENDER_PENALTY = 0.05;
+const SWAPPED_NAMES_FACTOR = 0.95;
 
 function bestSimilarity(queries: string[], candidates: string[]): number {
   let best = 0;
@@ -46,18 +47,25 @@ export function scoreCandidate(
     { givenName: profile.givenName, familyName: profile.familyName },
     ...(profile.otherNames ?? []),
   ];
-  let total = 0;
+  const families = names.flatMap((n) => (n.familyName ? [normaliseName(n.familyName)] : []));
+  const givens = names.flatMap((n) => (n.givenName ? givenForms(n.givenName) : []));
+  const family = criteria.familyName ? [normaliseName(criteria.familyName)] : undefined;
+  const given = criteria.givenName ? givenForms(criteria.givenName) : undefined;
+  let asTyped = 0;
+  let swapped = 0;
   let weight = 0;
-  if (criteria.familyName) {
-    const families = names.flatMap((n) => (n.familyName ? [normaliseName(n.familyName)] : []));
-    total += WEIGHT.family * bestSimilarity([normaliseName(criteria.familyName)], families);
+  if (family) {
+    asTyped += WEIGHT.family * bestSimilarity(family, families);
+    swapped += WEIGHT.family * bestSimilarity(family, givens);
     weight += WEIGHT.family;
   }
-  if (criteria.givenName) {
-    const givens = names.flatMap((n) => (n.givenName ? givenForms(n.givenName) : []));
-    total += WEIGHT.given * bestSimilarity(givenForms(criteria.givenName), givens);
+  if (given) {
+    asTyped += WEIGHT.given * bestSimilarity(given, givens);
+    swapped += WEIGHT.given * bestSimilarity(given, families);
     weight += WEIGHT.given;
   }
+  // Given and family name typed the wrong way round count too, with a small penalty.
+  let total = Math.max(asTyped, family && given ? swapped * SWAPPED_NAMES_FACTOR : 0);
   if (criteria.dateOfBirth) {
     total += WEIGHT.birth * birthSimilarity(criteria.dateOfBirth, profile.dateOfBirth);
     weight += WEIGHT.birth;
@@ -69,14 +77,8 @@ export function scoreCandidate(
       score += POSTCODE_BONUS.outward;
     }
   }
-  if (
-    criteria.gender &&
-    criteria.gender !== 'not-known' &&
-    profile.gender !== 'not-known' &&
-    criteria.gender !== profile.gender
-  ) {
-    score -= GENDER_PENALTY;
-  }
+  const genderKnown = criteria.gender && criteria.gender !== 'not-known' && profile.gender !== 'not-known';
+  if (genderKnown && criteria.gender !== profile.gender) score -= GENDER_PENALTY;
   if (identifierMatched) score = Math.max(score, 0.99);
   return Math.min(1, Math.max(0, score));
 }

@@ -21,7 +21,9 @@ const query = {
 };
 
 function search(q: Record<string, string> = query, claims: Record<string, string> = practitionerClaims) {
-  return handler(apiEvent({ path: '/children', query: q, claims }), lambdaContext);
+  // The middleware adds `input`, `principal` and `facts`; Lambda hands over the bare proxy event.
+  const event = apiEvent({ path: '/children', query: q, claims }) as Parameters<typeof handler>[0];
+  return handler(event, lambdaContext);
 }
 
 beforeEach(() => {

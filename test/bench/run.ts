@@ -1,0 +1,208 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoChildRepository } from '#adapters/dynamo/child-repository.ts';
+import { documentClient } from '#adapters/dynamo/client.ts';
+import { BLOCKING_KEY_INDEX } from '#adapters/dynamo/tables.ts';
+import { type SearchCriteria, searchKeysFor } from '#domain/search/criteria.ts';
+import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
+import { syntheticChildren } from '#infra/local/synthetic.ts';
+import { asChild, febrlChildId, readFebrl } from './febrl.ts';
+import { mean, percentile, pool, table } from './stats.ts';
+
+/**
+ * `npm run bench`: measures on this machine, prints tables, asserts nothing.
+ *  1. Search latency through the local gateway beside the bare DynamoDB Local queries for the same keys.
+ *  2. Search quality on FEBRL 4: recall of the true child in the top 10, precision of the top 1.
+ */
+const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 400);
+const SEEDED = Number(process.env.BENCH_CHILDREN ?? 10_000);
+const FEBRL_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'febrl');
+const log = (message: string) => console.log(`  … ${message}`);
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+function searchUrl(stack: LocalStack, criteria: SearchCriteria): string {
+  const query = new URLSearchParams({ ...(criteria as Record<string, string>), reason: 'SAFEGUARDING' });
+  return `${stack.url}/children?${query}`;
+}
+
+async function latency(): Promise<string> {
+  log(`starting a local stack with ${SEEDED} synthetic children (in memory)`);
+  const stack = await startLocalStack({ port: 0, seedCount: SEEDED, progress: log });
+  try {
+    const token = await stack.tokenFor('practitioner');
+    const db = documentClient('eu-west-2', stack.dynamo.endpoint);
+    const children = syntheticChildren(SEEDED).children.filter((c) => !c.shield);
+    const step = Math.max(1, Math.floor(children.length / SEARCHES));
+    const criteria: SearchCriteria[] = children
+      .filter((_, i) => i % step === 0)
+      .slice(0, SEARCHES)
+      .map((c) => ({ familyName: c.familyName, givenName: c.givenName, dateOfBirth: c.dateOfBirth }));
+    const viaGateway = async (c: SearchCriteria) => {
+      const response = await fetch(searchUrl(stack, c), { headers: { authorization: `Bearer ${token}` } });
+      if (response.status !== 200) throw new Error(`search answered ${response.status}`);
+      await response.arrayBuffer();
+    };
+    const bareQueries = (c: SearchCriteria) =>
+      Promise.all(
+        searchKeysFor(c).map((key) =>
+          db.send(
+            new QueryCommand({
+              TableName: stack.tables.children,
+              IndexName: BLOCKING_KEY_INDEX,
+              KeyConditionExpression: 'blockingKey = :key',
+              ExpressionAttributeValues: { ':key': key },
+              ProjectionExpression: 'profile',
+            }),
+          ),
+        ),
+      );
+    log('warming up');
+    for (const c of criteria.slice(0, 50)) {
+      await viaGateway(c);
+      await bareQueries(c);
+    }
+    const gateway: number[] = [];
+    const bare: number[] = [];
+    log(`timing ${criteria.length} searches each way, one at a time`);
+    for (const c of criteria) {
+      gateway.push(await timed(() => viaGateway(c)));
+      bare.push(await timed(() => bareQueries(c)));
+    }
+    const keysPerSearch = mean(criteria.map((c) => searchKeysFor(c).length));
+    const row = (name: string, s: number[]) => [
+      name,
+      s.length,
+      percentile(s, 50).toFixed(1),
+      percentile(s, 99).toFixed(1),
+      mean(s).toFixed(1),
+    ];
+    const overhead = percentile(gateway, 50) - percentile(bare, 50);
+    return [
+      `Search latency, ms (${SEEDED} children; name + date of birth; ${keysPerSearch.toFixed(1)} key queries per search)`,
+      table([
+        ['path', 'searches', 'p50', 'p99', 'mean'],
+        row('GET /children through the local gateway', gateway),
+        row('bare DynamoDB Local queries, same keys', bare),
+      ]),
+      `gateway + handler overhead at p50: ${overhead.toFixed(1)} ms (verify token, principal, validation, scoring, audit write, JSON)`,
+    ].join('\n');
+  } finally {
+    await stack.stop();
+  }
+}
+
+interface Outcome {
+  status: number;
+  ids: string[];
+}
+
+async function quality(): Promise<string> {
+  const originals = readFebrl(join(FEBRL_DIR, 'dataset4a.csv'));
+  const duplicates = readFebrl(join(FEBRL_DIR, 'dataset4b.csv'));
+  log('starting an empty local stack for FEBRL 4');
+  const stack = await startLocalStack({ port: 0, seedCount: 0, progress: log });
+  try {
+    const children = originals.map(asChild).filter((c) => c !== undefined);
+    const repository = new DynamoChildRepository(
+      documentClient('eu-west-2', stack.dynamo.endpoint),
+      stack.tables,
+    );
+    await repository.importRecords(children);
+    log(`loaded ${children.length} of ${originals.length} FEBRL originals as children`);
+    const token = await stack.tokenFor('practitioner');
+    const rows: (string | number)[][] = [
+      [
+        'query',
+        'queries',
+        'recall@10',
+        'precision@1',
+        'top-1 of all',
+        'no match',
+        '422 too many',
+        '400 unusable',
+      ],
+    ];
+    for (const withPostcode of [false, true]) {
+      const outcomes: Outcome[] = [];
+      const truth: string[] = [];
+      await pool(
+        duplicates,
+        4,
+        async (d) => {
+          const criteria: Record<string, string> = {};
+          if (d.familyName) criteria.familyName = d.familyName;
+          if (d.givenName) criteria.givenName = d.givenName;
+          if (d.dateOfBirth) criteria.dateOfBirth = d.dateOfBirth;
+          if (withPostcode && d.postcode) criteria.postcode = d.postcode;
+          const response = await fetch(searchUrl(stack, criteria), {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          const body = (await response.json()) as { matches?: { childId: string }[] };
+          outcomes.push({ status: response.status, ids: (body.matches ?? []).map((m) => m.childId) });
+          truth.push(febrlChildId(d.trueId));
+        },
+        (done) => log(`${withPostcode ? 'with postcode' : 'name + date'}: ${done}/${duplicates.length}`),
+      );
+      const n = outcomes.length;
+      const found = outcomes.filter((o, i) => o.ids.includes(truth[i] as string)).length;
+      const answered = outcomes.filter((o) => o.ids.length > 0);
+      const topRight = outcomes.filter((o, i) => o.ids[0] === truth[i]).length;
+      const pct = (x: number, of: number) => `${((100 * x) / of).toFixed(1)}%`;
+      rows.push([
+        withPostcode ? 'name + date of birth + postcode' : 'name + date of birth',
+        n,
+        pct(found, n),
+        pct(topRight, answered.length),
+        pct(topRight, n),
+        outcomes.filter((o) => o.status === 200 && o.ids.length === 0).length,
+        outcomes.filter((o) => o.status === 422).length,
+        outcomes.filter((o) => o.status === 400).length,
+      ]);
+    }
+    return [
+      'Search quality on FEBRL 4 (dataset4a loaded as children; each dataset4b record searched once)',
+      table(rows),
+      'precision@1: of the searches that returned anyone, the share whose first match is the true child.',
+      '400 unusable: the corrupted record lacks a date of birth or both names, which the API requires (R10).',
+    ].join('\n');
+  } finally {
+    await stack.stop();
+  }
+}
+
+/**
+ * Each part runs in a process of its own: handlers read their configuration once per process, as in
+ * Lambda, so two local stacks cannot share one. A part prints progress, then its table after a marker.
+ */
+const MARKER = '--- result ---';
+const part = process.argv[2];
+if (part === 'latency' || part === 'quality') {
+  const result = part === 'latency' ? await latency() : await quality();
+  console.log(`${MARKER}\n${result}`);
+} else {
+  const started = Date.now();
+  console.log('ContactPoint benchmark');
+  const results: string[] = [];
+  for (const name of ['latency', 'quality']) {
+    const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, name], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      if (!output.includes(MARKER)) process.stdout.write(text);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    if (code !== 0) throw new Error(`bench part ${name} failed (exit ${code})`);
+    results.push(output.slice(output.indexOf(MARKER) + MARKER.length).trim());
+  }
+  console.log(`\n${results.join('\n\n')}\n\nfinished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
