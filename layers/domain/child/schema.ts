@@ -11,10 +11,14 @@ import { UpnSchema } from '../identifiers/upn.ts';
  */
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
-export const NamePart = Text(60).regex(
-  /^[\p{L}\p{M}' .-]+$/u,
-  'may hold letters, spaces, hyphens and apostrophes',
-);
+const NAME_CHARACTERS = /^[\p{L}\p{M}' .-]+$/u;
+/** Letters (any script), spaces, hyphens, apostrophes and full stops: what people's names are made of. */
+const nameText = (max: number) =>
+  Text(max)
+    .refine((v) => NAME_CHARACTERS.test(v), { message: 'may hold letters, spaces, hyphens and apostrophes' })
+    .meta({ pattern: NAME_CHARACTERS.source });
+export const NamePart = nameText(60);
+export const FullName = nameText(120);
 
 export const GenderSchema = z
   .enum(['female', 'male', 'other', 'not-known'])
@@ -73,7 +77,7 @@ export const CarerRelationshipSchema = z.enum([
 
 export const CarerSchema = z
   .object({
-    name: Text(120),
+    name: FullName,
     relationship: CarerRelationshipSchema,
     parentalResponsibility: z.boolean(),
     contact: ContactSchema,

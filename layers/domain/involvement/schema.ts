@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ContactSchema, NamePart } from '../child/schema.ts';
+import { ContactSchema, FullName } from '../child/schema.ts';
 import { IsoDate } from '../dates.ts';
 
 /**
@@ -68,7 +68,7 @@ const involvementExample = {
 export const InvolvementRequestSchema = z
   .object({
     serviceType: ServiceTypeSchema,
-    practitionerName: NamePart.max(120),
+    practitionerName: FullName,
     role: z.string().trim().min(1).max(80),
     contact: ContactSchema,
     startDate: IsoDate,
