@@ -18,6 +18,7 @@ export interface Reply {
   status: number;
   headers: Headers;
   text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response fields ad hoc; the assertions check them
   json: () => any;
 }
 
