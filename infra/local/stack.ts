@@ -31,6 +31,8 @@ export interface LocalStackOptions {
   port: number;
   /** How many synthetic children to seed into empty tables. */
   seedCount: number;
+  /** Serve at once and seed behind (npm start); otherwise seeding finishes before the stack is returned. */
+  seedInBackground?: boolean;
   progress?: (message: string) => void;
 }
 
@@ -39,6 +41,8 @@ interface SavedState {
   pool: Pool;
   password: string;
   users: { email: string; role: Role; userId: string }[];
+  /** How many synthetic children were fully seeded; an interrupted seed runs again on the next start. */
+  seededChildren?: number;
 }
 
 export interface LocalStack {
@@ -47,6 +51,8 @@ export interface LocalStack {
   dynamo: DynamoDbLocal;
   cognito: CognitoLocal;
   state: SavedState;
+  /** Settles when seeding has finished (at once when there was nothing to seed). */
+  seeding: Promise<void>;
   /** A seeded child who is not shielded, for the instructions and for smoke tests. */
   exampleChild: Pick<ChildRecord, 'childId' | 'givenName' | 'familyName' | 'dateOfBirth'> | undefined;
   /** An ID token for the first seeded user of `role` (or for the user with that e-mail). */
@@ -131,7 +137,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const directory = new DynamoDirectoryRepository(db, tables.directory);
     const data = syntheticChildren(options.seedCount);
     const exampleChild = data.children.find((c) => !c.shield);
-    if (created.includes('children') && options.seedCount > 0) {
+    const needsSeed = !(created.length === 0 && state.seededChildren === options.seedCount);
+    // Deterministic data and idempotent puts: seeding again after an interruption simply completes it.
+    const seed = async () => {
+      if (!needsSeed) return;
       const started = Date.now();
       const chunk = 1000;
       for (let i = 0; i < data.children.length; i += chunk) {
@@ -139,11 +148,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         progress(`seeding children ${Math.min(i + chunk, data.children.length)}/${data.children.length}`);
       }
       await new DynamoInvolvementRepository(db, tables).importInvolvements(data.involvements);
+      state.seededChildren = options.seedCount;
+      writeFileSync(statePath, JSON.stringify(state, null, 2), { mode: 0o600 });
       progress(
         `seeded ${data.children.length} children (${data.children.filter((c) => c.shield).length} shielded) and ` +
           `${data.involvements.length} involvements in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
-    }
+    };
+    // Before serving, the example child at least is in, so the search printed at start-up works at once.
+    if (needsSeed && exampleChild) await children.importRecords([exampleChild]);
+    let seeding: Promise<void> = options.seedInBackground ? Promise.resolve() : seed();
+    await seeding;
     for (const organisation of LOCAL_ORGANISATIONS) await directory.putOrganisation(organisation);
     for (const user of state.users) {
       const local = LOCAL_USERS.find((u) => u.email === user.email);
@@ -177,6 +192,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       server.once('error', reject);
       server.listen(options.port, '127.0.0.1', () => resolveListen());
     });
+    if (options.seedInBackground) seeding = seed();
     const address = server.address();
     const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : options.port}`;
 
@@ -187,12 +203,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       cognito,
       state,
       exampleChild,
+      seeding,
       tokenFor: async (roleOrEmail) => {
         const user = pickUser(state, roleOrEmail);
         if (!user) throw new Error(`No local user for ${roleOrEmail}`);
         return signIn(cognito.client, state.pool.clientId, user.email, state.password);
       },
       stop: async () => {
+        // A seed cut short by stopping is completed on the next start.
+        seeding.catch(() => undefined);
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         await stopServices();

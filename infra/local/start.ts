@@ -16,6 +16,7 @@ const stack = await startLocalStack({
   reset,
   port,
   seedCount,
+  seedInBackground: true,
   progress: (message) => console.log(`  … ${message}`),
 });
 
@@ -35,7 +36,11 @@ ContactPoint is running at ${stack.url}  (ready in ${((Date.now() - started) / 1
     curl -H "Authorization: Bearer $TOKEN" '${search}'
 
   Local users:      ${stack.state.users.map((u) => `${u.role} ${u.email}`).join('\n                    ')}
-  Data:             .local/ (kept across restarts; npm start -- --reset starts afresh)
+  Data:             .local/ (kept across restarts; npm start -- --reset starts afresh)${
+    stack.state.seededChildren === seedCount
+      ? ''
+      : `\n                    seeding ${seedCount} synthetic children continues below; the example child is already in`
+  }
 
 Press Ctrl+C to stop.`);
 
@@ -51,3 +56,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     );
   });
 }
+
+stack.seeding.then(
+  () => undefined,
+  (error: unknown) => {
+    if (!stopping) console.error(`seeding failed: ${(error as Error).message}`);
+  },
+);
