@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
@@ -12,7 +12,8 @@ import {
   InitiateAuthCommand,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { freePort, waitFor } from './free-port.ts';
+import { freePort } from './free-port.ts';
+import { superviseService } from './service-process.ts';
 
 export interface CognitoLocal {
   endpoint: string;
@@ -28,14 +29,10 @@ export async function startCognitoLocal(dataDir: string, port?: number): Promise
   mkdirSync(dataDir, { recursive: true });
   const chosen = port ?? (await freePort());
   const script = createRequire(import.meta.url).resolve('cognito-local/lib/bin/start.js');
-  const child: ChildProcess = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [script], {
     cwd: dataDir,
     env: { ...process.env, PORT: String(chosen), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const endpoint = `http://127.0.0.1:${chosen}`;
   const client = new CognitoIdentityProviderClient({
@@ -43,25 +40,10 @@ export async function startCognitoLocal(dataDir: string, port?: number): Promise
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  try {
-    await waitFor('cognito-local', async () => {
-      if (child.exitCode !== null) throw new Error(`cognito-local exited: ${stderr}`);
-      await client.send(new ListUserPoolsCommand({ MaxResults: 1 }));
-    });
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  return {
-    endpoint,
-    client,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const service = await superviseService('cognito-local', child, () =>
+    client.send(new ListUserPoolsCommand({ MaxResults: 1 })),
+  );
+  return { endpoint, client, stop: service.stop };
 }
 
 export interface PoolUser {

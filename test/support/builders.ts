@@ -1,32 +1,14 @@
 import type { Principal } from '#domain/access/principal.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
+import { type ChildFields, childFieldsExample } from '#domain/child/schema.ts';
 import type { Involvement } from '#domain/involvement/schema.ts';
 
 /** Plain test data; every test states what it changes. */
 export function aChild(overrides: Partial<ChildRecord> = {}): ChildRecord {
+  // A deep copy of the schema's example, so a test that changes it cannot change the next test's child.
   return {
+    ...(structuredClone(childFieldsExample) as unknown as ChildFields),
     childId: 'CP7M3K9P2XN',
-    givenName: 'Amelia',
-    familyName: 'Walker',
-    gender: 'female',
-    dateOfBirth: '2016-04-09',
-    nhsNumber: '9434765919',
-    upn: 'H801200001001',
-    address: { line1: '14 Harehills Lane', town: 'Leeds', postcode: 'LS8 3QE' },
-    carers: [
-      {
-        name: 'Sarah Walker',
-        relationship: 'mother',
-        parentalResponsibility: true,
-        contact: { phone: '07700 900123' },
-      },
-    ],
-    education: {
-      status: 'in-education',
-      institutionName: 'Bankside Primary School',
-      contact: { phone: '0113 496 0101' },
-    },
-    gpPractice: { practiceName: 'Harehills Medical Practice', contact: { phone: '0113 496 0202' } },
     localAuthority: 'E08000035',
     localAuthorityName: 'Leeds City Council',
     version: 1,

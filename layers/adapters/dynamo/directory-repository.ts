@@ -9,36 +9,31 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
     private readonly tableName: string,
   ) {}
 
-  async getOrganisation(organisationId: string): Promise<Organisation | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.organisation(organisationId) }),
-    );
+  getOrganisation(organisationId: string): Promise<Organisation | undefined> {
+    return this.get<Organisation>(keys.organisation(organisationId));
+  }
+
+  putOrganisation(organisation: Organisation): Promise<void> {
+    return this.put({ ...organisation, ...keys.organisation(organisation.organisationId) });
+  }
+
+  getUser(userId: string): Promise<UserAccount | undefined> {
+    return this.get<UserAccount>(keys.user(userId));
+  }
+
+  putUser(user: UserAccount): Promise<void> {
+    return this.put({ ...user, ...keys.user(user.userId) });
+  }
+
+  /** Reads an item and drops the key attributes, which belong to storage, not to the domain. */
+  private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key }));
     if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, ...organisation } = Item;
-    return organisation as Organisation;
+    const { pk: _pk, sk: _sk, ...value } = Item;
+    return value as T;
   }
 
-  async putOrganisation(organisation: Organisation): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...organisation, ...keys.organisation(organisation.organisationId) },
-      }),
-    );
-  }
-
-  async getUser(userId: string): Promise<UserAccount | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.user(userId) }),
-    );
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, ...user } = Item;
-    return user as UserAccount;
-  }
-
-  async putUser(user: UserAccount): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...user, ...keys.user(user.userId) } }),
-    );
+  private async put(item: Record<string, unknown>): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 }

@@ -19,16 +19,8 @@ export type Action = (typeof ACTIONS)[number];
  */
 export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   practitioner: new Set(['search-children', 'view-child', 'register-involvement', 'update-involvement']),
-  'data-manager': new Set([
-    'search-children',
-    'view-child',
-    'create-child',
-    'update-child',
-    'register-involvement',
-    'update-involvement',
-    'shield-child',
-    'unshield-child',
-  ]),
+  // The ContactPoint team does everything a practitioner does, and maintains the records.
+  'data-manager': new Set(ACTIONS),
   'user-admin': new Set(),
   auditor: new Set(),
   operator: new Set(),
