@@ -294,6 +294,18 @@ describe('the core directory over HTTP', () => {
     expect(unshield.status).toBe(403);
     const view = await bradford.call('GET', `/children/${secondId}?reason=SAFEGUARDING`);
     expect(view.json().disclosure).toBe('shielded');
+    const correct = await bradford.call('PATCH', `/children/${secondId}`, {
+      body: { gender: 'male' },
+      headers: { 'if-match': '"2"' },
+    });
+    const reshield = await bradford.call('PUT', `/children/${secondId}/shield`, {
+      body: { reason: 'serious-crime', reviewDate: '2099-06-30' },
+    });
+    expect([correct.status, reshield.status]).toEqual([403, 403]);
+    // R3: nothing about the shielded child's whereabouts in any of those answers either.
+    for (const reply of [unshield, view, correct, reshield]) {
+      for (const secret of whereabouts) expect(reply.text).not.toContain(secret);
+    }
   });
 
   it('refuses an unsigned, forged or missing token with 401', async () => {
