@@ -6,6 +6,7 @@ import { isPermitted } from '#domain/access/permissions.ts';
 import { auditEventFor } from '#domain/audit/event.ts';
 import { versionFromEtag } from '#domain/child/record.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import { isValidContactPointId, normaliseContactPointId } from '#domain/identifiers/contactpoint-id.ts';
 import type { AuditSink, Environment } from '#domain/ports.ts';
 import type { ApiEvent } from './api-event.ts';
 import { baseHeaders, headerValue } from './headers.ts';
@@ -52,6 +53,12 @@ function requestFacts<R extends RouteDefinition>(): Middleware<R> {
   };
 }
 
+/** The child a refused request aimed at, when the path names a well-formed ContactPoint ID (never raw input). */
+function childIdFromPath(event: APIGatewayProxyEvent): string[] {
+  const raw = event.pathParameters?.childId;
+  return raw && isValidContactPointId(raw) ? [normaliseContactPointId(raw)] : [];
+}
+
 /**
  * Who is calling and may they: the principal from verified claims, then the permission table (deny by
  * default). A refusal on a child route is audited (R6) before it is returned.
@@ -67,11 +74,11 @@ function authorise<R extends RouteDefinition>(route: R, deps: MiddlewareDependen
           auditEventFor(deps.env, principal, request.event.facts, {
             action: route.action,
             outcome: 'denied',
-            childIds: request.event.pathParameters?.childId ? [request.event.pathParameters.childId] : [],
+            childIds: childIdFromPath(request.event),
           }),
         );
         throw new ForbiddenError(
-          `The ${principal.roles.join(', ')} role may not ${route.action.replace('-', ' ')}`,
+          `The ${principal.roles.join(', ')} role may not ${route.action.replaceAll('-', ' ')}`,
         );
       }
       (request.event as ApiEvent<RouteDefinition>).principal = principal;

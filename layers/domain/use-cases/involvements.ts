@@ -1,7 +1,6 @@
 import type { Principal } from '../access/principal.ts';
 import { hasRole } from '../access/principal.ts';
 import { auditEventFor, type RequestFacts } from '../audit/event.ts';
-import type { ChildRecord } from '../child/record.ts';
 import { todayIso } from '../dates.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import {
@@ -12,24 +11,13 @@ import {
   isSensitive,
 } from '../involvement/schema.ts';
 import type { Dependencies } from '../ports.ts';
-import { checkVersion, maintainsRecord, refuse, requireVersion } from './guard.ts';
+import { checkVersion, loadForChange, maintainsRecord, refuse, requireVersion } from './guard.ts';
 
 type Deps = Pick<Dependencies, 'children' | 'involvements' | 'audit' | 'env'>;
 
 /** Only one active lead professional per child: marking a new one clears the others in the same transaction. */
 function otherLeads(all: Involvement[], except: string, today: string): Involvement[] {
   return all.filter((i) => i.involvementId !== except && i.leadProfessional && isActive(i, today));
-}
-
-async function requireChild(
-  deps: Deps,
-  principal: Principal,
-  facts: RequestFacts,
-  action: 'register-involvement' | 'update-involvement',
-  childId: string,
-): Promise<ChildRecord> {
-  const record = await deps.children.get(childId);
-  return record ?? refuse(deps, principal, facts, action, [childId], new NotFoundError('Child'));
 }
 
 /** A practitioner records their own involvement with a child, for their own organisation. */
@@ -40,7 +28,8 @@ export async function registerInvolvement(
   request: InvolvementRequest,
   facts: RequestFacts,
 ): Promise<Involvement> {
-  await requireChild(deps, principal, facts, 'register-involvement', childId);
+  // Anyone permitted to register may do so on any record, shielded or not: they see only their own entry.
+  await loadForChange(deps, principal, facts, 'register-involvement', childId, () => true);
   const now = deps.env.now();
   const involvement: Involvement = {
     ...request,
@@ -84,7 +73,7 @@ export async function updateInvolvement(
   facts: RequestFacts,
 ): Promise<Involvement> {
   const version = requireVersion(expectedVersion);
-  const record = await requireChild(deps, principal, facts, 'update-involvement', childId);
+  const record = await loadForChange(deps, principal, facts, 'update-involvement', childId, () => true);
   const current = await deps.involvements.get(childId, involvementId);
   if (!current || (isSensitive(current.serviceType) && current.organisationId !== principal.organisationId)) {
     return refuse(deps, principal, facts, 'update-involvement', [childId], new NotFoundError('Involvement'));
