@@ -12,5 +12,12 @@ export const route = defineRoute({
   tags: ['Meta'],
   request: {},
   successStatus: 200,
-  responses: { 200: { description: 'The OpenAPI document', schema: z.looseObject({ openapi: z.string() }) } },
+  responses: {
+    200: {
+      description: 'The OpenAPI document',
+      schema: z.looseObject({ openapi: z.string() }).meta({
+        example: { openapi: '3.1.0', info: { title: 'ContactPoint API', version: '0.1.0' }, paths: {} },
+      }),
+    },
+  },
 });

@@ -11,12 +11,16 @@ const UNKNOWN_FIELD: Record<Location, string> = {
 
 /** zod issues → problems that name each offending field; unknown fields are named one by one (R1). */
 export function fieldProblems(error: z.ZodError, location: Location): FieldProblem[] {
+  // An empty key is still a field the caller sent: name it `""` rather than nothing.
+  const path = (segments: PropertyKey[]) => segments.map((s) => (s === '' ? '""' : String(s))).join('.');
   return error.issues.flatMap((issue) => {
-    const at = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: [...at, key].join('.'), message: UNKNOWN_FIELD[location] }));
+      return issue.keys.map((key) => ({
+        field: path([...issue.path, key]),
+        message: UNKNOWN_FIELD[location],
+      }));
     }
-    return [{ field: at.join('.') || location, message: issue.message }];
+    return [{ field: path(issue.path) || location, message: issue.message }];
   });
 }
 

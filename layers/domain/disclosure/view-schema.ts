@@ -20,6 +20,19 @@ export const DisclosureLevelSchema = z
   .meta({ description: 'How much of the record this viewer may see (R2, R3)' });
 export type DisclosureLevel = z.infer<typeof DisclosureLevelSchema>;
 
+const involvementViewExample = {
+  involvementId: 'INV-4f1c2a9e',
+  serviceType: 'school-nursing',
+  practitionerName: 'Priya Shah',
+  role: 'School nurse',
+  organisationName: 'Leeds Community Healthcare NHS Trust',
+  contact: { phone: '0113 496 0303' },
+  startDate: '2026-09-01',
+  leadProfessional: false,
+  assessmentCompleted: false,
+  etag: '"1"',
+};
+
 export const InvolvementViewSchema = z
   .object({
     involvementId: z.string(),
@@ -35,21 +48,8 @@ export const InvolvementViewSchema = z
     etag: z.string().meta({ description: 'Send as If-Match to change this involvement' }),
   })
   .strict()
-  .meta({ id: 'InvolvementView' });
+  .meta({ id: 'InvolvementView', example: involvementViewExample });
 export type InvolvementView = z.infer<typeof InvolvementViewSchema>;
-
-const involvementViewExample = {
-  involvementId: 'INV-4f1c2a9e',
-  serviceType: 'school-nursing',
-  practitionerName: 'Priya Shah',
-  role: 'School nurse',
-  organisationName: 'Leeds Community Healthcare NHS Trust',
-  contact: { phone: '0113 496 0303' },
-  startDate: '2026-09-01',
-  leadProfessional: false,
-  assessmentCompleted: false,
-  etag: '"1"',
-};
 
 const recordViewShape = {
   childId: z.string(),
@@ -73,10 +73,18 @@ const recordViewShape = {
     .meta({ description: 'Present only for the shielding authority’s data managers' }),
 };
 
+const recordViewExample = {
+  childId: 'CP7M3K9P2XN',
+  ...childFieldsExample,
+  carers: [...childFieldsExample.carers],
+  localAuthorityName: 'Leeds City Council',
+  involvements: [involvementViewExample],
+};
+
 export const FullViewSchema = z
   .object({ disclosure: z.literal('full'), ...recordViewShape })
   .strict()
-  .meta({ id: 'FullChildView' });
+  .meta({ id: 'FullChildView', example: { disclosure: 'full', ...recordViewExample } });
 
 export const SensitiveRedactedViewSchema = z
   .object({
@@ -85,7 +93,14 @@ export const SensitiveRedactedViewSchema = z
     specialistServices: z.literal(SPECIALIST_SERVICES_SENTENCE),
   })
   .strict()
-  .meta({ id: 'SensitiveRedactedChildView' });
+  .meta({
+    id: 'SensitiveRedactedChildView',
+    example: {
+      disclosure: 'sensitive-redacted',
+      ...recordViewExample,
+      specialistServices: SPECIALIST_SERVICES_SENTENCE,
+    },
+  });
 
 export const ShieldedViewSchema = z
   .object({
@@ -98,7 +113,18 @@ export const ShieldedViewSchema = z
     contactInstruction: z.string(),
   })
   .strict()
-  .meta({ id: 'ShieldedChildView' });
+  .meta({
+    id: 'ShieldedChildView',
+    example: {
+      disclosure: 'shielded',
+      childId: 'CP7M3K9P2XN',
+      givenName: 'Amelia',
+      familyName: 'Walker',
+      gender: 'female',
+      dateOfBirth: '2016-04-09',
+      contactInstruction: 'Contact the ContactPoint team of Leeds City Council',
+    },
+  });
 
 export const ChildViewSchema = z
   .discriminatedUnion('disclosure', [FullViewSchema, SensitiveRedactedViewSchema, ShieldedViewSchema])
@@ -106,12 +132,7 @@ export const ChildViewSchema = z
     id: 'ChildView',
     example: {
       disclosure: 'sensitive-redacted',
-      childId: 'CP7M3K9P2XN',
-      ...childFieldsExample,
-      nhsNumber: '9434765919',
-      carers: [...childFieldsExample.carers],
-      localAuthorityName: 'Leeds City Council',
-      involvements: [involvementViewExample],
+      ...recordViewExample,
       specialistServices: SPECIALIST_SERVICES_SENTENCE,
     },
   });
@@ -127,5 +148,15 @@ export const MatchSummarySchema = z
     score: z.number().min(0).max(1),
   })
   .strict()
-  .meta({ id: 'MatchSummary' });
+  .meta({
+    id: 'MatchSummary',
+    example: {
+      childId: 'CP7M3K9P2XN',
+      givenName: 'Amelia',
+      familyName: 'Walker',
+      dateOfBirth: '2016-04-09',
+      gender: 'female',
+      score: 0.987,
+    },
+  });
 export type MatchSummary = z.infer<typeof MatchSummarySchema>;
