@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MatchSummarySchema } from '#domain/disclosure/view-schema.ts';
+import { MatchSummarySchema, matchSummaryExample } from '#domain/disclosure/view-schema.ts';
 import { requireNameAndBirthOrIdentifier, searchCriteriaShape } from '#domain/search/criteria.ts';
 import { MAX_MATCHES } from '#domain/search/rank.ts';
 import { reasonShape } from '#http/parameters.ts';
@@ -13,21 +13,7 @@ export const SearchQuerySchema = z
 export const SearchResultSchema = z
   .object({ matches: z.array(MatchSummarySchema).max(MAX_MATCHES) })
   .strict()
-  .meta({
-    id: 'SearchResult',
-    example: {
-      matches: [
-        {
-          childId: 'CP7M3K9P2XN',
-          givenName: 'Amelia',
-          familyName: 'Walker',
-          dateOfBirth: '2016-04-09',
-          gender: 'female',
-          score: 0.987,
-        },
-      ],
-    },
-  });
+  .meta({ id: 'SearchResult', example: { matches: [matchSummaryExample] } });
 
 export const route = defineRoute({
   operationId: 'searchChildren',

@@ -138,6 +138,15 @@ export const ChildViewSchema = z
   });
 export type ChildView = z.infer<typeof ChildViewSchema>;
 
+export const matchSummaryExample = {
+  childId: 'CP7M3K9P2XN',
+  givenName: 'Amelia',
+  familyName: 'Walker',
+  dateOfBirth: '2016-04-09',
+  gender: 'female',
+  score: 0.987,
+} as const;
+
 export const MatchSummarySchema = z
   .object({
     childId: z.string(),
@@ -148,15 +157,5 @@ export const MatchSummarySchema = z
     score: z.number().min(0).max(1),
   })
   .strict()
-  .meta({
-    id: 'MatchSummary',
-    example: {
-      childId: 'CP7M3K9P2XN',
-      givenName: 'Amelia',
-      familyName: 'Walker',
-      dateOfBirth: '2016-04-09',
-      gender: 'female',
-      score: 0.987,
-    },
-  });
+  .meta({ id: 'MatchSummary', example: matchSummaryExample });
 export type MatchSummary = z.infer<typeof MatchSummarySchema>;
