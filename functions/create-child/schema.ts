@@ -1,6 +1,6 @@
 import { ChildFieldsSchema, childFieldsExample } from '#domain/child/schema.ts';
 import { ChildViewSchema } from '#domain/disclosure/view-schema.ts';
-import { etagHeader } from '#http/parameters.ts';
+import { etagHeader, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
 export const route = defineRoute({
@@ -9,6 +9,7 @@ export const route = defineRoute({
   path: '/children',
   functionName: 'create-child',
   action: 'create-child',
+  access: { ...signedInAccess, children: ['PutItem'] },
   summary: 'Create a child record (ContactPoint team)',
   description:
     'Creates a record in the caller’s own authority. Only the fields of R1 are accepted: any other field is ' +

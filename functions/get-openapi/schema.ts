@@ -7,6 +7,7 @@ export const route = defineRoute({
   path: '/openapi.json',
   functionName: 'get-openapi',
   action: null,
+  access: {},
   summary: 'This API’s OpenAPI 3.1 document',
   description: 'Generated from the same zod schemas that validate every request. No sign-in needed.',
   tags: ['Meta'],

@@ -1,6 +1,6 @@
 import { InvolvementViewSchema } from '#domain/disclosure/view-schema.ts';
 import { InvolvementRequestSchema } from '#domain/involvement/schema.ts';
-import { ChildPathSchema, etagHeader } from '#http/parameters.ts';
+import { ChildPathSchema, etagHeader, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
 export const route = defineRoute({
@@ -9,6 +9,7 @@ export const route = defineRoute({
   path: '/children/{childId}/involvements',
   functionName: 'register-involvement',
   action: 'register-involvement',
+  access: { ...signedInAccess, children: ['GetItem'], involvements: ['Query', 'PutItem', 'UpdateItem'] },
   summary: 'Register your involvement with a child',
   description:
     'Recorded for the caller’s own organisation. Sexual health, CAMHS and substance misuse need `consent` or an ' +

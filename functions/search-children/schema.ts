@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MatchSummarySchema, matchSummaryExample } from '#domain/disclosure/view-schema.ts';
 import { requireNameAndBirthOrIdentifier, searchCriteriaShape } from '#domain/search/criteria.ts';
 import { MAX_MATCHES } from '#domain/search/rank.ts';
-import { reasonShape } from '#http/parameters.ts';
+import { reasonShape, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
 export const SearchQuerySchema = z
@@ -21,6 +21,7 @@ export const route = defineRoute({
   path: '/children',
   functionName: 'search-children',
   action: 'search-children',
+  access: { ...signedInAccess, children: ['Query'] },
   summary: 'Find a child by name and date of birth, or by an identifier',
   description:
     'Needs a name and date of birth, or an NHS number or UPN (R10). Tolerates case, spacing, accents, Mc/Mac, ' +

@@ -1,6 +1,6 @@
 import { ChildViewSchema } from '#domain/disclosure/view-schema.ts';
 import { ShieldRequestSchema } from '#domain/shield/schema.ts';
-import { ChildPathSchema, etagHeader } from '#http/parameters.ts';
+import { ChildPathSchema, etagHeader, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
 export const route = defineRoute({
@@ -9,6 +9,7 @@ export const route = defineRoute({
   path: '/children/{childId}/shield',
   functionName: 'shield-child',
   action: 'shield-child',
+  access: { ...signedInAccess, children: ['GetItem', 'PutItem', 'DeleteItem'], involvements: ['Query'] },
   summary: 'Shield a record (ContactPoint team)',
   description:
     'R3: from now on everyone but this authority’s ContactPoint team sees only name, ContactPoint ID, gender, ' +

@@ -1,6 +1,6 @@
 import { ChildViewSchema } from '#domain/disclosure/view-schema.ts';
 import { UnshieldRequestSchema } from '#domain/shield/schema.ts';
-import { ChildPathSchema, etagHeader } from '#http/parameters.ts';
+import { ChildPathSchema, etagHeader, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
 export const route = defineRoute({
@@ -9,6 +9,7 @@ export const route = defineRoute({
   path: '/children/{childId}/shield',
   functionName: 'unshield-child',
   action: 'unshield-child',
+  access: { ...signedInAccess, children: ['GetItem', 'PutItem', 'DeleteItem'], involvements: ['Query'] },
   summary: 'Lift a shield (shielding authority’s ContactPoint team)',
   description: 'The body gives the reason, which is audited (R3, R6). Anyone else is refused.',
   tags: ['Shielding'],

@@ -1,6 +1,6 @@
 import { ChildPatchSchema } from '#domain/child/schema.ts';
 import { ChildViewSchema } from '#domain/disclosure/view-schema.ts';
-import { ChildPathSchema, etagHeader } from '#http/parameters.ts';
+import { ChildPathSchema, etagHeader, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
 export const route = defineRoute({
@@ -9,6 +9,7 @@ export const route = defineRoute({
   path: '/children/{childId}',
   functionName: 'update-child',
   action: 'update-child',
+  access: { ...signedInAccess, children: ['GetItem', 'PutItem', 'DeleteItem'], involvements: ['Query'] },
   summary: 'Correct a child record (ContactPoint team)',
   description:
     'Needs If-Match with the ETag last read: without it 428, when someone else changed the record first 412 — ' +

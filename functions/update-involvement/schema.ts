@@ -1,6 +1,6 @@
 import { InvolvementViewSchema } from '#domain/disclosure/view-schema.ts';
 import { InvolvementPatchSchema } from '#domain/involvement/schema.ts';
-import { etagHeader, InvolvementPathSchema } from '#http/parameters.ts';
+import { etagHeader, InvolvementPathSchema, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
 export const route = defineRoute({
@@ -9,6 +9,11 @@ export const route = defineRoute({
   path: '/children/{childId}/involvements/{involvementId}',
   functionName: 'update-involvement',
   action: 'update-involvement',
+  access: {
+    ...signedInAccess,
+    children: ['GetItem'],
+    involvements: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+  },
   summary: 'End an involvement, or mark lead professional or assessment completed',
   description:
     'By the practitioner who recorded it or the record’s ContactPoint team. Needs If-Match with the ' +

@@ -1,5 +1,5 @@
 import { ChildViewSchema } from '#domain/disclosure/view-schema.ts';
-import { ChildPathSchema, etagHeader, ReasonQuerySchema } from '#http/parameters.ts';
+import { ChildPathSchema, etagHeader, ReasonQuerySchema, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
 export const route = defineRoute({
@@ -8,6 +8,7 @@ export const route = defineRoute({
   path: '/children/{childId}',
   functionName: 'view-child',
   action: 'view-child',
+  access: { ...signedInAccess, children: ['GetItem'], involvements: ['Query'] },
   summary: 'See a child’s record as you may see it',
   description:
     'The `disclosure` field says how much is shown: `full`; `sensitive-redacted` (specialist services of other ' +

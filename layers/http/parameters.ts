@@ -24,3 +24,9 @@ export const reasonShape = {
 export const ReasonQuerySchema = z.object(reasonShape).strict();
 
 export const etagHeader = { ETag: 'Version of the resource; send it back as If-Match to change it' };
+
+/**
+ * What every signed-in handler touches: the directory (the caller's organisation) and the audit table,
+ * append only (R6) — PutItem with a not-exists condition, never UpdateItem or DeleteItem.
+ */
+export const signedInAccess = { directory: ['GetItem'], audit: ['PutItem'] } as const;

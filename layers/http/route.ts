@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { TableId } from '#adapters/dynamo/tables.ts';
 import type { Action } from '#domain/access/permissions.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -14,6 +15,10 @@ export interface ResponseDefinition {
  * One route: everything API Gateway, the local gateway and the OpenAPI document need to know. Each
  * function's schema.ts exports its route; layers/http/routes.ts lists them all.
  */
+/** DynamoDB actions a handler performs; the CDK house construct grants exactly these and no more. */
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type TableAccess = Partial<Record<TableId, readonly TableAction[]>>;
+
 export interface RouteDefinition {
   operationId: string;
   method: HttpMethod;
@@ -23,6 +28,8 @@ export interface RouteDefinition {
   functionName: string;
   /** The permission the caller needs; null for the few routes that need no sign-in. */
   action: Action | null;
+  /** Tables and actions the handler uses (least privilege for its IAM role). */
+  access: TableAccess;
   summary: string;
   description: string;
   tags: string[];

@@ -18,12 +18,14 @@ export interface IndexDefinition {
 
 export interface TableDefinition {
   /** Logical name; the deployed name comes from configuration. */
-  id: 'children' | 'involvements' | 'audit' | 'directory';
+  id: 'children' | 'involvements' | 'audit' | 'directory' | 'alerts' | 'idempotency';
   partitionKey: KeyDefinition;
   sortKey?: KeyDefinition;
   indexes: IndexDefinition[];
   /** Which image a stream consumer needs, if any (audit sealing, alerts). */
   stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
+  /** Attribute holding an epoch-seconds expiry, for items that must not outlive their purpose. */
+  timeToLive?: string;
 }
 
 export const CHILD_RECORD_SK = 'RECORD';
@@ -73,6 +75,21 @@ export const TABLES = {
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
     indexes: [],
+  },
+  /** Notices to practitioners and auditors (R9, R10); they expire once read or stale. */
+  alerts: {
+    id: 'alerts',
+    partitionKey: { name: 'recipientId', type: 'S' },
+    sortKey: { name: 'alertId', type: 'S' },
+    indexes: [],
+    timeToLive: 'expiresAt',
+  },
+  /** Idempotency keys of case management systems' pushes (R8); kept only as long as a retry can come. */
+  idempotency: {
+    id: 'idempotency',
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [],
+    timeToLive: 'expiresAt',
   },
 } as const satisfies Record<string, TableDefinition>;
 

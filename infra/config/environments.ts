@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * Every deployment setting, per environment, in one typed file validated at synth. Nothing secret:
+ * account IDs, ARNs and e-mail addresses only. Replace the example values with your own before deploying.
+ */
+const EnvironmentSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/),
+    account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account ID'),
+    region: z.literal('eu-west-2').meta({ description: 'London: the data stays in the UK' }),
+    /** Who may administer (not use) the KMS keys. */
+    keyAdministratorRoleArn: z.string().regex(/^arn:aws:iam::\d{12}:role\/.+$/),
+    alarmEmail: z.email(),
+    /** Browser origins allowed by CORS and as sign-in callbacks. */
+    webOrigins: z.array(z.url()).min(1),
+    apiThrottling: z.object({
+      rateLimit: z.number().int().positive(),
+      burstLimit: z.number().int().positive(),
+    }),
+    wafRateLimits: z.object({
+      perIpPer5Minutes: z.number().int().min(100),
+      perUserPer5Minutes: z.number().int().min(100),
+    }),
+    /** Concurrency each function may use at most: a runaway or abusive caller cannot exhaust the account. */
+    reservedConcurrency: z.number().int().min(1),
+    logRetentionDays: z.union([z.literal(90), z.literal(180), z.literal(365), z.literal(731)]),
+    /** Case management systems that push involvements with client credentials (R8). */
+    machineClients: z.array(
+      z.object({ name: z.string().regex(/^[A-Za-z0-9-]+$/), organisationId: z.string() }),
+    ),
+  })
+  .strict();
+
+export type Environment = z.infer<typeof EnvironmentSchema>;
+
+const ENVIRONMENTS: Record<string, Environment> = {
+  staging: {
+    name: 'staging',
+    account: '111111111111',
+    region: 'eu-west-2',
+    keyAdministratorRoleArn: 'arn:aws:iam::111111111111:role/contactpoint-key-administrators',
+    alarmEmail: 'contactpoint-operations@example.gov.uk',
+    webOrigins: ['https://staging.contactpoint.example.gov.uk'],
+    apiThrottling: { rateLimit: 50, burstLimit: 100 },
+    wafRateLimits: { perIpPer5Minutes: 2000, perUserPer5Minutes: 300 },
+    reservedConcurrency: 5,
+    logRetentionDays: 365,
+    machineClients: [{ name: 'leeds-cms', organisationId: 'ORG-LEEDS-CC' }],
+  },
+  production: {
+    name: 'production',
+    account: '222222222222',
+    region: 'eu-west-2',
+    keyAdministratorRoleArn: 'arn:aws:iam::222222222222:role/contactpoint-key-administrators',
+    alarmEmail: 'contactpoint-operations@example.gov.uk',
+    webOrigins: ['https://contactpoint.example.gov.uk'],
+    apiThrottling: { rateLimit: 500, burstLimit: 1000 },
+    wafRateLimits: { perIpPer5Minutes: 5000, perUserPer5Minutes: 300 },
+    reservedConcurrency: 50,
+    logRetentionDays: 731,
+    machineClients: [
+      { name: 'leeds-cms', organisationId: 'ORG-LEEDS-CC' },
+      { name: 'bradford-cms', organisationId: 'ORG-BRADFORD-MDC' },
+    ],
+  },
+};
+
+export function environmentNamed(name: string): Environment {
+  const environment = ENVIRONMENTS[name];
+  if (!environment)
+    throw new Error(`Unknown environment "${name}"; known: ${Object.keys(ENVIRONMENTS).join(', ')}`);
+  return EnvironmentSchema.parse(environment);
+}
