@@ -5,6 +5,7 @@ import { involvementView } from '#domain/disclosure/view.ts';
 import { registerInvolvement } from '#domain/use-cases/involvements.ts';
 import type { ApiEvent } from '#http/api-event.ts';
 import { json } from '#http/headers.ts';
+import { count } from '#http/metrics.ts';
 import { apiMiddleware } from '#http/middleware.ts';
 import { route } from './schema.ts';
 
@@ -15,6 +16,7 @@ export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
   .handler(async ({ input: { params, body }, principal, facts }) => {
     const involvement = await registerInvolvement(deps, principal, params.childId, body, facts);
     const view = involvementView(involvement);
+    count('InvolvementChanges');
     return json(201, view, {
       ETag: view.etag,
       Location: `/children/${params.childId}/involvements/${involvement.involvementId}`,

@@ -4,6 +4,7 @@ import { adaptersFrom } from '#adapters/dependencies.ts';
 import { searchChildren } from '#domain/use-cases/search-children.ts';
 import type { ApiEvent } from '#http/api-event.ts';
 import { json } from '#http/headers.ts';
+import { count } from '#http/metrics.ts';
 import { apiMiddleware } from '#http/middleware.ts';
 import { route } from './schema.ts';
 
@@ -20,5 +21,6 @@ export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
       { code: reason, text: reasonText },
       facts,
     );
+    count('Searches');
     return json(200, { matches });
   });

@@ -3,6 +3,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { adaptersFrom } from '#adapters/dependencies.ts';
 import { unshieldChild } from '#domain/use-cases/change-child.ts';
 import type { ApiEvent } from '#http/api-event.ts';
+import { count } from '#http/metrics.ts';
 import { apiMiddleware } from '#http/middleware.ts';
 import { recordResponse } from '#http/record-response.ts';
 import { route } from './schema.ts';
@@ -13,5 +14,6 @@ export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
   .use(apiMiddleware(route, deps))
   .handler(async ({ input: { params, body }, principal, facts }) => {
     const record = await unshieldChild(deps, principal, params.childId, body, facts);
+    count('RecordChanges');
     return recordResponse(deps.involvements, record, principal);
   });

@@ -5,6 +5,7 @@ import { involvementView } from '#domain/disclosure/view.ts';
 import { updateInvolvement } from '#domain/use-cases/involvements.ts';
 import type { ApiEvent } from '#http/api-event.ts';
 import { json } from '#http/headers.ts';
+import { count } from '#http/metrics.ts';
 import { apiMiddleware } from '#http/middleware.ts';
 import { route } from './schema.ts';
 
@@ -24,5 +25,6 @@ export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
       facts,
     );
     const view = involvementView(involvement);
+    count('InvolvementChanges');
     return json(200, view, { ETag: view.etag });
   });

@@ -4,6 +4,7 @@ import { adaptersFrom } from '#adapters/dependencies.ts';
 import { viewChild } from '#domain/use-cases/view-child.ts';
 import type { ApiEvent } from '#http/api-event.ts';
 import { json } from '#http/headers.ts';
+import { count } from '#http/metrics.ts';
 import { apiMiddleware } from '#http/middleware.ts';
 import { route } from './schema.ts';
 
@@ -19,5 +20,6 @@ export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
       { code: query.reason, text: query.reasonText },
       facts,
     );
+    count(view.disclosure === 'shielded' ? 'ShieldedViews' : 'Views');
     return json(200, view, etag ? { ETag: etag } : {});
   });

@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { DirectoryRepository } from '#domain/access/organisation.ts';
@@ -11,6 +12,7 @@ import type { AuditSink, Environment } from '#domain/ports.ts';
 import type { ApiEvent } from './api-event.ts';
 import { baseHeaders, headerValue } from './headers.ts';
 import { logger } from './logger.ts';
+import { count, metrics } from './metrics.ts';
 import { PrincipalResolver } from './principal.ts';
 import { problemFor, problemResponse } from './problem-details.ts';
 import type { RouteDefinition } from './route.ts';
@@ -30,6 +32,7 @@ function problemDetails<R extends RouteDefinition>(route: R): Middleware<R> {
     onError: (request) => {
       const requestId = request.event.requestContext?.requestId;
       const problem = problemFor(request.error, requestId);
+      if (problem.status === 403) count('Denials');
       if (problem.status >= 500)
         logger.error('request failed', { route: route.operationId, error: request.error as Error });
       else logger.info('request refused', { route: route.operationId, status: problem.status });
@@ -129,6 +132,7 @@ export function apiMiddleware<R extends RouteDefinition>(
 ): Middleware<R>[] {
   return [
     injectLambdaContext(logger, { resetKeys: true }) as Middleware<R>,
+    logMetrics(metrics) as Middleware<R>,
     problemDetails(route),
     requestFacts(),
     authorise(route, deps),

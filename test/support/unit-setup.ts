@@ -8,4 +8,5 @@ Object.assign(process.env, {
   AUDIT_TABLE: 'unit-audit',
   DIRECTORY_TABLE: 'unit-directory',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
 });

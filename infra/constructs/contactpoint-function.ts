@@ -1,0 +1,161 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { TABLES, type TableId } from '#adapters/dynamo/tables.ts';
+import type { TableAccess } from '#http/route.ts';
+import { BUNDLE } from './bundling.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const READS = new Set(['GetItem', 'Query']);
+
+export interface TableBinding {
+  table: ITable;
+  key: IKey;
+}
+
+export interface ContactPointFunctionProps {
+  /** Folder under functions/. */
+  functionName: string;
+  access: TableAccess;
+  tables: Partial<Record<TableId, TableBinding>>;
+  environment: Record<string, string>;
+  logsKey: IKey;
+  logRetention: RetentionDays;
+  reservedConcurrency: number;
+  timeout?: Duration;
+}
+
+/**
+ * The one way ContactPoint builds a Lambda function: Node 24 on ARM64, ESM, minified with source maps,
+ * an encrypted log group of its own with retention, reserved concurrency, X-Ray, and a role of its own
+ * that may do exactly the DynamoDB actions its route declares — on those tables, through their keys,
+ * and nothing else.
+ */
+export class ContactPointFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ContactPointFunctionProps) {
+    super(scope, id);
+    const region = Stack.of(this).region;
+    this.logGroup = new LogGroup(this, 'Logs', {
+      encryptionKey: props.logsKey,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `ContactPoint ${props.functionName}: only what its handler uses`,
+    });
+    const statements = [
+      new PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`${this.logGroup.logGroupArn}:*`],
+      }),
+      new PolicyStatement({
+        sid: 'Tracing',
+        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        resources: ['*'],
+      }),
+    ];
+    for (const [tableId, actions] of Object.entries(props.access) as [TableId, readonly string[]][]) {
+      const binding = props.tables[tableId];
+      if (!binding)
+        throw new Error(`${props.functionName} needs the ${tableId} table, which was not provided`);
+      const tableArn = binding.table.tableArn;
+      // A Query may use the table or one of its named indexes; no wildcard.
+      const indexes = actions.includes('Query')
+        ? TABLES[tableId].indexes.map((i) => `${tableArn}/index/${i.indexName}`)
+        : [];
+      statements.push(
+        new PolicyStatement({
+          actions: actions.map((a) => `dynamodb:${a}`),
+          resources: [tableArn, ...indexes],
+        }),
+      );
+      const writes = actions.some((a) => !READS.has(a));
+      statements.push(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [
+            'kms:Decrypt',
+            'kms:DescribeKey',
+            ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : []),
+          ],
+          resources: [binding.key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${region}.amazonaws.com` } },
+        }),
+      );
+    }
+    // A customer-managed policy of its own (not inline), so reviewers can list and diff it.
+    const policy = new ManagedPolicy(this, 'Policy', {
+      description: `ContactPoint ${props.functionName}`,
+      statements,
+      roles: [this.role],
+    });
+    const logGroupId = Stack.of(this).getLogicalId(this.logGroup.node.defaultChild as CfnLogGroup);
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:*]`,
+      reason:
+        'Log streams are created at run time inside the function’s own log group; the wildcard is the stream name only.',
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions.',
+    });
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(ROOT, 'functions', props.functionName, 'handler.ts'),
+      handler: 'handler',
+      projectRoot: ROOT,
+      depsLockFilePath: join(ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 1024,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      // Tracing is switched on below, with its permissions in the managed policy rather than inline.
+      tracing: Tracing.DISABLED,
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'contactpoint',
+        POWERTOOLS_METRICS_NAMESPACE: 'ContactPoint',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: BUNDLE.target,
+        minify: BUNDLE.minify,
+        sourceMap: BUNDLE.sourcemap,
+        mainFields: [...BUNDLE.mainFields],
+        banner: BUNDLE.banner,
+      },
+    });
+    (this.function.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'Serverless']) {
+      Validations.of(this.function).acknowledge({
+        id: `${pack}::${pack}-LambdaDLQ`,
+        reason:
+          'Invoked synchronously (API Gateway, Cognito): a failure is returned to the caller at once, so there is no event to dead-letter.',
+      });
+    }
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      Validations.of(this.function).acknowledge({
+        id: `${pack}::${pack}-LambdaInsideVPC`,
+        reason:
+          'The function reaches only AWS APIs (DynamoDB, KMS) over TLS with IAM-signed requests; it has no VPC-only resource to reach, and no inbound path.',
+      });
+    }
+  }
+}

@@ -1,0 +1,280 @@
+import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  AuthorizationType,
+  type CfnRestApi,
+  CognitoUserPoolsAuthorizer,
+  EndpointType,
+  type IResource,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RequestValidator,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import type { Construct } from 'constructs';
+import type { TableId } from '#adapters/dynamo/tables.ts';
+import type { RouteDefinition } from '#http/route.ts';
+import type { Environment } from '../config/environments.ts';
+import { ContactPointFunction, type TableBinding } from '../constructs/contactpoint-function.ts';
+
+export interface ApiStackProps extends StackProps {
+  environment: Environment;
+  routes: readonly RouteDefinition[];
+  userPool: IUserPool;
+  tables: Record<TableId, ITable>;
+  dataKey: IKey;
+  auditKey: IKey;
+  logsKey: IKey;
+  logRetention: RetentionDays;
+}
+
+/** Regional REST API, TLS 1.2 or 1.3 only; STRICT endpoint access (SNI must match). */
+export const TLS_SECURITY_POLICY = 'SecurityPolicy_TLS13_1_2_2021_06';
+
+/**
+ * The API: one function per route from the route table, each through the house construct; the
+ * Cognito authorizer on every method but the OpenAPI document and CORS preflight; request validation;
+ * stage throttling; JSON access logs (never query strings: they carry children's names) to an
+ * encrypted log group; X-Ray; and a WAF web ACL with AWS managed rules and per-IP and per-user rates.
+ */
+export class ApiStack extends Stack {
+  readonly api: RestApi;
+  readonly functions: ContactPointFunction[] = [];
+  readonly webAcl: CfnWebACL;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { environment } = props;
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      encryptionKey: props.logsKey,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.api = new RestApi(this, 'Api', {
+      restApiName: `contactpoint-${environment.name}`,
+      description: 'ContactPoint: who else is working with this child',
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: environment.name,
+        throttlingRateLimit: environment.apiThrottling.rateLimit,
+        throttlingBurstLimit: environment.apiThrottling.burstLimit,
+        // Execution logs at ERROR only, and never request or response bodies (they hold child data).
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: AccessLogField.contextRequestId(),
+            time: AccessLogField.contextRequestTime(),
+            ip: AccessLogField.contextIdentitySourceIp(),
+            user: AccessLogField.contextAuthorizerClaims('sub'),
+            method: AccessLogField.contextHttpMethod(),
+            // The route template (/children/{childId}), never the path with the child's ID in it.
+            resource: AccessLogField.contextResourcePath(),
+            status: AccessLogField.contextStatus(),
+            latencyMs: AccessLogField.contextResponseLatency(),
+            responseLength: AccessLogField.contextResponseLength(),
+            wafStatus: AccessLogField.contextWafResponseCode(),
+          }),
+        ),
+      },
+      defaultCorsPreflightOptions: {
+        allowOrigins: environment.webOrigins,
+        allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        allowHeaders: ['Authorization', 'Content-Type', 'If-Match'],
+      },
+    });
+    this.acknowledgeApiFindings();
+    const cfnApi = this.api.node.defaultChild as CfnRestApi;
+    cfnApi.addPropertyOverride('SecurityPolicy', TLS_SECURITY_POLICY);
+    cfnApi.addPropertyOverride('EndpointAccessMode', 'STRICT');
+
+    const authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      cognitoUserPools: [props.userPool],
+    });
+    const validator = new RequestValidator(this, 'Validator', {
+      restApi: this.api,
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+
+    const keyOf = (tableId: TableId) => (tableId === 'audit' ? props.auditKey : props.dataKey);
+    const bindings = Object.fromEntries(
+      (Object.keys(props.tables) as TableId[]).map((t) => [t, { table: props.tables[t], key: keyOf(t) }]),
+    ) as Record<TableId, TableBinding>;
+    const environmentVariables = {
+      CHILDREN_TABLE: props.tables.children.tableName,
+      INVOLVEMENTS_TABLE: props.tables.involvements.tableName,
+      AUDIT_TABLE: props.tables.audit.tableName,
+      DIRECTORY_TABLE: props.tables.directory.tableName,
+    };
+
+    for (const route of props.routes) {
+      const fn = new ContactPointFunction(this, route.operationId, {
+        functionName: route.functionName,
+        access: route.access,
+        tables: bindings,
+        environment: environmentVariables,
+        logsKey: props.logsKey,
+        logRetention: props.logRetention,
+        reservedConcurrency: environment.reservedConcurrency,
+      });
+      this.functions.push(fn);
+      const resource = route.path
+        .split('/')
+        .filter(Boolean)
+        .reduce<IResource>(
+          (parent, part) => parent.getResource(part) ?? parent.addResource(part),
+          this.api.root,
+        );
+      const requestParameters: Record<string, boolean> = {};
+      for (const name of Object.keys(route.request.params?.shape ?? {}))
+        requestParameters[`method.request.path.${name}`] = true;
+      if (route.request.query?.shape && 'reason' in route.request.query.shape) {
+        requestParameters['method.request.querystring.reason'] = true;
+      }
+      if (route.request.ifMatch) requestParameters['method.request.header.If-Match'] = true;
+      const method = resource.addMethod(route.method, new LambdaIntegration(fn.function), {
+        operationName: route.operationId,
+        requestValidator: validator,
+        requestParameters,
+        ...(route.action === null
+          ? { authorizationType: AuthorizationType.NONE }
+          : { authorizationType: AuthorizationType.COGNITO, authorizer }),
+      });
+      if (route.action === null) {
+        for (const rule of ['APIG4', 'COG4']) {
+          Validations.of(method).acknowledge({
+            id: `AwsSolutions::AwsSolutions-${rule}`,
+            reason: `${route.method} ${route.path} is public by design: the API description holds no data and integrators read it before they can sign in.`,
+          });
+        }
+      }
+    }
+
+    this.webAcl = this.firewall(environment);
+    new CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: this.webAcl.attrArn,
+    });
+    const wafLogs = new LogGroup(this, 'WafLogs', {
+      // WAF requires this prefix for a log group destination.
+      logGroupName: `aws-waf-logs-contactpoint-${environment.name}`,
+      encryptionKey: props.logsKey,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new CfnLoggingConfiguration(this, 'WafLogging', {
+      resourceArn: this.webAcl.attrArn,
+      logDestinationConfigs: [wafLogs.logGroupArn],
+      // Tokens and query strings (names, dates of birth) never reach the WAF logs.
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { queryString: {} }],
+    });
+  }
+
+  private acknowledgeApiFindings(): void {
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'API Gateway’s account-level logging role; this AWS-managed policy is the one AWS documents for it and grants log delivery only.',
+    });
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      Validations.of(this.api).acknowledge({
+        id: `${pack}::${pack}-APIGWCacheEnabledAndEncrypted`,
+        reason:
+          'No response cache at all: a cached child record would be served without a reason, a permission check or an audit event (R5, R6).',
+      });
+      Validations.of(this.api).acknowledge({
+        id: `${pack}::${pack}-APIGWSSLEnabled`,
+        reason:
+          'Backend client certificates authenticate API Gateway to HTTP backends; every integration here is Lambda, invoked through IAM.',
+      });
+    }
+  }
+
+  private firewall(environment: Environment): CfnWebACL {
+    const visibility = (metricName: string) => ({
+      cloudWatchMetricsEnabled: true,
+      metricName,
+      sampledRequestsEnabled: false,
+    });
+    const managed = (name: string, priority: number) => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      visibilityConfig: visibility(name),
+    });
+    const authorizationHeader = { singleHeader: { Name: 'authorization' } };
+    const hasAuthorization = {
+      sizeConstraintStatement: {
+        fieldToMatch: authorizationHeader,
+        comparisonOperator: 'GT',
+        size: 0,
+        textTransformations: [{ priority: 0, type: 'NONE' }],
+      },
+    };
+    return new CfnWebACL(this, 'WebAcl', {
+      name: `contactpoint-${environment.name}`,
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('contactpoint'),
+      rules: [
+        managed('AWSManagedRulesAmazonIpReputationList', 0),
+        managed('AWSManagedRulesCommonRuleSet', 1),
+        managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
+        {
+          name: 'RatePerIp',
+          priority: 10,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: { limit: environment.wafRateLimits.perIpPer5Minutes, aggregateKeyType: 'IP' },
+          },
+          visibilityConfig: visibility('RatePerIp'),
+        },
+        {
+          // R10: per user, keyed on the bearer token, so one account cannot sweep the directory.
+          name: 'RatePerUser',
+          priority: 11,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: environment.wafRateLimits.perUserPer5Minutes,
+              aggregateKeyType: 'CUSTOM_KEYS',
+              customKeys: [
+                { header: { name: 'authorization', textTransformations: [{ priority: 0, type: 'NONE' }] } },
+              ],
+            },
+          },
+          visibilityConfig: visibility('RatePerUser'),
+        },
+        {
+          // Companion: a rate rule ignores requests without its key, so those are limited here, per IP.
+          name: 'RateWithoutUserKey',
+          priority: 12,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: 100,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: { notStatement: { statement: hasAuthorization } },
+            },
+          },
+          visibilityConfig: visibility('RateWithoutUserKey'),
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,200 @@
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type CfnTrail, ReadWriteType, Trail } from 'aws-cdk-lib/aws-cloudtrail';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { FilterPattern, LogGroup, MetricFilter, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectLockRetention,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { Environment } from '../config/environments.ts';
+
+export interface AuditStackProps extends StackProps {
+  environment: Environment;
+  auditKey: IKey;
+  logsKey: IKey;
+  logRetention: RetentionDays;
+  /** Tables whose every read and write CloudTrail records (data events). */
+  dataEventTables: ITable[];
+}
+
+/** R6: the audit trail is kept at least six years; Object Lock in compliance mode means nobody can shorten that. */
+export const AUDIT_RETENTION_DAYS = 6 * 365 + 2;
+
+/** Security events operators must hear about at once (CIS AWS Foundations metric filters). */
+const SECURITY_EVENTS: Record<string, { description: string; pattern: string }> = {
+  KeyDisabledOrScheduledForDeletion: {
+    description: 'A KMS key was disabled or scheduled for deletion',
+    pattern:
+      '{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }',
+  },
+  IamPolicyChanged: {
+    description: 'An IAM policy was created, changed, attached or detached',
+    pattern:
+      '{ ($.eventName = DeleteGroupPolicy) || ($.eventName = DeleteRolePolicy) || ($.eventName = DeleteUserPolicy) || ($.eventName = PutGroupPolicy) || ($.eventName = PutRolePolicy) || ($.eventName = PutUserPolicy) || ($.eventName = CreatePolicy) || ($.eventName = DeletePolicy) || ($.eventName = CreatePolicyVersion) || ($.eventName = DeletePolicyVersion) || ($.eventName = AttachRolePolicy) || ($.eventName = DetachRolePolicy) || ($.eventName = AttachUserPolicy) || ($.eventName = DetachUserPolicy) || ($.eventName = AttachGroupPolicy) || ($.eventName = DetachGroupPolicy) }',
+  },
+  TrailChanged: {
+    description: 'A CloudTrail trail was created, changed, stopped or deleted',
+    pattern:
+      '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) || ($.eventName = PutEventSelectors) }',
+  },
+  RootAccountUsed: {
+    description: 'The root account was used',
+    pattern:
+      '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+  },
+  UnauthorisedApiCalls: {
+    description: 'An AWS API call was refused as unauthorised',
+    pattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+  },
+};
+
+/**
+ * CloudTrail, multi-region with log file validation, recording management events and the data events
+ * of the child, involvement and audit tables, encrypted with the audit key into a bucket with Object
+ * Lock (compliance mode), versioning, TLS-only access and server access logging. Security events feed
+ * metric filters whose alarms go to the operators' encrypted topic.
+ */
+export class AuditStack extends Stack {
+  readonly alarmTopic: Topic;
+  readonly trailBucket: Bucket;
+  readonly trail: Trail;
+
+  constructor(scope: Construct, id: string, props: AuditStackProps) {
+    super(scope, id, props);
+
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: `ContactPoint ${props.environment.name} alarms`,
+      masterKey: props.logsKey,
+      enforceSSL: true,
+    });
+    // An alarm e-mail that cannot be delivered is kept, not lost.
+    const undelivered = new Queue(this, 'UndeliveredAlarms', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.logsKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy']) {
+      Validations.of(undelivered).acknowledge({
+        id,
+        reason:
+          'This queue is itself the dead-letter queue of the alarm e-mail subscription; nothing consumes it to fail again.',
+      });
+    }
+    this.alarmTopic.addSubscription(
+      new EmailSubscription(props.environment.alarmEmail, { deadLetterQueue: undelivered }),
+    );
+
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(AUDIT_RETENTION_DAYS) }],
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-S1',
+      reason: 'This bucket is the target of server access logs; logging it to itself would loop.',
+    });
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      Validations.of(accessLogs).acknowledge({
+        id: `${pack}::${pack}-S3DefaultEncryptionKMS`,
+        reason: 'S3 server access logging delivers only to buckets encrypted with S3-managed keys (SSE-S3).',
+      });
+    }
+
+    this.trailBucket = new Bucket(this, 'TrailBucket', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: props.auditKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: ObjectLockRetention.compliance(Duration.days(AUDIT_RETENTION_DAYS)),
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'trail-bucket/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    for (const bucket of [accessLogs, this.trailBucket]) {
+      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+        Validations.of(bucket).acknowledge({
+          id: `${pack}::${pack}-S3BucketReplicationEnabled`,
+          reason:
+            'London (eu-west-2) is the only UK region: replication would take children’s audit data out of the UK. Object Lock and versioning protect the objects in place.',
+        });
+      }
+    }
+
+    const trailLogs = new LogGroup(this, 'TrailLogs', {
+      encryptionKey: props.logsKey,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.trail = new Trail(this, 'Trail', {
+      bucket: this.trailBucket,
+      encryptionKey: props.auditKey,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableFileValidation: true,
+      sendToCloudWatchLogs: true,
+      cloudWatchLogGroup: trailLogs,
+      managementEvents: ReadWriteType.ALL,
+    });
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      Validations.of(this.trail).acknowledge({
+        id: `${pack}::${pack}-IAMNoInlinePolicy`,
+        reason:
+          'The CDK-generated role that lets CloudTrail deliver to its own log group; its one inline statement names that log group.',
+      });
+    }
+    // DynamoDB data events need advanced event selectors, which replace the basic ones.
+    const cfnTrail = this.trail.node.defaultChild as CfnTrail;
+    cfnTrail.addPropertyDeletionOverride('EventSelectors');
+    cfnTrail.addPropertyOverride('AdvancedEventSelectors', [
+      { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+      {
+        Name: 'Child, involvement and audit table data events',
+        FieldSelectors: [
+          { Field: 'eventCategory', Equals: ['Data'] },
+          { Field: 'resources.type', Equals: ['AWS::DynamoDB::Table'] },
+          { Field: 'resources.ARN', Equals: props.dataEventTables.map((t) => t.tableArn) },
+        ],
+      },
+    ]);
+
+    for (const [name, event] of Object.entries(SECURITY_EVENTS)) {
+      const filter = new MetricFilter(this, `${name}Filter`, {
+        logGroup: trailLogs,
+        filterPattern: FilterPattern.literal(event.pattern),
+        metricNamespace: 'ContactPoint/Security',
+        metricName: name,
+        metricValue: '1',
+      });
+      const alarm = new Alarm(this, `${name}Alarm`, {
+        alarmName: `ContactPoint-${props.environment.name}-${name}`,
+        alarmDescription: event.description,
+        metric: filter.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    }
+  }
+}

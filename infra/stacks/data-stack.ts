@@ -1,0 +1,106 @@
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { Schedule } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import { TABLES, type TableDefinition, type TableId } from '#adapters/dynamo/tables.ts';
+import type { Environment } from '../config/environments.ts';
+
+export interface DataStackProps extends StackProps {
+  environment: Environment;
+  dataKey: IKey;
+  auditKey: IKey;
+}
+
+const STREAM: Record<NonNullable<TableDefinition['stream']>, StreamViewType> = {
+  NEW_IMAGE: StreamViewType.NEW_IMAGE,
+  NEW_AND_OLD_IMAGES: StreamViewType.NEW_AND_OLD_IMAGES,
+};
+
+/**
+ * The tables, built from the same definitions the local stand-in uses: customer-managed keys,
+ * point-in-time recovery, deletion protection, retained on stack deletion; streams where a consumer
+ * needs them and TTL where records expire.
+ */
+export class DataStack extends Stack {
+  readonly tables: Record<TableId, Table>;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const entries = (Object.values(TABLES) as TableDefinition[]).map((definition) => {
+      const table = new Table(this, `${definition.id[0]?.toUpperCase()}${definition.id.slice(1)}Table`, {
+        tableName: `contactpoint-${props.environment.name}-${definition.id}`,
+        partitionKey: {
+          name: definition.partitionKey.name,
+          type: AttributeType[definition.partitionKey.type === 'S' ? 'STRING' : 'NUMBER'],
+        },
+        ...(definition.sortKey && {
+          sortKey: {
+            name: definition.sortKey.name,
+            type: AttributeType[definition.sortKey.type === 'S' ? 'STRING' : 'NUMBER'],
+          },
+        }),
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        // The audit trail has a key of its own, so data administrators cannot read it and vice versa.
+        encryption: TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: definition.id === 'audit' ? props.auditKey : props.dataKey,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        deletionProtection: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+        ...(definition.stream && { stream: STREAM[definition.stream] }),
+        ...(definition.timeToLive && { timeToLiveAttribute: definition.timeToLive }),
+      });
+      for (const index of definition.indexes) {
+        table.addGlobalSecondaryIndex({
+          indexName: index.indexName,
+          partitionKey: { name: index.partitionKey.name, type: AttributeType.STRING },
+          ...(index.sortKey && { sortKey: { name: index.sortKey.name, type: AttributeType.STRING } }),
+          projectionType:
+            index.projection.type === 'INCLUDE'
+              ? ProjectionType.INCLUDE
+              : index.projection.type === 'KEYS_ONLY'
+                ? ProjectionType.KEYS_ONLY
+                : ProjectionType.ALL,
+          ...(index.projection.type === 'INCLUDE' && { nonKeyAttributes: index.projection.nonKeyAttributes }),
+        });
+      }
+      return [definition.id, table] as const;
+    });
+    this.tables = Object.fromEntries(entries) as Record<TableId, Table>;
+
+    // Daily backups kept 35 days, beside point-in-time recovery: enough to recover from a bad release,
+    // short enough not to keep a child's record long after R7 says it must go.
+    const vault = new BackupVault(this, 'BackupVault', {
+      backupVaultName: `contactpoint-${props.environment.name}`,
+      encryptionKey: props.dataKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const plan = new BackupPlan(this, 'BackupPlan', {
+      backupPlanName: `contactpoint-${props.environment.name}`,
+      backupVault: vault,
+      backupPlanRules: [
+        new BackupPlanRule({
+          ruleName: 'Daily35Days',
+          scheduleExpression: Schedule.cron({ hour: '2', minute: '30' }),
+          deleteAfter: Duration.days(35),
+        }),
+      ],
+    });
+    const selection = plan.addSelection('Tables', {
+      resources: Object.values(this.tables).map((table) => BackupResource.fromDynamoDbTable(table)),
+    });
+    Validations.of(selection).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      reason:
+        'The service role AWS Backup assumes to take the backups; AWS maintains this policy as service APIs change.',
+    });
+  }
+}

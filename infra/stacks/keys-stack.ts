@@ -1,0 +1,118 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  AccountRootPrincipal,
+  ArnPrincipal,
+  PolicyDocument,
+  PolicyStatement,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import type { Environment } from '../config/environments.ts';
+
+/** Everything a key administrator may do — which excludes using the key. */
+const ADMINISTRATION = [
+  'kms:Create*',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+];
+const USE = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+
+export interface KeysStackProps extends StackProps {
+  environment: Environment;
+}
+
+/**
+ * Customer-managed keys, rotated yearly: data (children, involvements, directory, alerts), audit
+ * (audit table, CloudTrail, audit bucket) and logs (CloudWatch Logs, alarm topic). Each key policy
+ * separates administration from use, and lets principals in the account use a key only through the
+ * services it serves (kms:ViaService) or, for service principals, for their own resources.
+ */
+export class KeysStack extends Stack {
+  readonly dataKey: Key;
+  readonly auditKey: Key;
+  readonly logsKey: Key;
+
+  constructor(scope: Construct, id: string, props: KeysStackProps) {
+    super(scope, id, props);
+    const { account, region } = this;
+    const administration = new PolicyStatement({
+      sid: 'Administration',
+      principals: [new ArnPrincipal(props.environment.keyAdministratorRoleArn)],
+      actions: ADMINISTRATION,
+      resources: ['*'],
+    });
+    const useVia = (sid: string, services: string[]) =>
+      new PolicyStatement({
+        sid,
+        principals: [new AccountRootPrincipal()],
+        actions: [...USE, 'kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'kms:CallerAccount': account,
+            'kms:ViaService': services.map((s) => `${s}.${region}.amazonaws.com`),
+          },
+        },
+      });
+    const key = (id: string, description: string, statements: PolicyStatement[]) =>
+      new Key(this, id, {
+        description,
+        enableKeyRotation: true,
+        rotationPeriod: Duration.days(365),
+        removalPolicy: RemovalPolicy.RETAIN,
+        policy: new PolicyDocument({ statements: [administration, ...statements] }),
+      });
+
+    this.dataKey = key('DataKey', 'ContactPoint child data (DynamoDB and its backups)', [
+      useVia('UseThroughDynamoDBAndBackup', ['dynamodb', 'backup']),
+    ]);
+
+    this.auditKey = key('AuditKey', 'ContactPoint audit trail (DynamoDB, CloudTrail, S3)', [
+      useVia('UseThroughDynamoDBAndS3', ['dynamodb', 's3']),
+      new PolicyStatement({
+        sid: 'CloudTrailEncryptsItsOwnTrails',
+        principals: [new ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: {
+          StringLike: {
+            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${account}:trail/*`,
+          },
+          StringEquals: { 'aws:SourceAccount': account },
+        },
+      }),
+    ]);
+
+    this.logsKey = key('LogsKey', 'ContactPoint logs and alarm notifications', [
+      new PolicyStatement({
+        sid: 'CloudWatchLogsEncryptsOwnLogGroups',
+        principals: [new ServicePrincipal(`logs.${region}.amazonaws.com`)],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${account}:log-group:*` },
+        },
+      }),
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+      useVia('UseThroughSns', ['sns']),
+    ]);
+  }
+}

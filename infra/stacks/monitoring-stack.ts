@@ -1,0 +1,98 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
+import {
+  DefaultDashboardFactory,
+  MetricStatistic,
+  MonitoringFacade,
+  SnsAlarmActionStrategy,
+} from 'cdk-monitoring-constructs';
+import type { Construct } from 'constructs';
+import type { TableId } from '#adapters/dynamo/tables.ts';
+import { PRODUCT_METRICS } from '#http/metrics.ts';
+import type { Environment } from '../config/environments.ts';
+
+export interface MonitoringStackProps extends StackProps {
+  environment: Environment;
+  api: RestApi;
+  functions: { name: string; fn: IFunction }[];
+  tables: Record<TableId, ITable>;
+  webAcl: CfnWebACL;
+  alarmTopic: ITopic;
+}
+
+/**
+ * What operators watch — service health only, never child data: API latency (p50/p90/p99), 4xx and
+ * 5xx, Lambda errors, throttles, duration and cold starts, DynamoDB latency and throttles, WAF blocks,
+ * and the product's own counters from the handlers' EMF. Alarms notify the encrypted topic.
+ */
+export class MonitoringStack extends Stack {
+  readonly monitoring: MonitoringFacade;
+
+  constructor(scope: Construct, id: string, props: MonitoringStackProps) {
+    super(scope, id, props);
+    const name = `ContactPoint-${props.environment.name}`;
+    this.monitoring = new MonitoringFacade(this, 'Monitoring', {
+      alarmFactoryDefaults: {
+        alarmNamePrefix: name,
+        actionsEnabled: true,
+        action: new SnsAlarmActionStrategy({ onAlarmTopic: props.alarmTopic }),
+        datapointsToAlarm: 2,
+      },
+      metricFactoryDefaults: { namespace: 'ContactPoint', period: Duration.minutes(1) },
+      dashboardFactory: new DefaultDashboardFactory(this, 'Dashboards', {
+        dashboardNamePrefix: name,
+        createDashboard: true,
+        createSummaryDashboard: true,
+        createAlarmDashboard: true,
+      }),
+    });
+
+    this.monitoring.addLargeHeader(`ContactPoint ${props.environment.name}`).monitorApiGateway({
+      api: props.api,
+      apiStage: props.api.deploymentStage.stageName,
+      addLatencyP50Alarm: { Warning: { maxLatency: Duration.millis(300) } },
+      addLatencyP90Alarm: { Warning: { maxLatency: Duration.millis(700) } },
+      addLatencyP99Alarm: { Critical: { maxLatency: Duration.seconds(2) } },
+      add5XXFaultRateAlarm: { Critical: { maxErrorRate: 1 } },
+      add4XXErrorRateAlarm: { Warning: { maxErrorRate: 20 } },
+    });
+    for (const { name: functionName, fn } of props.functions) {
+      this.monitoring.monitorLambdaFunction({
+        lambdaFunction: fn,
+        humanReadableName: functionName,
+        alarmFriendlyName: functionName,
+        addFaultRateAlarm: { Critical: { maxErrorRate: 1 } },
+        addThrottlesCountAlarm: { Warning: { maxErrorCount: 1 } },
+        addLatencyP99Alarm: { Warning: { maxLatency: Duration.seconds(3) } },
+      });
+    }
+    for (const tableId of ['children', 'involvements', 'audit', 'directory'] as const) {
+      this.monitoring.monitorDynamoTable({
+        table: props.tables[tableId],
+        alarmFriendlyName: tableId,
+        addReadThrottledEventsCountAlarm: { Warning: { maxThrottledEventsThreshold: 1 } },
+        addWriteThrottledEventsCountAlarm: { Critical: { maxThrottledEventsThreshold: 1 } },
+        addSystemErrorCountAlarm: { Critical: { maxErrorCount: 1 } },
+      });
+    }
+    this.monitoring.monitorWebApplicationFirewallAclV2({ acl: props.webAcl, region: this.region });
+    this.monitoring.monitorCustom({
+      alarmFriendlyName: 'Product',
+      humanReadableName: 'ContactPoint use (EMF from the handlers)',
+      metricGroups: [
+        {
+          title: 'Searches, views and changes',
+          metrics: PRODUCT_METRICS.map((metric) =>
+            this.monitoring
+              .createMetricFactory()
+              .createMetric(metric, MetricStatistic.SUM, metric, { service: 'contactpoint' }),
+          ),
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,21 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/**
+ * The product's own counters, emitted as CloudWatch EMF and drawn on the operators' dashboard. Counts
+ * only: no dimension ever names a child, a user or a search term.
+ */
+export const PRODUCT_METRICS = [
+  'Searches',
+  'Views',
+  'ShieldedViews',
+  'RecordChanges',
+  'InvolvementChanges',
+  'Denials',
+] as const;
+export type ProductMetric = (typeof PRODUCT_METRICS)[number];
+
+export const metrics = new Metrics({ namespace: 'ContactPoint', serviceName: 'contactpoint' });
+
+export function count(metric: ProductMetric): void {
+  metrics.addMetric(metric, MetricUnit.Count, 1);
+}
