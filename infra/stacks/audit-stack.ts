@@ -104,10 +104,6 @@ export class AuditStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ expiration: Duration.days(AUDIT_RETENTION_DAYS) }],
     });
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-S1',
-      reason: 'This bucket is the target of server access logs; logging it to itself would loop.',
-    });
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
       Validations.of(accessLogs).acknowledge({
         id: `${pack}::${pack}-S3DefaultEncryptionKMS`,

@@ -180,6 +180,7 @@ export class IdentityStack extends Stack {
       this.userPool.addClient(`Machine-${machine.name}`, {
         userPoolClientName: `cms-${machine.name}`,
         generateSecret: true,
+        supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
         enableTokenRevocation: true,
         accessTokenValidity: Duration.minutes(15),
         oAuth: {

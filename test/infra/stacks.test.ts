@@ -1,0 +1,400 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLES } from '#adapters/dynamo/tables.ts';
+import { ROLES } from '#domain/access/principal.ts';
+import { ROUTES } from '#http/routes.ts';
+import { TLS_SECURITY_POLICY } from '#infra/stacks/api-stack.ts';
+import { AUDIT_RETENTION_DAYS } from '#infra/stacks/audit-stack.ts';
+import { type Synthesised, synthesise } from './synth.ts';
+
+let out: Synthesised;
+let api: Template;
+let data: Template;
+let identity: Template;
+let audit: Template;
+let keys: Template;
+
+beforeAll(() => {
+  out = synthesise();
+  api = out.template('Api');
+  data = out.template('Data');
+  identity = out.template('Identity');
+  audit = out.template('Audit');
+  keys = out.template('Keys');
+}, 120_000);
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+const resourcesOf = (t: Template, type: string) => Object.values(t.findResources(type) as Resources);
+
+describe('keys', () => {
+  it('rotates every customer-managed key', () => {
+    const all = resourcesOf(keys, 'AWS::KMS::Key');
+    expect(all).toHaveLength(3);
+    for (const key of all) expect(key.Properties.EnableKeyRotation).toBe(true);
+  });
+
+  it('separates administration from use: the administrators cannot encrypt or decrypt', () => {
+    for (const key of resourcesOf(keys, 'AWS::KMS::Key')) {
+      const statements = (key.Properties.KeyPolicy as { Statement: { Sid?: string; Action: string[] }[] })
+        .Statement;
+      const administration = statements.find((s) => s.Sid === 'Administration');
+      expect(administration?.Action).not.toEqual(expect.arrayContaining(['kms:Decrypt']));
+      expect(administration?.Action).not.toContain('kms:Encrypt');
+      expect(administration?.Action).not.toContain('kms:*');
+    }
+  });
+
+  it('lets the account use a data key only through the services it serves', () => {
+    for (const key of resourcesOf(keys, 'AWS::KMS::Key')) {
+      const statements = (
+        key.Properties.KeyPolicy as {
+          Statement: { Principal: unknown; Action: string[]; Condition?: unknown }[];
+        }
+      ).Statement;
+      for (const s of statements.filter(
+        (st) => st.Action.includes('kms:Decrypt') && JSON.stringify(st.Principal).includes(':root'),
+      )) {
+        expect(JSON.stringify(s.Condition)).toContain('kms:ViaService');
+      }
+    }
+  });
+});
+
+describe('data', () => {
+  it('encrypts every table with a customer-managed key, with point-in-time recovery and deletion protection', () => {
+    const tables = resourcesOf(data, 'AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(Object.keys(TABLES).length);
+    for (const table of tables) {
+      expect(table.Properties.SSESpecification).toMatchObject({
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: expect.anything(),
+      });
+      expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    }
+  });
+
+  it('builds every table’s keys and indexes from the shared definitions', () => {
+    for (const definition of Object.values(TABLES)) {
+      data.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: `contactpoint-staging-${definition.id}`,
+        KeySchema: Match.arrayWith([{ AttributeName: definition.partitionKey.name, KeyType: 'HASH' }]),
+        ...(definition.indexes.length > 0 && {
+          GlobalSecondaryIndexes: definition.indexes.map((i) => Match.objectLike({ IndexName: i.indexName })),
+        }),
+      });
+    }
+  });
+
+  it('keeps streams where a consumer needs them and TTL where records expire', () => {
+    for (const definition of Object.values(TABLES) as {
+      id: string;
+      stream?: string;
+      timeToLive?: string;
+    }[]) {
+      data.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: `contactpoint-staging-${definition.id}`,
+        StreamSpecification: definition.stream ? { StreamViewType: definition.stream } : Match.absent(),
+        TimeToLiveSpecification: definition.timeToLive
+          ? { AttributeName: definition.timeToLive, Enabled: true }
+          : Match.absent(),
+      });
+    }
+  });
+
+  it('backs every table up daily into an encrypted vault', () => {
+    data.hasResourceProperties('AWS::Backup::BackupVault', { EncryptionKeyArn: Match.anyValue() });
+    data.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ Lifecycle: { DeleteAfterDays: 35 } })] },
+    });
+  });
+});
+
+describe('identity', () => {
+  it('requires MFA for every user, by authenticator app only — never SMS', () => {
+    identity.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+    });
+  });
+
+  it('enforces threat protection on the Plus feature plan, with no self sign-up and a strong password policy', () => {
+    identity.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 14, RequireSymbols: true }) },
+    });
+  });
+
+  it('has a group per role and organisation and local-authority attributes', () => {
+    for (const role of ROLES)
+      identity.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: role });
+    identity.hasResourceProperties('AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'organisationId' }),
+        Match.objectLike({ Name: 'localAuthority' }),
+      ]),
+    });
+  });
+
+  it('gives the browser a public client (code flow with PKCE, no secret) with short, revocable tokens', () => {
+    identity.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      EnableTokenRevocation: true,
+      AccessTokenValidity: 15,
+      TokenValidityUnits: Match.objectLike({ AccessToken: 'minutes' }),
+    });
+  });
+
+  it('gives each case management system client credentials whose only scope writes involvements', () => {
+    identity.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ClientName: 'cms-leeds-cms',
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthScopes: [{ 'Fn::Join': ['', [Match.anyValue(), '/involvements.write']] }],
+    });
+  });
+
+  it('creates each council identity provider from the checked-in configuration, secrets by reference only', () => {
+    identity.hasResourceProperties('AWS::Cognito::UserPoolIdentityProvider', {
+      ProviderName: 'LeedsCC',
+      ProviderType: 'SAML',
+    });
+    identity.hasResourceProperties('AWS::Cognito::UserPoolIdentityProvider', {
+      ProviderName: 'BradfordMDC',
+      ProviderType: 'OIDC',
+      ProviderDetails: Match.objectLike({
+        client_secret: Match.stringLikeRegexp('^\\{\\{resolve:secretsmanager:'),
+      }),
+    });
+  });
+
+  it('runs the pre-token-generation trigger (V2) that adds claims and refuses federated sign-ins without MFA', () => {
+    identity.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: { PreTokenGenerationConfig: { LambdaArn: Match.anyValue(), LambdaVersion: 'V2_0' } },
+    });
+  });
+});
+
+describe('api', () => {
+  it('uses the Cognito authorizer on every method except GET /openapi.json and CORS preflight', () => {
+    const methods = resourcesOf(api, 'AWS::ApiGateway::Method');
+    expect(methods.length).toBeGreaterThan(ROUTES.length);
+    for (const method of methods) {
+      const { HttpMethod, AuthorizationType, ResourceId } = method.Properties as Record<string, unknown>;
+      const isOpenApi = JSON.stringify(ResourceId).includes('openapijson') && HttpMethod === 'GET';
+      if (HttpMethod === 'OPTIONS' || isOpenApi) expect(AuthorizationType).toBe('NONE');
+      else expect(AuthorizationType).toBe('COGNITO_USER_POOLS');
+    }
+  });
+
+  it('validates requests and requires a reason on search and view (R5) and If-Match on PATCH', () => {
+    api.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+    api.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      RequestParameters: Match.objectLike({ 'method.request.querystring.reason': true }),
+    });
+    api.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'PATCH',
+      RequestParameters: Match.objectLike({ 'method.request.header.If-Match': true }),
+    });
+  });
+
+  it('throttles the stage, traces it, and writes JSON access logs without query strings to an encrypted log group', () => {
+    const stage = resourcesOf(api, 'AWS::ApiGateway::Stage')[0]?.Properties as Record<string, unknown>;
+    expect(stage.TracingEnabled).toBe(true);
+    expect(stage.MethodSettings).toEqual([
+      expect.objectContaining({
+        ThrottlingRateLimit: 50,
+        ThrottlingBurstLimit: 100,
+        DataTraceEnabled: false,
+      }),
+    ]);
+    const format = (stage.AccessLogSetting as { Format: string }).Format;
+    expect(JSON.parse(format)).toMatchObject({
+      requestId: '$context.requestId',
+      resource: '$context.resourcePath',
+    });
+    expect(format).not.toMatch(/querystring|\$context\.path\b|requestOverride/i);
+    for (const group of resourcesOf(api, 'AWS::Logs::LogGroup')) {
+      expect(group.Properties.KmsKeyId).toBeDefined();
+      expect(group.Properties.RetentionInDays).toBe(365);
+    }
+  });
+
+  it('accepts TLS 1.2 or later only', () => {
+    api.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      SecurityPolicy: TLS_SECURITY_POLICY,
+      EndpointAccessMode: 'STRICT',
+    });
+  });
+
+  it('associates a WAF web ACL with the stage: managed rules, a per-IP rate, a per-user rate and its companion', () => {
+    api.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: Match.anyValue(),
+      WebACLArn: Match.anyValue(),
+    });
+    const acl = resourcesOf(api, 'AWS::WAFv2::WebACL')[0]?.Properties as {
+      Rules: { Name: string; Statement: unknown }[];
+    };
+    const names = acl.Rules.map((r) => r.Name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'AWSManagedRulesCommonRuleSet',
+        'AWSManagedRulesKnownBadInputsRuleSet',
+        'RatePerIp',
+        'RatePerUser',
+        'RateWithoutUserKey',
+      ]),
+    );
+    const perUser = acl.Rules.find((r) => r.Name === 'RatePerUser');
+    expect(JSON.stringify(perUser?.Statement)).toContain('"CustomKeys"');
+    const companion = acl.Rules.find((r) => r.Name === 'RateWithoutUserKey');
+    expect(JSON.stringify(companion?.Statement)).toContain('NotStatement');
+    api.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: Match.arrayWith([{ SingleHeader: { Name: 'authorization' } }]),
+    });
+  });
+
+  it('runs every function on Node 24, ARM64, with reserved concurrency, tracing and a role of its own', () => {
+    const functions = resourcesOf(api, 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(ROUTES.length);
+    const roles = new Set<string>();
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        ReservedConcurrentExecutions: 5,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: expect.anything() },
+      });
+      roles.add(JSON.stringify(fn.Properties.Role));
+    }
+    expect(roles.size).toBe(functions.length);
+  });
+
+  it('grants each function only the DynamoDB actions its route declares, and none may change the audit trail (R6)', () => {
+    const policies = resourcesOf(api, 'AWS::IAM::ManagedPolicy');
+    const dynamoActions = policies.map((p) =>
+      (p.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((s) =>
+        [s.Action].flat().filter((a) => a.startsWith('dynamodb:')),
+      ),
+    );
+    const declared = ROUTES.map((r) =>
+      Object.values(r.access)
+        .flat()
+        .map((a) => `dynamodb:${a}`),
+    );
+    expect(dynamoActions.map((a) => [...new Set(a)].sort())).toEqual(
+      expect.arrayContaining(declared.map((a) => [...new Set(a)].sort())),
+    );
+    const text = JSON.stringify(policies);
+    expect(text).not.toContain('dynamodb:*');
+    expect(text).not.toContain('dynamodb:Scan');
+    for (const policy of policies) {
+      for (const statement of (
+        policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
+      ).Statement) {
+        if (JSON.stringify(statement.Resource).includes('AuditTable')) {
+          expect([statement.Action].flat()).not.toEqual(expect.arrayContaining(['dynamodb:UpdateItem']));
+          expect([statement.Action].flat()).not.toContain('dynamodb:DeleteItem');
+        }
+      }
+    }
+  });
+});
+
+describe('audit', () => {
+  it('keeps a multi-region trail with log file validation, encrypted with the audit key', () => {
+    audit.hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsMultiRegionTrail: true,
+      EnableLogFileValidation: true,
+      IncludeGlobalServiceEvents: true,
+      KMSKeyId: Match.anyValue(),
+      CloudWatchLogsLogGroupArn: Match.anyValue(),
+    });
+  });
+
+  it('records management events and the data events of the child, involvement and audit tables', () => {
+    const trail = resourcesOf(audit, 'AWS::CloudTrail::Trail')[0]?.Properties as Record<string, unknown>;
+    expect(trail.EventSelectors).toBeUndefined();
+    const selectors = JSON.stringify(trail.AdvancedEventSelectors);
+    expect(selectors).toContain('"Management"');
+    expect(selectors).toContain('AWS::DynamoDB::Table');
+    for (const table of ['ChildrenTable', 'InvolvementsTable', 'AuditTable'])
+      expect(selectors).toContain(table);
+  });
+
+  it('writes to a bucket with Object Lock in compliance mode for six years, versioning, TLS only and access logging', () => {
+    audit.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: AUDIT_RETENTION_DAYS } },
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+      BucketEncryption: Match.objectLike({
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+        ],
+      }),
+    });
+    audit.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('alarms on key disabling, IAM and trail changes, root use and unauthorised calls, to an encrypted topic', () => {
+    for (const metric of [
+      'KeyDisabledOrScheduledForDeletion',
+      'IamPolicyChanged',
+      'TrailChanged',
+      'RootAccountUsed',
+      'UnauthorisedApiCalls',
+    ]) {
+      audit.hasResourceProperties('AWS::Logs::MetricFilter', {
+        MetricTransformations: [
+          Match.objectLike({ MetricName: metric, MetricNamespace: 'ContactPoint/Security' }),
+        ],
+      });
+      audit.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        AlarmActions: [Match.anyValue()],
+      });
+    }
+    audit.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+});
+
+describe('monitoring', () => {
+  it('has operators’ dashboards and alarms for the API, functions, tables, WAF and product metrics', () => {
+    const monitoring = out.template('Monitoring');
+    expect(resourcesOf(monitoring, 'AWS::CloudWatch::Dashboard').length).toBeGreaterThanOrEqual(2);
+    const alarms = resourcesOf(monitoring, 'AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(ROUTES.length);
+    for (const alarm of alarms)
+      expect(alarm.Properties.AlarmActions).toEqual([Match.anyValue()].map(() => expect.anything()));
+    const body = JSON.stringify(resourcesOf(monitoring, 'AWS::CloudWatch::Dashboard'));
+    for (const metric of [
+      'Searches',
+      'ShieldedViews',
+      'Denials',
+      'Latency',
+      'BlockedRequests',
+      'Throttles',
+    ]) {
+      expect(body).toContain(metric);
+    }
+  });
+});
