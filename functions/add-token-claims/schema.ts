@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoleSchema } from '#domain/access/principal.ts';
 
 /** The trigger's configuration: each council provider's organisation, role mapping and MFA evidence. */

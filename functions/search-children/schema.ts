@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MatchSummarySchema, matchSummaryExample } from '#domain/disclosure/view-schema.ts';
 import { requireNameAndBirthOrIdentifier, searchCriteriaShape } from '#domain/search/criteria.ts';
 import { MAX_MATCHES } from '#domain/search/rank.ts';

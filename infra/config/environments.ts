@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Every deployment setting, per environment, in one typed file validated at synth. Nothing secret:

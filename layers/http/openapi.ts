@@ -4,7 +4,7 @@ import {
   type ResponseConfig,
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROBLEM_TYPES, problemTypeUri } from './problem-details.ts';
 import type { RouteDefinition } from './route.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ReasonCodeSchema, ReasonTextSchema } from '#domain/access/reasons.ts';
 import { ContactPointIdSchema } from '#domain/identifiers/contactpoint-id.ts';
 

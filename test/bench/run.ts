@@ -7,13 +7,15 @@ import { BLOCKING_KEY_INDEX } from '#adapters/dynamo/tables.ts';
 import { type SearchCriteria, searchKeysFor } from '#domain/search/criteria.ts';
 import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
 import { syntheticChildren } from '#infra/local/synthetic.ts';
+import { coldStart } from './cold-start.ts';
 import { asChild, febrlChildId, readFebrl } from './febrl.ts';
 import { mean, percentile, pool, table } from './stats.ts';
 
 /**
  * `npm run bench`: measures on this machine, prints tables, asserts nothing.
- *  1. Search latency through the local gateway beside the bare DynamoDB Local queries for the same keys.
- *  2. Search quality on FEBRL 4: recall of the true child in the top 10, precision of the top 1.
+ *  1. Cold start: each function's bundle size and import time, beside a DynamoDB-client-only bundle.
+ *  2. Search latency through the local gateway beside the bare DynamoDB Local queries for the same keys.
+ *  3. Search quality on FEBRL 4: recall of the true child in the top 10, precision of the top 1.
  */
 const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 400);
 const SEEDED = Number(process.env.BENCH_CHILDREN ?? 10_000);
@@ -189,14 +191,15 @@ async function quality(): Promise<string> {
  */
 const MARKER = '--- result ---';
 const part = process.argv[2];
-if (part === 'latency' || part === 'quality') {
-  const result = part === 'latency' ? await latency() : await quality();
+if (part === 'cold-start' || part === 'latency' || part === 'quality') {
+  const result =
+    part === 'cold-start' ? await coldStart(log) : part === 'latency' ? await latency() : await quality();
   console.log(`${MARKER}\n${result}`);
 } else {
   const started = Date.now();
   console.log('ContactPoint benchmark');
   const results: string[] = [];
-  for (const name of ['latency', 'quality']) {
+  for (const name of ['cold-start', 'latency', 'quality']) {
     const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, name], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },

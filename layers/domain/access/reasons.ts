@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * R5: every search and record view states why. The codes are the purposes the ContactPoint guidance

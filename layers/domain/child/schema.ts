@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDate } from '../dates.ts';
 import { NhsNumberSchema } from '../identifiers/nhs-number.ts';
 import { PostcodeSchema } from '../identifiers/postcode.ts';

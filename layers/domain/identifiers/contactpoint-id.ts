@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * ContactPoint ID: `CP` + 8 payload characters + 1 check character, from a 31-character alphabet

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Removes spaces and hyphens: NHS numbers are often written 943 476 5919. */
 export function normaliseNhsNumber(raw: string): string {

@@ -1,5 +1,5 @@
 import { isValid, toNormalised, toOutcode } from 'postcode';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `sw1a2aa`, `SW1A  2AA` and `sw1a 2aa` all become `SW1A 2AA`; undefined when not a UK postcode. */
 export function normalisePostcode(raw: string): string | undefined {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Unique Pupil Number (DfE): a check letter then 12 characters — LA number (3 digits), establishment

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ContactSchema, FullName } from '../child/schema.ts';
 import { IsoDate } from '../dates.ts';
 

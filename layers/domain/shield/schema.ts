@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDate } from '../dates.ts';
 
 /** R3: the grounds on which a data manager may shield a record. */

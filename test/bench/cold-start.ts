@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { ROUTES } from '#http/routes.ts';
+import { esbuildOptions } from '#infra/constructs/bundling.ts';
+import { percentile, table } from './stats.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const IMPORTS = Number(process.env.BENCH_IMPORTS ?? 7);
+
+/** What a handler needs to load: the configuration Lambda would give it (no network is touched at import). */
+const ENVIRONMENT = {
+  AWS_REGION: 'eu-west-2',
+  CHILDREN_TABLE: 'bench-children',
+  INVOLVEMENTS_TABLE: 'bench-involvements',
+  AUDIT_TABLE: 'bench-audit',
+  DIRECTORY_TABLE: 'bench-directory',
+  FEDERATION_RULES: '[]',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+};
+
+/** Median wall time of importing the bundle in a fresh Node process, as at a Lambda cold start. */
+function importMs(bundle: string): number {
+  const samples: number[] = [];
+  const script = `const t = performance.now(); await import(${JSON.stringify(`file://${bundle}`)}); process.stdout.write(String(performance.now() - t));`;
+  for (let i = 0; i < IMPORTS; i++) {
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, ...ENVIRONMENT },
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`importing ${bundle} failed: ${run.stderr}`);
+    samples.push(Number(run.stdout));
+  }
+  return percentile(samples, 50);
+}
+
+/**
+ * Every function bundled exactly as the CDK house construct bundles it (same esbuild options), then
+ * imported in a fresh process; beside a bundle that only imports the DynamoDB client.
+ */
+export async function coldStart(log: (message: string) => void): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'contactpoint-bundles-'));
+  const baselineEntry = join(import.meta.dirname, 'baseline-handler.ts');
+  const entries = [
+    ...ROUTES.map((r) => ({
+      name: r.functionName,
+      entry: join(ROOT, 'functions', r.functionName, 'handler.ts'),
+    })),
+    { name: 'add-token-claims', entry: join(ROOT, 'functions', 'add-token-claims', 'handler.ts') },
+    { name: 'baseline: DynamoDB client only', entry: baselineEntry },
+  ];
+  const rows: (string | number)[][] = [['function', 'bundle KB', 'import ms (p50)', 'vs baseline']];
+  const measured: { name: string; kb: number; ms: number }[] = [];
+  for (const { name, entry } of entries) {
+    const outfile = join(dir, `${name.replace(/\W+/g, '-')}.mjs`);
+    await build({ ...esbuildOptions(entry, outfile), absWorkingDir: ROOT });
+    measured.push({ name, kb: statSync(outfile).size / 1024, ms: importMs(outfile) });
+    log(`bundled and imported ${name}`);
+  }
+  const baseline = measured.at(-1) as { kb: number; ms: number };
+  for (const m of measured) {
+    rows.push([
+      m.name,
+      m.kb.toFixed(0),
+      m.ms.toFixed(1),
+      m === baseline ? '' : `${m.ms >= baseline.ms ? '+' : '−'}${Math.abs(m.ms - baseline.ms).toFixed(1)} ms`,
+    ]);
+  }
+  return [
+    `Cold start: bundle size and time to import it in a fresh Node ${process.versions.node} process (median of ${IMPORTS})`,
+    table(rows),
+  ].join('\n');
+}
