@@ -11,7 +11,7 @@ import {
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { TABLES, type TableDefinition, type TableId } from '#adapters/dynamo/tables.ts';
+import { type KeyDefinition, TABLES, type TableDefinition, type TableId } from '#adapters/dynamo/tables.ts';
 import type { Environment } from '../config/environments.ts';
 
 export interface DataStackProps extends StackProps {
@@ -19,6 +19,10 @@ export interface DataStackProps extends StackProps {
   dataKey: IKey;
   auditKey: IKey;
 }
+
+const attributeType = (key: KeyDefinition) =>
+  key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER;
+const attribute = (key: KeyDefinition) => ({ name: key.name, type: attributeType(key) });
 
 const STREAM: Record<NonNullable<TableDefinition['stream']>, StreamViewType> = {
   NEW_IMAGE: StreamViewType.NEW_IMAGE,
@@ -61,8 +65,8 @@ export class DataStack extends Stack {
       for (const index of definition.indexes) {
         table.addGlobalSecondaryIndex({
           indexName: index.indexName,
-          partitionKey: { name: index.partitionKey.name, type: AttributeType.STRING },
-          ...(index.sortKey && { sortKey: { name: index.sortKey.name, type: AttributeType.STRING } }),
+          partitionKey: attribute(index.partitionKey),
+          ...(index.sortKey && { sortKey: attribute(index.sortKey) }),
           projectionType:
             index.projection.type === 'INCLUDE'
               ? ProjectionType.INCLUDE
