@@ -42,16 +42,8 @@ export class DataStack extends Stack {
     const entries = (Object.values(TABLES) as TableDefinition[]).map((definition) => {
       const table = new Table(this, `${definition.id[0]?.toUpperCase()}${definition.id.slice(1)}Table`, {
         tableName: `contactpoint-${props.environment.name}-${definition.id}`,
-        partitionKey: {
-          name: definition.partitionKey.name,
-          type: AttributeType[definition.partitionKey.type === 'S' ? 'STRING' : 'NUMBER'],
-        },
-        ...(definition.sortKey && {
-          sortKey: {
-            name: definition.sortKey.name,
-            type: AttributeType[definition.sortKey.type === 'S' ? 'STRING' : 'NUMBER'],
-          },
-        }),
+        partitionKey: attribute(definition.partitionKey),
+        ...(definition.sortKey && { sortKey: attribute(definition.sortKey) }),
         billingMode: BillingMode.PAY_PER_REQUEST,
         // The audit trail has a key of its own, so data administrators cannot read it and vice versa.
         encryption: TableEncryption.CUSTOMER_MANAGED,
