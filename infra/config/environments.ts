@@ -24,6 +24,8 @@ const EnvironmentSchema = z
     }),
     /** Concurrency each function may use at most: a runaway or abusive caller cannot exhaust the account. */
     reservedConcurrency: z.number().int().min(1),
+    /** R4: how long a function may reuse an account lookup; a suspension bites within this many seconds. */
+    accountCacheSeconds: z.number().int().min(0).max(60),
     logRetentionDays: z.union([z.literal(90), z.literal(180), z.literal(365), z.literal(731)]),
     /** Case management systems that push involvements with client credentials (R8). */
     machineClients: z.array(
@@ -45,6 +47,7 @@ const ENVIRONMENTS: Record<string, Environment> = {
     apiThrottling: { rateLimit: 50, burstLimit: 100 },
     wafRateLimits: { perIpPer5Minutes: 2000, perUserPer5Minutes: 300 },
     reservedConcurrency: 5,
+    accountCacheSeconds: 30,
     logRetentionDays: 365,
     machineClients: [{ name: 'leeds-cms', organisationId: 'ORG-LEEDS-CC' }],
   },
@@ -58,6 +61,7 @@ const ENVIRONMENTS: Record<string, Environment> = {
     apiThrottling: { rateLimit: 500, burstLimit: 1000 },
     wafRateLimits: { perIpPer5Minutes: 5000, perUserPer5Minutes: 300 },
     reservedConcurrency: 50,
+    accountCacheSeconds: 30,
     logRetentionDays: 731,
     machineClients: [
       { name: 'leeds-cms', organisationId: 'ORG-LEEDS-CC' },

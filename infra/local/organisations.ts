@@ -1,7 +1,11 @@
+import type { Account } from '#domain/access/account.ts';
 import type { Organisation } from '#domain/access/organisation.ts';
 import type { Role } from '#domain/access/principal.ts';
 
-/** The organisations the local stand-in seeds: two councils, two NHS trusts and the national service. */
+/**
+ * The organisations the local stand-in seeds: two councils, an NHS trust in each council's care, and a
+ * national partner. Each names who administers its accounts.
+ */
 export const LOCAL_ORGANISATIONS = [
   {
     organisationId: 'ORG-LEEDS-CC',
@@ -9,6 +13,7 @@ export const LOCAL_ORGANISATIONS = [
     kind: 'local-authority',
     gssCode: 'E08000035',
     accredited: true,
+    administeredBy: 'ORG-LEEDS-CC',
   },
   {
     organisationId: 'ORG-BRADFORD-MDC',
@@ -16,24 +21,28 @@ export const LOCAL_ORGANISATIONS = [
     kind: 'local-authority',
     gssCode: 'E08000032',
     accredited: true,
+    administeredBy: 'ORG-BRADFORD-MDC',
   },
   {
     organisationId: 'ORG-LEEDS-CH',
     name: 'Leeds Community Healthcare NHS Trust',
     kind: 'health',
     accredited: true,
+    administeredBy: 'ORG-LEEDS-CC',
   },
   {
     organisationId: 'ORG-LEEDS-TH',
     name: 'Leeds Teaching Hospitals NHS Trust',
     kind: 'health',
     accredited: true,
+    administeredBy: 'ORG-LEEDS-CC',
   },
   {
     organisationId: 'ORG-CP-NATIONAL',
     name: 'ContactPoint National Service',
     kind: 'national-partner',
     accredited: true,
+    administeredBy: 'ORG-CP-NATIONAL',
   },
 ] as const satisfies readonly Organisation[];
 
@@ -44,9 +53,8 @@ export interface LocalUser {
 }
 
 /**
- * One user per role (the first of each role is what `npm run token -- <role>` signs in as), plus a
- * second council's data manager and a hospital practitioner, so cross-authority and cross-organisation
- * rules can be tried by hand.
+ * Users of every role in both councils and in the national partner. The first user of each role is
+ * what `npm run token -- <role>` signs in as; any other signs in by e-mail.
  */
 export const LOCAL_USERS: readonly LocalUser[] = [
   { email: 'practitioner@leeds-ch.example.nhs.uk', role: 'practitioner', organisationId: 'ORG-LEEDS-CH' },
@@ -54,6 +62,33 @@ export const LOCAL_USERS: readonly LocalUser[] = [
   { email: 'user-admin@leeds.example.gov.uk', role: 'user-admin', organisationId: 'ORG-LEEDS-CC' },
   { email: 'auditor@leeds.example.gov.uk', role: 'auditor', organisationId: 'ORG-LEEDS-CC' },
   { email: 'operator@contactpoint.example.gov.uk', role: 'operator', organisationId: 'ORG-CP-NATIONAL' },
-  { email: 'data-manager@bradford.example.gov.uk', role: 'data-manager', organisationId: 'ORG-BRADFORD-MDC' },
+  { email: 'practitioner@leeds.example.gov.uk', role: 'practitioner', organisationId: 'ORG-LEEDS-CC' },
   { email: 'practitioner@leeds-th.example.nhs.uk', role: 'practitioner', organisationId: 'ORG-LEEDS-TH' },
+  { email: 'data-manager@bradford.example.gov.uk', role: 'data-manager', organisationId: 'ORG-BRADFORD-MDC' },
+  { email: 'practitioner@bradford.example.gov.uk', role: 'practitioner', organisationId: 'ORG-BRADFORD-MDC' },
+  { email: 'user-admin@bradford.example.gov.uk', role: 'user-admin', organisationId: 'ORG-BRADFORD-MDC' },
+  { email: 'auditor@bradford.example.gov.uk', role: 'auditor', organisationId: 'ORG-BRADFORD-MDC' },
+  { email: 'user-admin@contactpoint.example.gov.uk', role: 'user-admin', organisationId: 'ORG-CP-NATIONAL' },
+  { email: 'auditor@contactpoint.example.gov.uk', role: 'auditor', organisationId: 'ORG-CP-NATIONAL' },
 ];
+
+/** A vetted, active account for a seeded user: DBS a year old, training and agreement done, MFA on. */
+export function localAccount(user: LocalUser, userId: string, now: Date): Account {
+  const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+  return {
+    userId,
+    email: user.email,
+    organisationId: user.organisationId,
+    roles: [user.role],
+    status: 'active',
+    authorisedBy: 'Seeded by the local stand-in',
+    dbsCertificateDate: daysAgo(365),
+    trainingCompletedOn: daysAgo(300),
+    agreementSignedOn: daysAgo(300),
+    mfaEnrolled: true,
+    grantedBy: 'seed',
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}

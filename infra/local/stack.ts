@@ -16,7 +16,7 @@ import { ROUTES } from '#http/routes.ts';
 import { type CognitoLocal, createPool, type Pool, signIn, startCognitoLocal } from './cognito.ts';
 import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, tableNames } from './dynamodb.ts';
 import { createGateway } from './gateway.ts';
-import { LOCAL_ORGANISATIONS, LOCAL_USERS } from './organisations.ts';
+import { LOCAL_ORGANISATIONS, LOCAL_USERS, localAccount } from './organisations.ts';
 import { syntheticChildren } from './synthetic.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -134,7 +134,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const created = await ensureTables(dynamo.client, tables);
     const db = documentClient(REGION, dynamo.endpoint);
     const children = new DynamoChildRepository(db, tables);
-    const directory = new DynamoDirectoryRepository(db, tables.directory);
+    const directory = new DynamoDirectoryRepository(db, tables);
     const data = syntheticChildren(options.seedCount);
     const exampleChild = data.children.find((c) => !c.shield);
     const needsSeed = !(created.length === 0 && state.seededChildren === options.seedCount);
@@ -160,16 +160,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     let seeding: Promise<void> = options.seedInBackground ? Promise.resolve() : seed();
     await seeding;
     for (const organisation of LOCAL_ORGANISATIONS) await directory.putOrganisation(organisation);
-    for (const user of state.users) {
-      const local = LOCAL_USERS.find((u) => u.email === user.email);
-      await directory.putUser({
-        userId: user.userId,
-        email: user.email,
-        organisationId: local?.organisationId ?? 'unknown',
-        roles: [user.role],
-        status: 'active',
-      });
-    }
+    // Accounts are (re)written at every start so the seeded vetting dates stay current.
+    await directory.importAccounts(
+      state.users.flatMap((user) => {
+        const local = LOCAL_USERS.find((u) => u.email === user.email);
+        return local ? [localAccount(local, user.userId, new Date())] : [];
+      }),
+    );
 
     // Handlers read their configuration once, at import (cold start), exactly as in Lambda.
     Object.assign(process.env, {
@@ -179,6 +176,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AUDIT_TABLE: tables.audit,
       DIRECTORY_TABLE: tables.directory,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
+      // One process serves every route here, so no cache is needed to keep lookups cheap, and a
+      // suspension bites on the very next request.
+      ACCOUNT_CACHE_SECONDS: process.env.ACCOUNT_CACHE_SECONDS ?? '0',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       // No CloudWatch here: EMF lines would only clutter the console.
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',

@@ -119,6 +119,7 @@ export class ApiStack extends Stack {
       INVOLVEMENTS_TABLE: props.tables.involvements.tableName,
       AUDIT_TABLE: props.tables.audit.tableName,
       DIRECTORY_TABLE: props.tables.directory.tableName,
+      ACCOUNT_CACHE_SECONDS: String(environment.accountCacheSeconds),
     };
 
     for (const route of props.routes) {

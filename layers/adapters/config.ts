@@ -4,12 +4,14 @@ import * as z from 'zod';
  * Settings every function reads once, at cold start. Required settings have no defaults: a function
  * deployed without its table names fails on its first invocation, loudly, instead of writing elsewhere.
  */
-const ConfigSchema = z.object({
+export const ConfigSchema = z.object({
   AWS_REGION: z.string().min(1),
   CHILDREN_TABLE: z.string().min(1),
   INVOLVEMENTS_TABLE: z.string().min(1),
   AUDIT_TABLE: z.string().min(1),
   DIRECTORY_TABLE: z.string().min(1),
+  /** R4: how long an account or organisation lookup may be reused; a suspension waits at most this long. */
+  ACCOUNT_CACHE_SECONDS: z.coerce.number().int().min(0).max(60),
   /** Only for the local stand-in (DynamoDB Local); unset in AWS. */
   DYNAMODB_ENDPOINT: z.url().optional(),
 });

@@ -10,6 +10,7 @@ import { systemEnvironment } from './environment.ts';
 
 export interface Adapters extends Dependencies {
   directory: DirectoryRepository;
+  accountCacheSeconds: number;
 }
 
 /** Wires the real adapters from validated configuration; handlers call this once, at cold start. */
@@ -22,7 +23,11 @@ export function adaptersFrom(config: Config = loadConfig()): Adapters {
       audit: config.AUDIT_TABLE,
     }),
     audit: new DynamoAuditSink(db, config.AUDIT_TABLE),
-    directory: new DynamoDirectoryRepository(db, config.DIRECTORY_TABLE),
+    directory: new DynamoDirectoryRepository(db, {
+      directory: config.DIRECTORY_TABLE,
+      audit: config.AUDIT_TABLE,
+    }),
     env: systemEnvironment,
+    accountCacheSeconds: config.ACCOUNT_CACHE_SECONDS,
   };
 }

@@ -21,7 +21,8 @@ import { parseOrThrow } from './validation.ts';
 type Middleware<R extends RouteDefinition> = MiddlewareObj<ApiEvent<R>, APIGatewayProxyResult>;
 
 export interface MiddlewareDependencies {
-  directory: Pick<DirectoryRepository, 'getOrganisation'>;
+  directory: Pick<DirectoryRepository, 'getOrganisation' | 'getAccount'>;
+  accountCacheSeconds: number;
   audit: AuditSink;
   env: Environment;
 }
@@ -67,7 +68,7 @@ function childIdFromPath(event: APIGatewayProxyEvent): string[] {
  * default). A refusal on a child route is audited (R6) before it is returned.
  */
 function authorise<R extends RouteDefinition>(route: R, deps: MiddlewareDependencies): Middleware<R> {
-  const resolver = new PrincipalResolver(deps.directory);
+  const resolver = new PrincipalResolver(deps.directory, deps.accountCacheSeconds);
   return {
     before: async (request) => {
       if (route.action === null) return;

@@ -1,5 +1,7 @@
+import { type Account, accessProblems } from '#domain/access/account.ts';
 import type { DirectoryRepository, Organisation } from '#domain/access/organisation.ts';
 import { type Principal, ROLES, type Role } from '#domain/access/principal.ts';
+import { todayIso } from '#domain/dates.ts';
 import { ForbiddenError, UnauthenticatedError } from '#domain/errors.ts';
 
 /** Claims as API Gateway's Cognito authorizer passes them: every value a string. */
@@ -18,46 +20,67 @@ export function rolesFromGroups(groups: string | undefined): Role[] {
   return names.filter((n): n is Role => (ROLES as readonly string[]).includes(n));
 }
 
-const ORGANISATION_TTL_MS = 60_000;
-
-/**
- * Builds the principal from verified claims and the organisation registry. Organisations are cached
- * for a minute per container: withdrawing accreditation takes effect within that minute.
- */
-export class PrincipalResolver {
-  private readonly cache = new Map<string, { organisation: Organisation | undefined; until: number }>();
+/** A tiny time-boxed cache: a suspension reaches every container within `seconds`. */
+class ShortCache<T> {
+  private readonly entries = new Map<string, { value: T; until: number }>();
 
   constructor(
-    private readonly directory: Pick<DirectoryRepository, 'getOrganisation'>,
-    private readonly now: () => number = Date.now,
+    private readonly seconds: number,
+    private readonly now: () => number,
   ) {}
+
+  async get(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && hit.until > this.now()) return hit.value;
+    const value = await load();
+    if (this.seconds > 0) this.entries.set(key, { value, until: this.now() + this.seconds * 1000 });
+    return value;
+  }
+}
+
+/**
+ * R4 on every request: the caller must have a ContactPoint account that is active, in an accredited
+ * organisation, with a DBS certificate under three years old, training, the agreement and MFA recorded.
+ * The registry, not the token, is the authority — a token stays valid for minutes after a suspension,
+ * the refusal does not wait for it. Lookups are cached for at most `cacheSeconds` (≤ 60).
+ */
+export class PrincipalResolver {
+  private readonly accounts: ShortCache<Account | undefined>;
+  private readonly organisations: ShortCache<Organisation | undefined>;
+
+  constructor(
+    private readonly directory: Pick<DirectoryRepository, 'getOrganisation' | 'getAccount'>,
+    cacheSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (cacheSeconds < 0 || cacheSeconds > 60)
+      throw new RangeError('cacheSeconds must be 0–60 (R4: a suspension waits at most a minute)');
+    this.accounts = new ShortCache(cacheSeconds, now);
+    this.organisations = new ShortCache(cacheSeconds, now);
+  }
 
   async resolve(claims: Claims | undefined): Promise<Principal> {
     const userId = claims?.sub;
-    const organisationId = claims?.['custom:organisationId'];
     if (!userId) throw new UnauthenticatedError('No verified identity on the request');
-    const roles = rolesFromGroups(claims?.['cognito:groups']);
-    if (!organisationId || roles.length === 0) {
-      throw new ForbiddenError('The account has no ContactPoint organisation or role');
+    const account = await this.accounts.get(userId, () => this.directory.getAccount(userId));
+    if (!account) throw new ForbiddenError('There is no ContactPoint account for this sign-in (R4)');
+    const claimedOrganisation = claims['custom:organisationId'];
+    if (claimedOrganisation !== undefined && claimedOrganisation !== account.organisationId) {
+      throw new ForbiddenError('The sign-in names a different organisation from the account (R4)');
     }
-    const organisation = await this.organisation(organisationId);
-    if (!organisation?.accredited)
-      throw new ForbiddenError('The organisation is not accredited for ContactPoint');
+    const organisation = await this.organisations.get(account.organisationId, () =>
+      this.directory.getOrganisation(account.organisationId),
+    );
+    const problems = accessProblems(account, organisation, todayIso(new Date(this.now())));
+    if (problems.length > 0 || !organisation)
+      throw new ForbiddenError(`Access refused: ${problems.join('; ')} (R4)`);
     const isCouncil = organisation.kind === 'local-authority' && organisation.gssCode !== undefined;
     return {
       userId,
-      roles,
-      organisationId,
+      roles: account.roles,
+      organisationId: organisation.organisationId,
       organisationName: organisation.name,
       ...(isCouncil && { localAuthority: organisation.gssCode, localAuthorityName: organisation.name }),
     };
-  }
-
-  private async organisation(organisationId: string): Promise<Organisation | undefined> {
-    const cached = this.cache.get(organisationId);
-    if (cached && cached.until > this.now()) return cached.organisation;
-    const organisation = await this.directory.getOrganisation(organisationId);
-    this.cache.set(organisationId, { organisation, until: this.now() + ORGANISATION_TTL_MS });
-    return organisation;
   }
 }

@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigSchema } from '#adapters/config.ts';
 import { TABLES } from '#adapters/dynamo/tables.ts';
 import { ROLES } from '#domain/access/principal.ts';
 import { ROUTES } from '#http/routes.ts';
@@ -277,6 +278,21 @@ describe('api', () => {
       roles.add(JSON.stringify(fn.Properties.Role));
     }
     expect(roles.size).toBe(functions.length);
+  });
+
+  it('gives every API function every setting its configuration requires, so none fails at cold start', () => {
+    for (const fn of resourcesOf(api, 'AWS::Lambda::Function')) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      // Table names are references resolved at deploy time; any string stands in for them here.
+      const asDeployed = Object.fromEntries(
+        Object.entries({ AWS_REGION: 'eu-west-2', ...variables }).map(([k, v]) => [
+          k,
+          typeof v === 'string' ? v : `resolved-${k}`,
+        ]),
+      );
+      expect(ConfigSchema.safeParse(asDeployed).success, JSON.stringify(Object.keys(variables))).toBe(true);
+      expect(asDeployed.DYNAMODB_ENDPOINT).toBeUndefined();
+    }
   });
 
   it('grants each function only the DynamoDB actions its route declares, and none may change the audit trail (R6)', () => {

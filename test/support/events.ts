@@ -51,3 +51,49 @@ export const leedsHealthOrganisation = {
   kind: 'health',
   accredited: true,
 };
+
+/** A vetted, active account item as the directory table holds it. */
+export function accountItem(overrides: Record<string, unknown> = {}) {
+  return {
+    pk: 'USER#user-nurse',
+    sk: 'USER',
+    userId: 'user-nurse',
+    email: 'nurse@leeds-ch.example.nhs.uk',
+    organisationId: 'ORG-LEEDS-CH',
+    roles: ['practitioner'],
+    status: 'active',
+    authorisedBy: 'Team manager',
+    dbsCertificateDate: new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10),
+    trainingCompletedOn: '2025-01-01',
+    agreementSignedOn: '2025-01-01',
+    mfaEnrolled: true,
+    grantedBy: 'admin',
+    version: 1,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+interface GetMock {
+  on(command: unknown): { callsFake(fn: (input: { Key: { pk: string } }) => unknown): unknown };
+}
+
+/** Answers directory reads: organisations by ID, accounts by user ID. */
+export function mockDirectory(
+  db: GetMock,
+  GetCommand: unknown,
+  items: { organisations?: Record<string, unknown>[]; accounts?: Record<string, unknown>[] } = {},
+) {
+  const organisations = items.organisations ?? [
+    { ...leedsHealthOrganisation, administeredBy: 'ORG-LEEDS-CC' },
+  ];
+  const accounts = items.accounts ?? [accountItem()];
+  db.on(GetCommand).callsFake((input) => {
+    const pk = input.Key.pk;
+    const item =
+      organisations.find((o) => `ORG#${o.organisationId}` === pk) ??
+      accounts.find((a) => `USER#${a.userId}` === pk);
+    return { Item: item };
+  });
+}

@@ -21,6 +21,7 @@ export async function startDynamoFixture(): Promise<DynamoFixture> {
     AUDIT_TABLE: tables.audit,
     DIRECTORY_TABLE: tables.directory,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
+    ACCOUNT_CACHE_SECONDS: 0,
   });
   return { dynamo, tables, adapters };
 }

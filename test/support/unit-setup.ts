@@ -7,6 +7,7 @@ Object.assign(process.env, {
   INVOLVEMENTS_TABLE: 'unit-involvements',
   AUDIT_TABLE: 'unit-audit',
   DIRECTORY_TABLE: 'unit-directory',
+  ACCOUNT_CACHE_SECONDS: '0',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
 });

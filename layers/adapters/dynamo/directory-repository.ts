@@ -1,39 +1,126 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DirectoryRepository, Organisation, UserAccount } from '#domain/access/organisation.ts';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Account, AccountStatus } from '#domain/access/account.ts';
+import type { DirectoryRepository, Organisation } from '#domain/access/organisation.ts';
+import type { AuditEvent } from '#domain/audit/event.ts';
+import { auditPut } from './audit-sink.ts';
 import { keys } from './keys.ts';
+import { ACCOUNTS_BY_ORGANISATION_INDEX, ACTIVE_ACCOUNTS_BY_DBS_INDEX } from './tables.ts';
+import { transactWrite } from './write.ts';
 
-/** Organisations and user accounts, one table. */
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'accountOrganisation', 'accountStatusUser', 'activeAccount'];
+
+function withoutStorageAttributes<T>(item: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !STORAGE_ATTRIBUTES.includes(k))) as T;
+}
+
+/** Organisations and accounts, one table; account changes commit with their audit event (R6). */
 export class DynamoDirectoryRepository implements DirectoryRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    private readonly tables: { directory: string; audit: string },
   ) {}
 
   getOrganisation(organisationId: string): Promise<Organisation | undefined> {
     return this.get<Organisation>(keys.organisation(organisationId));
   }
 
-  putOrganisation(organisation: Organisation): Promise<void> {
-    return this.put({ ...organisation, ...keys.organisation(organisation.organisationId) });
+  async putOrganisation(organisation: Organisation): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tables.directory,
+        Item: { ...organisation, ...keys.organisation(organisation.organisationId) },
+      }),
+    );
   }
 
-  getUser(userId: string): Promise<UserAccount | undefined> {
-    return this.get<UserAccount>(keys.user(userId));
+  getAccount(userId: string): Promise<Account | undefined> {
+    return this.get<Account>(keys.account(userId), true);
   }
 
-  putUser(user: UserAccount): Promise<void> {
-    return this.put({ ...user, ...keys.user(user.userId) });
+  listAccounts(organisationId: string, status?: AccountStatus): Promise<Account[]> {
+    return this.query<Account>({
+      IndexName: ACCOUNTS_BY_ORGANISATION_INDEX,
+      KeyConditionExpression: status
+        ? 'accountOrganisation = :org AND begins_with(accountStatusUser, :status)'
+        : 'accountOrganisation = :org',
+      ExpressionAttributeValues: { ':org': organisationId, ...(status && { ':status': `${status}#` }) },
+    });
   }
 
-  /** Reads an item and drops the key attributes, which belong to storage, not to the domain. */
-  private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key }));
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, ...value } = Item;
-    return value as T;
+  async listActiveWithDbsIssuedBy(issuedOnOrBefore: string): Promise<Account[]> {
+    const hits = await this.query<{ pk: string }>(
+      {
+        IndexName: ACTIVE_ACCOUNTS_BY_DBS_INDEX,
+        KeyConditionExpression: 'activeAccount = :active AND dbsCertificateDate <= :date',
+        ExpressionAttributeValues: { ':active': 'ACTIVE', ':date': issuedOnOrBefore },
+      },
+      true,
+    );
+    const accounts = await Promise.all(hits.map((h) => this.getAccount(h.pk.replace(/^USER#/, ''))));
+    return accounts.filter((a): a is Account => a?.status === 'active');
   }
 
-  private async put(item: Record<string, unknown>): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  async createAccount(account: Account, audit: AuditEvent): Promise<void> {
+    await transactWrite(this.db, [
+      {
+        Put: {
+          TableName: this.tables.directory,
+          Item: this.accountItem(account),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      { Put: auditPut(this.tables.audit, audit) },
+    ]);
+  }
+
+  async replaceAccount(next: Account, expectedVersion: number, audit: AuditEvent): Promise<void> {
+    await transactWrite(this.db, [
+      {
+        Put: {
+          TableName: this.tables.directory,
+          Item: this.accountItem(next),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        },
+      },
+      { Put: auditPut(this.tables.audit, audit) },
+    ]);
+  }
+
+  /** Writes accounts without audit events: the local stand-in's seeded users only. */
+  async importAccounts(accounts: Account[]): Promise<void> {
+    for (const account of accounts) {
+      await this.db.send(
+        new PutCommand({ TableName: this.tables.directory, Item: this.accountItem(account) }),
+      );
+    }
+  }
+
+  private accountItem(account: Account): Record<string, unknown> {
+    return { ...account, ...keys.account(account.userId), ...keys.accountIndexes(account) };
+  }
+
+  private async get<T>(key: { pk: string; sk: string }, consistent = false): Promise<T | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.directory, Key: key, ConsistentRead: consistent }),
+    );
+    return Item ? withoutStorageAttributes<T>(Item) : undefined;
+  }
+
+  private async query<T>(input: Omit<QueryCommandInput, 'TableName'>, raw = false): Promise<T[]> {
+    const items: T[] = [];
+    for await (const page of paginateQuery(
+      { client: this.db },
+      { TableName: this.tables.directory, ...input },
+    )) {
+      for (const item of page.Items ?? []) items.push(raw ? (item as T) : withoutStorageAttributes<T>(item));
+    }
+    return items;
   }
 }

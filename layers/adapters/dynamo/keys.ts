@@ -7,5 +7,11 @@ export const keys = {
   involvement: (childId: string, involvementId: string) => ({ childId, involvementId }),
   auditEvent: (eventId: string) => ({ eventId }),
   organisation: (organisationId: string) => ({ pk: `ORG#${organisationId}`, sk: 'ORG' }),
-  user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),
+  account: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),
+  /** Index attributes of an account item: by organisation and status; and, while active, by DBS date. */
+  accountIndexes: (account: { organisationId: string; status: string; userId: string }) => ({
+    accountOrganisation: account.organisationId,
+    accountStatusUser: `${account.status}#${account.userId}`,
+    ...(account.status === 'active' && { activeAccount: 'ACTIVE' }),
+  }),
 } as const;

@@ -31,6 +31,8 @@ export interface TableDefinition {
 export const CHILD_RECORD_SK = 'RECORD';
 export const BLOCKING_KEY_INDEX = 'byBlockingKey';
 export const AUDIT_ACTOR_INDEX = 'byActor';
+export const ACCOUNTS_BY_ORGANISATION_INDEX = 'accountsByOrganisation';
+export const ACTIVE_ACCOUNTS_BY_DBS_INDEX = 'activeAccountsByDbsDate';
 
 export const TABLES = {
   /** One record item per child plus one sparse item per blocking key (search). */
@@ -69,12 +71,25 @@ export const TABLES = {
     ],
     stream: 'NEW_IMAGE',
   },
-  /** Users and organisations. */
+  /** Organisations and accounts (R4). Both indexes are sparse: only account items carry their keys. */
   directory: {
     id: 'directory',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
-    indexes: [],
+    indexes: [
+      {
+        indexName: ACCOUNTS_BY_ORGANISATION_INDEX,
+        partitionKey: { name: 'accountOrganisation', type: 'S' },
+        sortKey: { name: 'accountStatusUser', type: 'S' },
+        projection: { type: 'ALL' },
+      },
+      {
+        indexName: ACTIVE_ACCOUNTS_BY_DBS_INDEX,
+        partitionKey: { name: 'activeAccount', type: 'S' },
+        sortKey: { name: 'dbsCertificateDate', type: 'S' },
+        projection: { type: 'KEYS_ONLY' },
+      },
+    ],
   },
   /** Notices to practitioners and auditors (R9, R10); they expire once read or stale. */
   alerts: {

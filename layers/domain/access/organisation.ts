@@ -1,3 +1,6 @@
+import type { AuditEvent } from '../audit/event.ts';
+import type { Account, AccountStatus } from './account.ts';
+
 /** An organisation whose staff use ContactPoint. */
 export interface Organisation {
   organisationId: string;
@@ -6,20 +9,23 @@ export interface Organisation {
   /** GSS code (e.g. E08000035) when the organisation is a local authority. */
   gssCode?: string | undefined;
   accredited: boolean;
-}
-
-/** A ContactPoint account, keyed by the identity provider's subject. */
-export interface UserAccount {
-  userId: string;
-  email: string;
-  organisationId: string;
-  roles: import('./principal.ts').Role[];
-  status: 'pending' | 'active' | 'suspended' | 'terminated';
+  /**
+   * The council or national partner whose user administrators grant this organisation's accounts
+   * (a council for itself and the services in its area; a national partner for its own staff).
+   */
+  administeredBy: string;
 }
 
 export interface DirectoryRepository {
   getOrganisation(organisationId: string): Promise<Organisation | undefined>;
   putOrganisation(organisation: Organisation): Promise<void>;
-  getUser(userId: string): Promise<UserAccount | undefined>;
-  putUser(user: UserAccount): Promise<void>;
+  getAccount(userId: string): Promise<Account | undefined>;
+  /** Accounts of one organisation, optionally of one status (an index query, never a scan). */
+  listAccounts(organisationId: string, status?: AccountStatus): Promise<Account[]>;
+  /** Active accounts whose DBS certificate was issued on or before `issuedOnOrBefore`. */
+  listActiveWithDbsIssuedBy(issuedOnOrBefore: string): Promise<Account[]>;
+  /** Creates an account that must not exist yet. */
+  createAccount(account: Account, audit: AuditEvent): Promise<void>;
+  /** Fails with PreconditionFailedError when the stored version is not `expectedVersion`. */
+  replaceAccount(next: Account, expectedVersion: number, audit: AuditEvent): Promise<void>;
 }

@@ -3,12 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, vi } from 'vitest';
 import { profileOf } from '#domain/search/profile.ts';
 import { aChild } from '../../support/builders.ts';
-import {
-  apiEvent,
-  lambdaContext,
-  leedsHealthOrganisation,
-  practitionerClaims,
-} from '../../support/events.ts';
+import { apiEvent, lambdaContext, mockDirectory, practitionerClaims } from '../../support/events.ts';
 
 describe('logging', () => {
   it('never writes a child’s name, date of birth or ID to the log, even at DEBUG and when a request fails', async () => {
@@ -26,7 +21,7 @@ describe('logging', () => {
     const { handler } = await import('#functions/search-children/handler.ts');
     const child = aChild();
     const db = mockClient(DynamoDBDocumentClient);
-    db.on(GetCommand).resolves({ Item: leedsHealthOrganisation });
+    mockDirectory(db, GetCommand);
     db.on(QueryCommand).resolves({ Items: [{ profile: profileOf(child) }] });
     const query = {
       familyName: 'Walker',

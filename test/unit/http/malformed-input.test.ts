@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { handler } from '#functions/create-child/handler.ts';
-import { apiEvent, lambdaContext } from '../../support/events.ts';
+import { accountItem, apiEvent, lambdaContext, mockDirectory } from '../../support/events.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const leedsDataManagerClaims = {
@@ -14,14 +14,18 @@ const leedsDataManagerClaims = {
 
 describe('malformed input (R1)', () => {
   it('answers any body that is not a lawful record with 400 naming a field — never a 5xx, never stored', async () => {
-    db.on(GetCommand).resolves({
-      Item: {
-        organisationId: 'ORG-LEEDS-CC',
-        name: 'Leeds City Council',
-        kind: 'local-authority',
-        gssCode: 'E08000035',
-        accredited: true,
-      },
+    mockDirectory(db, GetCommand, {
+      organisations: [
+        {
+          organisationId: 'ORG-LEEDS-CC',
+          name: 'Leeds City Council',
+          kind: 'local-authority',
+          gssCode: 'E08000035',
+          accredited: true,
+          administeredBy: 'ORG-LEEDS-CC',
+        },
+      ],
+      accounts: [accountItem({ userId: 'user-dm', organisationId: 'ORG-LEEDS-CC', roles: ['data-manager'] })],
     });
     db.on(PutCommand).resolves({});
     db.on(TransactWriteCommand).resolves({});

@@ -5,9 +5,11 @@ import { profileOf } from '#domain/search/profile.ts';
 import { handler } from '#functions/search-children/handler.ts';
 import { aChild } from '../../support/builders.ts';
 import {
+  accountItem,
   apiEvent,
   lambdaContext,
   leedsHealthOrganisation,
+  mockDirectory,
   practitionerClaims,
 } from '../../support/events.ts';
 
@@ -28,7 +30,7 @@ function search(q: Record<string, string> = query, claims: Record<string, string
 
 beforeEach(() => {
   db.reset();
-  db.on(GetCommand, { TableName: 'unit-directory' }).resolves({ Item: leedsHealthOrganisation });
+  mockDirectory(db, GetCommand);
   db.on(QueryCommand).resolves({ Items: [{ profile: profileOf(child) }] });
   db.on(PutCommand, { TableName: 'unit-audit' }).resolves({});
 });
@@ -117,7 +119,8 @@ describe('GET /children', () => {
   });
 
   it('refuses an operator, and audits the refusal', async () => {
-    const response = await search(query, { ...practitionerClaims, 'cognito:groups': 'operator' });
+    mockDirectory(db, GetCommand, { accounts: [accountItem({ roles: ['operator'] })] });
+    const response = await search(query);
     expect(response.statusCode).toBe(403);
     expect(db).not.toHaveReceivedCommand(QueryCommand);
     expect(db).toHaveReceivedCommandWith(PutCommand, {
@@ -125,16 +128,48 @@ describe('GET /children', () => {
     });
   });
 
-  it('refuses a caller whose organisation is not accredited', async () => {
-    db.on(GetCommand, { TableName: 'unit-directory' }).resolves({
-      Item: { ...leedsHealthOrganisation, accredited: false },
+  it('takes roles from the registry, not the token: a token claiming data-manager is still a practitioner', async () => {
+    const event = apiEvent({
+      path: '/children',
+      method: 'POST',
+      claims: { ...practitionerClaims, 'cognito:groups': 'data-manager' },
+      body: {},
     });
-    const response = await search(query, {
-      ...practitionerClaims,
-      'custom:organisationId': 'ORG-NOT-ACCREDITED',
-    });
+    const { handler: create } = await import('#functions/create-child/handler.ts');
+    const response = await create(event as Parameters<typeof create>[0], lambdaContext);
     expect(response.statusCode).toBe(403);
-    expect(db).not.toHaveReceivedCommand(QueryCommand);
+  });
+});
+
+describe('R4: every request re-checks the account', () => {
+  const refusedWhen: [string, Parameters<typeof mockDirectory>[2]][] = [
+    ['the account is suspended', { accounts: [accountItem({ status: 'suspended' })] }],
+    ['the account is terminated', { accounts: [accountItem({ status: 'terminated' })] }],
+    [
+      'the DBS certificate is four years old',
+      { accounts: [accountItem({ dbsCertificateDate: '2022-01-01' })] },
+    ],
+    ['training is not complete', { accounts: [accountItem({ trainingCompletedOn: '2099-01-01' })] }],
+    ['MFA is not enrolled', { accounts: [accountItem({ mfaEnrolled: false })] }],
+    ['there is no account', { accounts: [] }],
+    [
+      'the organisation is not accredited',
+      { organisations: [{ ...leedsHealthOrganisation, accredited: false, administeredBy: 'ORG-LEEDS-CC' }] },
+    ],
+  ];
+  for (const [condition, directory] of refusedWhen) {
+    it(`refuses a signed-in practitioner with 403 when ${condition}`, async () => {
+      mockDirectory(db, GetCommand, directory);
+      const response = await search();
+      expect(response.statusCode).toBe(403);
+      expect(JSON.parse(response.body).detail).toMatch(/R4/);
+      expect(db).not.toHaveReceivedCommand(QueryCommand);
+    });
+  }
+
+  it('refuses a token that names a different organisation from the account', async () => {
+    const response = await search(query, { ...practitionerClaims, 'custom:organisationId': 'ORG-ELSEWHERE' });
+    expect(response.statusCode).toBe(403);
   });
 
   it('answers 500 without internals when storage fails in an unexpected way', async () => {

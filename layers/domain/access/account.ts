@@ -1,0 +1,186 @@
+import * as z from 'zod';
+import { IsoDate } from '../dates.ts';
+import type { Organisation } from './organisation.ts';
+import { type Role, RoleSchema } from './principal.ts';
+
+/**
+ * R4: an account may be used only while every prerequisite holds — re-checked on every request, so an
+ * expired DBS certificate or a suspension stops access at once, whatever token is presented.
+ */
+export const ACCOUNT_STATUSES = ['pending', 'active', 'suspended', 'terminated'] as const;
+export const AccountStatusSchema = z.enum(ACCOUNT_STATUSES);
+export type AccountStatus = z.infer<typeof AccountStatusSchema>;
+
+/** An enhanced DBS certificate is accepted for three years from its date of issue. */
+export const DBS_VALID_YEARS = 3;
+
+export interface Account {
+  /** The identity provider's subject (Cognito `sub`). */
+  userId: string;
+  email: string;
+  organisationId: string;
+  roles: Role[];
+  status: AccountStatus;
+  /** The line manager who authorised the account (name and e-mail, as recorded by the administrator). */
+  authorisedBy: string;
+  dbsCertificateDate: string;
+  trainingCompletedOn: string;
+  agreementSignedOn: string;
+  mfaEnrolled: boolean;
+  grantedBy: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The date on which a DBS certificate issued on `issued` stops being acceptable. */
+export function dbsExpiresOn(issued: string): string {
+  const [y, m, d] = issued.split('-') as [string, string, string];
+  return `${Number(y) + DBS_VALID_YEARS}-${m}-${d === '29' && m === '02' ? '28' : d}`;
+}
+
+/** What stops an account being used today; empty when it may be used. Names each problem (R4). */
+export function accessProblems(
+  account: Account,
+  organisation: Organisation | undefined,
+  today: string,
+): string[] {
+  const problems: string[] = [];
+  if (account.status !== 'active') problems.push(`the account is ${account.status}`);
+  if (!organisation) problems.push('the organisation is not registered');
+  else if (!organisation.accredited) problems.push('the organisation is not accredited');
+  if (dbsExpiresOn(account.dbsCertificateDate) <= today)
+    problems.push('the enhanced DBS certificate is 3 or more years old');
+  if (account.dbsCertificateDate > today) problems.push('the DBS certificate date is in the future');
+  if (account.trainingCompletedOn > today) problems.push('ContactPoint training is not complete');
+  if (account.agreementSignedOn > today) problems.push('the end-user agreement is not signed');
+  if (!account.mfaEnrolled) problems.push('multi-factor authentication is not enrolled');
+  return problems;
+}
+
+/**
+ * Who may grant what: nobody grants a role above their own. User administrators rank highest because
+ * they vouch for others; auditors and data managers next; practitioners and operators last.
+ */
+const RANK: Record<Role, number> = {
+  practitioner: 1,
+  operator: 1,
+  auditor: 2,
+  'data-manager': 2,
+  'user-admin': 3,
+};
+
+export function mayGrantRoles(granterRoles: Role[], requested: Role[]): boolean {
+  const own = Math.max(...granterRoles.map((r) => RANK[r]));
+  return requested.every((r) => RANK[r] <= own);
+}
+
+const vetting = {
+  authorisedBy: z
+    .string()
+    .trim()
+    .min(3)
+    .max(200)
+    .meta({ description: 'The line manager who authorised the account' }),
+  dbsCertificateDate: IsoDate.meta({ description: 'Issue date of the enhanced DBS certificate' }),
+  trainingCompletedOn: IsoDate.meta({ description: 'When ContactPoint training was completed' }),
+  agreementSignedOn: IsoDate.meta({ description: 'When the end-user agreement was signed' }),
+  mfaEnrolled: z.boolean().meta({ description: 'Multi-factor authentication is set up for the user' }),
+};
+
+export const GrantAccountSchema = z
+  .object({
+    email: z.email().max(254),
+    roles: z.array(RoleSchema).min(1).max(3),
+    ...vetting,
+  })
+  .strict()
+  .meta({
+    id: 'GrantAccount',
+    example: {
+      email: 'sam.okoro@leeds.example.gov.uk',
+      roles: ['practitioner'],
+      authorisedBy: 'Jane Hallam, Team Manager, jane.hallam@leeds.example.gov.uk',
+      dbsCertificateDate: '2025-03-14',
+      trainingCompletedOn: '2026-10-02',
+      agreementSignedOn: '2026-10-02',
+      mfaEnrolled: true,
+    },
+  });
+export type GrantAccount = z.infer<typeof GrantAccountSchema>;
+
+export const AccountPatchSchema = z
+  .object({
+    status: z.enum(['active', 'suspended', 'terminated']).optional().meta({
+      description: 'suspended or terminated stops access at once; active reinstates a suspended account',
+    }),
+    dbsCertificateDate: vetting.dbsCertificateDate.optional(),
+    trainingCompletedOn: vetting.trainingCompletedOn.optional(),
+    agreementSignedOn: vetting.agreementSignedOn.optional(),
+    mfaEnrolled: vetting.mfaEnrolled.optional(),
+  })
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: 'must change at least one field' })
+  .meta({ id: 'AccountPatch', example: { status: 'suspended' } });
+export type AccountPatch = z.infer<typeof AccountPatchSchema>;
+
+export const AccountViewSchema = z
+  .object({
+    userId: z.string(),
+    email: z.string(),
+    organisationId: z.string(),
+    roles: z.array(RoleSchema),
+    status: AccountStatusSchema,
+    authorisedBy: z.string(),
+    dbsCertificateDate: z.string(),
+    dbsExpiresOn: z.string(),
+    trainingCompletedOn: z.string(),
+    agreementSignedOn: z.string(),
+    mfaEnrolled: z.boolean(),
+    usable: z.boolean().meta({ description: 'Whether every R4 prerequisite holds today' }),
+    problems: z.array(z.string()).meta({ description: 'What stops the account being used, if anything' }),
+  })
+  .strict()
+  .meta({
+    id: 'Account',
+    example: {
+      userId: '3f0c9a4e-2d8b-4c1e-9f57-0b6e1d2c3a4f',
+      email: 'sam.okoro@leeds.example.gov.uk',
+      organisationId: 'ORG-LEEDS-CC',
+      roles: ['practitioner'],
+      status: 'active',
+      authorisedBy: 'Jane Hallam, Team Manager, jane.hallam@leeds.example.gov.uk',
+      dbsCertificateDate: '2025-03-14',
+      dbsExpiresOn: '2028-03-14',
+      trainingCompletedOn: '2026-10-02',
+      agreementSignedOn: '2026-10-02',
+      mfaEnrolled: true,
+      usable: true,
+      problems: [],
+    },
+  });
+export type AccountView = z.infer<typeof AccountViewSchema>;
+
+/** What an administrator (or the account holder) sees of an account: everything but bookkeeping. */
+export function accountView(
+  account: Account,
+  organisation: Organisation | undefined,
+  today: string,
+): AccountView {
+  const problems = accessProblems(account, organisation, today);
+  return {
+    userId: account.userId,
+    email: account.email,
+    organisationId: account.organisationId,
+    roles: account.roles,
+    status: account.status,
+    authorisedBy: account.authorisedBy,
+    dbsCertificateDate: account.dbsCertificateDate,
+    dbsExpiresOn: dbsExpiresOn(account.dbsCertificateDate),
+    trainingCompletedOn: account.trainingCompletedOn,
+    agreementSignedOn: account.agreementSignedOn,
+    mfaEnrolled: account.mfaEnrolled,
+    usable: problems.length === 0,
+    problems,
+  };
+}
