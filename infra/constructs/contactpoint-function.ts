@@ -8,7 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TABLES, type TableId } from '#adapters/dynamo/tables.ts';
-import type { TableAccess } from '#http/route.ts';
+import type { IdentityAction, TableAccess } from '#http/route.ts';
 import { BUNDLE } from './bundling.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -24,6 +24,8 @@ export interface ContactPointFunctionProps {
   functionName: string;
   access: TableAccess;
   tables: Partial<Record<TableId, TableBinding>>;
+  /** Cognito administration the handler performs, on this pool only. */
+  identity?: { actions: readonly IdentityAction[]; userPoolArn: string };
   environment: Record<string, string>;
   logsKey: IKey;
   logRetention: RetentionDays;
@@ -92,6 +94,15 @@ export class ContactPointFunction extends Construct {
           ],
           resources: [binding.key.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${region}.amazonaws.com` } },
+        }),
+      );
+    }
+    if (props.identity && props.identity.actions.length > 0) {
+      statements.push(
+        new PolicyStatement({
+          sid: 'AdministerSignIns',
+          actions: props.identity.actions.map((a) => `cognito-idp:${a}`),
+          resources: [props.identity.userPoolArn],
         }),
       );
     }

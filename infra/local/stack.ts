@@ -176,6 +176,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AUDIT_TABLE: tables.audit,
       DIRECTORY_TABLE: tables.directory,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
+      USER_POOL_ID: state.pool.userPoolId,
+      COGNITO_ENDPOINT: cognito.endpoint,
       // One process serves every route here, so no cache is needed to keep lookups cheap, and a
       // suspension bites on the very next request.
       ACCOUNT_CACHE_SECONDS: process.env.ACCOUNT_CACHE_SECONDS ?? '0',

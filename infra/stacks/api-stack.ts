@@ -123,11 +123,18 @@ export class ApiStack extends Stack {
     };
 
     for (const route of props.routes) {
+      const administersSignIns = (route.identityActions ?? []).length > 0;
       const fn = new ContactPointFunction(this, route.operationId, {
         functionName: route.functionName,
         access: route.access,
         tables: bindings,
-        environment: environmentVariables,
+        ...(administersSignIns && {
+          identity: { actions: route.identityActions ?? [], userPoolArn: props.userPool.userPoolArn },
+        }),
+        environment: {
+          ...environmentVariables,
+          ...(administersSignIns && { USER_POOL_ID: props.userPool.userPoolId }),
+        },
         logsKey: props.logsKey,
         logRetention: props.logRetention,
         reservedConcurrency: environment.reservedConcurrency,

@@ -50,3 +50,15 @@ export interface Dependencies {
   audit: AuditSink;
   env: Environment;
 }
+
+/** The identity provider's administration (Cognito): the registry decides, the provider follows. */
+export interface IdentityAdmin {
+  /** Creates the sign-in and returns its subject; the user sets a password and MFA on first sign-in. */
+  createUser(user: { email: string; organisationId: string; roles: string[] }): Promise<string>;
+  /** Removes a sign-in created for an account that could not then be recorded. */
+  deleteUser(userId: string): Promise<void>;
+  disableUser(userId: string): Promise<void>;
+  enableUser(userId: string): Promise<void>;
+  /** Signs the user out everywhere: refresh tokens stop working. */
+  revokeSessions(userId: string): Promise<void>;
+}

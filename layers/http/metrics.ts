@@ -11,6 +11,8 @@ export const PRODUCT_METRICS = [
   'RecordChanges',
   'InvolvementChanges',
   'Denials',
+  'AccountChanges',
+  'IdentitySyncFailures',
 ] as const;
 export type ProductMetric = (typeof PRODUCT_METRICS)[number];
 

@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { DirectoryRepository } from '#domain/access/organisation.ts';
@@ -40,6 +39,14 @@ function problemDetails<R extends RouteDefinition>(route: R): Middleware<R> {
       request.response = problemResponse(problem);
     },
   };
+}
+
+/** Publishes the request's product counters, if it counted anything (an empty EMF line is noise). */
+function publishMetrics<R extends RouteDefinition>(): Middleware<R> {
+  const publish = () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: publish, onError: publish };
 }
 
 function requestFacts<R extends RouteDefinition>(): Middleware<R> {
@@ -133,7 +140,7 @@ export function apiMiddleware<R extends RouteDefinition>(
 ): Middleware<R>[] {
   return [
     injectLambdaContext(logger, { resetKeys: true }) as Middleware<R>,
-    logMetrics(metrics) as Middleware<R>,
+    publishMetrics(),
     problemDetails(route),
     requestFacts(),
     authorise(route, deps),

@@ -18,6 +18,13 @@ export interface ResponseDefinition {
 /** DynamoDB actions a handler performs; the CDK house construct grants exactly these and no more. */
 export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 export type TableAccess = Partial<Record<TableId, readonly TableAction[]>>;
+export type IdentityAction =
+  | 'AdminCreateUser'
+  | 'AdminAddUserToGroup'
+  | 'AdminDeleteUser'
+  | 'AdminDisableUser'
+  | 'AdminEnableUser'
+  | 'AdminUserGlobalSignOut';
 
 export interface RouteDefinition {
   operationId: string;
@@ -30,6 +37,8 @@ export interface RouteDefinition {
   action: Action | null;
   /** Tables and actions the handler uses (least privilege for its IAM role). */
   access: TableAccess;
+  /** Cognito user-pool administration actions the handler uses, if any. */
+  identityActions?: readonly IdentityAction[];
   summary: string;
   description: string;
   tags: string[];

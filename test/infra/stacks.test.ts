@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { IdentityConfigSchema } from '#adapters/cognito/identity-admin.ts';
 import { ConfigSchema } from '#adapters/config.ts';
 import { TABLES } from '#adapters/dynamo/tables.ts';
 import { ROLES } from '#domain/access/principal.ts';
@@ -291,6 +292,7 @@ describe('api', () => {
         ]),
       );
       expect(ConfigSchema.safeParse(asDeployed).success, JSON.stringify(Object.keys(variables))).toBe(true);
+      if ('USER_POOL_ID' in variables) expect(IdentityConfigSchema.safeParse(asDeployed).success).toBe(true);
       expect(asDeployed.DYNAMODB_ENDPOINT).toBeUndefined();
     }
   });
@@ -311,6 +313,10 @@ describe('api', () => {
       expect.arrayContaining(declared.map((a) => [...new Set(a)].sort())),
     );
     const text = JSON.stringify(policies);
+    // Only the account routes administer sign-ins, and only on the user pool.
+    const administering = policies.filter((p) => JSON.stringify(p).includes('cognito-idp:'));
+    expect(administering).toHaveLength(ROUTES.filter((r) => (r.identityActions ?? []).length > 0).length);
+    expect(text).not.toContain('cognito-idp:*');
     expect(text).not.toContain('dynamodb:*');
     expect(text).not.toContain('dynamodb:Scan');
     for (const policy of policies) {

@@ -8,6 +8,7 @@ Object.assign(process.env, {
   AUDIT_TABLE: 'unit-audit',
   DIRECTORY_TABLE: 'unit-directory',
   ACCOUNT_CACHE_SECONDS: '0',
+  USER_POOL_ID: 'eu-west-2_unit',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
 });

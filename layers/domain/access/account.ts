@@ -58,6 +58,35 @@ export function accessProblems(
   return problems;
 }
 
+/** R4 prerequisites of a grant or reinstatement, each named by the field that is missing or stale. */
+export function prerequisiteProblems(
+  vetting: Pick<Account, 'dbsCertificateDate' | 'trainingCompletedOn' | 'agreementSignedOn' | 'mfaEnrolled'>,
+  today: string,
+): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  if (vetting.dbsCertificateDate > today)
+    problems.push({ field: 'dbsCertificateDate', message: 'is in the future' });
+  else if (dbsExpiresOn(vetting.dbsCertificateDate) <= today) {
+    problems.push({
+      field: 'dbsCertificateDate',
+      message: `is ${DBS_VALID_YEARS} or more years old: a new enhanced DBS check is needed (R4)`,
+    });
+  }
+  if (vetting.trainingCompletedOn > today)
+    problems.push({
+      field: 'trainingCompletedOn',
+      message: 'is in the future: training is not complete (R4)',
+    });
+  if (vetting.agreementSignedOn > today)
+    problems.push({
+      field: 'agreementSignedOn',
+      message: 'is in the future: the agreement is not signed (R4)',
+    });
+  if (!vetting.mfaEnrolled)
+    problems.push({ field: 'mfaEnrolled', message: 'must be true: MFA is required (R4)' });
+  return problems;
+}
+
 /**
  * Who may grant what: nobody grants a role above their own. User administrators rank highest because
  * they vouch for others; auditors and data managers next; practitioners and operators last.
@@ -92,6 +121,11 @@ export const GrantAccountSchema = z
   .object({
     email: z.email().max(254),
     roles: z.array(RoleSchema).min(1).max(3),
+    organisationId: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'An organisation your organisation administers; your own when left out' }),
     ...vetting,
   })
   .strict()
@@ -138,6 +172,7 @@ export const AccountViewSchema = z
     agreementSignedOn: z.string(),
     mfaEnrolled: z.boolean(),
     usable: z.boolean().meta({ description: 'Whether every R4 prerequisite holds today' }),
+    etag: z.string().meta({ description: 'Send as If-Match to change this account' }),
     problems: z.array(z.string()).meta({ description: 'What stops the account being used, if anything' }),
   })
   .strict()
@@ -156,6 +191,7 @@ export const AccountViewSchema = z
       agreementSignedOn: '2026-10-02',
       mfaEnrolled: true,
       usable: true,
+      etag: '"1"',
       problems: [],
     },
   });
@@ -181,6 +217,7 @@ export function accountView(
     agreementSignedOn: account.agreementSignedOn,
     mfaEnrolled: account.mfaEnrolled,
     usable: problems.length === 0,
+    etag: `"${account.version}"`,
     problems,
   };
 }

@@ -10,6 +10,10 @@ export const ACTIONS = [
   'update-involvement',
   'shield-child',
   'unshield-child',
+  'grant-account',
+  'update-account',
+  'list-accounts',
+  'view-own-account',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -17,13 +21,22 @@ export type Action = (typeof ACTIONS)[number];
  * Role × action. Deny by default: an action a role does not list is refused. Operators watch the
  * service and see no child data; auditors and user administrators work through their own routes.
  */
+const CHILD_ACTIONS = ACTIONS.filter((a) => !a.endsWith('-account') && a !== 'list-accounts');
+
 export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
-  practitioner: new Set(['search-children', 'view-child', 'register-involvement', 'update-involvement']),
+  practitioner: new Set([
+    'search-children',
+    'view-child',
+    'register-involvement',
+    'update-involvement',
+    'view-own-account',
+  ]),
   // The ContactPoint team does everything a practitioner does, and maintains the records.
-  'data-manager': new Set(ACTIONS),
-  'user-admin': new Set(),
-  auditor: new Set(),
-  operator: new Set(),
+  'data-manager': new Set([...CHILD_ACTIONS, 'view-own-account']),
+  // User administrators manage accounts (R4) and never see children.
+  'user-admin': new Set(['grant-account', 'update-account', 'list-accounts', 'view-own-account']),
+  auditor: new Set(['view-own-account']),
+  operator: new Set(['view-own-account']),
 };
 
 export function isPermitted(principal: Principal, action: Action): boolean {

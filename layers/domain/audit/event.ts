@@ -11,7 +11,12 @@ export type AuditAction =
   | 'register-involvement'
   | 'update-involvement'
   | 'shield-child'
-  | 'unshield-child';
+  | 'unshield-child'
+  | 'grant-account'
+  | 'update-account'
+  | 'list-accounts'
+  | 'view-own-account'
+  | 'suspend-expired-account';
 
 export type AuditOutcome = 'success' | 'no-match' | 'too-many-matches' | 'denied' | 'not-found' | 'conflict';
 
@@ -33,6 +38,8 @@ export interface AuditEvent {
   outcome: AuditOutcome;
   criteria?: SearchCriteria | undefined;
   involvementId?: string | undefined;
+  /** The account an administrative action concerned (R4, R6). */
+  subjectUserId?: string | undefined;
   /** Free text an action carries, e.g. the grounds for shielding or unshielding (R3). */
   note?: string | undefined;
   requestId: string;

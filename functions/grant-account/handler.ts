@@ -1,0 +1,21 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { adaptersFrom } from '#adapters/dependencies.ts';
+import { grantAccount } from '#domain/use-cases/accounts.ts';
+import { accountDependencies } from '#http/account-dependencies.ts';
+import type { ApiEvent } from '#http/api-event.ts';
+import { json } from '#http/headers.ts';
+import { count } from '#http/metrics.ts';
+import { apiMiddleware } from '#http/middleware.ts';
+import { route } from './schema.ts';
+
+const adapters = adaptersFrom();
+const deps = accountDependencies(adapters);
+
+export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
+  .use(apiMiddleware(route, adapters))
+  .handler(async ({ input: { body }, principal, facts }) => {
+    const { view } = await grantAccount(deps, principal, body, facts);
+    count('AccountChanges');
+    return json(201, view, { ETag: view.etag, Location: `/users/${view.userId}` });
+  });

@@ -1,0 +1,88 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  type AdminCreateUserCommandOutput,
+  AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminUserGlobalSignOutCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import * as z from 'zod';
+import { ConflictError } from '#domain/errors.ts';
+import type { IdentityAdmin } from '#domain/ports.ts';
+
+/** Settings of the functions that administer sign-ins; read once at cold start, no defaults. */
+export const IdentityConfigSchema = z.object({
+  AWS_REGION: z.string().min(1),
+  USER_POOL_ID: z.string().min(1),
+  /** Only for the local stand-in (cognito-local); unset in AWS. */
+  COGNITO_ENDPOINT: z.url().optional(),
+});
+
+/** Cognito user-pool administration: the username is the account's subject (the pool signs in by e-mail). */
+export class CognitoIdentityAdmin implements IdentityAdmin {
+  private readonly client: CognitoIdentityProviderClient;
+  private readonly userPoolId: string;
+
+  constructor(env: NodeJS.ProcessEnv = process.env) {
+    const config = IdentityConfigSchema.parse(env);
+    this.userPoolId = config.USER_POOL_ID;
+    this.client = new CognitoIdentityProviderClient({
+      region: config.AWS_REGION,
+      ...(config.COGNITO_ENDPOINT && {
+        endpoint: config.COGNITO_ENDPOINT,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    });
+  }
+
+  async createUser(user: { email: string; organisationId: string; roles: string[] }): Promise<string> {
+    let created: AdminCreateUserCommandOutput;
+    try {
+      created = await this.client.send(
+        new AdminCreateUserCommand({
+          UserPoolId: this.userPoolId,
+          Username: user.email,
+          DesiredDeliveryMediums: ['EMAIL'],
+          UserAttributes: [
+            { Name: 'email', Value: user.email },
+            { Name: 'email_verified', Value: 'true' },
+            { Name: 'custom:organisationId', Value: user.organisationId },
+          ],
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name === 'UsernameExistsException') {
+        throw new ConflictError('A sign-in with this e-mail address already exists', { cause: error });
+      }
+      throw error;
+    }
+    const userId = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value ?? created.User?.Username;
+    if (!userId) throw new Error('The identity provider returned no subject for the new user');
+    for (const role of user.roles) {
+      await this.client.send(
+        new AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: userId, GroupName: role }),
+      );
+    }
+    return userId;
+  }
+
+  async deleteUser(userId: string): Promise<void> {
+    await this.client.send(new AdminDeleteUserCommand({ UserPoolId: this.userPoolId, Username: userId }));
+  }
+
+  async disableUser(userId: string): Promise<void> {
+    await this.client.send(new AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username: userId }));
+  }
+
+  async enableUser(userId: string): Promise<void> {
+    await this.client.send(new AdminEnableUserCommand({ UserPoolId: this.userPoolId, Username: userId }));
+  }
+
+  async revokeSessions(userId: string): Promise<void> {
+    await this.client.send(
+      new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: userId }),
+    );
+  }
+}
