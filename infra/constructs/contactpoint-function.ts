@@ -6,6 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLES, type TableId } from '#adapters/dynamo/tables.ts';
 import type { IdentityAction, TableAccess } from '#http/route.ts';
@@ -31,6 +32,8 @@ export interface ContactPointFunctionProps {
   logRetention: RetentionDays;
   reservedConcurrency: number;
   timeout?: Duration;
+  /** For a function invoked asynchronously (a schedule): where events that keep failing are kept. */
+  deadLetterQueue?: IQueue;
 }
 
 /**
@@ -135,6 +138,7 @@ export class ContactPointFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       reservedConcurrentExecutions: props.reservedConcurrency,
+      ...(props.deadLetterQueue && { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 }),
       // Tracing is switched on below, with its permissions in the managed policy rather than inline.
       tracing: Tracing.DISABLED,
       environment: {
@@ -154,7 +158,7 @@ export class ContactPointFunction extends Construct {
       },
     });
     (this.function.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'Serverless']) {
+    for (const pack of props.deadLetterQueue ? [] : ['HIPAA.Security', 'NIST.800.53.R5', 'Serverless']) {
       Validations.of(this.function).acknowledge({
         id: `${pack}::${pack}-LambdaDLQ`,
         reason:

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
@@ -15,11 +15,18 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { TableId } from '#adapters/dynamo/tables.ts';
+import {
+  access as expiryAccess,
+  identityActions as expiryIdentityActions,
+} from '#functions/suspend-expired-accounts/schema.ts';
 import type { RouteDefinition } from '#http/route.ts';
 import type { Environment } from '../config/environments.ts';
 import { ContactPointFunction, type TableBinding } from '../constructs/contactpoint-function.ts';
@@ -48,6 +55,7 @@ export class ApiStack extends Stack {
   readonly api: RestApi;
   readonly functions: ContactPointFunction[] = [];
   readonly webAcl: CfnWebACL;
+  expiryJob!: ContactPointFunction;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -172,6 +180,8 @@ export class ApiStack extends Stack {
       }
     }
 
+    this.scheduledJobs(props, bindings, environmentVariables);
+
     this.webAcl = this.firewall(environment);
     new CfnWebACLAssociation(this, 'WebAclAssociation', {
       resourceArn: this.api.deploymentStage.stageArn,
@@ -190,6 +200,60 @@ export class ApiStack extends Stack {
       // Tokens and query strings (names, dates of birth) never reach the WAF logs.
       redactedFields: [{ singleHeader: { Name: 'authorization' } }, { queryString: {} }],
     });
+  }
+
+  /** R4: every night, accounts whose DBS certificate reached three years are suspended and their administrators told. */
+  private scheduledJobs(
+    props: ApiStackProps,
+    bindings: Record<TableId, TableBinding>,
+    variables: Record<string, string>,
+  ): void {
+    const failed = new Queue(this, 'SuspendExpiredAccountsFailures', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.dataKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy']) {
+      Validations.of(failed).acknowledge({
+        id,
+        reason:
+          'This queue is itself the dead-letter queue of the nightly DBS-expiry job; nothing consumes it to fail again.',
+      });
+    }
+    this.expiryJob = new ContactPointFunction(this, 'SuspendExpiredAccounts', {
+      functionName: 'suspend-expired-accounts',
+      access: expiryAccess,
+      tables: bindings,
+      identity: { actions: expiryIdentityActions, userPoolArn: props.userPool.userPoolArn },
+      environment: {
+        ...variables,
+        USER_POOL_ID: props.userPool.userPoolId,
+        ALERTS_TABLE: props.tables.alerts.tableName,
+      },
+      logsKey: props.logsKey,
+      logRetention: props.logRetention,
+      reservedConcurrency: 1,
+      timeout: Duration.minutes(5),
+      deadLetterQueue: failed,
+    });
+    new Rule(this, 'NightlyDbsExpiry', {
+      description: 'Suspend accounts whose enhanced DBS certificate is three years old (R4)',
+      schedule: Schedule.cron({ hour: '1', minute: '15' }),
+      targets: [new LambdaFunction(this.expiryJob.function, { retryAttempts: 2, deadLetterQueue: failed })],
+    });
+    Validations.of(this.expiryJob.function).acknowledge({
+      id: 'Serverless::Serverless-LambdaAsyncFailureDestination',
+      reason:
+        'Failed invocations already go to the job’s dead-letter queue (DeadLetterConfig, kept 14 days); an on-failure destination would deliver the same events twice.',
+    });
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      Validations.of(this.expiryJob.role).acknowledge({
+        id: `${pack}::${pack}-IAMNoInlinePolicy`,
+        reason:
+          'The one inline statement is CDK’s grant for the job to send failed events to its own dead-letter queue; every other permission is in its customer-managed policy.',
+      });
+    }
   }
 
   private acknowledgeApiFindings(): void {

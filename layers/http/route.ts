@@ -16,7 +16,7 @@ export interface ResponseDefinition {
  * function's schema.ts exports its route; layers/http/routes.ts lists them all.
  */
 /** DynamoDB actions a handler performs; the CDK house construct grants exactly these and no more. */
-export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
 export type TableAccess = Partial<Record<TableId, readonly TableAction[]>>;
 export type IdentityAction =
   | 'AdminCreateUser'

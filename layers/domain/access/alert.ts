@@ -1,0 +1,18 @@
+/** A notice for one person (R9 alerts, R4 account notices). Never carries a child's details. */
+export interface Alert {
+  recipientId: string;
+  alertId: string;
+  kind: 'account-suspended-dbs-expired';
+  /** The account the notice is about (a practitioner, never a child). */
+  subjectUserId: string;
+  subjectEmail: string;
+  organisationId: string;
+  message: string;
+  createdAt: string;
+  /** Epoch seconds after which the notice is deleted (TTL). */
+  expiresAt: number;
+}
+
+export interface AlertRepository {
+  put(alerts: Alert[]): Promise<void>;
+}
