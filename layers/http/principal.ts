@@ -62,15 +62,19 @@ export class PrincipalResolver {
   async resolve(claims: Claims | undefined): Promise<Principal> {
     const userId = claims?.sub;
     if (!userId) throw new UnauthenticatedError('No verified identity on the request');
-    const account = await this.accounts.get(userId, () => this.directory.getAccount(userId));
-    if (!account) throw new ForbiddenError('There is no ContactPoint account for this sign-in (R4)');
     const claimedOrganisation = claims['custom:organisationId'];
+    const organisationOf = (id: string) =>
+      this.organisations.get(id, () => this.directory.getOrganisation(id));
+    // The token names the organisation, so both reads go out together; the registry still decides.
+    const [account, claimed] = await Promise.all([
+      this.accounts.get(userId, () => this.directory.getAccount(userId)),
+      claimedOrganisation ? organisationOf(claimedOrganisation) : undefined,
+    ]);
+    if (!account) throw new ForbiddenError('There is no ContactPoint account for this sign-in (R4)');
     if (claimedOrganisation !== undefined && claimedOrganisation !== account.organisationId) {
       throw new ForbiddenError('The sign-in names a different organisation from the account (R4)');
     }
-    const organisation = await this.organisations.get(account.organisationId, () =>
-      this.directory.getOrganisation(account.organisationId),
-    );
+    const organisation = claimed ?? (await organisationOf(account.organisationId));
     const problems = accessProblems(account, organisation, todayIso(new Date(this.now())));
     if (problems.length > 0 || !organisation)
       throw new ForbiddenError(`Access refused: ${problems.join('; ')} (R4)`);

@@ -8,14 +8,16 @@ import { type SearchCriteria, searchKeysFor } from '#domain/search/criteria.ts';
 import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
 import { syntheticChildren } from '#infra/local/synthetic.ts';
 import { coldStart } from './cold-start.ts';
+import { enforcement } from './enforcement.ts';
 import { asChild, febrlChildId, readFebrl } from './febrl.ts';
 import { mean, percentile, pool, table } from './stats.ts';
 
 /**
  * `npm run bench`: measures on this machine, prints tables, asserts nothing.
  *  1. Cold start: each function's bundle size and import time, beside a DynamoDB-client-only bundle.
- *  2. Search latency through the local gateway beside the bare DynamoDB Local queries for the same keys.
- *  3. Search quality on FEBRL 4: recall of the true child in the top 10, precision of the top 1.
+ *  2. R4 enforcement: what the per-request account check adds, cache cold and warm.
+ *  3. Search latency through the local gateway beside the bare DynamoDB Local queries for the same keys.
+ *  4. Search quality on FEBRL 4: recall of the true child in the top 10, precision of the top 1.
  */
 const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 400);
 const SEEDED = Number(process.env.BENCH_CHILDREN ?? 10_000);
@@ -190,16 +192,21 @@ async function quality(): Promise<string> {
  * Lambda, so two local stacks cannot share one. A part prints progress, then its table after a marker.
  */
 const MARKER = '--- result ---';
+const PARTS: Record<string, () => Promise<string>> = {
+  'cold-start': () => coldStart(log),
+  enforcement: () => enforcement(log),
+  latency,
+  quality,
+};
 const part = process.argv[2];
-if (part === 'cold-start' || part === 'latency' || part === 'quality') {
-  const result =
-    part === 'cold-start' ? await coldStart(log) : part === 'latency' ? await latency() : await quality();
-  console.log(`${MARKER}\n${result}`);
+const run = part ? PARTS[part] : undefined;
+if (run) {
+  console.log(`${MARKER}\n${await run()}`);
 } else {
   const started = Date.now();
   console.log('ContactPoint benchmark');
   const results: string[] = [];
-  for (const name of ['cold-start', 'latency', 'quality']) {
+  for (const name of Object.keys(PARTS)) {
     const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, name], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
