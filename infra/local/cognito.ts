@@ -5,13 +5,18 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
+  AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   InitiateAuthCommand,
   ListUserPoolsCommand,
+  RespondToAuthChallengeCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { generate } from 'otplib';
 import { freePort } from './free-port.ts';
 import { superviseService } from './service-process.ts';
 
@@ -71,6 +76,9 @@ export async function createPool(
     new CreateUserPoolCommand({
       PoolName: 'contactpoint-local',
       UsernameAttributes: ['email'],
+      // Optional at pool level so each user can enrol once; every seeded user then has TOTP and is
+      // challenged for it at every sign-in, as the deployed pool (MFA required) does.
+      MfaConfiguration: 'OPTIONAL',
       Schema: [
         { Name: 'organisationId', AttributeDataType: 'String', Mutable: true },
         { Name: 'localAuthority', AttributeDataType: 'String', Mutable: true },
@@ -122,13 +130,13 @@ export async function createPool(
   };
 }
 
-/** Signs in with a password and returns the ID token (it carries the custom attributes and groups). */
-export async function signIn(
+/** Enrols a user in TOTP MFA (associate, verify, prefer) and returns the shared secret. */
+export async function enrolTotp(
   client: CognitoIdentityProviderClient,
   clientId: string,
   email: string,
   password: string,
-) {
+): Promise<string> {
   const { AuthenticationResult } = await client.send(
     new InitiateAuthCommand({
       ClientId: clientId,
@@ -136,7 +144,62 @@ export async function signIn(
       AuthParameters: { USERNAME: email, PASSWORD: password },
     }),
   );
-  const idToken = AuthenticationResult?.IdToken;
+  const accessToken = AuthenticationResult?.AccessToken;
+  if (!accessToken) throw new Error(`${email} could not sign in to enrol MFA`);
+  const { SecretCode } = await client.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
+  if (!SecretCode) throw new Error('cognito-local returned no TOTP secret');
+  await client.send(
+    new VerifySoftwareTokenCommand({
+      AccessToken: accessToken,
+      UserCode: await generate({ secret: SecretCode }),
+    }),
+  );
+  await client.send(
+    new SetUserMFAPreferenceCommand({
+      AccessToken: accessToken,
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+    }),
+  );
+  return SecretCode;
+}
+
+/**
+ * Signs in with a password and, when challenged, the current TOTP code; returns the ID token (it
+ * carries the custom attributes and groups).
+ */
+export async function signIn(
+  client: CognitoIdentityProviderClient,
+  clientId: string,
+  email: string,
+  password: string,
+  totpSecret?: string,
+): Promise<string> {
+  const first = await client.send(
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    }),
+  );
+  let result = first.AuthenticationResult;
+  if (first.ChallengeName === 'SOFTWARE_TOKEN_MFA') {
+    if (!totpSecret) throw new Error(`${email} has MFA enrolled; a TOTP secret is needed to sign in`);
+    const second = await client.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: 'SOFTWARE_TOKEN_MFA',
+        Session: first.Session,
+        ChallengeResponses: {
+          USERNAME: email,
+          SOFTWARE_TOKEN_MFA_CODE: await generate({ secret: totpSecret }),
+        },
+      }),
+    );
+    result = second.AuthenticationResult;
+  } else if (first.ChallengeName) {
+    throw new Error(`Unexpected sign-in challenge ${first.ChallengeName}`);
+  }
+  const idToken = result?.IdToken;
   if (!idToken) throw new Error('cognito-local returned no ID token');
   return idToken;
 }

@@ -13,7 +13,7 @@ import type { TableNames } from '#adapters/dynamo/tables.ts';
 import { ROLES, type Role } from '#domain/access/principal.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
 import { ROUTES } from '#http/routes.ts';
-import { type CognitoLocal, createPool, type Pool, signIn, startCognitoLocal } from './cognito.ts';
+import { type CognitoLocal, createPool, enrolTotp, type Pool, signIn, startCognitoLocal } from './cognito.ts';
 import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, tableNames } from './dynamodb.ts';
 import { createGateway } from './gateway.ts';
 import { LOCAL_ORGANISATIONS, LOCAL_USERS, localAccount } from './organisations.ts';
@@ -40,7 +40,7 @@ interface SavedState {
   cognitoPort: number;
   pool: Pool;
   password: string;
-  users: { email: string; role: Role; userId: string }[];
+  users: { email: string; role: Role; userId: string; totpSecret: string }[];
   /** How many synthetic children were fully seeded; an interrupted seed runs again on the next start. */
   seededChildren?: number;
 }
@@ -87,8 +87,11 @@ async function setUpIdentity(cognito: CognitoLocal, cognitoPort: number): Promis
   );
   const users = [];
   for (const u of LOCAL_USERS) {
-    const userId = userIdFromToken(await signIn(cognito.client, pool.clientId, u.email, password));
-    users.push({ email: u.email, role: u.role, userId });
+    const totpSecret = await enrolTotp(cognito.client, pool.clientId, u.email, password);
+    const userId = userIdFromToken(
+      await signIn(cognito.client, pool.clientId, u.email, password, totpSecret),
+    );
+    users.push({ email: u.email, role: u.role, userId, totpSecret });
   }
   return { cognitoPort, pool, password, users };
 }
@@ -211,7 +214,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tokenFor: async (roleOrEmail) => {
         const user = pickUser(state, roleOrEmail);
         if (!user) throw new Error(`No local user for ${roleOrEmail}`);
-        return signIn(cognito.client, state.pool.clientId, user.email, state.password);
+        return signIn(cognito.client, state.pool.clientId, user.email, state.password, user.totpSecret);
       },
       stop: async () => {
         // A seed cut short by stopping is completed on the next start.

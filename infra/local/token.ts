@@ -28,7 +28,7 @@ const client = new CognitoIdentityProviderClient({
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 });
 try {
-  console.log(await signIn(client, state.pool.clientId, user.email, state.password));
+  console.log(await signIn(client, state.pool.clientId, user.email, state.password, user.totpSecret));
 } catch (error) {
   console.error(`Could not sign in (is npm start running?): ${(error as Error).message}`);
   process.exit(1);
