@@ -20,7 +20,7 @@ import { parseOrThrow } from './validation.ts';
 type Middleware<R extends RouteDefinition> = MiddlewareObj<ApiEvent<R>, APIGatewayProxyResult>;
 
 export interface MiddlewareDependencies {
-  directory: Pick<DirectoryRepository, 'getOrganisation' | 'getAccount'>;
+  directory: Pick<DirectoryRepository, 'getOrganisation' | 'getAccount' | 'getMachineClient'>;
   accountCacheSeconds: number;
   audit: AuditSink;
   env: Environment;
@@ -88,9 +88,10 @@ function authorise<R extends RouteDefinition>(route: R, deps: MiddlewareDependen
             childIds: childIdFromPath(request.event),
           }),
         );
-        throw new ForbiddenError(
-          `The ${principal.roles.join(', ')} role may not ${route.action.replaceAll('-', ' ')}`,
-        );
+        const who = principal.machineClientId
+          ? 'This client’s scopes do not allow it to'
+          : `The ${principal.roles.join(', ')} role may not`;
+        throw new ForbiddenError(`${who} ${route.action.replaceAll('-', ' ')}`);
       }
       (request.event as ApiEvent<RouteDefinition>).principal = principal;
     },

@@ -1,4 +1,5 @@
 import { type Account, accessProblems } from '#domain/access/account.ts';
+import type { MachineClient } from '#domain/access/machine-client.ts';
 import type { DirectoryRepository, Organisation } from '#domain/access/organisation.ts';
 import { type Principal, ROLES, type Role } from '#domain/access/principal.ts';
 import { todayIso } from '#domain/dates.ts';
@@ -47,9 +48,13 @@ class ShortCache<T> {
 export class PrincipalResolver {
   private readonly accounts: ShortCache<Account | undefined>;
   private readonly organisations: ShortCache<Organisation | undefined>;
+  private readonly machineClients: ShortCache<MachineClient | undefined>;
 
   constructor(
-    private readonly directory: Pick<DirectoryRepository, 'getOrganisation' | 'getAccount'>,
+    private readonly directory: Pick<
+      DirectoryRepository,
+      'getOrganisation' | 'getAccount' | 'getMachineClient'
+    >,
     cacheSeconds: number,
     private readonly now: () => number = Date.now,
   ) {
@@ -57,11 +62,15 @@ export class PrincipalResolver {
       throw new RangeError('cacheSeconds must be 0–60 (R4: a suspension waits at most a minute)');
     this.accounts = new ShortCache(cacheSeconds, now);
     this.organisations = new ShortCache(cacheSeconds, now);
+    this.machineClients = new ShortCache(cacheSeconds, now);
   }
 
   async resolve(claims: Claims | undefined): Promise<Principal> {
     const userId = claims?.sub;
     if (!userId) throw new UnauthenticatedError('No verified identity on the request');
+    if (claims.token_use === 'access' && claims.client_id !== undefined && claims.client_id === userId) {
+      return this.resolveMachine(claims.client_id, claims.scope);
+    }
     const claimedOrganisation = claims['custom:organisationId'];
     const organisationOf = (id: string) =>
       this.organisations.get(id, () => this.directory.getOrganisation(id));
@@ -78,10 +87,34 @@ export class PrincipalResolver {
     const problems = accessProblems(account, organisation, todayIso(new Date(this.now())));
     if (problems.length > 0 || !organisation)
       throw new ForbiddenError(`Access refused: ${problems.join('; ')} (R4)`);
+    return { userId, roles: account.roles, ...this.organisationFacts(organisation) };
+  }
+
+  /**
+   * A case management system's client-credentials token: the client must be registered and active and
+   * its organisation accredited; what it may do comes from its scopes alone (R8).
+   */
+  private async resolveMachine(clientId: string, scope: string | undefined): Promise<Principal> {
+    const client = await this.machineClients.get(clientId, () => this.directory.getMachineClient(clientId));
+    if (client?.status !== 'active')
+      throw new ForbiddenError('The client is not registered or has been revoked (R4)');
+    const organisation = await this.organisations.get(client.organisationId, () =>
+      this.directory.getOrganisation(client.organisationId),
+    );
+    if (!organisation?.accredited)
+      throw new ForbiddenError('Access refused: the organisation is not accredited (R4)');
+    return {
+      userId: `client:${clientId}`,
+      roles: [],
+      machineClientId: clientId,
+      scopes: (scope ?? '').split(/\s+/).filter(Boolean),
+      ...this.organisationFacts(organisation),
+    };
+  }
+
+  private organisationFacts(organisation: Organisation) {
     const isCouncil = organisation.kind === 'local-authority' && organisation.gssCode !== undefined;
     return {
-      userId,
-      roles: account.roles,
       organisationId: organisation.organisationId,
       organisationName: organisation.name,
       ...(isCouncil && { localAuthority: organisation.gssCode, localAuthorityName: organisation.name }),

@@ -83,17 +83,23 @@ interface GetMock {
 export function mockDirectory(
   db: GetMock,
   GetCommand: unknown,
-  items: { organisations?: Record<string, unknown>[]; accounts?: Record<string, unknown>[] } = {},
+  items: {
+    organisations?: Record<string, unknown>[];
+    accounts?: Record<string, unknown>[];
+    machineClients?: Record<string, unknown>[];
+  } = {},
 ) {
   const organisations = items.organisations ?? [
     { ...leedsHealthOrganisation, administeredBy: 'ORG-LEEDS-CC' },
   ];
   const accounts = items.accounts ?? [accountItem()];
+  const machineClients = items.machineClients ?? [];
   db.on(GetCommand).callsFake((input) => {
     const pk = input.Key.pk;
     const item =
       organisations.find((o) => `ORG#${o.organisationId}` === pk) ??
-      accounts.find((a) => `USER#${a.userId}` === pk);
+      accounts.find((a) => `USER#${a.userId}` === pk) ??
+      machineClients.find((c) => `CLIENT#${c.clientId}` === pk);
     return { Item: item };
   });
 }

@@ -6,6 +6,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Account, AccountStatus } from '#domain/access/account.ts';
+import type { MachineClient } from '#domain/access/machine-client.ts';
 import type { DirectoryRepository, Organisation } from '#domain/access/organisation.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import { auditPut } from './audit-sink.ts';
@@ -41,6 +42,19 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
 
   getAccount(userId: string): Promise<Account | undefined> {
     return this.get<Account>(keys.account(userId), true);
+  }
+
+  getMachineClient(clientId: string): Promise<MachineClient | undefined> {
+    return this.get<MachineClient>(keys.machineClient(clientId));
+  }
+
+  async putMachineClient(client: MachineClient): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tables.directory,
+        Item: { ...client, ...keys.machineClient(client.clientId) },
+      }),
+    );
   }
 
   listAccounts(organisationId: string, status?: AccountStatus): Promise<Account[]> {

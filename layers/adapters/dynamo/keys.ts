@@ -8,6 +8,7 @@ export const keys = {
   auditEvent: (eventId: string) => ({ eventId }),
   organisation: (organisationId: string) => ({ pk: `ORG#${organisationId}`, sk: 'ORG' }),
   account: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),
+  machineClient: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' }),
   /** Index attributes of an account item: by organisation and status; and, while active, by DBS date. */
   accountIndexes: (account: { organisationId: string; status: string; userId: string }) => ({
     accountOrganisation: account.organisationId,

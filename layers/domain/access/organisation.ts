@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../audit/event.ts';
 import type { Account, AccountStatus } from './account.ts';
+import type { MachineClient } from './machine-client.ts';
 
 /** An organisation whose staff use ContactPoint. */
 export interface Organisation {
@@ -20,6 +21,8 @@ export interface DirectoryRepository {
   getOrganisation(organisationId: string): Promise<Organisation | undefined>;
   putOrganisation(organisation: Organisation): Promise<void>;
   getAccount(userId: string): Promise<Account | undefined>;
+  getMachineClient(clientId: string): Promise<MachineClient | undefined>;
+  putMachineClient(client: MachineClient): Promise<void>;
   /** Accounts of one organisation, optionally of one status (an index query, never a scan). */
   listAccounts(organisationId: string, status?: AccountStatus): Promise<Account[]>;
   /** Active accounts whose DBS certificate was issued on or before `issuedOnOrBefore`. */

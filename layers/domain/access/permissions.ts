@@ -1,3 +1,4 @@
+import { INVOLVEMENTS_WRITE_SCOPE } from './machine-client.ts';
 import type { Principal, Role } from './principal.ts';
 
 /** Everything a signed-in user can ask ContactPoint to do. */
@@ -39,6 +40,14 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   operator: new Set(['view-own-account']),
 };
 
+/** Machine clients hold scopes, not roles: this is all the involvements scope allows (R8). */
+export const MACHINE_PERMISSIONS: Readonly<Record<string, ReadonlySet<Action>>> = {
+  [INVOLVEMENTS_WRITE_SCOPE]: new Set(['register-involvement', 'update-involvement']),
+};
+
 export function isPermitted(principal: Principal, action: Action): boolean {
+  if (principal.machineClientId !== undefined) {
+    return (principal.scopes ?? []).some((scope) => MACHINE_PERMISSIONS[scope]?.has(action) ?? false);
+  }
   return principal.roles.some((role) => PERMISSIONS[role].has(action));
 }

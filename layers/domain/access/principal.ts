@@ -13,6 +13,10 @@ export interface Principal {
   /** GSS code of the caller's local authority (councils) — national partners have none. */
   localAuthority?: string | undefined;
   localAuthorityName?: string | undefined;
+  /** Set when the caller is a case management system signing in with client credentials (no roles). */
+  machineClientId?: string | undefined;
+  /** OAuth scopes of a machine client's token. */
+  scopes?: string[] | undefined;
 }
 
 export function hasRole(principal: Principal, role: Role): boolean {

@@ -80,7 +80,9 @@ export async function updateInvolvement(
   }
   const mayChange =
     current.recordedBy === principal.userId ||
-    (hasRole(principal, 'data-manager') && maintainsRecord(principal, record));
+    (hasRole(principal, 'data-manager') && maintainsRecord(principal, record)) ||
+    // A case management system keeps its own organisation's involvements up to date (R8).
+    (principal.machineClientId !== undefined && current.organisationId === principal.organisationId);
   if (!mayChange) {
     return refuse(
       deps,
