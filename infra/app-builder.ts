@@ -75,7 +75,10 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     env,
     environment,
     api: api.api,
-    functions: api.functions.map((f, i) => ({ name: ROUTES[i]?.functionName ?? f.node.id, fn: f.function })),
+    functions: [
+      ...api.functions.map((f, i) => ({ name: ROUTES[i]?.functionName ?? f.node.id, fn: f.function })),
+      { name: 'suspend-expired-accounts', fn: api.expiryJob.function },
+    ],
     tables: data.tables,
     webAcl: api.webAcl,
     alarmTopic: audit.alarmTopic,
