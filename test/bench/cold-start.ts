@@ -17,6 +17,9 @@ const ENVIRONMENT = {
   INVOLVEMENTS_TABLE: 'bench-involvements',
   AUDIT_TABLE: 'bench-audit',
   DIRECTORY_TABLE: 'bench-directory',
+  ALERTS_TABLE: 'bench-alerts',
+  ACCOUNT_CACHE_SECONDS: '30',
+  USER_POOL_ID: 'eu-west-2_bench',
   FEDERATION_RULES: '[]',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
 };
@@ -48,7 +51,10 @@ export async function coldStart(log: (message: string) => void): Promise<string>
       name: r.functionName,
       entry: join(ROOT, 'functions', r.functionName, 'handler.ts'),
     })),
-    { name: 'add-token-claims', entry: join(ROOT, 'functions', 'add-token-claims', 'handler.ts') },
+    ...['add-token-claims', 'suspend-expired-accounts'].map((name) => ({
+      name,
+      entry: join(ROOT, 'functions', name, 'handler.ts'),
+    })),
     { name: 'baseline: DynamoDB client only', entry: baselineEntry },
   ];
   const rows: (string | number)[][] = [['function', 'bundle KB', 'import ms (p50)', 'vs baseline']];
