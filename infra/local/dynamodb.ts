@@ -100,12 +100,18 @@ export function tableNames(prefix: string): TableNames {
 }
 
 /** Creates whichever of the tables do not exist yet; returns the ones it created. */
-export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<TableId[]> {
+export async function ensureTables(
+  client: DynamoDBClient,
+  names: TableNames,
+  withStreams: readonly TableId[] = [],
+): Promise<TableId[]> {
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
   const created: TableId[] = [];
   for (const id of Object.keys(TABLES) as TableId[]) {
     if (existing.has(names[id])) continue;
-    await client.send(new CreateTableCommand(createTableInput(TABLES[id], names[id])));
+    await client.send(
+      new CreateTableCommand(createTableInput(TABLES[id], names[id], { streams: withStreams.includes(id) })),
+    );
     created.push(id);
   }
   return created;

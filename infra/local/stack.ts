@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { DynamoChildRepository } from '#adapters/dynamo/child-repository.ts';
 import { documentClient } from '#adapters/dynamo/client.ts';
@@ -17,6 +18,7 @@ import { type CognitoLocal, createPool, enrolTotp, type Pool, signIn, startCogni
 import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, tableNames } from './dynamodb.ts';
 import { createGateway } from './gateway.ts';
 import { LOCAL_ORGANISATIONS, LOCAL_USERS, localAccount } from './organisations.ts';
+import { pollStream } from './stream-poller.ts';
 import { syntheticChildren } from './synthetic.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -47,6 +49,8 @@ interface SavedState {
 
 export interface LocalStack {
   url: string;
+  /** Where this stack keeps its state (seals, keyring, runtime endpoints). */
+  stateDir: string;
   tables: TableNames;
   dynamo: DynamoDbLocal;
   cognito: CognitoLocal;
@@ -61,6 +65,8 @@ export interface LocalStack {
 }
 
 export const STATE_FILE = 'state.json';
+/** Where this run's endpoints are, for commands such as `npm run audit:verify`. */
+export const RUNTIME_FILE = 'runtime.json';
 
 function userIdFromToken(idToken: string): string {
   const payload = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
@@ -134,7 +140,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     writeFileSync(statePath, JSON.stringify(state, null, 2), { mode: 0o600 });
 
     const tables = tableNames('contactpoint');
-    const created = await ensureTables(dynamo.client, tables);
+    // Only the audit table streams locally: its consumer seals the trail (R6), and it sees no bulk writes.
+    const created = await ensureTables(dynamo.client, tables, ['audit']);
     const db = documentClient(REGION, dynamo.endpoint);
     const children = new DynamoChildRepository(db, tables);
     const directory = new DynamoDirectoryRepository(db, tables);
@@ -187,6 +194,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       // No CloudWatch here: EMF lines would only clutter the console.
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      // The stand-ins for the KMS HMAC key and the Object Lock bucket that seal the audit trail.
+      LOCAL_KEYRING_FILE: join(stateDir, 'keyring.json'),
+      LOCAL_SEAL_DIR: join(stateDir, 'audit-seals'),
     });
     const jwks = (await (await fetch(state.pool.jwksUri)).json()) as Jwks;
     const server: Server = createGateway({
@@ -200,11 +210,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       server.listen(options.port, '127.0.0.1', () => resolveListen());
     });
     if (options.seedInBackground) seeding = seed();
+    const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: tables.audit }));
+    const sealer = Table?.LatestStreamArn
+      ? pollStream({
+          endpoint: dynamo.endpoint,
+          streamArn: Table.LatestStreamArn,
+          handler: async (event) =>
+            (
+              await import(pathToFileURL(join(ROOT, 'functions', 'seal-audit-events', 'handler.ts')).href)
+            ).handler(event, {}),
+          onError: (error) => progress(`audit sealing: ${(error as Error).message}`),
+          positionFile: join(stateDir, 'audit-stream-position.json'),
+        })
+      : undefined;
+    writeFileSync(
+      join(stateDir, RUNTIME_FILE),
+      JSON.stringify({ dynamoEndpoint: dynamo.endpoint, tables }, null, 2),
+    );
     const address = server.address();
     const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : options.port}`;
 
     return {
       url,
+      stateDir,
       tables,
       dynamo,
       cognito,
@@ -219,6 +247,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stop: async () => {
         // A seed cut short by stopping is completed on the next start.
         seeding.catch(() => undefined);
+        await sealer?.stop();
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         await stopServices();

@@ -31,6 +31,14 @@ export interface MacKey {
   verify(message: string, mac: string): Promise<boolean>;
 }
 
+/** Where seals are kept: write-once, one per sequence number. */
+export interface SealStore {
+  latest(): Promise<Seal | undefined>;
+  all(): Promise<Seal[]>;
+  /** Fails with PreconditionFailedError when a seal with this sequence already exists (another sealer won). */
+  create(seal: Seal): Promise<void>;
+}
+
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** JSON with object keys sorted at every depth, so the same event always hashes the same. */
@@ -51,7 +59,12 @@ export function sealOrder(a: AuditEvent, b: AuditEvent): number {
 }
 
 function sealBody(seal: Omit<Seal, 'hash' | 'mac'>): string {
-  return canonicalJson({ sequence: seal.sequence, previousHash: seal.previousHash, entries: seal.entries, sealedAt: seal.sealedAt });
+  return canonicalJson({
+    sequence: seal.sequence,
+    previousHash: seal.previousHash,
+    entries: seal.entries,
+    sealedAt: seal.sealedAt,
+  });
 }
 
 /** The next seal in the chain for these events. */
@@ -65,7 +78,9 @@ export async function sealEvents(
   const body = {
     sequence: (previous?.sequence ?? 0) + 1,
     previousHash: previous?.hash ?? GENESIS_HASH,
-    entries: [...events].sort(sealOrder).map((e) => ({ eventId: e.eventId, hash: hasher.sha256(canonicalJson(e)) })),
+    entries: [...events]
+      .sort(sealOrder)
+      .map((e) => ({ eventId: e.eventId, hash: hasher.sha256(canonicalJson(e)) })),
     sealedAt,
   };
   const hash = hasher.sha256(sealBody(body));
@@ -96,12 +111,21 @@ export async function verifySeals(
   let previousHash = GENESIS_HASH;
   let lastSealedAt = '';
   ordered.forEach((seal, i) => {
-    if (seal.sequence !== i + 1) problems.push({ kind: 'seal-tampered', sequence: seal.sequence, detail: `expected seal ${i + 1}` });
+    if (seal.sequence !== i + 1)
+      problems.push({ kind: 'seal-tampered', sequence: seal.sequence, detail: `expected seal ${i + 1}` });
     if (seal.previousHash !== previousHash) {
-      problems.push({ kind: 'seal-tampered', sequence: seal.sequence, detail: 'does not chain to the seal before it' });
+      problems.push({
+        kind: 'seal-tampered',
+        sequence: seal.sequence,
+        detail: 'does not chain to the seal before it',
+      });
     }
     if (hasher.sha256(sealBody(seal)) !== seal.hash) {
-      problems.push({ kind: 'seal-tampered', sequence: seal.sequence, detail: 'its contents do not match its hash' });
+      problems.push({
+        kind: 'seal-tampered',
+        sequence: seal.sequence,
+        detail: 'its contents do not match its hash',
+      });
     }
     previousHash = seal.hash;
     let lastKey = '';
@@ -116,7 +140,8 @@ export async function verifySeals(
         problems.push({ kind: 'event-edited', eventId: entry.eventId, sequence: seal.sequence });
       }
       const key = `${event.at}|${event.eventId}`;
-      if (key < lastKey) problems.push({ kind: 'events-reordered', eventId: entry.eventId, sequence: seal.sequence });
+      if (key < lastKey)
+        problems.push({ kind: 'events-reordered', eventId: entry.eventId, sequence: seal.sequence });
       lastKey = key;
       if (event.at > lastSealedAt) lastSealedAt = event.at;
     }

@@ -43,15 +43,13 @@ async function chain(events: AuditEvent[], batch: number): Promise<Seal[]> {
   return seals;
 }
 
-const anAuditTrail = fc
-  .integer({ min: 1, max: 30 })
-  .chain((n) =>
-    fc.record({
-      events: fc.constant(Array.from({ length: n }, (_, i) => event(i))),
-      batch: fc.integer({ min: 1, max: 7 }),
-      pick: fc.nat(n - 1),
-    }),
-  );
+const anAuditTrail = fc.integer({ min: 1, max: 30 }).chain((n) =>
+  fc.record({
+    events: fc.constant(Array.from({ length: n }, (_, i) => event(i))),
+    batch: fc.integer({ min: 1, max: 7 }),
+    pick: fc.nat(n - 1),
+  }),
+);
 
 describe('R6 sealed audit trail', () => {
   it('verifies an untouched trail', async () => {

@@ -1,0 +1,31 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import middy from '@middy/core';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
+import type { AuditEvent } from '#domain/audit/event.ts';
+import { sealAuditEvents } from '#domain/use-cases/seal-audit-events.ts';
+import { logger } from '#http/logger.ts';
+
+/**
+ * Consumer of the audit table's stream (R6): every batch of new audit events becomes the next seal of
+ * the chain. Only inserts are expected — the table is append-only — and anything else is logged as a
+ * warning for the verifier to explain.
+ */
+const deps = sealDependencies();
+
+export const handler = middy<DynamoDBStreamEvent, void>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    const inserted: AuditEvent[] = [];
+    for (const record of event.Records) {
+      if (record.eventName === 'INSERT' && record.dynamodb?.NewImage) {
+        inserted.push(unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>) as AuditEvent);
+      } else {
+        logger.warn('audit table changed other than by insert', { eventName: record.eventName });
+      }
+    }
+    const seal = await sealAuditEvents(deps, inserted);
+    if (seal) logger.info('audit events sealed', { sequence: seal.sequence, events: seal.entries.length });
+  });

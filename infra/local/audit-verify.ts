@@ -1,0 +1,43 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
+import { describeProblem, verifyAuditTrail } from '#adapters/audit/verify-trail.ts';
+import { documentClient } from '#adapters/dynamo/client.ts';
+import { RUNTIME_FILE } from './stack.ts';
+
+/**
+ * `npm run audit:verify`: checks the local audit trail against its seals and names every edited,
+ * deleted, inserted or reordered event. Exit code 0 when intact, 1 when anything is wrong, 2 when it
+ * cannot run. Needs `npm start` running (it reads the trail from the running DynamoDB Local).
+ */
+const stateDir =
+  process.env.CONTACTPOINT_STATE_DIR ?? join(resolve(import.meta.dirname, '..', '..'), '.local');
+const runtimePath = join(stateDir, RUNTIME_FILE);
+if (!existsSync(runtimePath)) {
+  console.error('No running ContactPoint found: start it with npm start first.');
+  process.exit(2);
+}
+const runtime = JSON.parse(readFileSync(runtimePath, 'utf8')) as {
+  dynamoEndpoint: string;
+  tables: { audit: string };
+};
+const deps = sealDependencies({
+  LOCAL_KEYRING_FILE: join(stateDir, 'keyring.json'),
+  LOCAL_SEAL_DIR: join(stateDir, 'audit-seals'),
+});
+try {
+  const result = await verifyAuditTrail(
+    documentClient('eu-west-2', runtime.dynamoEndpoint),
+    runtime.tables.audit,
+    deps,
+  );
+  console.log(
+    `${result.seals} seals, ${result.sealedEvents} events sealed, ${result.pendingEvents} not yet sealed; ` +
+      `${result.problems.length === 0 ? 'the audit trail is intact' : `${result.problems.length} problems:`}`,
+  );
+  for (const problem of result.problems) console.log(`  - ${describeProblem(problem)}`);
+  process.exit(result.problems.length === 0 ? 0 : 1);
+} catch (error) {
+  console.error(`Could not verify the audit trail (is npm start running?): ${(error as Error).message}`);
+  process.exit(2);
+}

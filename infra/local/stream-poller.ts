@@ -1,0 +1,97 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  type GetRecordsCommandOutput,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+
+/**
+ * The local stand-in for a Lambda event-source mapping on a DynamoDB stream: reads new records from
+ * each shard and hands them, in order and in batches, to the handler Lambda would run. The last record
+ * handed over in each shard is remembered in `positionFile`, so a restart resumes after it.
+ */
+export function pollStream(options: {
+  endpoint: string;
+  streamArn: string;
+  handler: (event: DynamoDBStreamEvent) => Promise<unknown>;
+  onError: (error: unknown) => void;
+  positionFile: string;
+  intervalMs?: number;
+}): { stop(): Promise<void> } {
+  const client = new DynamoDBStreamsClient({
+    endpoint: options.endpoint,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const position: Record<string, string> = existsSync(options.positionFile)
+    ? JSON.parse(readFileSync(options.positionFile, 'utf8'))
+    : {};
+  const iterators = new Map<string, string | undefined>();
+  let running = true;
+  let lastDescribe = 0;
+
+  async function refreshShards(): Promise<void> {
+    const { StreamDescription } = await client.send(
+      new DescribeStreamCommand({ StreamArn: options.streamArn }),
+    );
+    for (const shard of StreamDescription?.Shards ?? []) {
+      if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
+      // From the oldest record kept (DynamoDB Local refuses LATEST on an empty shard); records already
+      // handed over are skipped by sequence number.
+      const { ShardIterator } = await client.send(
+        new GetShardIteratorCommand({
+          StreamArn: options.streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      iterators.set(shard.ShardId, ShardIterator);
+    }
+    lastDescribe = Date.now();
+  }
+
+  async function drain(shardId: string, iterator: string): Promise<void> {
+    let page: GetRecordsCommandOutput;
+    try {
+      page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+    } catch (error) {
+      // DynamoDB Local invalidates an iterator taken while its shard was empty: take a fresh one
+      // (records already handed over are skipped by sequence number).
+      if ((error as Error).name !== 'TrimmedDataAccessException') throw error;
+      iterators.delete(shardId);
+      lastDescribe = 0;
+      return;
+    }
+    const done = BigInt(position[shardId] ?? '0');
+    const fresh = (page.Records ?? []).filter((r) => BigInt(r.dynamodb?.SequenceNumber ?? '0') > done);
+    if (fresh.length > 0) {
+      await options.handler({ Records: fresh } as unknown as DynamoDBStreamEvent);
+      position[shardId] = fresh.at(-1)?.dynamodb?.SequenceNumber ?? String(done);
+      writeFileSync(options.positionFile, JSON.stringify(position));
+    }
+    iterators.set(shardId, page.NextShardIterator);
+  }
+
+  const loop = (async () => {
+    while (running) {
+      try {
+        if (Date.now() - lastDescribe > 5_000) await refreshShards();
+        for (const [shardId, iterator] of iterators) if (iterator) await drain(shardId, iterator);
+      } catch (error) {
+        options.onError(error);
+      }
+      await new Promise((r) => setTimeout(r, options.intervalMs ?? 200));
+    }
+  })();
+
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      client.destroy();
+    },
+  };
+}
