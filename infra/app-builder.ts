@@ -59,6 +59,9 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     logsKey: keys.logsKey,
     logRetention,
     dataEventTables: [data.tables.children, data.tables.involvements, data.tables.audit],
+    auditTable: data.tables.audit,
+    auditMacKey: keys.auditMacKey,
+    reservedConcurrency: environment.reservedConcurrency,
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
     env,
@@ -78,6 +81,7 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     functions: [
       ...api.functions.map((f, i) => ({ name: ROUTES[i]?.functionName ?? f.node.id, fn: f.function })),
       { name: 'suspend-expired-accounts', fn: api.expiryJob.function },
+      { name: 'seal-audit-events', fn: audit.sealerFunction.function },
     ],
     tables: data.tables,
     webAcl: api.webAcl,

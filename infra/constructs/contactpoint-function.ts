@@ -34,6 +34,10 @@ export interface ContactPointFunctionProps {
   timeout?: Duration;
   /** For a function invoked asynchronously (a schedule): where events that keep failing are kept. */
   deadLetterQueue?: IQueue;
+  /** Further least-privilege statements (e.g. a stream consumer's), kept in the same managed policy. */
+  extraStatements?: PolicyStatement[];
+  /** Why a Lambda dead-letter queue does not apply, when the function has none. */
+  noDeadLetterQueueBecause?: string;
 }
 
 /**
@@ -46,6 +50,7 @@ export class ContactPointFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
+  readonly policy: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: ContactPointFunctionProps) {
     super(scope, id);
@@ -109,12 +114,14 @@ export class ContactPointFunction extends Construct {
         }),
       );
     }
+    statements.push(...(props.extraStatements ?? []));
     // A customer-managed policy of its own (not inline), so reviewers can list and diff it.
-    const policy = new ManagedPolicy(this, 'Policy', {
+    this.policy = new ManagedPolicy(this, 'Policy', {
       description: `ContactPoint ${props.functionName}`,
       statements,
       roles: [this.role],
     });
+    const policy = this.policy;
     const logGroupId = Stack.of(this).getLogicalId(this.logGroup.node.defaultChild as CfnLogGroup);
     Validations.of(policy).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:*]`,
@@ -162,6 +169,7 @@ export class ContactPointFunction extends Construct {
       Validations.of(this.function).acknowledge({
         id: `${pack}::${pack}-LambdaDLQ`,
         reason:
+          props.noDeadLetterQueueBecause ??
           'Invoked synchronously (API Gateway, Cognito): a failure is returned to the caller at once, so there is no event to dead-letter.',
       });
     }

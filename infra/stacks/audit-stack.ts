@@ -3,12 +3,15 @@ import { type CfnTrail, ReadWriteType, Trail } from 'aws-cdk-lib/aws-cloudtrail'
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { CfnEventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, LogGroup, MetricFilter, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  type CfnBucket,
   ObjectLockRetention,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
@@ -17,6 +20,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environments.ts';
+import { ContactPointFunction } from '../constructs/contactpoint-function.ts';
 
 export interface AuditStackProps extends StackProps {
   environment: Environment;
@@ -25,6 +29,10 @@ export interface AuditStackProps extends StackProps {
   logRetention: RetentionDays;
   /** Tables whose every read and write CloudTrail records (data events). */
   dataEventTables: ITable[];
+  /** The audit table, whose stream the sealer consumes (R6). */
+  auditTable: ITable;
+  auditMacKey: IKey;
+  reservedConcurrency: number;
 }
 
 /** R6: the audit trail is kept at least six years; Object Lock in compliance mode means nobody can shorten that. */
@@ -64,10 +72,13 @@ const SECURITY_EVENTS: Record<string, { description: string; pattern: string }> 
  * Lock (compliance mode), versioning, TLS-only access and server access logging. Security events feed
  * metric filters whose alarms go to the operators' encrypted topic.
  */
+export const AUDIT_SEAL_PREFIX = 'audit-seals/';
+
 export class AuditStack extends Stack {
   readonly alarmTopic: Topic;
   readonly trailBucket: Bucket;
   readonly trail: Trail;
+  sealerFunction!: ContactPointFunction;
 
   constructor(scope: Construct, id: string, props: AuditStackProps) {
     super(scope, id, props);
@@ -173,6 +184,8 @@ export class AuditStack extends Stack {
       },
     ]);
 
+    this.sealer(props);
+
     for (const [name, event] of Object.entries(SECURITY_EVENTS)) {
       const filter = new MetricFilter(this, `${name}Filter`, {
         logGroup: trailLogs,
@@ -192,5 +205,109 @@ export class AuditStack extends Stack {
       });
       alarm.addAlarmAction(new SnsAction(this.alarmTopic));
     }
+  }
+
+  /**
+   * R6 sealing: the audit table's stream feeds one sealer (concurrency 1, so the chain never forks),
+   * which appends each batch as a seal to the Object Lock bucket, authenticated with the KMS HMAC key.
+   * Batches that keep failing go to a queue; the chain waits for them rather than skipping.
+   */
+  private sealer(props: AuditStackProps): void {
+    const streamArn = props.auditTable.tableStreamArn;
+    if (!streamArn) throw new Error('The audit table needs a stream for sealing');
+    const failures = new Queue(this, 'SealingFailures', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.logsKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy']) {
+      Validations.of(failures).acknowledge({
+        id,
+        reason:
+          'This queue is itself the on-failure destination of the audit sealer; nothing consumes it to fail again.',
+      });
+    }
+    const region = this.region;
+    const sealer = new ContactPointFunction(this, 'SealAuditEvents', {
+      functionName: 'seal-audit-events',
+      access: {},
+      tables: {},
+      environment: {
+        AUDIT_MAC_KEY_ID: props.auditMacKey.keyArn,
+        AUDIT_SEAL_BUCKET: this.trailBucket.bucketName,
+      },
+      extraStatements: [
+        new PolicyStatement({
+          sid: 'ReadAuditStream',
+          actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+          resources: [streamArn],
+        }),
+        new PolicyStatement({ sid: 'ListStreams', actions: ['dynamodb:ListStreams'], resources: ['*'] }),
+        new PolicyStatement({
+          sid: 'DecryptAuditStream',
+          actions: ['kms:Decrypt', 'kms:DescribeKey'],
+          resources: [props.auditKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${region}.amazonaws.com` } },
+        }),
+        new PolicyStatement({
+          sid: 'SealWithHmac',
+          actions: ['kms:GenerateMac'],
+          resources: [props.auditMacKey.keyArn],
+        }),
+        new PolicyStatement({
+          sid: 'WriteSeals',
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resources: [this.trailBucket.arnForObjects(`${AUDIT_SEAL_PREFIX}*`)],
+        }),
+        new PolicyStatement({
+          sid: 'ListSeals',
+          actions: ['s3:ListBucket'],
+          resources: [this.trailBucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${AUDIT_SEAL_PREFIX}*`] } },
+        }),
+        new PolicyStatement({
+          sid: 'EncryptSeals',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [props.auditKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+        }),
+        new PolicyStatement({
+          sid: 'ReportFailedBatches',
+          actions: ['sqs:SendMessage'],
+          resources: [failures.queueArn],
+        }),
+        new PolicyStatement({
+          sid: 'EncryptFailedBatches',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [props.logsKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `sqs.${region}.amazonaws.com` } },
+        }),
+      ],
+      logsKey: props.logsKey,
+      logRetention: props.logRetention,
+      reservedConcurrency: 1,
+      timeout: Duration.minutes(1),
+      noDeadLetterQueueBecause:
+        'Invoked by a DynamoDB stream event-source mapping, whose on-failure destination (a queue) keeps failed batches; a function DLQ applies only to asynchronous invocations.',
+    });
+    this.sealerFunction = sealer;
+    const bucketId = Stack.of(this).getLogicalId(this.trailBucket.node.defaultChild as CfnBucket);
+    Validations.of(sealer.policy).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${AUDIT_SEAL_PREFIX}*]`,
+      reason:
+        'Seal objects are named by sequence number at run time; the wildcard covers the audit-seals/ prefix of this one bucket only.',
+    });
+    new CfnEventSourceMapping(this, 'AuditStreamToSealer', {
+      functionName: sealer.function.functionName,
+      eventSourceArn: streamArn,
+      startingPosition: 'TRIM_HORIZON',
+      batchSize: 500,
+      maximumBatchingWindowInSeconds: 5,
+      parallelizationFactor: 1,
+      maximumRetryAttempts: 10,
+      bisectBatchOnFunctionError: false,
+      destinationConfig: { onFailure: { destination: failures.queueArn } },
+    });
   }
 }

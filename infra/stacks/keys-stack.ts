@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AccountRootPrincipal,
   ArnPrincipal,
@@ -6,7 +6,7 @@ import {
   PolicyStatement,
   ServicePrincipal,
 } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environments.ts';
 
@@ -43,6 +43,7 @@ export class KeysStack extends Stack {
   readonly dataKey: Key;
   readonly auditKey: Key;
   readonly logsKey: Key;
+  readonly auditMacKey: Key;
 
   constructor(scope: Construct, id: string, props: KeysStackProps) {
     super(scope, id, props);
@@ -94,6 +95,38 @@ export class KeysStack extends Stack {
         },
       }),
     ]);
+
+    // R6: the key that authenticates audit seals. HMAC key material never leaves KMS; KMS cannot rotate
+    // HMAC keys automatically, and each seal names nothing but its MAC, so a new key starts a new chain.
+    this.auditMacKey = new Key(this, 'AuditMacKey', {
+      description: 'ContactPoint audit seal MAC (HMAC-SHA-256)',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy: RemovalPolicy.RETAIN,
+      policy: new PolicyDocument({
+        statements: [
+          administration,
+          new PolicyStatement({
+            sid: 'SealAndVerifyThroughIam',
+            principals: [new AccountRootPrincipal()],
+            actions: ['kms:GenerateMac', 'kms:VerifyMac', 'kms:DescribeKey'],
+            resources: ['*'],
+            conditions: { StringEquals: { 'kms:CallerAccount': account } },
+          }),
+        ],
+      }),
+    });
+    for (const pack of [
+      'AwsSolutions::AwsSolutions-KMS5',
+      'NIST.800.53.R5::NIST.800.53.R5-KMSBackingKeyRotationEnabled',
+      'HIPAA.Security::HIPAA.Security-KMSBackingKeyRotationEnabled',
+    ]) {
+      Validations.of(this.auditMacKey).acknowledge({
+        id: pack,
+        reason:
+          'KMS does not rotate HMAC keys automatically; the audit seal key is rotated by starting a new chain with a new key.',
+      });
+    }
 
     this.logsKey = key('LogsKey', 'ContactPoint logs and alarm notifications', [
       new PolicyStatement({

@@ -16,7 +16,9 @@ beforeAll(() => {
 
 /** The id as the docs write it: one row per kind, whatever the function's log group is called. */
 function documentedForm(id: string): string[] {
-  const generic = id.replace(/<[A-Za-z0-9]+Logs[0-9A-F]{8}\.Arn>/, '<FunctionLogGroup.Arn>');
+  const generic = id
+    .replace(/<[A-Za-z0-9]+Logs[0-9A-F]{8}\.Arn>/, '<FunctionLogGroup.Arn>')
+    .replace(/<TrailBucket[0-9A-F]{8}\.Arn>/, '<TrailBucket.Arn>');
   const [pack, rule] = generic.split('::') as [string, string];
   const short = rule.replace(/^[^-]+(\.[^-]+)*-/, '…-');
   const withoutPolicyArn = generic.replace(/arn:<AWS::Partition>:iam::aws:policy\/service-role\//, '…/');

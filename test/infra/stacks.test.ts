@@ -29,10 +29,12 @@ type Resources = Record<string, { Type: string; Properties: Record<string, unkno
 const resourcesOf = (t: Template, type: string) => Object.values(t.findResources(type) as Resources);
 
 describe('keys', () => {
-  it('rotates every customer-managed key', () => {
+  it('rotates every encryption key; the audit seal key is an HMAC key that never leaves KMS', () => {
     const all = resourcesOf(keys, 'AWS::KMS::Key');
-    expect(all).toHaveLength(3);
-    for (const key of all) expect(key.Properties.EnableKeyRotation).toBe(true);
+    const encryption = all.filter((k) => k.Properties.KeyUsage !== 'GENERATE_VERIFY_MAC');
+    expect(encryption).toHaveLength(3);
+    for (const key of encryption) expect(key.Properties.EnableKeyRotation).toBe(true);
+    keys.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
   });
 
   it('separates administration from use: the administrators cannot encrypt or decrypt', () => {
@@ -413,6 +415,30 @@ describe('audit', () => {
       });
     }
     audit.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+});
+
+describe('R6 audit sealing', () => {
+  it('feeds the audit table’s stream to one sealer, which writes seals into the Object Lock bucket with the HMAC key', () => {
+    audit.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: Match.anyValue(),
+      StartingPosition: 'TRIM_HORIZON',
+      ParallelizationFactor: 1,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    audit.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 1,
+      Environment: {
+        Variables: Match.objectLike({
+          AUDIT_MAC_KEY_ID: Match.anyValue(),
+          AUDIT_SEAL_BUCKET: Match.anyValue(),
+        }),
+      },
+    });
+    const policy = JSON.stringify(resourcesOf(audit, 'AWS::IAM::ManagedPolicy'));
+    expect(policy).toContain('kms:GenerateMac');
+    expect(policy).toContain('audit-seals/*');
+    expect(policy).not.toContain('s3:DeleteObject');
   });
 });
 
