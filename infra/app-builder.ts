@@ -60,6 +60,7 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     logRetention,
     dataEventTables: [data.tables.children, data.tables.involvements, data.tables.audit],
     auditTable: data.tables.audit,
+    auditIndexTable: data.tables.auditIndex,
     auditMacKey: keys.auditMacKey,
     reservedConcurrency: environment.reservedConcurrency,
   });

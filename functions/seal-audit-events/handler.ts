@@ -4,9 +4,12 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
+import { DynamoAuditTrailIndex } from '#adapters/dynamo/audit-index.ts';
+import { documentClient } from '#adapters/dynamo/client.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import { sealAuditEvents } from '#domain/use-cases/seal-audit-events.ts';
 import { logger } from '#http/logger.ts';
+import { IndexConfigSchema } from './schema.ts';
 
 /**
  * Consumer of the audit table's stream (R6): every batch of new audit events becomes the next seal of
@@ -14,6 +17,11 @@ import { logger } from '#http/logger.ts';
  * warning for the verifier to explain.
  */
 const deps = sealDependencies();
+const indexConfig = IndexConfigSchema.parse(process.env);
+const trail = new DynamoAuditTrailIndex(
+  documentClient(indexConfig.AWS_REGION, indexConfig.DYNAMODB_ENDPOINT),
+  indexConfig.AUDIT_INDEX_TABLE,
+);
 
 export const handler = middy<DynamoDBStreamEvent, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -28,4 +36,6 @@ export const handler = middy<DynamoDBStreamEvent, void>()
     }
     const seal = await sealAuditEvents(deps, inserted);
     if (seal) logger.info('audit events sealed', { sequence: seal.sequence, events: seal.entries.length });
+    // Filed for oversight reads once sealed; the index is derived and can be rebuilt from the trail.
+    await trail.file(inserted);
   });

@@ -197,6 +197,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // The stand-ins for the KMS HMAC key and the Object Lock bucket that seal the audit trail.
       LOCAL_KEYRING_FILE: join(stateDir, 'keyring.json'),
       LOCAL_SEAL_DIR: join(stateDir, 'audit-seals'),
+      AUDIT_INDEX_TABLE: tables.auditIndex,
     });
     const jwks = (await (await fetch(state.pool.jwksUri)).json()) as Jwks;
     const server: Server = createGateway({

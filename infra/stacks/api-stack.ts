@@ -118,7 +118,7 @@ export class ApiStack extends Stack {
       validateRequestParameters: true,
     });
 
-    const keyOf = (tableId: TableId) => (tableId === 'audit' ? props.auditKey : props.dataKey);
+    const keyOf = (tableId: TableId) => (tableId.startsWith('audit') ? props.auditKey : props.dataKey);
     const bindings = Object.fromEntries(
       (Object.keys(props.tables) as TableId[]).map((t) => [t, { table: props.tables[t], key: keyOf(t) }]),
     ) as Record<TableId, TableBinding>;
@@ -128,6 +128,7 @@ export class ApiStack extends Stack {
       AUDIT_TABLE: props.tables.audit.tableName,
       DIRECTORY_TABLE: props.tables.directory.tableName,
       ACCOUNT_CACHE_SECONDS: String(environment.accountCacheSeconds),
+      AUDIT_INDEX_TABLE: props.tables.auditIndex.tableName,
     };
 
     for (const route of props.routes) {

@@ -29,8 +29,9 @@ export interface AuditStackProps extends StackProps {
   logRetention: RetentionDays;
   /** Tables whose every read and write CloudTrail records (data events). */
   dataEventTables: ITable[];
-  /** The audit table, whose stream the sealer consumes (R6). */
+  /** The audit table, whose stream the sealer consumes (R6), and the index it files events under. */
   auditTable: ITable;
+  auditIndexTable: ITable;
   auditMacKey: IKey;
   reservedConcurrency: number;
 }
@@ -231,11 +232,12 @@ export class AuditStack extends Stack {
     const region = this.region;
     const sealer = new ContactPointFunction(this, 'SealAuditEvents', {
       functionName: 'seal-audit-events',
-      access: {},
-      tables: {},
+      access: { auditIndex: ['BatchWriteItem'] },
+      tables: { auditIndex: { table: props.auditIndexTable, key: props.auditKey } },
       environment: {
         AUDIT_MAC_KEY_ID: props.auditMacKey.keyArn,
         AUDIT_SEAL_BUCKET: this.trailBucket.bucketName,
+        AUDIT_INDEX_TABLE: props.auditIndexTable.tableName,
       },
       extraStatements: [
         new PolicyStatement({

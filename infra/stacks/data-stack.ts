@@ -47,7 +47,7 @@ export class DataStack extends Stack {
         billingMode: BillingMode.PAY_PER_REQUEST,
         // The audit trail has a key of its own, so data administrators cannot read it and vice versa.
         encryption: TableEncryption.CUSTOMER_MANAGED,
-        encryptionKey: definition.id === 'audit' ? props.auditKey : props.dataKey,
+        encryptionKey: definition.id.startsWith('audit') ? props.auditKey : props.dataKey,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         deletionProtection: true,
         removalPolicy: RemovalPolicy.RETAIN,

@@ -62,3 +62,12 @@ export interface IdentityAdmin {
   /** Signs the user out everywhere: refresh tokens stop working. */
   revokeSessions(userId: string): Promise<void>;
 }
+
+/** The audit trail filed by subject (a child, a user), for oversight reads (R6). */
+export interface AuditTrailIndex {
+  file(events: import('./audit/event.ts').AuditEvent[]): Promise<void>;
+  page(
+    subject: string,
+    query: { from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<{ entries: import('./audit/trail.ts').TrailEntry[]; next?: string | undefined }>;
+}

@@ -2,6 +2,8 @@ import { route as createChild } from '#functions/create-child/schema.ts';
 import { route as getOpenApi } from '#functions/get-openapi/schema.ts';
 import { route as grantAccount } from '#functions/grant-account/schema.ts';
 import { route as listAccounts } from '#functions/list-accounts/schema.ts';
+import { route as readChildAuditTrail } from '#functions/read-child-audit-trail/schema.ts';
+import { route as readUserAuditTrail } from '#functions/read-user-audit-trail/schema.ts';
 import { route as registerInvolvement } from '#functions/register-involvement/schema.ts';
 import { route as searchChildren } from '#functions/search-children/schema.ts';
 import { route as shieldChild } from '#functions/shield-child/schema.ts';
@@ -30,5 +32,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   updateAccount,
   listAccounts,
   viewOwnAccount,
+  readChildAuditTrail,
+  readUserAuditTrail,
   getOpenApi,
 ];

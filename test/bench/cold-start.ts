@@ -20,6 +20,7 @@ const ENVIRONMENT = {
   ALERTS_TABLE: 'bench-alerts',
   ACCOUNT_CACHE_SECONDS: '30',
   USER_POOL_ID: 'eu-west-2_bench',
+  AUDIT_INDEX_TABLE: 'bench-audit-index',
   FEDERATION_RULES: '[]',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
 };

@@ -79,3 +79,70 @@ describe('npm run audit:verify (R6)', () => {
     expect(output).toContain(`event ${deleted.eventId} was deleted after it was sealed`);
   });
 });
+
+describe('oversight over HTTP (R6)', () => {
+  it('lists a practitioner’s view of a child to the council’s auditor, with who, organisation, reason and disclosure', async () => {
+    const dataManager = await clientFor(stack, 'data-manager');
+    const created = await dataManager.call('POST', '/children', {
+      body: { givenName: 'Orla', familyName: 'Nesbitt', gender: 'female', dateOfBirth: '2019-02-02' },
+    });
+    const childId = created.json().childId as string;
+    const practitioner = await clientFor(stack, 'practitioner');
+    const practitionerId = stack.state.users.find((u) => u.role === 'practitioner')?.userId;
+    expect(
+      (
+        await practitioner.call(
+          'GET',
+          `/children/${childId}?reason=EMERGENCY_CARE&reasonText=Seen%20in%20A%26E`,
+        )
+      ).status,
+    ).toBe(200);
+
+    const auditor = await clientFor(stack, 'auditor@leeds.example.gov.uk');
+    let entries: {
+      action: string;
+      actorId: string;
+      actorOrganisationId: string;
+      reasonCode?: string;
+      reasonText?: string;
+      disclosure?: string;
+    }[] = [];
+    for (let i = 0; i < 50 && !entries.some((e) => e.action === 'view-child'); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const reply = await auditor.call('GET', `/audit/children/${childId}`);
+      expect(reply.status).toBe(200);
+      entries = reply.json().entries;
+    }
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        action: 'view-child',
+        actorId: practitionerId,
+        actorOrganisationId: 'ORG-LEEDS-CH',
+        reasonCode: 'EMERGENCY_CARE',
+        reasonText: 'Seen in A&E',
+        disclosure: 'full',
+      }),
+    );
+    expect(entries).toContainEqual(expect.objectContaining({ action: 'create-child' }));
+
+    const csv = await auditor.call('GET', `/audit/children/${childId}?format=csv`);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.text.split('\r\n')[0]).toBe(
+      'at,action,outcome,actorId,actorOrganisationId,actorRoles,reasonCode,reasonText,disclosure,childIds,subjectUserId,eventId',
+    );
+    expect(csv.text).toContain(
+      `view-child,success,${practitionerId},ORG-LEEDS-CH,practitioner,EMERGENCY_CARE,Seen in A&E,full,${childId}`,
+    );
+
+    expect((await practitioner.call('GET', `/audit/children/${childId}`)).status).toBe(403);
+    const bradfordAuditor = await clientFor(stack, 'auditor@bradford.example.gov.uk');
+    expect((await bradfordAuditor.call('GET', `/audit/children/${childId}`)).status).toBe(404);
+
+    const ownTrail = await auditor.call('GET', `/audit/users/${practitionerId}?from=2020-01-01`);
+    expect(ownTrail.json().entries).toContainEqual(
+      expect.objectContaining({ action: 'view-child', childIds: [childId] }),
+    );
+    const reads = (await auditEvents()).filter((e) => e.action === 'read-audit-trail');
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+  });
+});

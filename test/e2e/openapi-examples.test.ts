@@ -35,13 +35,15 @@ const ORDER = [
   'listAccounts',
   'updateAccount',
   'viewOwnAccount',
+  'readChildAuditTrail',
+  'readUserAuditTrail',
   'getOpenApi',
 ];
 
 beforeAll(async () => {
   stack = await startTestStack(50);
   document = (await (await fetch(`${stack.url}/openapi.json`)).json()) as typeof document;
-  for (const role of ['practitioner', 'data-manager', 'user-admin'] as const) {
+  for (const role of ['practitioner', 'data-manager', 'user-admin', 'auditor'] as const) {
     clients.set(role, await clientFor(stack, role));
   }
 });

@@ -9,6 +9,7 @@ Object.assign(process.env, {
   DIRECTORY_TABLE: 'unit-directory',
   ACCOUNT_CACHE_SECONDS: '0',
   USER_POOL_ID: 'eu-west-2_unit',
+  AUDIT_INDEX_TABLE: 'unit-audit-index',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
 });

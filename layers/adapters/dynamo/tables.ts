@@ -18,7 +18,7 @@ export interface IndexDefinition {
 
 export interface TableDefinition {
   /** Logical name; the deployed name comes from configuration. */
-  id: 'children' | 'involvements' | 'audit' | 'directory' | 'alerts' | 'idempotency';
+  id: 'children' | 'involvements' | 'audit' | 'auditIndex' | 'directory' | 'alerts' | 'idempotency';
   partitionKey: KeyDefinition;
   sortKey?: KeyDefinition;
   indexes: IndexDefinition[];
@@ -70,6 +70,16 @@ export const TABLES = {
       },
     ],
     stream: 'NEW_IMAGE',
+  },
+  /**
+   * Who looked at which child, and what each user did: one item per event and subject (child or user),
+   * derived from the audit stream by the sealer. Rebuildable from the audit table; never the record itself.
+   */
+  auditIndex: {
+    id: 'auditIndex',
+    partitionKey: { name: 'subject', type: 'S' },
+    sortKey: { name: 'atEvent', type: 'S' },
+    indexes: [],
   },
   /** Organisations and accounts (R4). Both indexes are sparse: only account items carry their keys. */
   directory: {

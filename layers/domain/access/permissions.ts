@@ -15,6 +15,7 @@ export const ACTIONS = [
   'update-account',
   'list-accounts',
   'view-own-account',
+  'read-audit-trail',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -22,7 +23,9 @@ export type Action = (typeof ACTIONS)[number];
  * Role × action. Deny by default: an action a role does not list is refused. Operators watch the
  * service and see no child data; auditors and user administrators work through their own routes.
  */
-const CHILD_ACTIONS = ACTIONS.filter((a) => !a.endsWith('-account') && a !== 'list-accounts');
+const CHILD_ACTIONS = ACTIONS.filter(
+  (a) => !a.endsWith('-account') && a !== 'list-accounts' && a !== 'read-audit-trail',
+);
 
 export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   practitioner: new Set([
@@ -36,7 +39,8 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   'data-manager': new Set([...CHILD_ACTIONS, 'view-own-account']),
   // User administrators manage accounts (R4) and never see children.
   'user-admin': new Set(['grant-account', 'update-account', 'list-accounts', 'view-own-account']),
-  auditor: new Set(['view-own-account']),
+  // Auditors read access histories (R6) and never the records themselves.
+  auditor: new Set(['read-audit-trail', 'view-own-account']),
   operator: new Set(['view-own-account']),
 };
 

@@ -16,7 +16,8 @@ export type AuditAction =
   | 'update-account'
   | 'list-accounts'
   | 'view-own-account'
-  | 'suspend-expired-account';
+  | 'suspend-expired-account'
+  | 'read-audit-trail';
 
 export type AuditOutcome = 'success' | 'no-match' | 'too-many-matches' | 'denied' | 'not-found' | 'conflict';
 

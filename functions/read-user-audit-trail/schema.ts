@@ -1,0 +1,32 @@
+import * as z from 'zod';
+import { TrailPageSchema } from '#domain/audit/trail.ts';
+import { signedInAccess } from '#http/parameters.ts';
+import { defineRoute } from '#http/route.ts';
+import { TrailQuerySchema } from '#http/trail-query.ts';
+
+export const route = defineRoute({
+  operationId: 'readUserAuditTrail',
+  method: 'GET',
+  path: '/audit/users/{userId}',
+  functionName: 'read-user-audit-trail',
+  action: 'read-audit-trail',
+  access: { ...signedInAccess, auditIndex: ['Query'] },
+  summary: 'What this user searched for and viewed (auditor)',
+  description:
+    'Every search (with its criteria), view, change and refusal by the user, newest first, 50 a page. For auditors ' +
+    'of the organisation that administers the user; others get 404. `format=csv` exports the page. Audited (R6).',
+  tags: ['Oversight'],
+  request: {
+    params: z
+      .object({
+        userId: z.string().min(1).max(128).meta({ example: '3f0c9a4e-2d8b-4c1e-9f57-0b6e1d2c3a4f' }),
+      })
+      .strict(),
+    query: TrailQuerySchema,
+  },
+  successStatus: 200,
+  responses: {
+    200: { description: 'A page of the user’s activity', schema: TrailPageSchema },
+    404: { description: 'No user your organisation administers has this ID' },
+  },
+});

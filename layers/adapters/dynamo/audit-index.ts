@@ -1,0 +1,61 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '#domain/audit/event.ts';
+import { type TrailEntry, trailEntry, trailSubjects } from '#domain/audit/trail.ts';
+import { ValidationError } from '#domain/errors.ts';
+import type { AuditTrailIndex } from '#domain/ports.ts';
+import { batchPut } from './write.ts';
+
+/** The audit trail filed under each child and user it concerns; newest first when read. */
+export class DynamoAuditTrailIndex implements AuditTrailIndex {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async file(events: AuditEvent[]): Promise<void> {
+    const items = events.flatMap((event) =>
+      trailSubjects(event).map((subject) => ({
+        subject,
+        atEvent: `${event.at}#${event.eventId}`,
+        ...trailEntry(event, subject),
+      })),
+    );
+    if (items.length > 0) await batchPut(this.db, this.tableName, items);
+  }
+
+  async page(
+    subject: string,
+    query: { from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<{ entries: TrailEntry[]; next?: string | undefined }> {
+    const from = query.from ?? '0000';
+    const to = `${query.to ?? '9999'}~`;
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'subject = :subject AND atEvent BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':subject': subject, ':from': from, ':to': to },
+        ScanIndexForward: false,
+        Limit: query.limit,
+        ...(query.cursor && { ExclusiveStartKey: decodeCursor(query.cursor, subject) }),
+      }),
+    );
+    const entries = (page.Items ?? []).map(({ subject: _s, atEvent: _a, ...entry }) => entry as TrailEntry);
+    return { entries, ...(page.LastEvaluatedKey && { next: encodeCursor(page.LastEvaluatedKey) }) };
+  }
+}
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/** A cursor is only ever a position in the same subject's history. */
+function decodeCursor(cursor: string, subject: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (key.subject === subject && typeof key.atEvent === 'string' && Object.keys(key).length === 2)
+      return key;
+  } catch {
+    // fall through
+  }
+  throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this history issued' }]);
+}

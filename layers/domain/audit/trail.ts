@@ -1,0 +1,96 @@
+import * as z from 'zod';
+import type { AuditEvent } from './event.ts';
+
+/** One line of an access history, as an auditor reads it: who, from where, why, what they were shown. */
+export const TrailEntrySchema = z
+  .object({
+    at: z.string(),
+    eventId: z.string(),
+    action: z.string(),
+    outcome: z.string(),
+    actorId: z.string(),
+    actorOrganisationId: z.string(),
+    actorRoles: z.array(z.string()),
+    reasonCode: z.string().optional(),
+    reasonText: z.string().optional(),
+    /** What the actor was shown of this child (child histories), or of each child (user histories). */
+    disclosure: z.string().optional(),
+    childIds: z.array(z.string()),
+    subjectUserId: z.string().optional(),
+  })
+  .strict()
+  .meta({
+    id: 'TrailEntry',
+    example: {
+      at: '2026-11-21T09:14:03.112Z',
+      eventId: 'EV-mhz3k2a1-0b6f2e8e-8a4c-4a7e-9d1e-5c2b7f3a9e10',
+      action: 'view-child',
+      outcome: 'success',
+      actorId: '3f0c9a4e-2d8b-4c1e-9f57-0b6e1d2c3a4f',
+      actorOrganisationId: 'ORG-LEEDS-CH',
+      actorRoles: ['practitioner'],
+      reasonCode: 'EMERGENCY_CARE',
+      disclosure: 'full',
+      childIds: ['CP7M3K9P2XN'],
+    },
+  });
+export type TrailEntry = z.infer<typeof TrailEntrySchema>;
+
+export const TrailPageSchema = z
+  .object({ entries: z.array(TrailEntrySchema), next: z.string().optional() })
+  .strict()
+  .meta({ id: 'TrailPage', example: { entries: [TrailEntrySchema.meta()?.example] } });
+
+/** The index subjects an event is filed under: each child it concerned, and the actor. */
+export function trailSubjects(event: AuditEvent): string[] {
+  return [...event.childIds.map((id) => `CHILD#${id}`), `USER#${event.actorId}`];
+}
+
+/** The entry filed under `subject`; for a child, only what that child's row needs. */
+export function trailEntry(event: AuditEvent, subject: string): TrailEntry {
+  const childId = subject.startsWith('CHILD#') ? subject.slice('CHILD#'.length) : undefined;
+  const disclosure = childId ? event.disclosure?.[childId] : undefined;
+  return {
+    at: event.at,
+    eventId: event.eventId,
+    action: event.action,
+    outcome: event.outcome,
+    actorId: event.actorId,
+    actorOrganisationId: event.organisationId,
+    actorRoles: event.roles,
+    ...(event.reason && { reasonCode: event.reason.code }),
+    ...(event.reason?.text !== undefined && { reasonText: event.reason.text }),
+    ...(disclosure !== undefined && { disclosure }),
+    childIds: childId ? [childId] : event.childIds,
+    ...(event.subjectUserId !== undefined && { subjectUserId: event.subjectUserId }),
+  };
+}
+
+const CSV_COLUMNS: (keyof TrailEntry)[] = [
+  'at',
+  'action',
+  'outcome',
+  'actorId',
+  'actorOrganisationId',
+  'actorRoles',
+  'reasonCode',
+  'reasonText',
+  'disclosure',
+  'childIds',
+  'subjectUserId',
+  'eventId',
+];
+
+/** RFC 4180 CSV; a cell that a spreadsheet would run as a formula is prefixed with an apostrophe. */
+export function trailCsv(entries: TrailEntry[]): string {
+  const cell = (value: unknown) => {
+    let text = Array.isArray(value) ? value.join(' ') : value === undefined ? '' : String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return (
+    [CSV_COLUMNS.join(','), ...entries.map((e) => CSV_COLUMNS.map((c) => cell(e[c])).join(','))].join(
+      '\r\n',
+    ) + '\r\n'
+  );
+}
