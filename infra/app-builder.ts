@@ -61,6 +61,8 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     dataEventTables: [data.tables.children, data.tables.involvements, data.tables.audit],
     auditTable: data.tables.audit,
     auditIndexTable: data.tables.auditIndex,
+    tables: data.tables,
+    dataKey: keys.dataKey,
     auditMacKey: keys.auditMacKey,
     reservedConcurrency: environment.reservedConcurrency,
   });

@@ -4,12 +4,16 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
+import { adaptersFrom } from '#adapters/dependencies.ts';
+import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
 import { DynamoAuditTrailIndex } from '#adapters/dynamo/audit-index.ts';
 import { documentClient } from '#adapters/dynamo/client.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
+import { detectMisuse } from '#domain/use-cases/detect-misuse.ts';
 import { sealAuditEvents } from '#domain/use-cases/seal-audit-events.ts';
 import { logger } from '#http/logger.ts';
-import { IndexConfigSchema } from './schema.ts';
+import { count, metrics } from '#http/metrics.ts';
+import { IndexConfigSchema, MisuseConfigSchema } from './schema.ts';
 
 /**
  * Consumer of the audit table's stream (R6): every batch of new audit events becomes the next seal of
@@ -18,6 +22,12 @@ import { IndexConfigSchema } from './schema.ts';
  */
 const deps = sealDependencies();
 const indexConfig = IndexConfigSchema.parse(process.env);
+const misuse = MisuseConfigSchema.parse(process.env);
+const adapters = adaptersFrom();
+const alerts = new DynamoAlertRepository(
+  documentClient(indexConfig.AWS_REGION, indexConfig.DYNAMODB_ENDPOINT),
+  misuse.alertsTable,
+);
 const trail = new DynamoAuditTrailIndex(
   documentClient(indexConfig.AWS_REGION, indexConfig.DYNAMODB_ENDPOINT),
   indexConfig.AUDIT_INDEX_TABLE,
@@ -38,4 +48,16 @@ export const handler = middy<DynamoDBStreamEvent, void>()
     if (seal) logger.info('audit events sealed', { sequence: seal.sequence, events: seal.entries.length });
     // Filed for oversight reads once sealed; the index is derived and can be rebuilt from the trail.
     await trail.file(inserted);
+    // R10: misuse detection must never hold up the seal chain; a failure is logged and counted.
+    try {
+      const raised = await detectMisuse(
+        { ...adapters, trail, alerts, thresholds: misuse.thresholds },
+        inserted,
+      );
+      if (raised > 0) count('MisuseAlerts');
+    } catch (error) {
+      count('MisuseDetectionFailures');
+      logger.error('misuse detection failed', { error: (error as Error).name });
+    }
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   });

@@ -26,6 +26,12 @@ const EnvironmentSchema = z
     reservedConcurrency: z.number().int().min(1),
     /** R4: how long a function may reuse an account lookup; a suspension bites within this many seconds. */
     accountCacheSeconds: z.number().int().min(0).max(60),
+    /** R10 misuse rules: when a pattern of access is raised with the auditors. */
+    misuse: z.object({
+      distinctChildrenPerDay: z.number().int().min(1),
+      outOfAreaChildrenPerDay: z.number().int().min(1),
+      unusualHours: z.string().regex(/^\d{1,2}-\d{1,2}$/),
+    }),
     logRetentionDays: z.union([z.literal(90), z.literal(180), z.literal(365), z.literal(731)]),
     /** Case management systems that push involvements with client credentials (R8). */
     machineClients: z.array(
@@ -48,6 +54,7 @@ const ENVIRONMENTS: Record<string, Environment> = {
     wafRateLimits: { perIpPer5Minutes: 2000, perUserPer5Minutes: 300 },
     reservedConcurrency: 5,
     accountCacheSeconds: 30,
+    misuse: { distinctChildrenPerDay: 50, outOfAreaChildrenPerDay: 5, unusualHours: '0-6' },
     logRetentionDays: 365,
     machineClients: [{ name: 'leeds-cms', organisationId: 'ORG-LEEDS-CC' }],
   },
@@ -62,6 +69,7 @@ const ENVIRONMENTS: Record<string, Environment> = {
     wafRateLimits: { perIpPer5Minutes: 5000, perUserPer5Minutes: 300 },
     reservedConcurrency: 50,
     accountCacheSeconds: 30,
+    misuse: { distinctChildrenPerDay: 50, outOfAreaChildrenPerDay: 5, unusualHours: '0-6' },
     logRetentionDays: 731,
     machineClients: [
       { name: 'leeds-cms', organisationId: 'ORG-LEEDS-CC' },

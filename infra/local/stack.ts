@@ -198,6 +198,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       LOCAL_KEYRING_FILE: join(stateDir, 'keyring.json'),
       LOCAL_SEAL_DIR: join(stateDir, 'audit-seals'),
       AUDIT_INDEX_TABLE: tables.auditIndex,
+      ALERTS_TABLE: tables.alerts,
+      MISUSE_DISTINCT_CHILDREN_PER_DAY: process.env.MISUSE_DISTINCT_CHILDREN_PER_DAY ?? '50',
+      MISUSE_OUT_OF_AREA_PER_DAY: process.env.MISUSE_OUT_OF_AREA_PER_DAY ?? '5',
+      MISUSE_UNUSUAL_HOURS: process.env.MISUSE_UNUSUAL_HOURS ?? '0-6',
     });
     const jwks = (await (await fetch(state.pool.jwksUri)).json()) as Jwks;
     const server: Server = createGateway({

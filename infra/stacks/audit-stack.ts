@@ -19,6 +19,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { TableId } from '#adapters/dynamo/tables.ts';
 import type { Environment } from '../config/environments.ts';
 import { ContactPointFunction } from '../constructs/contactpoint-function.ts';
 
@@ -32,6 +33,9 @@ export interface AuditStackProps extends StackProps {
   /** The audit table, whose stream the sealer consumes (R6), and the index it files events under. */
   auditTable: ITable;
   auditIndexTable: ITable;
+  /** What misuse detection reads (records, involvements, accounts) and writes (alerts), with their keys. */
+  tables: Record<TableId, ITable>;
+  dataKey: IKey;
   auditMacKey: IKey;
   reservedConcurrency: number;
 }
@@ -232,12 +236,33 @@ export class AuditStack extends Stack {
     const region = this.region;
     const sealer = new ContactPointFunction(this, 'SealAuditEvents', {
       functionName: 'seal-audit-events',
-      access: { auditIndex: ['BatchWriteItem'] },
-      tables: { auditIndex: { table: props.auditIndexTable, key: props.auditKey } },
+      access: {
+        auditIndex: ['BatchWriteItem', 'Query'],
+        children: ['GetItem'],
+        involvements: ['Query'],
+        directory: ['GetItem', 'Query'],
+        alerts: ['PutItem'],
+      },
+      tables: {
+        auditIndex: { table: props.auditIndexTable, key: props.auditKey },
+        children: { table: props.tables.children, key: props.dataKey },
+        involvements: { table: props.tables.involvements, key: props.dataKey },
+        directory: { table: props.tables.directory, key: props.dataKey },
+        alerts: { table: props.tables.alerts, key: props.dataKey },
+      },
       environment: {
         AUDIT_MAC_KEY_ID: props.auditMacKey.keyArn,
         AUDIT_SEAL_BUCKET: this.trailBucket.bucketName,
         AUDIT_INDEX_TABLE: props.auditIndexTable.tableName,
+        ALERTS_TABLE: props.tables.alerts.tableName,
+        CHILDREN_TABLE: props.tables.children.tableName,
+        INVOLVEMENTS_TABLE: props.tables.involvements.tableName,
+        AUDIT_TABLE: props.auditTable.tableName,
+        DIRECTORY_TABLE: props.tables.directory.tableName,
+        ACCOUNT_CACHE_SECONDS: String(props.environment.accountCacheSeconds),
+        MISUSE_DISTINCT_CHILDREN_PER_DAY: String(props.environment.misuse.distinctChildrenPerDay),
+        MISUSE_OUT_OF_AREA_PER_DAY: String(props.environment.misuse.outOfAreaChildrenPerDay),
+        MISUSE_UNUSUAL_HOURS: props.environment.misuse.unusualHours,
       },
       extraStatements: [
         new PolicyStatement({

@@ -13,6 +13,8 @@ export const PRODUCT_METRICS = [
   'Denials',
   'AccountChanges',
   'IdentitySyncFailures',
+  'MisuseAlerts',
+  'MisuseDetectionFailures',
 ] as const;
 export type ProductMetric = (typeof PRODUCT_METRICS)[number];
 

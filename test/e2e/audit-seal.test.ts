@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { DeleteCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, paginateScan, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '#adapters/dynamo/client.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
@@ -144,5 +144,43 @@ describe('oversight over HTTP (R6)', () => {
     );
     const reads = (await auditEvents()).filter((e) => e.action === 'read-audit-trail');
     expect(reads.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('misuse detection on the audit stream (R10)', () => {
+  it('tells the administering council’s auditors when a practitioner views a shielded record, naming no child', async () => {
+    const dataManager = await clientFor(stack, 'data-manager');
+    const created = await dataManager.call('POST', '/children', {
+      body: { givenName: 'Tamsin', familyName: 'Rowe', gender: 'female', dateOfBirth: '2018-08-08' },
+    });
+    const childId = created.json().childId as string;
+    await dataManager.call('PUT', `/children/${childId}/shield`, {
+      body: { reason: 'adult-at-risk', reviewDate: '2099-01-01' },
+    });
+    const practitioner = await clientFor(stack, 'practitioner');
+    expect(
+      (await practitioner.call('GET', `/children/${childId}?reason=SAFEGUARDING`)).json().disclosure,
+    ).toBe('shielded');
+
+    const auditorId = stack.state.users.find((u) => u.email === 'auditor@leeds.example.gov.uk')?.userId;
+    const practitionerId = stack.state.users.find((u) => u.role === 'practitioner')?.userId;
+    const db = documentClient('eu-west-2', stack.dynamo.endpoint);
+    let alerts: Record<string, unknown>[] = [];
+    for (let i = 0; i < 50 && alerts.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const { Items } = await db.send(
+        new QueryCommand({
+          TableName: stack.tables.alerts,
+          KeyConditionExpression: 'recipientId = :r',
+          ExpressionAttributeValues: { ':r': auditorId },
+        }),
+      );
+      alerts = (Items ?? []).filter((a) => a.rule === 'shielded-view');
+    }
+    expect(alerts).toEqual([
+      expect.objectContaining({ kind: 'misuse', rule: 'shielded-view', subjectUserId: practitionerId }),
+    ]);
+    expect(JSON.stringify(alerts)).not.toMatch(/Tamsin|Rowe|2018-08-08/);
+    expect(JSON.stringify(alerts)).not.toContain(childId);
   });
 });

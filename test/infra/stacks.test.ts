@@ -4,6 +4,11 @@ import { IdentityConfigSchema } from '#adapters/cognito/identity-admin.ts';
 import { ConfigSchema } from '#adapters/config.ts';
 import { TABLES } from '#adapters/dynamo/tables.ts';
 import { ROLES } from '#domain/access/principal.ts';
+import {
+  IndexConfigSchema,
+  MisuseConfigSchema,
+  SealConfigSchema,
+} from '#functions/seal-audit-events/schema.ts';
 import { ROUTES } from '#http/routes.ts';
 import { TLS_SECURITY_POLICY } from '#infra/stacks/api-stack.ts';
 import { AUDIT_RETENTION_DAYS } from '#infra/stacks/audit-stack.ts';
@@ -435,6 +440,20 @@ describe('R6 audit sealing', () => {
         }),
       },
     });
+    const sealer = resourcesOf(audit, 'AWS::Lambda::Function').find((f) =>
+      JSON.stringify(f).includes('AUDIT_MAC_KEY_ID'),
+    );
+    const variables = (sealer?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const asDeployed = Object.fromEntries(
+      Object.entries({ AWS_REGION: 'eu-west-2', ...variables }).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? v : `resolved-${k}`,
+      ]),
+    );
+    // Every setting the sealer reads at cold start is there: the seal, index, adapters and misuse settings.
+    for (const schema of [SealConfigSchema, IndexConfigSchema, MisuseConfigSchema, ConfigSchema]) {
+      expect(schema.safeParse(asDeployed).success).toBe(true);
+    }
     const policy = JSON.stringify(resourcesOf(audit, 'AWS::IAM::ManagedPolicy'));
     expect(policy).toContain('kms:GenerateMac');
     expect(policy).toContain('audit-seals/*');

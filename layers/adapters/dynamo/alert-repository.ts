@@ -1,5 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert, AlertRepository } from '#domain/access/alert.ts';
+import { PreconditionFailedError } from '#domain/errors.ts';
 import { batchPut } from './write.ts';
 
 export class DynamoAlertRepository implements AlertRepository {
@@ -7,6 +8,20 @@ export class DynamoAlertRepository implements AlertRepository {
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
+
+  async putOnce(alert: Alert): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: alert,
+          ConditionExpression: 'attribute_not_exists(alertId)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof PreconditionFailedError)) throw error;
+    }
+  }
 
   async put(alerts: Alert[]): Promise<void> {
     if (alerts.length > 0)

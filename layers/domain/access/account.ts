@@ -28,6 +28,9 @@ export interface Account {
   agreementSignedOn: string;
   mfaEnrolled: boolean;
   grantedBy: string;
+  /** Used only to detect look-ups of one's own family or neighbours (R10). */
+  familyName?: string | undefined;
+  homePostcode?: string | undefined;
   version: number;
   createdAt: string;
   updatedAt: string;

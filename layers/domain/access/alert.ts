@@ -2,7 +2,9 @@
 export interface Alert {
   recipientId: string;
   alertId: string;
-  kind: 'account-suspended-dbs-expired';
+  kind: 'account-suspended-dbs-expired' | 'misuse';
+  /** For a misuse alert, the rule that fired (R10). */
+  rule?: string | undefined;
   /** The account the notice is about (a practitioner, never a child). */
   subjectUserId: string;
   subjectEmail: string;
@@ -15,4 +17,6 @@ export interface Alert {
 
 export interface AlertRepository {
   put(alerts: Alert[]): Promise<void>;
+  /** Raises an alert once: a second alert with the same recipient and ID is ignored. */
+  putOnce(alert: Alert): Promise<void>;
 }

@@ -1,0 +1,116 @@
+import type { Alert, AlertRepository } from '../access/alert.ts';
+import type { DirectoryRepository } from '../access/organisation.ts';
+import type { AuditEvent } from '../audit/event.ts';
+import { type Actor, type ChildFacts, type MisuseThresholds, misuseFindings } from '../audit/misuse.ts';
+import type { AuditTrailIndex, ChildRepository, Environment, InvolvementRepository } from '../ports.ts';
+
+export interface MisuseDeps {
+  directory: Pick<DirectoryRepository, 'getAccount' | 'getOrganisation' | 'listAccounts'>;
+  children: Pick<ChildRepository, 'get'>;
+  involvements: Pick<InvolvementRepository, 'listForChild'>;
+  trail: AuditTrailIndex;
+  alerts: AlertRepository;
+  env: Environment;
+  thresholds: MisuseThresholds;
+}
+
+const MAX_DAY_ENTRIES = 1000;
+const ALERT_DAYS = 180;
+
+async function earlierToday(deps: MisuseDeps, event: AuditEvent): Promise<AuditEvent[]> {
+  const entries: AuditEvent[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.trail.page(`USER#${event.actorId}`, {
+      from: event.at.slice(0, 10),
+      to: event.at.slice(0, 10),
+      limit: 200,
+      cursor,
+    });
+    for (const e of page.entries) {
+      if (e.eventId === event.eventId || e.at > event.at) continue;
+      entries.push({
+        ...event,
+        eventId: e.eventId,
+        at: e.at,
+        action: e.action as AuditEvent['action'],
+        outcome: e.outcome as AuditEvent['outcome'],
+        childIds: e.childIds,
+        disclosure: undefined,
+      });
+    }
+    cursor = page.next;
+  } while (cursor && entries.length < MAX_DAY_ENTRIES);
+  return entries;
+}
+
+async function childFacts(deps: MisuseDeps, ids: string[]): Promise<Map<string, ChildFacts>> {
+  const facts = new Map<string, ChildFacts>();
+  for (const id of ids.slice(0, 200)) {
+    const [record, involvements] = await Promise.all([
+      deps.children.get(id),
+      deps.involvements.listForChild(id),
+    ]);
+    if (!record) continue;
+    facts.set(id, {
+      localAuthority: record.localAuthority,
+      familyName: record.familyName,
+      postcodes: [record.address, ...(record.previousAddresses ?? [])].flatMap((a) =>
+        a ? [a.postcode] : [],
+      ),
+      involvedOrganisations: [...new Set(involvements.map((i) => i.organisationId))],
+    });
+  }
+  return facts;
+}
+
+/**
+ * R10: checks each new audit event of a user against the misuse rules and tells the auditors of the
+ * organisation that administers the user. Alerts name the user and the rule, never a child.
+ */
+export async function detectMisuse(deps: MisuseDeps, events: AuditEvent[]): Promise<number> {
+  let raised = 0;
+  for (const event of events) {
+    if (event.actorId.includes(':')) continue; // system jobs and machine clients are not people
+    const account = await deps.directory.getAccount(event.actorId);
+    const organisation = account && (await deps.directory.getOrganisation(account.organisationId));
+    if (!account || !organisation) continue;
+    const administering = await deps.directory.getOrganisation(organisation.administeredBy);
+    const actor: Actor = {
+      userId: account.userId,
+      organisationId: account.organisationId,
+      area: administering?.gssCode,
+      familyName: account.familyName,
+      homePostcode: account.homePostcode,
+    };
+    const earlier = await earlierToday(deps, event);
+    const children = await childFacts(deps, [
+      ...new Set([...event.childIds, ...earlier.flatMap((e) => e.childIds)]),
+    ]);
+    const findings = misuseFindings(event, earlier, actor, children, deps.thresholds);
+    if (findings.length === 0) continue;
+    const auditors = (await deps.directory.listAccounts(organisation.administeredBy, 'active')).filter((a) =>
+      a.roles.includes('auditor'),
+    );
+    const now = deps.env.now();
+    for (const finding of findings) {
+      for (const auditor of auditors) {
+        const alert: Alert = {
+          recipientId: auditor.userId,
+          alertId: `MISUSE#${finding.key}`,
+          kind: 'misuse',
+          rule: finding.rule,
+          subjectUserId: account.userId,
+          subjectEmail: account.email,
+          organisationId: account.organisationId,
+          message: `Possible misuse by ${account.email}: ${finding.rule} (R10). Review their activity in the audit trail.`,
+          createdAt: now.toISOString(),
+          expiresAt: Math.floor(now.getTime() / 1000) + ALERT_DAYS * 86_400,
+        };
+        await deps.alerts.putOnce(alert);
+        raised++;
+      }
+    }
+  }
+  return raised;
+}
