@@ -443,7 +443,8 @@ describe('R6 audit sealing', () => {
     const sealer = resourcesOf(audit, 'AWS::Lambda::Function').find((f) =>
       JSON.stringify(f).includes('AUDIT_MAC_KEY_ID'),
     );
-    const variables = (sealer?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    if (!sealer) throw new Error('no sealer function in the audit stack');
+    const variables = (sealer.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     const asDeployed = Object.fromEntries(
       Object.entries({ AWS_REGION: 'eu-west-2', ...variables }).map(([k, v]) => [
         k,
