@@ -2,6 +2,7 @@ import { route as createChild } from '#functions/create-child/schema.ts';
 import { route as getOpenApi } from '#functions/get-openapi/schema.ts';
 import { route as grantAccount } from '#functions/grant-account/schema.ts';
 import { route as listAccounts } from '#functions/list-accounts/schema.ts';
+import { route as prepareSubjectAccessReport } from '#functions/prepare-subject-access-report/schema.ts';
 import { route as readChildAuditTrail } from '#functions/read-child-audit-trail/schema.ts';
 import { route as readUserAuditTrail } from '#functions/read-user-audit-trail/schema.ts';
 import { route as registerInvolvement } from '#functions/register-involvement/schema.ts';
@@ -34,5 +35,6 @@ export const ROUTES: readonly RouteDefinition[] = [
   viewOwnAccount,
   readChildAuditTrail,
   readUserAuditTrail,
+  prepareSubjectAccessReport,
   getOpenApi,
 ];

@@ -184,3 +184,63 @@ describe('misuse detection on the audit stream (R10)', () => {
     expect(JSON.stringify(alerts)).not.toContain(childId);
   });
 });
+
+describe('subject access report (R6)', () => {
+  it('lists every access made to the child, by organisation and role, and what is held with its source', async () => {
+    const dataManager = await clientFor(stack, 'data-manager');
+    const created = await dataManager.call('POST', '/children', {
+      body: {
+        givenName: 'Noor',
+        familyName: 'Haddad',
+        gender: 'female',
+        dateOfBirth: '2017-10-10',
+        address: { line1: '1 Kirkstall Road', town: 'Leeds', postcode: 'LS4 2AA' },
+      },
+    });
+    const childId = created.json().childId as string;
+    const nurse = await clientFor(stack, 'practitioner');
+    const hospital = await clientFor(stack, 'practitioner@leeds-th.example.nhs.uk');
+    await nurse.call(
+      'GET',
+      '/children?familyName=Haddad&givenName=Noor&dateOfBirth=2017-10-10&reason=SAFEGUARDING',
+    );
+    await nurse.call('GET', `/children/${childId}?reason=SAFEGUARDING`);
+    await hospital.call('GET', `/children/${childId}?reason=EMERGENCY_CARE`);
+    await dataManager.call('GET', `/children/${childId}?reason=DATA_QUALITY`);
+    const accesses = (await auditEvents()).filter((e) => e.childIds.includes(childId));
+    expect(accesses).toHaveLength(5); // create, search, three views
+
+    let report: {
+      accesses: unknown[];
+      accessByOrganisationAndRole: { organisationId: string; roles: string; accesses: number }[];
+      held: { field: string; value: string; source: string }[];
+    } = {
+      accesses: [],
+      accessByOrganisationAndRole: [],
+      held: [],
+    };
+    for (let i = 0; i < 50 && report.accesses.length < accesses.length; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      report = (await dataManager.call('GET', `/children/${childId}/subject-access-report`)).json();
+    }
+    expect(report.accesses).toHaveLength(accesses.length);
+    expect(report.accessByOrganisationAndRole).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ organisationId: 'ORG-LEEDS-CH', roles: 'practitioner', accesses: 2 }),
+        expect.objectContaining({ organisationId: 'ORG-LEEDS-TH', roles: 'practitioner', accesses: 1 }),
+        expect.objectContaining({ organisationId: 'ORG-LEEDS-CC', roles: 'data-manager', accesses: 2 }),
+      ]),
+    );
+    expect(report.held).toContainEqual(
+      expect.objectContaining({
+        field: 'address.postcode',
+        value: 'LS4 2AA',
+        source: expect.stringContaining('Leeds City Council'),
+      }),
+    );
+    const html = await dataManager.call('GET', `/children/${childId}/subject-access-report?format=html`);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(html.text).toContain('Who has accessed the record');
+    expect((await nurse.call('GET', `/children/${childId}/subject-access-report`)).status).toBe(403);
+  });
+});

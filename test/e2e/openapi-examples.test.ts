@@ -37,6 +37,7 @@ const ORDER = [
   'viewOwnAccount',
   'readChildAuditTrail',
   'readUserAuditTrail',
+  'prepareSubjectAccessReport',
   'getOpenApi',
 ];
 

@@ -16,6 +16,7 @@ export const ACTIONS = [
   'list-accounts',
   'view-own-account',
   'read-audit-trail',
+  'subject-access-report',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -24,7 +25,8 @@ export type Action = (typeof ACTIONS)[number];
  * service and see no child data; auditors and user administrators work through their own routes.
  */
 const CHILD_ACTIONS = ACTIONS.filter(
-  (a) => !a.endsWith('-account') && a !== 'list-accounts' && a !== 'read-audit-trail',
+  (a) =>
+    !a.endsWith('-account') && !['list-accounts', 'read-audit-trail', 'subject-access-report'].includes(a),
 );
 
 export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
@@ -36,7 +38,7 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'view-own-account',
   ]),
   // The ContactPoint team does everything a practitioner does, and maintains the records.
-  'data-manager': new Set([...CHILD_ACTIONS, 'view-own-account']),
+  'data-manager': new Set([...CHILD_ACTIONS, 'subject-access-report', 'view-own-account']),
   // User administrators manage accounts (R4) and never see children.
   'user-admin': new Set(['grant-account', 'update-account', 'list-accounts', 'view-own-account']),
   // Auditors read access histories (R6) and never the records themselves.

@@ -17,7 +17,8 @@ export type AuditAction =
   | 'list-accounts'
   | 'view-own-account'
   | 'suspend-expired-account'
-  | 'read-audit-trail';
+  | 'read-audit-trail'
+  | 'subject-access-report';
 
 export type AuditOutcome = 'success' | 'no-match' | 'too-many-matches' | 'denied' | 'not-found' | 'conflict';
 

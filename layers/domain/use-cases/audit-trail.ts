@@ -1,9 +1,17 @@
 import type { DirectoryRepository } from '../access/organisation.ts';
 import type { Principal } from '../access/principal.ts';
 import { auditEventFor, type RequestFacts } from '../audit/event.ts';
+import { type SubjectAccessReport, subjectAccessReport } from '../audit/subject-access.ts';
 import type { TrailEntry } from '../audit/trail.ts';
 import { NotFoundError } from '../errors.ts';
-import type { AuditSink, AuditTrailIndex, ChildRepository, Environment } from '../ports.ts';
+import type {
+  AuditSink,
+  AuditTrailIndex,
+  ChildRepository,
+  Environment,
+  InvolvementRepository,
+} from '../ports.ts';
+import { loadForChange } from './guard.ts';
 
 export interface TrailQuery {
   from?: string | undefined;
@@ -68,4 +76,49 @@ export async function readUserTrail(
     }),
   );
   return deps.trail.page(`USER#${userId}`, { ...query, limit: PAGE_SIZE });
+}
+
+const MAX_HISTORY = 10_000;
+
+/**
+ * A subject access report, for the ContactPoint team that maintains the record (a family's request is
+ * made to them). Preparing it is audited like any other access (R6).
+ */
+export async function prepareSubjectAccessReport(
+  deps: {
+    children: ChildRepository;
+    involvements: Pick<InvolvementRepository, 'listForChild'>;
+    trail: AuditTrailIndex;
+    audit: AuditSink;
+    env: Environment;
+  },
+  dataManager: Principal,
+  childId: string,
+  facts: RequestFacts,
+): Promise<SubjectAccessReport> {
+  const record = await loadForChange(deps, dataManager, facts, 'subject-access-report', childId);
+  const [involvements, history] = await Promise.all([
+    deps.involvements.listForChild(childId),
+    fullHistory(deps.trail, childId),
+  ]);
+  await deps.audit.record(
+    auditEventFor(deps.env, dataManager, facts, {
+      action: 'subject-access-report',
+      outcome: 'success',
+      childIds: [childId],
+      disclosure: { [childId]: 'full' },
+    }),
+  );
+  return subjectAccessReport(record, involvements, history, deps.env.now().toISOString());
+}
+
+async function fullHistory(trail: AuditTrailIndex, childId: string): Promise<TrailEntry[]> {
+  const entries: TrailEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await trail.page(`CHILD#${childId}`, { limit: 500, cursor });
+    entries.push(...page.entries);
+    cursor = page.next;
+  } while (cursor && entries.length < MAX_HISTORY);
+  return entries;
 }
