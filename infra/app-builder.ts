@@ -85,6 +85,7 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
       ...api.functions.map((f, i) => ({ name: ROUTES[i]?.functionName ?? f.node.id, fn: f.function })),
       { name: 'suspend-expired-accounts', fn: api.expiryJob.function },
       { name: 'seal-audit-events', fn: audit.sealerFunction.function },
+      { name: 'verify-audit-trail', fn: audit.verifierFunction.function },
     ],
     tables: data.tables,
     webAcl: api.webAcl,

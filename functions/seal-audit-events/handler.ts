@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
@@ -12,7 +13,7 @@ import type { AuditEvent } from '#domain/audit/event.ts';
 import { detectMisuse } from '#domain/use-cases/detect-misuse.ts';
 import { sealAuditEvents } from '#domain/use-cases/seal-audit-events.ts';
 import { logger } from '#http/logger.ts';
-import { count, metrics } from '#http/metrics.ts';
+import { count, metrics, recordSealLag } from '#http/metrics.ts';
 import { IndexConfigSchema, MisuseConfigSchema } from './schema.ts';
 
 /**
@@ -45,7 +46,12 @@ export const handler = middy<DynamoDBStreamEvent, void>()
       }
     }
     const seal = await sealAuditEvents(deps, inserted);
-    if (seal) logger.info('audit events sealed', { sequence: seal.sequence, events: seal.entries.length });
+    if (seal) {
+      logger.info('audit events sealed', { sequence: seal.sequence, events: seal.entries.length });
+      metrics.addMetric('AuditWrites', MetricUnit.Count, inserted.length);
+      const oldest = inserted.reduce((min, e) => (e.at < min ? e.at : min), seal.sealedAt);
+      recordSealLag((Date.parse(seal.sealedAt) - Date.parse(oldest)) / 1000);
+    }
     // Filed for oversight reads once sealed; the index is derived and can be rebuilt from the trail.
     await trail.file(inserted);
     // R10: misuse detection must never hold up the seal chain; a failure is logged and counted.

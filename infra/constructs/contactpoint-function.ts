@@ -13,7 +13,7 @@ import type { IdentityAction, TableAccess } from '#http/route.ts';
 import { BUNDLE } from './bundling.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const READS = new Set(['GetItem', 'Query']);
+const READS = new Set(['GetItem', 'Query', 'Scan']);
 
 export interface TableBinding {
   table: ITable;

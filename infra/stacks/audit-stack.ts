@@ -3,6 +3,8 @@ import { type CfnTrail, ReadWriteType, Trail } from 'aws-cdk-lib/aws-cloudtrail'
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { CfnEventSourceMapping } from 'aws-cdk-lib/aws-lambda';
@@ -84,6 +86,7 @@ export class AuditStack extends Stack {
   readonly trailBucket: Bucket;
   readonly trail: Trail;
   sealerFunction!: ContactPointFunction;
+  verifierFunction!: ContactPointFunction;
 
   constructor(scope: Construct, id: string, props: AuditStackProps) {
     super(scope, id, props);
@@ -319,6 +322,7 @@ export class AuditStack extends Stack {
         'Invoked by a DynamoDB stream event-source mapping, whose on-failure destination (a queue) keeps failed batches; a function DLQ applies only to asynchronous invocations.',
     });
     this.sealerFunction = sealer;
+    this.verifier(props);
     const bucketId = Stack.of(this).getLogicalId(this.trailBucket.node.defaultChild as CfnBucket);
     Validations.of(sealer.policy).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${AUDIT_SEAL_PREFIX}*]`,
@@ -335,6 +339,91 @@ export class AuditStack extends Stack {
       maximumRetryAttempts: 10,
       bisectBatchOnFunctionError: false,
       destinationConfig: { onFailure: { destination: failures.queueArn } },
+    });
+  }
+
+  /** R6, nightly: re-read every event and seal; any problem is logged by event ID and raises the alarm. */
+  private verifier(props: AuditStackProps): void {
+    const region = this.region;
+    const failed = new Queue(this, 'VerificationFailures', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.logsKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy']) {
+      Validations.of(failed).acknowledge({
+        id,
+        reason:
+          'This queue is itself the dead-letter queue of the nightly audit verifier; nothing consumes it to fail again.',
+      });
+    }
+    const verifier = new ContactPointFunction(this, 'VerifyAuditTrail', {
+      functionName: 'verify-audit-trail',
+      access: { audit: ['Scan'] },
+      tables: { audit: { table: props.auditTable, key: props.auditKey } },
+      environment: {
+        AUDIT_MAC_KEY_ID: props.auditMacKey.keyArn,
+        AUDIT_SEAL_BUCKET: this.trailBucket.bucketName,
+        CHILDREN_TABLE: props.tables.children.tableName,
+        INVOLVEMENTS_TABLE: props.tables.involvements.tableName,
+        AUDIT_TABLE: props.auditTable.tableName,
+        DIRECTORY_TABLE: props.tables.directory.tableName,
+        ACCOUNT_CACHE_SECONDS: String(props.environment.accountCacheSeconds),
+      },
+      extraStatements: [
+        new PolicyStatement({
+          sid: 'VerifyHmac',
+          actions: ['kms:VerifyMac'],
+          resources: [props.auditMacKey.keyArn],
+        }),
+        new PolicyStatement({
+          sid: 'ReadSeals',
+          actions: ['s3:GetObject'],
+          resources: [this.trailBucket.arnForObjects(`${AUDIT_SEAL_PREFIX}*`)],
+        }),
+        new PolicyStatement({
+          sid: 'ListSeals',
+          actions: ['s3:ListBucket'],
+          resources: [this.trailBucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${AUDIT_SEAL_PREFIX}*`] } },
+        }),
+        new PolicyStatement({
+          sid: 'DecryptSeals',
+          actions: ['kms:Decrypt'],
+          resources: [props.auditKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+        }),
+      ],
+      logsKey: props.logsKey,
+      logRetention: props.logRetention,
+      reservedConcurrency: 1,
+      timeout: Duration.minutes(15),
+      deadLetterQueue: failed,
+    });
+    this.verifierFunction = verifier;
+    const bucketId = Stack.of(this).getLogicalId(this.trailBucket.node.defaultChild as CfnBucket);
+    Validations.of(verifier.policy).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${AUDIT_SEAL_PREFIX}*]`,
+      reason:
+        'Seal objects are named by sequence number; the verifier reads every seal under the audit-seals/ prefix of this one bucket.',
+    });
+    Validations.of(verifier.function).acknowledge({
+      id: 'Serverless::Serverless-LambdaAsyncFailureDestination',
+      reason:
+        'Failed runs already go to the verifier’s dead-letter queue (kept 14 days); a destination would deliver them twice.',
+    });
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      Validations.of(verifier.role).acknowledge({
+        id: `${pack}::${pack}-IAMNoInlinePolicy`,
+        reason:
+          'The one inline statement is CDK’s grant for the verifier to send failed runs to its own dead-letter queue; every other permission is in its customer-managed policy.',
+      });
+    }
+    new Rule(this, 'NightlyAuditVerification', {
+      description: 'Verify every audit event against its seal (R6)',
+      schedule: Schedule.cron({ hour: '3', minute: '30' }),
+      targets: [new LambdaFunction(verifier.function, { retryAttempts: 2, deadLetterQueue: failed })],
     });
   }
 }

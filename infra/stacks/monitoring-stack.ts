@@ -1,5 +1,6 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { ComparisonOperator } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -80,6 +81,69 @@ export class MonitoringStack extends Stack {
       });
     }
     this.monitoring.monitorWebApplicationFirewallAclV2({ acl: props.webAcl, region: this.region });
+    const factory = this.monitoring.createMetricFactory();
+    const auditMetric = (name: string, statistic: MetricStatistic) =>
+      factory.createMetric(
+        name,
+        statistic,
+        name,
+        { service: 'contactpoint' },
+        undefined,
+        undefined,
+        Duration.minutes(5),
+      );
+    this.monitoring.monitorCustom({
+      alarmFriendlyName: 'AuditTrail',
+      humanReadableName: 'Audit trail (R6) and misuse detection (R10)',
+      metricGroups: [
+        {
+          title: 'Audit writes and sealing',
+          metrics: [
+            auditMetric('AuditWrites', MetricStatistic.SUM),
+            {
+              metric: auditMetric('SealLagSeconds', MetricStatistic.MAX),
+              alarmFriendlyName: 'SealLag',
+              addAlarm: {
+                Critical: {
+                  threshold: 300,
+                  comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+                  additionalDescription: 'Audit events are waiting more than five minutes for their seal.',
+                },
+              },
+            },
+          ],
+        },
+        {
+          title: 'Verification and misuse',
+          metrics: [
+            {
+              metric: auditMetric('AuditVerificationFailures', MetricStatistic.MAX),
+              alarmFriendlyName: 'AuditVerification',
+              addAlarm: {
+                Critical: {
+                  threshold: 1,
+                  comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                  additionalDescription:
+                    'The nightly verification found edited, deleted, inserted or reordered audit events.',
+                },
+              },
+            },
+            auditMetric('MisuseAlerts', MetricStatistic.SUM),
+            {
+              metric: auditMetric('MisuseDetectionFailures', MetricStatistic.SUM),
+              alarmFriendlyName: 'MisuseDetection',
+              addAlarm: {
+                Warning: {
+                  threshold: 1,
+                  comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                  additionalDescription: 'Misuse detection failed on some audit events (sealing continued).',
+                },
+              },
+            },
+          ],
+        },
+      ],
+    });
     this.monitoring.monitorCustom({
       alarmFriendlyName: 'Product',
       humanReadableName: 'ContactPoint use (EMF from the handlers)',

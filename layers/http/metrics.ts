@@ -15,6 +15,8 @@ export const PRODUCT_METRICS = [
   'IdentitySyncFailures',
   'MisuseAlerts',
   'MisuseDetectionFailures',
+  'AuditWrites',
+  'AuditVerificationFailures',
 ] as const;
 export type ProductMetric = (typeof PRODUCT_METRICS)[number];
 
@@ -22,4 +24,14 @@ export const metrics = new Metrics({ namespace: 'ContactPoint', serviceName: 'co
 
 export function count(metric: ProductMetric): void {
   metrics.addMetric(metric, MetricUnit.Count, 1);
+}
+
+/** How long the oldest event of a sealed batch waited for its seal (R6: the chain should keep up). */
+export function recordSealLag(seconds: number): void {
+  metrics.addMetric('SealLagSeconds', MetricUnit.Seconds, seconds);
+}
+
+/** Problems found by a verification run (R6); any is an incident. */
+export function recordVerificationFailures(problems: number): void {
+  metrics.addMetric('AuditVerificationFailures', MetricUnit.Count, problems);
 }

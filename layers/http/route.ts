@@ -16,7 +16,15 @@ export interface ResponseDefinition {
  * function's schema.ts exports its route; layers/http/routes.ts lists them all.
  */
 /** DynamoDB actions a handler performs; the CDK house construct grants exactly these and no more. */
-export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
+/** Scan is for the nightly audit verifier only; no request path may scan (an infra test checks the API). */
+export type TableAction =
+  | 'GetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem';
 export type TableAccess = Partial<Record<TableId, readonly TableAction[]>>;
 export type IdentityAction =
   | 'AdminCreateUser'

@@ -462,6 +462,18 @@ describe('R6 audit sealing', () => {
   });
 });
 
+describe('R6 nightly verification', () => {
+  it('re-verifies the whole trail against its seals every night, with a dead-letter queue', () => {
+    audit.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(30 3 * * ? *)',
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue() })],
+    });
+    const policies = JSON.stringify(resourcesOf(audit, 'AWS::IAM::ManagedPolicy'));
+    expect(policies).toContain('kms:VerifyMac');
+    expect(policies).toContain('dynamodb:Scan');
+  });
+});
+
 describe('monitoring', () => {
   it('has operators’ dashboards and alarms for the API, functions, tables, WAF and product metrics', () => {
     const monitoring = out.template('Monitoring');
@@ -471,6 +483,13 @@ describe('monitoring', () => {
     for (const alarm of alarms)
       expect(alarm.Properties.AlarmActions).toEqual([Match.anyValue()].map(() => expect.anything()));
     const body = JSON.stringify(resourcesOf(monitoring, 'AWS::CloudWatch::Dashboard'));
+    // R6 and R10: audit writes, seal lag, verification failures and misuse alerts, with their alarms.
+    for (const metric of ['AuditWrites', 'SealLagSeconds', 'AuditVerificationFailures', 'MisuseAlerts']) {
+      expect(body).toContain(metric);
+    }
+    for (const name of ['SealLag', 'AuditVerification', 'MisuseDetection']) {
+      expect(JSON.stringify(alarms)).toContain(name);
+    }
     for (const metric of [
       'Searches',
       'ShieldedViews',

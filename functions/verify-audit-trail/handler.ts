@@ -1,0 +1,28 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { ScheduledEvent } from 'aws-lambda';
+import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
+import { describeProblem, verifyAuditTrail } from '#adapters/audit/verify-trail.ts';
+import { loadConfig } from '#adapters/config.ts';
+import { documentClient } from '#adapters/dynamo/client.ts';
+import { logger } from '#http/logger.ts';
+import { metrics, recordVerificationFailures } from '#http/metrics.ts';
+
+/**
+ * Nightly (R6): the deployed twin of `npm run audit:verify`. Every problem is logged by event ID and
+ * counted; the operators' alarm fires on any.
+ */
+const config = loadConfig();
+const db = documentClient(config.AWS_REGION, config.DYNAMODB_ENDPOINT);
+const deps = sealDependencies();
+
+export const handler = middy<ScheduledEvent, { seals: number; sealedEvents: number; problems: number }>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async () => {
+    const result = await verifyAuditTrail(db, config.AUDIT_TABLE, deps);
+    for (const problem of result.problems)
+      logger.error('audit trail problem', { problem: describeProblem(problem) });
+    recordVerificationFailures(result.problems.length);
+    metrics.publishStoredMetrics();
+    return { seals: result.seals, sealedEvents: result.sealedEvents, problems: result.problems.length };
+  });
