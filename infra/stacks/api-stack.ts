@@ -19,7 +19,6 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { TableId } from '#adapters/dynamo/tables.ts';
@@ -30,6 +29,8 @@ import {
 import type { RouteDefinition } from '#http/route.ts';
 import type { Environment } from '../config/environments.ts';
 import { ContactPointFunction, type TableBinding } from '../constructs/contactpoint-function.ts';
+import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { tableEnvironment } from '../constructs/table-environment.ts';
 
 export interface ApiStackProps extends StackProps {
   environment: Environment;
@@ -123,11 +124,7 @@ export class ApiStack extends Stack {
       (Object.keys(props.tables) as TableId[]).map((t) => [t, { table: props.tables[t], key: keyOf(t) }]),
     ) as Record<TableId, TableBinding>;
     const environmentVariables = {
-      CHILDREN_TABLE: props.tables.children.tableName,
-      INVOLVEMENTS_TABLE: props.tables.involvements.tableName,
-      AUDIT_TABLE: props.tables.audit.tableName,
-      DIRECTORY_TABLE: props.tables.directory.tableName,
-      ACCOUNT_CACHE_SECONDS: String(environment.accountCacheSeconds),
+      ...tableEnvironment(props.tables, environment),
       AUDIT_INDEX_TABLE: props.tables.auditIndex.tableName,
     };
 
@@ -209,19 +206,10 @@ export class ApiStack extends Stack {
     bindings: Record<TableId, TableBinding>,
     variables: Record<string, string>,
   ): void {
-    const failed = new Queue(this, 'SuspendExpiredAccountsFailures', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.dataKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy']) {
-      Validations.of(failed).acknowledge({
-        id,
-        reason:
-          'This queue is itself the dead-letter queue of the nightly DBS-expiry job; nothing consumes it to fail again.',
-      });
-    }
+    const failed = new DeadLetterQueue(this, 'SuspendExpiredAccountsFailures', {
+      key: props.dataKey,
+      purpose: 'the nightly DBS-expiry job',
+    }).queue;
     this.expiryJob = new ContactPointFunction(this, 'SuspendExpiredAccounts', {
       functionName: 'suspend-expired-accounts',
       access: expiryAccess,

@@ -19,11 +19,12 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { TableId } from '#adapters/dynamo/tables.ts';
 import type { Environment } from '../config/environments.ts';
 import { ContactPointFunction } from '../constructs/contactpoint-function.ts';
+import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { tableEnvironment } from '../constructs/table-environment.ts';
 
 export interface AuditStackProps extends StackProps {
   environment: Environment;
@@ -97,19 +98,10 @@ export class AuditStack extends Stack {
       enforceSSL: true,
     });
     // An alarm e-mail that cannot be delivered is kept, not lost.
-    const undelivered = new Queue(this, 'UndeliveredAlarms', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.logsKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy']) {
-      Validations.of(undelivered).acknowledge({
-        id,
-        reason:
-          'This queue is itself the dead-letter queue of the alarm e-mail subscription; nothing consumes it to fail again.',
-      });
-    }
+    const undelivered = new DeadLetterQueue(this, 'UndeliveredAlarms', {
+      key: props.logsKey,
+      purpose: 'the alarm e-mail subscription',
+    }).queue;
     this.alarmTopic.addSubscription(
       new EmailSubscription(props.environment.alarmEmail, { deadLetterQueue: undelivered }),
     );
@@ -223,19 +215,10 @@ export class AuditStack extends Stack {
   private sealer(props: AuditStackProps): void {
     const streamArn = props.auditTable.tableStreamArn;
     if (!streamArn) throw new Error('The audit table needs a stream for sealing');
-    const failures = new Queue(this, 'SealingFailures', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.logsKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy']) {
-      Validations.of(failures).acknowledge({
-        id,
-        reason:
-          'This queue is itself the on-failure destination of the audit sealer; nothing consumes it to fail again.',
-      });
-    }
+    const failures = new DeadLetterQueue(this, 'SealingFailures', {
+      key: props.logsKey,
+      purpose: 'the audit sealer (its stream mapping’s on-failure destination)',
+    }).queue;
     const region = this.region;
     const sealer = new ContactPointFunction(this, 'SealAuditEvents', {
       functionName: 'seal-audit-events',
@@ -258,11 +241,7 @@ export class AuditStack extends Stack {
         AUDIT_SEAL_BUCKET: this.trailBucket.bucketName,
         AUDIT_INDEX_TABLE: props.auditIndexTable.tableName,
         ALERTS_TABLE: props.tables.alerts.tableName,
-        CHILDREN_TABLE: props.tables.children.tableName,
-        INVOLVEMENTS_TABLE: props.tables.involvements.tableName,
-        AUDIT_TABLE: props.auditTable.tableName,
-        DIRECTORY_TABLE: props.tables.directory.tableName,
-        ACCOUNT_CACHE_SECONDS: String(props.environment.accountCacheSeconds),
+        ...tableEnvironment(props.tables, props.environment),
         MISUSE_DISTINCT_CHILDREN_PER_DAY: String(props.environment.misuse.distinctChildrenPerDay),
         MISUSE_OUT_OF_AREA_PER_DAY: String(props.environment.misuse.outOfAreaChildrenPerDay),
         MISUSE_UNUSUAL_HOURS: props.environment.misuse.unusualHours,
@@ -345,19 +324,10 @@ export class AuditStack extends Stack {
   /** R6, nightly: re-read every event and seal; any problem is logged by event ID and raises the alarm. */
   private verifier(props: AuditStackProps): void {
     const region = this.region;
-    const failed = new Queue(this, 'VerificationFailures', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.logsKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy']) {
-      Validations.of(failed).acknowledge({
-        id,
-        reason:
-          'This queue is itself the dead-letter queue of the nightly audit verifier; nothing consumes it to fail again.',
-      });
-    }
+    const failed = new DeadLetterQueue(this, 'VerificationFailures', {
+      key: props.logsKey,
+      purpose: 'the nightly audit verifier',
+    }).queue;
     const verifier = new ContactPointFunction(this, 'VerifyAuditTrail', {
       functionName: 'verify-audit-trail',
       access: { audit: ['Scan'] },
@@ -365,11 +335,7 @@ export class AuditStack extends Stack {
       environment: {
         AUDIT_MAC_KEY_ID: props.auditMacKey.keyArn,
         AUDIT_SEAL_BUCKET: this.trailBucket.bucketName,
-        CHILDREN_TABLE: props.tables.children.tableName,
-        INVOLVEMENTS_TABLE: props.tables.involvements.tableName,
-        AUDIT_TABLE: props.auditTable.tableName,
-        DIRECTORY_TABLE: props.tables.directory.tableName,
-        ACCOUNT_CACHE_SECONDS: String(props.environment.accountCacheSeconds),
+        ...tableEnvironment(props.tables, props.environment),
       },
       extraStatements: [
         new PolicyStatement({
