@@ -264,23 +264,7 @@ export class AuditStack extends Stack {
           actions: ['kms:GenerateMac'],
           resources: [props.auditMacKey.keyArn],
         }),
-        new PolicyStatement({
-          sid: 'WriteSeals',
-          actions: ['s3:GetObject', 's3:PutObject'],
-          resources: [this.trailBucket.arnForObjects(`${AUDIT_SEAL_PREFIX}*`)],
-        }),
-        new PolicyStatement({
-          sid: 'ListSeals',
-          actions: ['s3:ListBucket'],
-          resources: [this.trailBucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': [`${AUDIT_SEAL_PREFIX}*`] } },
-        }),
-        new PolicyStatement({
-          sid: 'EncryptSeals',
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [props.auditKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
-        }),
+        ...this.sealObjectStatements(props.auditKey, 'write'),
         new PolicyStatement({
           sid: 'ReportFailedBatches',
           actions: ['sqs:SendMessage'],
@@ -323,7 +307,6 @@ export class AuditStack extends Stack {
 
   /** R6, nightly: re-read every event and seal; any problem is logged by event ID and raises the alarm. */
   private verifier(props: AuditStackProps): void {
-    const region = this.region;
     const failed = new DeadLetterQueue(this, 'VerificationFailures', {
       key: props.logsKey,
       purpose: 'the nightly audit verifier',
@@ -343,23 +326,7 @@ export class AuditStack extends Stack {
           actions: ['kms:VerifyMac'],
           resources: [props.auditMacKey.keyArn],
         }),
-        new PolicyStatement({
-          sid: 'ReadSeals',
-          actions: ['s3:GetObject'],
-          resources: [this.trailBucket.arnForObjects(`${AUDIT_SEAL_PREFIX}*`)],
-        }),
-        new PolicyStatement({
-          sid: 'ListSeals',
-          actions: ['s3:ListBucket'],
-          resources: [this.trailBucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': [`${AUDIT_SEAL_PREFIX}*`] } },
-        }),
-        new PolicyStatement({
-          sid: 'DecryptSeals',
-          actions: ['kms:Decrypt'],
-          resources: [props.auditKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
-        }),
+        ...this.sealObjectStatements(props.auditKey, 'read'),
       ],
       logsKey: props.logsKey,
       logRetention: props.logRetention,
@@ -391,5 +358,29 @@ export class AuditStack extends Stack {
       schedule: Schedule.cron({ hour: '3', minute: '30' }),
       targets: [new LambdaFunction(verifier.function, { retryAttempts: 2, deadLetterQueue: failed })],
     });
+  }
+
+  /** Access to the seal objects under audit-seals/ — reading for the verifier, writing for the sealer; never deleting. */
+  private sealObjectStatements(auditKey: IKey, mode: 'read' | 'write'): PolicyStatement[] {
+    const writes = mode === 'write';
+    return [
+      new PolicyStatement({
+        sid: writes ? 'WriteSeals' : 'ReadSeals',
+        actions: writes ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
+        resources: [this.trailBucket.arnForObjects(`${AUDIT_SEAL_PREFIX}*`)],
+      }),
+      new PolicyStatement({
+        sid: 'ListSeals',
+        actions: ['s3:ListBucket'],
+        resources: [this.trailBucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${AUDIT_SEAL_PREFIX}*`] } },
+      }),
+      new PolicyStatement({
+        sid: writes ? 'EncryptSeals' : 'DecryptSeals',
+        actions: writes ? ['kms:GenerateDataKey', 'kms:Decrypt'] : ['kms:Decrypt'],
+        resources: [auditKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` } },
+      }),
+    ];
   }
 }

@@ -88,9 +88,6 @@ export function trailCsv(entries: TrailEntry[]): string {
     if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
     return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
-  return (
-    [CSV_COLUMNS.join(','), ...entries.map((e) => CSV_COLUMNS.map((c) => cell(e[c])).join(','))].join(
-      '\r\n',
-    ) + '\r\n'
-  );
+  const lines = [CSV_COLUMNS.join(','), ...entries.map((e) => CSV_COLUMNS.map((c) => cell(e[c])).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
 }
