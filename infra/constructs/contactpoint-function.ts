@@ -165,19 +165,40 @@ export class ContactPointFunction extends Construct {
       },
     });
     (this.function.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
-    for (const pack of props.deadLetterQueue ? [] : ['HIPAA.Security', 'NIST.800.53.R5', 'Serverless']) {
-      Validations.of(this.function).acknowledge({
-        id: `${pack}::${pack}-LambdaDLQ`,
-        reason:
-          props.noDeadLetterQueueBecause ??
-          'Invoked synchronously (API Gateway, Cognito): a failure is returned to the caller at once, so there is no event to dead-letter.',
-      });
-    }
+    if (props.deadLetterQueue) this.acknowledgeDeadLetterQueue();
+    else this.acknowledgeNoDeadLetterQueue(props.noDeadLetterQueueBecause);
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
       Validations.of(this.function).acknowledge({
         id: `${pack}::${pack}-LambdaInsideVPC`,
         reason:
           'The function reaches only AWS APIs (DynamoDB, KMS) over TLS with IAM-signed requests; it has no VPC-only resource to reach, and no inbound path.',
+      });
+    }
+  }
+
+  /** An asynchronous function with a dead-letter queue: what that queue already answers for. */
+  private acknowledgeDeadLetterQueue(): void {
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless::Serverless-LambdaAsyncFailureDestination',
+      reason:
+        'Failed invocations already go to the function’s dead-letter queue (DeadLetterConfig, kept 14 days); an on-failure destination would deliver the same events twice.',
+    });
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      Validations.of(this.role).acknowledge({
+        id: `${pack}::${pack}-IAMNoInlinePolicy`,
+        reason:
+          'The one inline statement is CDK’s grant for the function to send failed events to its own dead-letter queue; every other permission is in its customer-managed policy.',
+      });
+    }
+  }
+
+  private acknowledgeNoDeadLetterQueue(because: string | undefined): void {
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'Serverless']) {
+      Validations.of(this.function).acknowledge({
+        id: `${pack}::${pack}-LambdaDLQ`,
+        reason:
+          because ??
+          'Invoked synchronously (API Gateway, Cognito): a failure is returned to the caller at once, so there is no event to dead-letter.',
       });
     }
   }

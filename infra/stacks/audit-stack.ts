@@ -341,18 +341,6 @@ export class AuditStack extends Stack {
       reason:
         'Seal objects are named by sequence number; the verifier reads every seal under the audit-seals/ prefix of this one bucket.',
     });
-    Validations.of(verifier.function).acknowledge({
-      id: 'Serverless::Serverless-LambdaAsyncFailureDestination',
-      reason:
-        'Failed runs already go to the verifier’s dead-letter queue (kept 14 days); a destination would deliver them twice.',
-    });
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
-      Validations.of(verifier.role).acknowledge({
-        id: `${pack}::${pack}-IAMNoInlinePolicy`,
-        reason:
-          'The one inline statement is CDK’s grant for the verifier to send failed runs to its own dead-letter queue; every other permission is in its customer-managed policy.',
-      });
-    }
     new Rule(this, 'NightlyAuditVerification', {
       description: 'Verify every audit event against its seal (R6)',
       schedule: Schedule.cron({ hour: '3', minute: '30' }),
