@@ -10,7 +10,7 @@ import { trailIndexFrom } from '#http/trail-index.ts';
 import { route } from './schema.ts';
 
 const deps = adaptersFrom();
-const trail = trailIndexFrom();
+const trail = trailIndexFrom(deps.db);
 
 export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
   .use(apiMiddleware(route, deps))

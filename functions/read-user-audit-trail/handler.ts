@@ -9,7 +9,7 @@ import { trailResponse } from '#http/trail-response.ts';
 import { route } from './schema.ts';
 
 const deps = adaptersFrom();
-const trail = trailIndexFrom();
+const trail = trailIndexFrom(deps.db);
 
 export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
   .use(apiMiddleware(route, deps))

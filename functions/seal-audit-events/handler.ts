@@ -7,14 +7,13 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
 import { adaptersFrom } from '#adapters/dependencies.ts';
 import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
-import { DynamoAuditTrailIndex } from '#adapters/dynamo/audit-index.ts';
-import { documentClient } from '#adapters/dynamo/client.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import { detectMisuse } from '#domain/use-cases/detect-misuse.ts';
 import { sealAuditEvents } from '#domain/use-cases/seal-audit-events.ts';
 import { logger } from '#http/logger.ts';
 import { count, metrics, recordSealLag } from '#http/metrics.ts';
-import { IndexConfigSchema, MisuseConfigSchema } from './schema.ts';
+import { trailIndexFrom } from '#http/trail-index.ts';
+import { MisuseConfigSchema } from './schema.ts';
 
 /**
  * Consumer of the audit table's stream (R6): every batch of new audit events becomes the next seal of
@@ -22,17 +21,10 @@ import { IndexConfigSchema, MisuseConfigSchema } from './schema.ts';
  * warning for the verifier to explain.
  */
 const deps = sealDependencies();
-const indexConfig = IndexConfigSchema.parse(process.env);
 const misuse = MisuseConfigSchema.parse(process.env);
 const adapters = adaptersFrom();
-const alerts = new DynamoAlertRepository(
-  documentClient(indexConfig.AWS_REGION, indexConfig.DYNAMODB_ENDPOINT),
-  misuse.alertsTable,
-);
-const trail = new DynamoAuditTrailIndex(
-  documentClient(indexConfig.AWS_REGION, indexConfig.DYNAMODB_ENDPOINT),
-  indexConfig.AUDIT_INDEX_TABLE,
-);
+const alerts = new DynamoAlertRepository(adapters.db, misuse.alertsTable);
+const trail = trailIndexFrom(adapters.db);
 
 export const handler = middy<DynamoDBStreamEvent, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -10,13 +10,6 @@ export const SealConfigSchema = z.union([
   z.object({ LOCAL_KEYRING_FILE: z.string().min(1), LOCAL_SEAL_DIR: z.string().min(1) }),
 ]);
 
-/** The index the sealer also files each event under (by child and by user), for oversight reads. */
-export const IndexConfigSchema = z.object({
-  AWS_REGION: z.string().min(1),
-  AUDIT_INDEX_TABLE: z.string().min(1),
-  DYNAMODB_ENDPOINT: z.url().optional(),
-});
-
 /** R10 misuse thresholds: required, no defaults — each deployment states its own. */
 export const MisuseConfigSchema = z
   .object({

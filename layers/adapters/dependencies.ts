@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryRepository } from '#domain/access/organisation.ts';
 import type { Dependencies } from '#domain/ports.ts';
 import { type Config, loadConfig } from './config.ts';
@@ -11,6 +12,8 @@ import { systemEnvironment } from './environment.ts';
 export interface Adapters extends Dependencies {
   directory: DirectoryRepository;
   accountCacheSeconds: number;
+  /** The process's one DynamoDB client: a function's further repositories share it and its connections. */
+  db: DynamoDBDocumentClient;
 }
 
 /** Wires the real adapters from validated configuration; handlers call this once, at cold start. */
@@ -29,5 +32,6 @@ export function adaptersFrom(config: Config = loadConfig()): Adapters {
     }),
     env: systemEnvironment,
     accountCacheSeconds: config.ACCOUNT_CACHE_SECONDS,
+    db,
   };
 }

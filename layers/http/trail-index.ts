@@ -1,18 +1,14 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { DynamoAuditTrailIndex } from '#adapters/dynamo/audit-index.ts';
-import { documentClient } from '#adapters/dynamo/client.ts';
 
-/** The oversight functions' one extra setting: the audit index table (read at cold start, no default). */
-export function trailIndexFrom(env: NodeJS.ProcessEnv = process.env): DynamoAuditTrailIndex {
-  const config = z
-    .object({
-      AWS_REGION: z.string().min(1),
-      AUDIT_INDEX_TABLE: z.string().min(1),
-      DYNAMODB_ENDPOINT: z.url().optional(),
-    })
-    .parse(env);
-  return new DynamoAuditTrailIndex(
-    documentClient(config.AWS_REGION, config.DYNAMODB_ENDPOINT),
-    config.AUDIT_INDEX_TABLE,
-  );
+/** The one extra setting of the functions that read or file the audit index (no default). */
+export const AuditIndexConfigSchema = z.object({ AUDIT_INDEX_TABLE: z.string().min(1) });
+
+/** The audit index on the function's own DynamoDB client; its table is read once, at cold start. */
+export function trailIndexFrom(
+  db: DynamoDBDocumentClient,
+  env: NodeJS.ProcessEnv = process.env,
+): DynamoAuditTrailIndex {
+  return new DynamoAuditTrailIndex(db, AuditIndexConfigSchema.parse(env).AUDIT_INDEX_TABLE);
 }

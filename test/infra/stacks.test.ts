@@ -4,12 +4,9 @@ import { IdentityConfigSchema } from '#adapters/cognito/identity-admin.ts';
 import { ConfigSchema } from '#adapters/config.ts';
 import { TABLES } from '#adapters/dynamo/tables.ts';
 import { ROLES } from '#domain/access/principal.ts';
-import {
-  IndexConfigSchema,
-  MisuseConfigSchema,
-  SealConfigSchema,
-} from '#functions/seal-audit-events/schema.ts';
+import { MisuseConfigSchema, SealConfigSchema } from '#functions/seal-audit-events/schema.ts';
 import { ROUTES } from '#http/routes.ts';
+import { AuditIndexConfigSchema } from '#http/trail-index.ts';
 import { TLS_SECURITY_POLICY } from '#infra/stacks/api-stack.ts';
 import { AUDIT_RETENTION_DAYS } from '#infra/stacks/audit-stack.ts';
 import { type Synthesised, synthesise } from './synth.ts';
@@ -452,7 +449,7 @@ describe('R6 audit sealing', () => {
       ]),
     );
     // Every setting the sealer reads at cold start is there: the seal, index, adapters and misuse settings.
-    for (const schema of [SealConfigSchema, IndexConfigSchema, MisuseConfigSchema, ConfigSchema]) {
+    for (const schema of [SealConfigSchema, AuditIndexConfigSchema, MisuseConfigSchema, ConfigSchema]) {
       expect(schema.safeParse(asDeployed).success).toBe(true);
     }
     const policy = JSON.stringify(resourcesOf(audit, 'AWS::IAM::ManagedPolicy'));
