@@ -16,6 +16,8 @@ export interface MisuseDeps {
 
 const MAX_DAY_ENTRIES = 1000;
 const ALERT_DAYS = 180;
+/** Children looked up per event: enough for every rule's threshold, bounded for a runaway day. */
+const MAX_CHILDREN = 200;
 
 async function earlierToday(deps: MisuseDeps, event: AuditEvent): Promise<AuditEvent[]> {
   const entries: AuditEvent[] = [];
@@ -44,24 +46,45 @@ async function earlierToday(deps: MisuseDeps, event: AuditEvent): Promise<AuditE
   return entries;
 }
 
-async function childFacts(deps: MisuseDeps, ids: string[]): Promise<Map<string, ChildFacts>> {
-  const facts = new Map<string, ChildFacts>();
-  for (const id of ids.slice(0, 200)) {
-    const [record, involvements] = await Promise.all([
-      deps.children.get(id),
-      deps.involvements.listForChild(id),
-    ]);
-    if (!record) continue;
-    facts.set(id, {
-      localAuthority: record.localAuthority,
-      familyName: record.familyName,
-      postcodes: [record.address, ...(record.previousAddresses ?? [])].flatMap((a) =>
-        a ? [a.postcode] : [],
-      ),
-      involvedOrganisations: [...new Set(involvements.map((i) => i.organisationId))],
-    });
-  }
-  return facts;
+async function childFact(deps: MisuseDeps, id: string): Promise<ChildFacts | undefined> {
+  const [record, involvements] = await Promise.all([
+    deps.children.get(id),
+    deps.involvements.listForChild(id),
+  ]);
+  if (!record) return undefined;
+  return {
+    localAuthority: record.localAuthority,
+    familyName: record.familyName,
+    postcodes: [record.address, ...(record.previousAddresses ?? [])].flatMap((a) => (a ? [a.postcode] : [])),
+    involvedOrganisations: [...new Set(involvements.map((i) => i.organisationId))],
+  };
+}
+
+async function actorOf(deps: MisuseDeps, userId: string) {
+  const account = await deps.directory.getAccount(userId);
+  const organisation = account && (await deps.directory.getOrganisation(account.organisationId));
+  if (!account || !organisation) return undefined;
+  const administering = await deps.directory.getOrganisation(organisation.administeredBy);
+  const actor: Actor = {
+    userId: account.userId,
+    organisationId: account.organisationId,
+    area: administering?.gssCode,
+    familyName: account.familyName,
+    homePostcode: account.homePostcode,
+  };
+  return { account, administeredBy: organisation.administeredBy, actor };
+}
+
+/** One lookup per key for the whole batch: a batch is mostly one user's run of requests on few children. */
+function onceEach<T>(load: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const loaded = new Map<string, Promise<T>>();
+  return (key) => {
+    const known = loaded.get(key);
+    if (known) return known;
+    const loading = load(key);
+    loaded.set(key, loading);
+    return loading;
+  };
 }
 
 /**
@@ -69,27 +92,24 @@ async function childFacts(deps: MisuseDeps, ids: string[]): Promise<Map<string, 
  * organisation that administers the user. Alerts name the user and the rule, never a child.
  */
 export async function detectMisuse(deps: MisuseDeps, events: AuditEvent[]): Promise<number> {
+  const actorFor = onceEach((userId) => actorOf(deps, userId));
+  const factsFor = onceEach((childId) => childFact(deps, childId));
   let raised = 0;
   for (const event of events) {
     if (event.actorId.includes(':')) continue; // system jobs and machine clients are not people
-    const account = await deps.directory.getAccount(event.actorId);
-    const organisation = account && (await deps.directory.getOrganisation(account.organisationId));
-    if (!account || !organisation) continue;
-    const administering = await deps.directory.getOrganisation(organisation.administeredBy);
-    const actor: Actor = {
-      userId: account.userId,
-      organisationId: account.organisationId,
-      area: administering?.gssCode,
-      familyName: account.familyName,
-      homePostcode: account.homePostcode,
-    };
+    const found = await actorFor(event.actorId);
+    if (!found) continue;
+    const { account, administeredBy, actor } = found;
     const earlier = await earlierToday(deps, event);
-    const children = await childFacts(deps, [
-      ...new Set([...event.childIds, ...earlier.flatMap((e) => e.childIds)]),
-    ]);
+    const children = new Map<string, ChildFacts>();
+    const ids = [...new Set([...event.childIds, ...earlier.flatMap((e) => e.childIds)])];
+    for (const id of ids.slice(0, MAX_CHILDREN)) {
+      const facts = await factsFor(id);
+      if (facts) children.set(id, facts);
+    }
     const findings = misuseFindings(event, earlier, actor, children, deps.thresholds);
     if (findings.length === 0) continue;
-    const auditors = (await deps.directory.listAccounts(organisation.administeredBy, 'active')).filter((a) =>
+    const auditors = (await deps.directory.listAccounts(administeredBy, 'active')).filter((a) =>
       a.roles.includes('auditor'),
     );
     const now = deps.env.now();
