@@ -1,13 +1,18 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, ServerlessChecks } from 'cdk-nag';
-import { ROUTES } from '#http/routes.ts';
+import type { TableId } from '#adapters/dynamo/tables.ts';
+import { isTriggeredBy, type SignInFunction } from '#functions/define-function.ts';
+import { FUNCTIONS } from '#functions/manifest.ts';
+import { type SettingValues, tableSettings } from '#runtime/settings.ts';
 import { environmentNamed } from './config/environments.ts';
 import { loadIdentityProviders } from './config/identity-providers.ts';
+import { tableBindings } from './constructs/table-bindings.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { AuditStack } from './stacks/audit-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { IdentityStack } from './stacks/identity-stack.ts';
+import { JobsStack } from './stacks/jobs-stack.ts';
 import { KeysStack } from './stacks/keys-stack.ts';
 import { MonitoringStack } from './stacks/monitoring-stack.ts';
 
@@ -20,7 +25,8 @@ const RETENTION: Record<number, RetentionDays> = {
 
 /**
  * The whole deployment for one environment. Stateful stacks (keys, data, identity, audit) are apart
- * from stateless ones (api, monitoring), so the API can be redeployed without touching data.
+ * from stateless ones (api, jobs, monitoring), so functions can be redeployed without touching data.
+ * Every function comes from the one manifest (functions/manifest.ts), by what triggers it.
  */
 export function buildApp(options: { outdir?: string; environment?: string } = {}): App {
   const app = new App({
@@ -49,6 +55,7 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     ...stateful,
     environment,
     identityProviders: loadIdentityProviders(),
+    signInTrigger: FUNCTIONS.filter(isTriggeredBy('sign-in'))[0] as SignInFunction,
     logsKey: keys.logsKey,
     logRetention,
   });
@@ -59,34 +66,58 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     logsKey: keys.logsKey,
     logRetention,
     dataEventTables: [data.tables.children, data.tables.involvements, data.tables.audit],
-    auditTable: data.tables.audit,
-    auditIndexTable: data.tables.auditIndex,
-    tables: data.tables,
-    dataKey: keys.dataKey,
-    auditMacKey: keys.auditMacKey,
-    reservedConcurrency: environment.reservedConcurrency,
   });
+
+  // What every function is built with; each one's environment holds only the settings it declares.
+  const settings: SettingValues = {
+    ...tableSettings(
+      Object.fromEntries(Object.entries(data.tables).map(([id, t]) => [id, t.tableName])) as Record<
+        TableId,
+        string
+      >,
+    ),
+    ACCOUNT_CACHE_SECONDS: String(environment.accountCacheSeconds),
+    USER_POOL_ID: identity.userPool.userPoolId,
+    AUDIT_MAC_KEY_ID: keys.auditMacKey.keyArn,
+    AUDIT_SEAL_BUCKET: audit.trailBucket.bucketName,
+    MISUSE_DISTINCT_CHILDREN_PER_DAY: String(environment.misuse.distinctChildrenPerDay),
+    MISUSE_OUT_OF_AREA_PER_DAY: String(environment.misuse.outOfAreaChildrenPerDay),
+    MISUSE_UNUSUAL_HOURS: environment.misuse.unusualHours,
+  };
+  const context = {
+    tables: tableBindings(data.tables, keys),
+    settings,
+    userPoolArn: identity.userPool.userPoolArn,
+    logsKey: keys.logsKey,
+    logRetention,
+    reservedConcurrency: environment.reservedConcurrency,
+  };
   const api = new ApiStack(app, `${prefix}-Api`, {
     env,
     environment,
-    routes: ROUTES,
+    functions: FUNCTIONS.filter(isTriggeredBy('http')),
+    context,
     userPool: identity.userPool,
-    tables: data.tables,
-    dataKey: keys.dataKey,
-    auditKey: keys.auditKey,
-    logsKey: keys.logsKey,
-    logRetention,
+  });
+  const jobs = new JobsStack(app, `${prefix}-Jobs`, {
+    env,
+    functions: FUNCTIONS.filter((f) => f.trigger.kind === 'schedule' || f.trigger.kind === 'stream'),
+    context,
+    auditSeals: {
+      bucketArn: audit.sealBucketArn,
+      bucketArnExportName: audit.sealBucketArnExportName,
+      macKey: keys.auditMacKey,
+      auditKey: keys.auditKey,
+    },
   });
   new MonitoringStack(app, `${prefix}-Monitoring`, {
     env,
     environment,
     api: api.api,
-    functions: [
-      ...api.functions.map((f, i) => ({ name: ROUTES[i]?.functionName ?? f.node.id, fn: f.function })),
-      { name: 'suspend-expired-accounts', fn: api.expiryJob.function },
-      { name: 'seal-audit-events', fn: audit.sealerFunction.function },
-      { name: 'verify-audit-trail', fn: audit.verifierFunction.function },
-    ],
+    functions: [identity.signInTrigger, ...api.functions, ...jobs.functions].map((f) => ({
+      name: f.definition.name,
+      fn: f.function,
+    })),
     tables: data.tables,
     webAcl: api.webAcl,
     alarmTopic: audit.alarmTopic,

@@ -1,28 +1,13 @@
-import * as z from 'zod';
-import { RoleSchema } from '#domain/access/principal.ts';
+import { defineFunction } from '#functions/define-function.ts';
 
-/** The trigger's configuration: each council provider's organisation, role mapping and MFA evidence. */
-export const FederationConfigSchema = z.array(
-  z
-    .object({
-      name: z.string().min(1),
-      organisationId: z.string().min(1),
-      roles: z.record(z.string(), RoleSchema),
-      mfaEvidence: z.array(z.string().min(1)).min(1),
-    })
-    .strict(),
-);
-
-export const TriggerConfigSchema = z.object({
-  FEDERATION_RULES: z.string().transform((raw, ctx) => {
-    try {
-      return FederationConfigSchema.parse(JSON.parse(raw));
-    } catch (error) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `is not valid federation configuration: ${(error as Error).message}`,
-      });
-      return z.NEVER;
-    }
-  }),
+/**
+ * Cognito's pre-token-generation trigger: the organisation and roles in every token, and no council
+ * sign-in without MFA evidence (R4).
+ */
+export const definition = defineFunction({
+  name: 'add-token-claims',
+  trigger: { kind: 'sign-in' },
+  access: {},
+  settings: ['federation'],
+  timeoutSeconds: 5,
 });

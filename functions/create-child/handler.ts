@@ -3,9 +3,9 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { adaptersFrom } from '#adapters/dependencies.ts';
 import { createChild } from '#domain/use-cases/change-child.ts';
 import type { ApiEvent } from '#http/api-event.ts';
-import { count } from '#http/metrics.ts';
 import { apiMiddleware } from '#http/middleware.ts';
 import { recordResponse } from '#http/record-response.ts';
+import { count } from '#runtime/metrics.ts';
 import { route } from './schema.ts';
 
 const deps = adaptersFrom();

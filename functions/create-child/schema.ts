@@ -1,5 +1,6 @@
 import { ChildFieldsSchema, childFieldsExample } from '#domain/child/schema.ts';
 import { ChildViewSchema } from '#domain/disclosure/view-schema.ts';
+import { defineFunction } from '#functions/define-function.ts';
 import { etagHeader, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
@@ -7,9 +8,7 @@ export const route = defineRoute({
   operationId: 'createChild',
   method: 'POST',
   path: '/children',
-  functionName: 'create-child',
   action: 'create-child',
-  access: { ...signedInAccess, children: ['PutItem'] },
   summary: 'Create a child record (ContactPoint team)',
   description:
     'Creates a record in the caller’s own authority. Only the fields of R1 are accepted: any other field is ' +
@@ -24,4 +23,11 @@ export const route = defineRoute({
       headers: { ...etagHeader, Location: 'Path of the new record' },
     },
   },
+});
+
+export const definition = defineFunction({
+  name: 'create-child',
+  trigger: { kind: 'http', route },
+  access: { ...signedInAccess, children: ['PutItem'] },
+  settings: ['adapters'],
 });

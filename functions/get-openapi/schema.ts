@@ -1,13 +1,12 @@
 import * as z from 'zod';
+import { defineFunction } from '#functions/define-function.ts';
 import { defineRoute } from '#http/route.ts';
 
 export const route = defineRoute({
   operationId: 'getOpenApi',
   method: 'GET',
   path: '/openapi.json',
-  functionName: 'get-openapi',
   action: null,
-  access: {},
   summary: 'This API’s OpenAPI 3.1 document',
   description: 'Generated from the same zod schemas that validate every request. No sign-in needed.',
   tags: ['Meta'],
@@ -21,4 +20,11 @@ export const route = defineRoute({
       }),
     },
   },
+});
+
+export const definition = defineFunction({
+  name: 'get-openapi',
+  trigger: { kind: 'http', route },
+  access: {},
+  settings: [],
 });

@@ -1,4 +1,5 @@
 import { AccountViewSchema, GrantAccountSchema } from '#domain/access/account.ts';
+import { defineFunction } from '#functions/define-function.ts';
 import { signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
@@ -6,10 +7,7 @@ export const route = defineRoute({
   operationId: 'grantAccount',
   method: 'POST',
   path: '/users',
-  functionName: 'grant-account',
   action: 'grant-account',
-  access: { ...signedInAccess, directory: ['GetItem', 'PutItem'] },
-  identityActions: ['AdminCreateUser', 'AdminAddUserToGroup', 'AdminDeleteUser'],
   summary: 'Grant an account (user administrator)',
   description:
     'R4: only for an organisation your organisation administers, only when the organisation is accredited, the ' +
@@ -34,4 +32,12 @@ export const route = defineRoute({
     201: { description: 'Granted', schema: AccountViewSchema, headers: { ETag: 'Version of the account' } },
     409: { description: 'A sign-in with this e-mail address already exists' },
   },
+});
+
+export const definition = defineFunction({
+  name: 'grant-account',
+  trigger: { kind: 'http', route },
+  access: { ...signedInAccess, directory: ['GetItem', 'PutItem'] },
+  identityActions: ['AdminCreateUser', 'AdminAddUserToGroup', 'AdminDeleteUser'],
+  settings: ['adapters', 'identity'],
 });

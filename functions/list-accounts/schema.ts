@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AccountStatusSchema, AccountViewSchema } from '#domain/access/account.ts';
+import { defineFunction } from '#functions/define-function.ts';
 import { signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
@@ -7,9 +8,7 @@ export const route = defineRoute({
   operationId: 'listAccounts',
   method: 'GET',
   path: '/users',
-  functionName: 'list-accounts',
   action: 'list-accounts',
-  access: { ...signedInAccess, directory: ['GetItem', 'Query'] },
   summary: 'List the accounts of an organisation you administer (user administrator)',
   description:
     'Your own organisation unless `organisationId` names another that your organisation administers.',
@@ -32,4 +31,11 @@ export const route = defineRoute({
         .meta({ id: 'AccountList', example: { accounts: [AccountViewSchema.meta()?.example] } }),
     },
   },
+});
+
+export const definition = defineFunction({
+  name: 'list-accounts',
+  trigger: { kind: 'http', route },
+  access: { ...signedInAccess, directory: ['GetItem', 'Query'] },
+  settings: ['adapters'],
 });

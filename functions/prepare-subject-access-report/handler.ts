@@ -1,12 +1,12 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { adaptersFrom } from '#adapters/dependencies.ts';
+import { trailIndexFrom } from '#adapters/dynamo/audit-index.ts';
 import { subjectAccessReportHtml } from '#domain/audit/subject-access.ts';
 import { prepareSubjectAccessReport } from '#domain/use-cases/audit-trail.ts';
 import type { ApiEvent } from '#http/api-event.ts';
 import { baseHeaders, json } from '#http/headers.ts';
 import { apiMiddleware } from '#http/middleware.ts';
-import { trailIndexFrom } from '#http/trail-index.ts';
 import { route } from './schema.ts';
 
 const deps = adaptersFrom();

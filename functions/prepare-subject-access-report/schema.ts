@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { SubjectAccessReportSchema } from '#domain/audit/subject-access.ts';
+import { defineFunction } from '#functions/define-function.ts';
 import { ChildPathSchema, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
@@ -7,9 +8,7 @@ export const route = defineRoute({
   operationId: 'prepareSubjectAccessReport',
   method: 'GET',
   path: '/children/{childId}/subject-access-report',
-  functionName: 'prepare-subject-access-report',
   action: 'subject-access-report',
-  access: { ...signedInAccess, children: ['GetItem'], involvements: ['Query'], auditIndex: ['Query'] },
   summary: 'Subject access report for a child (ContactPoint team, on a family’s request)',
   description:
     'Everything held, field by field with its source, the services involved (sensitive ones marked for review ' +
@@ -22,4 +21,11 @@ export const route = defineRoute({
   },
   successStatus: 200,
   responses: { 200: { description: 'The report', schema: SubjectAccessReportSchema } },
+});
+
+export const definition = defineFunction({
+  name: 'prepare-subject-access-report',
+  trigger: { kind: 'http', route },
+  access: { ...signedInAccess, children: ['GetItem'], involvements: ['Query'], auditIndex: ['Query'] },
+  settings: ['adapters', 'auditIndex'],
 });

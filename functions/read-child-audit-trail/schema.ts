@@ -1,4 +1,5 @@
 import { TrailPageSchema } from '#domain/audit/trail.ts';
+import { defineFunction } from '#functions/define-function.ts';
 import { ChildPathSchema, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 import { TrailQuerySchema } from '#http/trail-query.ts';
@@ -7,9 +8,7 @@ export const route = defineRoute({
   operationId: 'readChildAuditTrail',
   method: 'GET',
   path: '/audit/children/{childId}',
-  functionName: 'read-child-audit-trail',
   action: 'read-audit-trail',
-  access: { ...signedInAccess, children: ['GetItem'], auditIndex: ['Query'] },
   summary: 'Who looked at this child (auditor)',
   description:
     'Every search that returned the child and every view, change and refusal: who, from which organisation, ' +
@@ -22,4 +21,11 @@ export const route = defineRoute({
     200: { description: 'A page of the access history', schema: TrailPageSchema },
     404: { description: 'No child of your council has this ContactPoint ID' },
   },
+});
+
+export const definition = defineFunction({
+  name: 'read-child-audit-trail',
+  trigger: { kind: 'http', route },
+  access: { ...signedInAccess, children: ['GetItem'], auditIndex: ['Query'] },
+  settings: ['adapters', 'auditIndex'],
 });

@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { adaptersFrom } from '#adapters/dependencies.ts';
+import { trailIndexFrom } from '#adapters/dynamo/audit-index.ts';
 import { readUserTrail } from '#domain/use-cases/audit-trail.ts';
 import type { ApiEvent } from '#http/api-event.ts';
 import { apiMiddleware } from '#http/middleware.ts';
-import { trailIndexFrom } from '#http/trail-index.ts';
 import { trailResponse } from '#http/trail-response.ts';
 import { route } from './schema.ts';
 

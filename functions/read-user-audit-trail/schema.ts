@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { TrailPageSchema } from '#domain/audit/trail.ts';
+import { defineFunction } from '#functions/define-function.ts';
 import { signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 import { TrailQuerySchema } from '#http/trail-query.ts';
@@ -8,9 +9,7 @@ export const route = defineRoute({
   operationId: 'readUserAuditTrail',
   method: 'GET',
   path: '/audit/users/{userId}',
-  functionName: 'read-user-audit-trail',
   action: 'read-audit-trail',
-  access: { ...signedInAccess, auditIndex: ['Query'] },
   summary: 'What this user searched for and viewed (auditor)',
   description:
     'Every search (with its criteria), view, change and refusal by the user, newest first, 50 a page. For auditors ' +
@@ -29,4 +28,11 @@ export const route = defineRoute({
     200: { description: 'A page of the user’s activity', schema: TrailPageSchema },
     404: { description: 'No user your organisation administers has this ID' },
   },
+});
+
+export const definition = defineFunction({
+  name: 'read-user-audit-trail',
+  trigger: { kind: 'http', route },
+  access: { ...signedInAccess, auditIndex: ['Query'] },
+  settings: ['adapters', 'auditIndex'],
 });

@@ -1,5 +1,6 @@
 import { InvolvementViewSchema } from '#domain/disclosure/view-schema.ts';
 import { InvolvementRequestSchema } from '#domain/involvement/schema.ts';
+import { defineFunction } from '#functions/define-function.ts';
 import { ChildPathSchema, etagHeader, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
@@ -7,9 +8,7 @@ export const route = defineRoute({
   operationId: 'registerInvolvement',
   method: 'POST',
   path: '/children/{childId}/involvements',
-  functionName: 'register-involvement',
   action: 'register-involvement',
-  access: { ...signedInAccess, children: ['GetItem'], involvements: ['Query', 'PutItem', 'UpdateItem'] },
   summary: 'Register your involvement with a child',
   description:
     'Recorded for the caller’s own organisation. Sexual health, CAMHS and substance misuse need `consent` or an ' +
@@ -28,4 +27,11 @@ export const route = defineRoute({
   },
   successStatus: 201,
   responses: { 201: { description: 'Registered', schema: InvolvementViewSchema, headers: etagHeader } },
+});
+
+export const definition = defineFunction({
+  name: 'register-involvement',
+  trigger: { kind: 'http', route },
+  access: { ...signedInAccess, children: ['GetItem'], involvements: ['Query', 'PutItem', 'UpdateItem'] },
+  settings: ['adapters'],
 });

@@ -7,13 +7,13 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
 import { adaptersFrom } from '#adapters/dependencies.ts';
 import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
+import { trailIndexFrom } from '#adapters/dynamo/audit-index.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import { detectMisuse } from '#domain/use-cases/detect-misuse.ts';
 import { sealAuditEvents } from '#domain/use-cases/seal-audit-events.ts';
-import { logger } from '#http/logger.ts';
-import { count, metrics, recordSealLag } from '#http/metrics.ts';
-import { trailIndexFrom } from '#http/trail-index.ts';
-import { MisuseConfigSchema } from './schema.ts';
+import { logger } from '#runtime/logger.ts';
+import { count, metrics, recordSealLag } from '#runtime/metrics.ts';
+import { readSettings } from '#runtime/settings.ts';
 
 /**
  * Consumer of the audit table's stream (R6): every batch of new audit events becomes the next seal of
@@ -21,9 +21,9 @@ import { MisuseConfigSchema } from './schema.ts';
  * warning for the verifier to explain.
  */
 const deps = sealDependencies();
-const misuse = MisuseConfigSchema.parse(process.env);
 const adapters = adaptersFrom();
-const alerts = new DynamoAlertRepository(adapters.db, misuse.alertsTable);
+const alerts = new DynamoAlertRepository(adapters.db, readSettings('alerts').ALERTS_TABLE);
+const thresholds = readSettings('misuse');
 const trail = trailIndexFrom(adapters.db);
 
 export const handler = middy<DynamoDBStreamEvent, void>()
@@ -48,10 +48,7 @@ export const handler = middy<DynamoDBStreamEvent, void>()
     await trail.file(inserted);
     // R10: misuse detection must never hold up the seal chain; a failure is logged and counted.
     try {
-      const raised = await detectMisuse(
-        { ...adapters, trail, alerts, thresholds: misuse.thresholds },
-        inserted,
-      );
+      const raised = await detectMisuse({ ...adapters, trail, alerts, thresholds }, inserted);
       if (raised > 0) count('MisuseAlerts');
     } catch (error) {
       count('MisuseDetectionFailures');

@@ -4,8 +4,8 @@ import { adaptersFrom } from '#adapters/dependencies.ts';
 import { searchChildren } from '#domain/use-cases/search-children.ts';
 import type { ApiEvent } from '#http/api-event.ts';
 import { json } from '#http/headers.ts';
-import { count } from '#http/metrics.ts';
 import { apiMiddleware } from '#http/middleware.ts';
+import { count } from '#runtime/metrics.ts';
 import { route } from './schema.ts';
 
 const deps = adaptersFrom();

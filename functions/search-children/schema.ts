@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { MatchSummarySchema, matchSummaryExample } from '#domain/disclosure/view-schema.ts';
 import { requireNameAndBirthOrIdentifier, searchCriteriaShape } from '#domain/search/criteria.ts';
 import { MAX_MATCHES } from '#domain/search/rank.ts';
+import { defineFunction } from '#functions/define-function.ts';
 import { reasonShape, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
@@ -19,9 +20,7 @@ export const route = defineRoute({
   operationId: 'searchChildren',
   method: 'GET',
   path: '/children',
-  functionName: 'search-children',
   action: 'search-children',
-  access: { ...signedInAccess, children: ['Query'] },
   summary: 'Find a child by name and date of birth, or by an identifier',
   description:
     'Needs a name and date of birth, or an NHS number or UPN (R10). Tolerates case, spacing, accents, Mc/Mac, ' +
@@ -42,4 +41,11 @@ export const route = defineRoute({
     200: { description: 'Candidates, best first (possibly none)', schema: SearchResultSchema },
     422: { description: 'More than 10 children match: refine the search' },
   },
+});
+
+export const definition = defineFunction({
+  name: 'search-children',
+  trigger: { kind: 'http', route },
+  access: { ...signedInAccess, children: ['Query'] },
+  settings: ['adapters'],
 });

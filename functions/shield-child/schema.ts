@@ -1,5 +1,6 @@
 import { ChildViewSchema } from '#domain/disclosure/view-schema.ts';
 import { ShieldRequestSchema } from '#domain/shield/schema.ts';
+import { defineFunction } from '#functions/define-function.ts';
 import { ChildPathSchema, etagHeader, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
@@ -7,9 +8,7 @@ export const route = defineRoute({
   operationId: 'shieldChild',
   method: 'PUT',
   path: '/children/{childId}/shield',
-  functionName: 'shield-child',
   action: 'shield-child',
-  access: { ...signedInAccess, children: ['GetItem', 'PutItem', 'DeleteItem'], involvements: ['Query'] },
   summary: 'Shield a record (ContactPoint team)',
   description:
     'R3: from now on everyone but this authority’s ContactPoint team sees only name, ContactPoint ID, gender, ' +
@@ -27,4 +26,11 @@ export const route = defineRoute({
   },
   successStatus: 200,
   responses: { 200: { description: 'Shielded', schema: ChildViewSchema, headers: etagHeader } },
+});
+
+export const definition = defineFunction({
+  name: 'shield-child',
+  trigger: { kind: 'http', route },
+  access: { ...signedInAccess, children: ['GetItem', 'PutItem', 'DeleteItem'], involvements: ['Query'] },
+  settings: ['adapters'],
 });

@@ -1,14 +1,19 @@
-import * as z from 'zod';
-import type { TableAccess } from '#http/route.ts';
+import { defineFunction } from '#functions/define-function.ts';
 
-/** The one setting this job needs beyond the common ones. */
-export const ALERTS_TABLE_SETTING = z.object({ ALERTS_TABLE: z.string().min(1) });
-
-/** Tables and actions the job uses: its IAM policy is built from this. */
-export const access: TableAccess = {
-  directory: ['GetItem', 'Query', 'PutItem'],
-  audit: ['PutItem'],
-  alerts: ['BatchWriteItem'],
-};
-
-export const identityActions = ['AdminDisableUser', 'AdminUserGlobalSignOut'] as const;
+/** R4, nightly: accounts whose enhanced DBS certificate reached three years are suspended and their administrators told. */
+export const definition = defineFunction({
+  name: 'suspend-expired-accounts',
+  trigger: {
+    kind: 'schedule',
+    daily: { hour: 1, minute: 15 },
+    description: 'Suspend accounts whose enhanced DBS certificate is three years old (R4)',
+  },
+  access: {
+    directory: ['GetItem', 'Query', 'PutItem'],
+    audit: ['PutItem'],
+    alerts: ['BatchWriteItem'],
+  },
+  identityActions: ['AdminDisableUser', 'AdminUserGlobalSignOut'],
+  settings: ['adapters', 'identity', 'alerts'],
+  timeoutSeconds: 300,
+});

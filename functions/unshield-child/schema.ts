@@ -1,5 +1,6 @@
 import { ChildViewSchema } from '#domain/disclosure/view-schema.ts';
 import { UnshieldRequestSchema } from '#domain/shield/schema.ts';
+import { defineFunction } from '#functions/define-function.ts';
 import { ChildPathSchema, etagHeader, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
@@ -7,9 +8,7 @@ export const route = defineRoute({
   operationId: 'unshieldChild',
   method: 'DELETE',
   path: '/children/{childId}/shield',
-  functionName: 'unshield-child',
   action: 'unshield-child',
-  access: { ...signedInAccess, children: ['GetItem', 'PutItem', 'DeleteItem'], involvements: ['Query'] },
   summary: 'Lift a shield (shielding authority’s ContactPoint team)',
   description: 'The body gives the reason, which is audited (R3, R6). Anyone else is refused.',
   tags: ['Shielding'],
@@ -23,4 +22,11 @@ export const route = defineRoute({
     200: { description: 'Shield lifted', schema: ChildViewSchema, headers: etagHeader },
     409: { description: 'The record is not shielded' },
   },
+});
+
+export const definition = defineFunction({
+  name: 'unshield-child',
+  trigger: { kind: 'http', route },
+  access: { ...signedInAccess, children: ['GetItem', 'PutItem', 'DeleteItem'], involvements: ['Query'] },
+  settings: ['adapters'],
 });

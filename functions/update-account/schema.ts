@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AccountPatchSchema, AccountViewSchema } from '#domain/access/account.ts';
+import { defineFunction } from '#functions/define-function.ts';
 import { signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
@@ -7,10 +8,7 @@ export const route = defineRoute({
   operationId: 'updateAccount',
   method: 'PATCH',
   path: '/users/{userId}',
-  functionName: 'update-account',
   action: 'update-account',
-  access: { ...signedInAccess, directory: ['GetItem', 'PutItem'] },
-  identityActions: ['AdminDisableUser', 'AdminEnableUser', 'AdminUserGlobalSignOut'],
   summary: 'Suspend, reinstate or terminate an account, or update vetting dates (user administrator)',
   description:
     'Suspension and termination stop access on the very next request, whatever token is presented, and also ' +
@@ -33,4 +31,12 @@ export const route = defineRoute({
     404: { description: 'No account you administer has this ID' },
     409: { description: 'The change is not allowed from the account’s current status' },
   },
+});
+
+export const definition = defineFunction({
+  name: 'update-account',
+  trigger: { kind: 'http', route },
+  access: { ...signedInAccess, directory: ['GetItem', 'PutItem'] },
+  identityActions: ['AdminDisableUser', 'AdminEnableUser', 'AdminUserGlobalSignOut'],
+  settings: ['adapters', 'identity'],
 });

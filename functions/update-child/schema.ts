@@ -1,5 +1,6 @@
 import { ChildPatchSchema } from '#domain/child/schema.ts';
 import { ChildViewSchema } from '#domain/disclosure/view-schema.ts';
+import { defineFunction } from '#functions/define-function.ts';
 import { ChildPathSchema, etagHeader, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
@@ -7,9 +8,7 @@ export const route = defineRoute({
   operationId: 'updateChild',
   method: 'PATCH',
   path: '/children/{childId}',
-  functionName: 'update-child',
   action: 'update-child',
-  access: { ...signedInAccess, children: ['GetItem', 'PutItem', 'DeleteItem'], involvements: ['Query'] },
   summary: 'Correct a child record (ContactPoint team)',
   description:
     'Needs If-Match with the ETag last read: without it 428, when someone else changed the record first 412 — ' +
@@ -27,4 +26,11 @@ export const route = defineRoute({
     412: { description: 'The record changed since the ETag was read' },
     428: { description: 'If-Match missing' },
   },
+});
+
+export const definition = defineFunction({
+  name: 'update-child',
+  trigger: { kind: 'http', route },
+  access: { ...signedInAccess, children: ['GetItem', 'PutItem', 'DeleteItem'], involvements: ['Query'] },
+  settings: ['adapters'],
 });

@@ -5,8 +5,8 @@ import { involvementView } from '#domain/disclosure/view.ts';
 import { updateInvolvement } from '#domain/use-cases/involvements.ts';
 import type { ApiEvent } from '#http/api-event.ts';
 import { json } from '#http/headers.ts';
-import { count } from '#http/metrics.ts';
 import { apiMiddleware } from '#http/middleware.ts';
+import { count } from '#runtime/metrics.ts';
 import { route } from './schema.ts';
 
 const deps = adaptersFrom();

@@ -1,5 +1,6 @@
 import { InvolvementViewSchema } from '#domain/disclosure/view-schema.ts';
 import { InvolvementPatchSchema } from '#domain/involvement/schema.ts';
+import { defineFunction } from '#functions/define-function.ts';
 import { etagHeader, InvolvementPathSchema, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
@@ -7,13 +8,7 @@ export const route = defineRoute({
   operationId: 'updateInvolvement',
   method: 'PATCH',
   path: '/children/{childId}/involvements/{involvementId}',
-  functionName: 'update-involvement',
   action: 'update-involvement',
-  access: {
-    ...signedInAccess,
-    children: ['GetItem'],
-    involvements: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
-  },
   summary: 'End an involvement, or mark lead professional or assessment completed',
   description:
     'By the practitioner who recorded it or the record’s ContactPoint team. Needs If-Match with the ' +
@@ -31,4 +26,15 @@ export const route = defineRoute({
     412: { description: 'The involvement changed since the ETag was read' },
     428: { description: 'If-Match missing' },
   },
+});
+
+export const definition = defineFunction({
+  name: 'update-involvement',
+  trigger: { kind: 'http', route },
+  access: {
+    ...signedInAccess,
+    children: ['GetItem'],
+    involvements: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+  },
+  settings: ['adapters'],
 });

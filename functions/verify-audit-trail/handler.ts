@@ -3,16 +3,16 @@ import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
 import { describeProblem, verifyAuditTrail } from '#adapters/audit/verify-trail.ts';
-import { loadConfig } from '#adapters/config.ts';
 import { documentClient } from '#adapters/dynamo/client.ts';
-import { logger } from '#http/logger.ts';
-import { metrics, recordVerificationFailures } from '#http/metrics.ts';
+import { logger } from '#runtime/logger.ts';
+import { metrics, recordVerificationFailures } from '#runtime/metrics.ts';
+import { readSettings } from '#runtime/settings.ts';
 
 /**
  * Nightly (R6): the deployed twin of `npm run audit:verify`. Every problem is logged by event ID and
  * counted; the operators' alarm fires on any.
  */
-const config = loadConfig();
+const config = readSettings('adapters');
 const db = documentClient(config.AWS_REGION, config.DYNAMODB_ENDPOINT);
 const deps = sealDependencies();
 

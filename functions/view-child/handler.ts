@@ -4,8 +4,8 @@ import { adaptersFrom } from '#adapters/dependencies.ts';
 import { viewChild } from '#domain/use-cases/view-child.ts';
 import type { ApiEvent } from '#http/api-event.ts';
 import { json } from '#http/headers.ts';
-import { count } from '#http/metrics.ts';
 import { apiMiddleware } from '#http/middleware.ts';
+import { count } from '#runtime/metrics.ts';
 import { route } from './schema.ts';
 
 const deps = adaptersFrom();

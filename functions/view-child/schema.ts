@@ -1,4 +1,5 @@
 import { ChildViewSchema } from '#domain/disclosure/view-schema.ts';
+import { defineFunction } from '#functions/define-function.ts';
 import { ChildPathSchema, etagHeader, ReasonQuerySchema, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
@@ -6,9 +7,7 @@ export const route = defineRoute({
   operationId: 'viewChild',
   method: 'GET',
   path: '/children/{childId}',
-  functionName: 'view-child',
   action: 'view-child',
-  access: { ...signedInAccess, children: ['GetItem'], involvements: ['Query'] },
   summary: 'See a child’s record as you may see it',
   description:
     'The `disclosure` field says how much is shown: `full`; `sensitive-redacted` (specialist services of other ' +
@@ -25,4 +24,11 @@ export const route = defineRoute({
     },
     404: { description: 'No child has this ContactPoint ID' },
   },
+});
+
+export const definition = defineFunction({
+  name: 'view-child',
+  trigger: { kind: 'http', route },
+  access: { ...signedInAccess, children: ['GetItem'], involvements: ['Query'] },
+  settings: ['adapters'],
 });

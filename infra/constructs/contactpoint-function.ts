@@ -9,7 +9,8 @@ import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLES, type TableId } from '#adapters/dynamo/tables.ts';
-import type { IdentityAction, TableAccess } from '#http/route.ts';
+import type { FunctionDefinition } from '#functions/define-function.ts';
+import { environmentFor, PROVIDED_BY_LAMBDA, type SettingValues } from '#runtime/settings.ts';
 import { BUNDLE } from './bundling.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -20,18 +21,24 @@ export interface TableBinding {
   key: IKey;
 }
 
-export interface ContactPointFunctionProps {
-  /** Folder under functions/. */
-  functionName: string;
-  access: TableAccess;
+/** What every function of a stack is built with: the tables and their keys, the setting values, logging. */
+export interface FunctionContext {
   tables: Partial<Record<TableId, TableBinding>>;
-  /** Cognito administration the handler performs, on this pool only. */
-  identity?: { actions: readonly IdentityAction[]; userPoolArn: string };
-  environment: Record<string, string>;
+  /** Values for the settings functions read; each function gets exactly the groups it declares. */
+  settings: SettingValues;
+  /** The user pool a function with identity actions administers. */
+  userPoolArn?: string;
   logsKey: IKey;
   logRetention: RetentionDays;
   reservedConcurrency: number;
-  timeout?: Duration;
+}
+
+export interface ContactPointFunctionProps {
+  /** The function's own declaration (functions/<name>/schema.ts). */
+  definition: FunctionDefinition;
+  context: FunctionContext;
+  /** Overrides the context's, e.g. 1 for a job that must never run twice at once. */
+  reservedConcurrency?: number;
   /** For a function invoked asynchronously (a schedule): where events that keep failing are kept. */
   deadLetterQueue?: IQueue;
   /** Further least-privilege statements (e.g. a stream consumer's), kept in the same managed policy. */
@@ -52,17 +59,22 @@ export class ContactPointFunction extends Construct {
   readonly logGroup: LogGroup;
   readonly policy: ManagedPolicy;
 
+  readonly definition: FunctionDefinition;
+
   constructor(scope: Construct, id: string, props: ContactPointFunctionProps) {
     super(scope, id);
+    const { definition, context } = props;
+    this.definition = definition;
+    const functionName = definition.name;
     const region = Stack.of(this).region;
     this.logGroup = new LogGroup(this, 'Logs', {
-      encryptionKey: props.logsKey,
-      retention: props.logRetention,
+      encryptionKey: context.logsKey,
+      retention: context.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `ContactPoint ${props.functionName}: only what its handler uses`,
+      description: `ContactPoint ${functionName}: only what its handler uses`,
     });
     const statements = [
       new PolicyStatement({
@@ -76,10 +88,9 @@ export class ContactPointFunction extends Construct {
         resources: ['*'],
       }),
     ];
-    for (const [tableId, actions] of Object.entries(props.access) as [TableId, readonly string[]][]) {
-      const binding = props.tables[tableId];
-      if (!binding)
-        throw new Error(`${props.functionName} needs the ${tableId} table, which was not provided`);
+    for (const [tableId, actions] of Object.entries(definition.access) as [TableId, readonly string[]][]) {
+      const binding = context.tables[tableId];
+      if (!binding) throw new Error(`${functionName} needs the ${tableId} table, which was not provided`);
       const tableArn = binding.table.tableArn;
       // A Query may use the table or one of its named indexes; no wildcard.
       const indexes = actions.includes('Query')
@@ -105,19 +116,22 @@ export class ContactPointFunction extends Construct {
         }),
       );
     }
-    if (props.identity && props.identity.actions.length > 0) {
+    const identityActions = definition.identityActions ?? [];
+    if (identityActions.length > 0) {
+      if (!context.userPoolArn)
+        throw new Error(`${functionName} administers sign-ins: give it the user pool`);
       statements.push(
         new PolicyStatement({
           sid: 'AdministerSignIns',
-          actions: props.identity.actions.map((a) => `cognito-idp:${a}`),
-          resources: [props.identity.userPoolArn],
+          actions: identityActions.map((a) => `cognito-idp:${a}`),
+          resources: [context.userPoolArn],
         }),
       );
     }
     statements.push(...(props.extraStatements ?? []));
     // A customer-managed policy of its own (not inline), so reviewers can list and diff it.
     this.policy = new ManagedPolicy(this, 'Policy', {
-      description: `ContactPoint ${props.functionName}`,
+      description: `ContactPoint ${functionName}`,
       statements,
       roles: [this.role],
     });
@@ -134,22 +148,23 @@ export class ContactPointFunction extends Construct {
     });
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: join(ROOT, 'functions', props.functionName, 'handler.ts'),
+      entry: join(ROOT, 'functions', functionName, 'handler.ts'),
       handler: 'handler',
       projectRoot: ROOT,
       depsLockFilePath: join(ROOT, 'package-lock.json'),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 1024,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout: Duration.seconds(definition.timeoutSeconds ?? 10),
       role: this.role,
       logGroup: this.logGroup,
-      reservedConcurrentExecutions: props.reservedConcurrency,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? context.reservedConcurrency,
       ...(props.deadLetterQueue && { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 }),
       // Tracing is switched on below, with its permissions in the managed policy rather than inline.
       tracing: Tracing.DISABLED,
       environment: {
-        ...props.environment,
+        // Exactly the settings the function declares, checked here so a missing one fails the synth.
+        ...environmentFor(definition.settings, context.settings, { providedByPlatform: PROVIDED_BY_LAMBDA }),
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'contactpoint',
         POWERTOOLS_METRICS_NAMESPACE: 'ContactPoint',

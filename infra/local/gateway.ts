@@ -4,32 +4,36 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { UnauthenticatedError, ValidationError } from '#domain/errors.ts';
+import type { FunctionDefinition, HttpFunction } from '#functions/define-function.ts';
 import { problemFor, problemResponse } from '#http/problem-details.ts';
 import type { RouteDefinition } from '#http/route.ts';
 
 type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 export interface GatewayOptions {
-  routes: readonly RouteDefinition[];
+  /** The manifest's API functions: their routes, and the handler behind each. */
+  functions: readonly HttpFunction[];
   /** Where the user pool's tokens come from, and its public keys (fetched once at start). */
   identity: { issuer: string; clientId: string; jwks: Jwks };
   /** Loads a function's handler the first time its route is called (a cold start). */
-  loadHandler: (functionName: string) => Promise<LambdaHandler>;
+  loadHandler: (fn: FunctionDefinition) => Promise<LambdaHandler>;
 }
 
 interface CompiledRoute {
+  fn: HttpFunction;
   route: RouteDefinition;
   pattern: RegExp;
   paramNames: string[];
 }
 
-function compile(route: RouteDefinition): CompiledRoute {
+function compile(fn: HttpFunction): CompiledRoute {
+  const { route } = fn.trigger;
   const paramNames: string[] = [];
   const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
     paramNames.push(name);
     return '([^/]+)';
   });
-  return { route, pattern: new RegExp(`^${source}$`), paramNames };
+  return { fn, route, pattern: new RegExp(`^${source}$`), paramNames };
 }
 
 /** Claims as the Cognito authorizer hands them to Lambda: every value a string. */
@@ -76,7 +80,7 @@ function lambdaContext(functionName: string, requestId: string): Context {
  * header), and REST-API proxy events handed to the very handlers Lambda would run.
  */
 export function createGateway(options: GatewayOptions): Server {
-  const compiled = options.routes.map(compile);
+  const compiled = options.functions.map(compile);
   const verifier = JwtVerifier.create({
     issuer: options.identity.issuer,
     audience: options.identity.clientId,
@@ -153,8 +157,8 @@ export function createGateway(options: GatewayOptions): Server {
             resourcePath: hit.route.path,
           },
         };
-        const name = hit.route.functionName;
-        if (!handlers.has(name)) handlers.set(name, options.loadHandler(name));
+        const name = hit.fn.name;
+        if (!handlers.has(name)) handlers.set(name, options.loadHandler(hit.fn));
         const handler = await (handlers.get(name) as Promise<LambdaHandler>);
         result = await handler(event, lambdaContext(name, requestId));
       }

@@ -13,11 +13,15 @@ import { DynamoInvolvementRepository } from '#adapters/dynamo/involvement-reposi
 import type { TableNames } from '#adapters/dynamo/tables.ts';
 import { ROLES, type Role } from '#domain/access/principal.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
-import { ROUTES } from '#http/routes.ts';
+import type { FunctionDefinition } from '#functions/define-function.ts';
+import { isTriggeredBy } from '#functions/define-function.ts';
+import { FUNCTIONS } from '#functions/manifest.ts';
+import { environmentFor, type SettingGroup, type SettingValues, tableSettings } from '#runtime/settings.ts';
 import { type CognitoLocal, createPool, enrolTotp, type Pool, signIn, startCognitoLocal } from './cognito.ts';
 import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, tableNames } from './dynamodb.ts';
 import { createGateway } from './gateway.ts';
 import { LOCAL_ORGANISATIONS, LOCAL_USERS, localAccount } from './organisations.ts';
+import { scheduleJobs } from './scheduler.ts';
 import { pollStream } from './stream-poller.ts';
 import { syntheticChildren } from './synthetic.ts';
 
@@ -57,7 +61,10 @@ export interface LocalStack {
   state: SavedState;
   /** Settles when seeding has finished (at once when there was nothing to seed). */
   seeding: Promise<void>;
-  /** A seeded child who is not shielded, for the instructions and for smoke tests. */
+  /**
+   * A seeded child who is not shielded, in the council of the role shortcuts (`npm run token -- <role>`),
+   * for the instructions and for smoke tests.
+   */
   exampleChild: Pick<ChildRecord, 'childId' | 'givenName' | 'familyName' | 'dateOfBirth'> | undefined;
   /** An ID token for the first seeded user of `role` (or for the user with that e-mail). */
   tokenFor(roleOrEmail: Role | string): Promise<string>;
@@ -140,13 +147,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     writeFileSync(statePath, JSON.stringify(state, null, 2), { mode: 0o600 });
 
     const tables = tableNames('contactpoint');
-    // Only the audit table streams locally: its consumer seals the trail (R6), and it sees no bulk writes.
-    const created = await ensureTables(dynamo.client, tables, ['audit']);
+    // Only tables that a function consumes stream locally (DynamoDB Local writes ten times slower with one).
+    const consumers = FUNCTIONS.filter(isTriggeredBy('stream'));
+    const created = await ensureTables(
+      dynamo.client,
+      tables,
+      consumers.map((f) => f.trigger.table),
+    );
     const db = documentClient(REGION, dynamo.endpoint);
     const children = new DynamoChildRepository(db, tables);
     const directory = new DynamoDirectoryRepository(db, tables);
     const data = syntheticChildren(options.seedCount);
-    const exampleChild = data.children.find((c) => !c.shield);
+    const shortcutCouncil = LOCAL_ORGANISATIONS.find(
+      (o) => o.organisationId === LOCAL_USERS.find((u) => u.role === 'data-manager')?.organisationId,
+    );
+    const councilCode = shortcutCouncil && 'gssCode' in shortcutCouncil ? shortcutCouncil.gssCode : undefined;
+    const exampleChild = data.children.find((c) => !c.shield && c.localAuthority === councilCode);
     const needsSeed = !(created.length === 0 && state.seededChildren === options.seedCount);
     // Deterministic data and idempotent puts: seeding again after an interruption simply completes it.
     const seed = async () => {
@@ -178,56 +194,68 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }),
     );
 
-    // Handlers read their configuration once, at import (cold start), exactly as in Lambda.
-    Object.assign(process.env, {
+    // Handlers read their configuration once, at import (cold start), exactly as in Lambda; one process
+    // serves every function here, so it is given every setting any function declares.
+    const settings: SettingValues = {
+      ...tableSettings(tables),
       AWS_REGION: REGION,
-      CHILDREN_TABLE: tables.children,
-      INVOLVEMENTS_TABLE: tables.involvements,
-      AUDIT_TABLE: tables.audit,
-      DIRECTORY_TABLE: tables.directory,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       USER_POOL_ID: state.pool.userPoolId,
       COGNITO_ENDPOINT: cognito.endpoint,
-      // One process serves every route here, so no cache is needed to keep lookups cheap, and a
-      // suspension bites on the very next request.
+      // No cache is needed to keep lookups cheap in one process, and a suspension bites on the next request.
       ACCOUNT_CACHE_SECONDS: process.env.ACCOUNT_CACHE_SECONDS ?? '0',
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      // No CloudWatch here: EMF lines would only clutter the console.
-      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       // The stand-ins for the KMS HMAC key and the Object Lock bucket that seal the audit trail.
       LOCAL_KEYRING_FILE: join(stateDir, 'keyring.json'),
       LOCAL_SEAL_DIR: join(stateDir, 'audit-seals'),
-      AUDIT_INDEX_TABLE: tables.auditIndex,
-      ALERTS_TABLE: tables.alerts,
       MISUSE_DISTINCT_CHILDREN_PER_DAY: process.env.MISUSE_DISTINCT_CHILDREN_PER_DAY ?? '50',
       MISUSE_OUT_OF_AREA_PER_DAY: process.env.MISUSE_OUT_OF_AREA_PER_DAY ?? '5',
       MISUSE_UNUSUAL_HOURS: process.env.MISUSE_UNUSUAL_HOURS ?? '0-6',
+      // Local sign-ins come from cognito-local, not a council identity provider.
+      FEDERATION_RULES: '[]',
+    };
+    const everyGroup = [...new Set(FUNCTIONS.flatMap((f) => f.settings))] as SettingGroup[];
+    Object.assign(process.env, environmentFor(everyGroup, settings), {
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // No CloudWatch here: EMF lines would only clutter the console.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
+    const handlerOf = async (fn: FunctionDefinition) =>
+      (await import(pathToFileURL(join(ROOT, 'functions', fn.name, 'handler.ts')).href)).handler;
     const jwks = (await (await fetch(state.pool.jwksUri)).json()) as Jwks;
     const server: Server = createGateway({
-      routes: ROUTES,
+      functions: FUNCTIONS.filter(isTriggeredBy('http')),
       identity: { issuer: state.pool.issuer, clientId: state.pool.clientId, jwks },
-      loadHandler: async (name) =>
-        (await import(pathToFileURL(join(ROOT, 'functions', name, 'handler.ts')).href)).handler,
+      loadHandler: handlerOf,
     });
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
       server.listen(options.port, '127.0.0.1', () => resolveListen());
     });
     if (options.seedInBackground) seeding = seed();
-    const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: tables.audit }));
-    const sealer = Table?.LatestStreamArn
-      ? pollStream({
+    // The local event-source mappings: each stream consumer reads its table's stream, in order.
+    const pollers: { stop(): Promise<void> }[] = [];
+    for (const consumer of consumers) {
+      const table = consumer.trigger.table;
+      const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: tables[table] }));
+      if (!Table?.LatestStreamArn)
+        throw new Error(`The local ${table} table has no stream for ${consumer.name}`);
+      const handler = await handlerOf(consumer);
+      pollers.push(
+        pollStream({
           endpoint: dynamo.endpoint,
           streamArn: Table.LatestStreamArn,
-          handler: async (event) =>
-            (
-              await import(pathToFileURL(join(ROOT, 'functions', 'seal-audit-events', 'handler.ts')).href)
-            ).handler(event, {}),
-          onError: (error) => progress(`audit sealing: ${(error as Error).message}`),
-          positionFile: join(stateDir, 'audit-stream-position.json'),
-        })
-      : undefined;
+          batchSize: consumer.trigger.batchSize,
+          handler: (event) => handler(event, {}),
+          onError: (error) => progress(`${consumer.name}: ${(error as Error).message}`),
+          positionFile: join(stateDir, `${table}-stream-position.json`),
+        }),
+      );
+    }
+    const schedules = scheduleJobs({
+      jobs: FUNCTIONS.filter(isTriggeredBy('schedule')),
+      run: async (job, event) => (await handlerOf(job))(event, {}),
+      onError: (job, error) => progress(`${job.name}: ${(error as Error).message}`),
+    });
     writeFileSync(
       join(stateDir, RUNTIME_FILE),
       JSON.stringify({ dynamoEndpoint: dynamo.endpoint, tables }, null, 2),
@@ -252,7 +280,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stop: async () => {
         // A seed cut short by stopping is completed on the next start.
         seeding.catch(() => undefined);
-        await sealer?.stop();
+        schedules.stop();
+        await Promise.all(pollers.map((poller) => poller.stop()));
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         await stopServices();

@@ -19,6 +19,8 @@ export function pollStream(options: {
   handler: (event: DynamoDBStreamEvent) => Promise<unknown>;
   onError: (error: unknown) => void;
   positionFile: string;
+  /** The most records handed over at once (the mapping's batch size; DynamoDB Local returns at most 1,000). */
+  batchSize: number;
   intervalMs?: number;
 }): { stop(): Promise<void> } {
   const client = new DynamoDBStreamsClient({
@@ -56,7 +58,9 @@ export function pollStream(options: {
   async function drain(shardId: string, iterator: string): Promise<void> {
     let page: GetRecordsCommandOutput;
     try {
-      page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+      page = await client.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(options.batchSize, 1000) }),
+      );
     } catch (error) {
       // DynamoDB Local invalidates an iterator taken while its shard was empty: take a fresh one
       // (records already handed over are skipped by sequence number).

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
@@ -14,33 +14,19 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
-import type { TableId } from '#adapters/dynamo/tables.ts';
-import {
-  access as expiryAccess,
-  identityActions as expiryIdentityActions,
-} from '#functions/suspend-expired-accounts/schema.ts';
-import type { RouteDefinition } from '#http/route.ts';
+import type { HttpFunction } from '#functions/define-function.ts';
 import type { Environment } from '../config/environments.ts';
-import { ContactPointFunction, type TableBinding } from '../constructs/contactpoint-function.ts';
-import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
-import { tableEnvironment } from '../constructs/table-environment.ts';
+import { ContactPointFunction, type FunctionContext } from '../constructs/contactpoint-function.ts';
 
 export interface ApiStackProps extends StackProps {
   environment: Environment;
-  routes: readonly RouteDefinition[];
+  /** The functions of the manifest that an API route triggers. */
+  functions: readonly HttpFunction[];
+  context: FunctionContext;
   userPool: IUserPool;
-  tables: Record<TableId, ITable>;
-  dataKey: IKey;
-  auditKey: IKey;
-  logsKey: IKey;
-  logRetention: RetentionDays;
 }
 
 /** Regional REST API, TLS 1.2 or 1.3 only; STRICT endpoint access (SNI must match). */
@@ -56,15 +42,14 @@ export class ApiStack extends Stack {
   readonly api: RestApi;
   readonly functions: ContactPointFunction[] = [];
   readonly webAcl: CfnWebACL;
-  expiryJob!: ContactPointFunction;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { environment } = props;
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
-      encryptionKey: props.logsKey,
-      retention: props.logRetention,
+      encryptionKey: props.context.logsKey,
+      retention: props.context.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.api = new RestApi(this, 'Api', {
@@ -119,32 +104,9 @@ export class ApiStack extends Stack {
       validateRequestParameters: true,
     });
 
-    const keyOf = (tableId: TableId) => (tableId.startsWith('audit') ? props.auditKey : props.dataKey);
-    const bindings = Object.fromEntries(
-      (Object.keys(props.tables) as TableId[]).map((t) => [t, { table: props.tables[t], key: keyOf(t) }]),
-    ) as Record<TableId, TableBinding>;
-    const environmentVariables = {
-      ...tableEnvironment(props.tables, environment),
-      AUDIT_INDEX_TABLE: props.tables.auditIndex.tableName,
-    };
-
-    for (const route of props.routes) {
-      const administersSignIns = (route.identityActions ?? []).length > 0;
-      const fn = new ContactPointFunction(this, route.operationId, {
-        functionName: route.functionName,
-        access: route.access,
-        tables: bindings,
-        ...(administersSignIns && {
-          identity: { actions: route.identityActions ?? [], userPoolArn: props.userPool.userPoolArn },
-        }),
-        environment: {
-          ...environmentVariables,
-          ...(administersSignIns && { USER_POOL_ID: props.userPool.userPoolId }),
-        },
-        logsKey: props.logsKey,
-        logRetention: props.logRetention,
-        reservedConcurrency: environment.reservedConcurrency,
-      });
+    for (const definition of props.functions) {
+      const { route } = definition.trigger;
+      const fn = new ContactPointFunction(this, route.operationId, { definition, context: props.context });
       this.functions.push(fn);
       const resource = route.path
         .split('/')
@@ -178,8 +140,6 @@ export class ApiStack extends Stack {
       }
     }
 
-    this.scheduledJobs(props, bindings, environmentVariables);
-
     this.webAcl = this.firewall(environment);
     new CfnWebACLAssociation(this, 'WebAclAssociation', {
       resourceArn: this.api.deploymentStage.stageArn,
@@ -188,8 +148,8 @@ export class ApiStack extends Stack {
     const wafLogs = new LogGroup(this, 'WafLogs', {
       // WAF requires this prefix for a log group destination.
       logGroupName: `aws-waf-logs-contactpoint-${environment.name}`,
-      encryptionKey: props.logsKey,
-      retention: props.logRetention,
+      encryptionKey: props.context.logsKey,
+      retention: props.context.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     new CfnLoggingConfiguration(this, 'WafLogging', {
@@ -197,39 +157,6 @@ export class ApiStack extends Stack {
       logDestinationConfigs: [wafLogs.logGroupArn],
       // Tokens and query strings (names, dates of birth) never reach the WAF logs.
       redactedFields: [{ singleHeader: { Name: 'authorization' } }, { queryString: {} }],
-    });
-  }
-
-  /** R4: every night, accounts whose DBS certificate reached three years are suspended and their administrators told. */
-  private scheduledJobs(
-    props: ApiStackProps,
-    bindings: Record<TableId, TableBinding>,
-    variables: Record<string, string>,
-  ): void {
-    const failed = new DeadLetterQueue(this, 'SuspendExpiredAccountsFailures', {
-      key: props.dataKey,
-      purpose: 'the nightly DBS-expiry job',
-    }).queue;
-    this.expiryJob = new ContactPointFunction(this, 'SuspendExpiredAccounts', {
-      functionName: 'suspend-expired-accounts',
-      access: expiryAccess,
-      tables: bindings,
-      identity: { actions: expiryIdentityActions, userPoolArn: props.userPool.userPoolArn },
-      environment: {
-        ...variables,
-        USER_POOL_ID: props.userPool.userPoolId,
-        ALERTS_TABLE: props.tables.alerts.tableName,
-      },
-      logsKey: props.logsKey,
-      logRetention: props.logRetention,
-      reservedConcurrency: 1,
-      timeout: Duration.minutes(5),
-      deadLetterQueue: failed,
-    });
-    new Rule(this, 'NightlyDbsExpiry', {
-      description: 'Suspend accounts whose enhanced DBS certificate is three years old (R4)',
-      schedule: Schedule.cron({ hour: '1', minute: '15' }),
-      targets: [new LambdaFunction(this.expiryJob.function, { retryAttempts: 2, deadLetterQueue: failed })],
     });
   }
 

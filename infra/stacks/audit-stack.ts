@@ -3,28 +3,20 @@ import { type CfnTrail, ReadWriteType, Trail } from 'aws-cdk-lib/aws-cloudtrail'
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { CfnEventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, LogGroup, MetricFilter, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
-  type CfnBucket,
   ObjectLockRetention,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import type { TableId } from '#adapters/dynamo/tables.ts';
 import type { Environment } from '../config/environments.ts';
-import { ContactPointFunction } from '../constructs/contactpoint-function.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
-import { tableEnvironment } from '../constructs/table-environment.ts';
 
 export interface AuditStackProps extends StackProps {
   environment: Environment;
@@ -33,14 +25,6 @@ export interface AuditStackProps extends StackProps {
   logRetention: RetentionDays;
   /** Tables whose every read and write CloudTrail records (data events). */
   dataEventTables: ITable[];
-  /** The audit table, whose stream the sealer consumes (R6), and the index it files events under. */
-  auditTable: ITable;
-  auditIndexTable: ITable;
-  /** What misuse detection reads (records, involvements, accounts) and writes (alerts), with their keys. */
-  tables: Record<TableId, ITable>;
-  dataKey: IKey;
-  auditMacKey: IKey;
-  reservedConcurrency: number;
 }
 
 /** R6: the audit trail is kept at least six years; Object Lock in compliance mode means nobody can shorten that. */
@@ -80,14 +64,13 @@ const SECURITY_EVENTS: Record<string, { description: string; pattern: string }> 
  * Lock (compliance mode), versioning, TLS-only access and server access logging. Security events feed
  * metric filters whose alarms go to the operators' encrypted topic.
  */
-export const AUDIT_SEAL_PREFIX = 'audit-seals/';
-
 export class AuditStack extends Stack {
   readonly alarmTopic: Topic;
   readonly trailBucket: Bucket;
+  /** The trail bucket's ARN as the jobs stack imports it (seals live under audit-seals/), and its export's name. */
+  readonly sealBucketArn: string;
+  readonly sealBucketArnExportName: string;
   readonly trail: Trail;
-  sealerFunction!: ContactPointFunction;
-  verifierFunction!: ContactPointFunction;
 
   constructor(scope: Construct, id: string, props: AuditStackProps) {
     super(scope, id, props);
@@ -137,6 +120,9 @@ export class AuditStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.sealBucketArnExportName = `${id}-SealBucketArn`;
+    this.sealBucketArn = this.exportValue(this.trailBucket.bucketArn, { name: this.sealBucketArnExportName });
+
     for (const bucket of [accessLogs, this.trailBucket]) {
       for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
         Validations.of(bucket).acknowledge({
@@ -184,8 +170,6 @@ export class AuditStack extends Stack {
       },
     ]);
 
-    this.sealer(props);
-
     for (const [name, event] of Object.entries(SECURITY_EVENTS)) {
       const filter = new MetricFilter(this, `${name}Filter`, {
         logGroup: trailLogs,
@@ -205,170 +189,5 @@ export class AuditStack extends Stack {
       });
       alarm.addAlarmAction(new SnsAction(this.alarmTopic));
     }
-  }
-
-  /**
-   * R6 sealing: the audit table's stream feeds one sealer (concurrency 1, so the chain never forks),
-   * which appends each batch as a seal to the Object Lock bucket, authenticated with the KMS HMAC key.
-   * Batches that keep failing go to a queue; the chain waits for them rather than skipping.
-   */
-  private sealer(props: AuditStackProps): void {
-    const streamArn = props.auditTable.tableStreamArn;
-    if (!streamArn) throw new Error('The audit table needs a stream for sealing');
-    const failures = new DeadLetterQueue(this, 'SealingFailures', {
-      key: props.logsKey,
-      purpose: 'the audit sealer (its stream mapping’s on-failure destination)',
-    }).queue;
-    const region = this.region;
-    const sealer = new ContactPointFunction(this, 'SealAuditEvents', {
-      functionName: 'seal-audit-events',
-      access: {
-        auditIndex: ['BatchWriteItem', 'Query'],
-        children: ['GetItem'],
-        involvements: ['Query'],
-        directory: ['GetItem', 'Query'],
-        alerts: ['PutItem'],
-      },
-      tables: {
-        auditIndex: { table: props.auditIndexTable, key: props.auditKey },
-        children: { table: props.tables.children, key: props.dataKey },
-        involvements: { table: props.tables.involvements, key: props.dataKey },
-        directory: { table: props.tables.directory, key: props.dataKey },
-        alerts: { table: props.tables.alerts, key: props.dataKey },
-      },
-      environment: {
-        AUDIT_MAC_KEY_ID: props.auditMacKey.keyArn,
-        AUDIT_SEAL_BUCKET: this.trailBucket.bucketName,
-        AUDIT_INDEX_TABLE: props.auditIndexTable.tableName,
-        ALERTS_TABLE: props.tables.alerts.tableName,
-        ...tableEnvironment(props.tables, props.environment),
-        MISUSE_DISTINCT_CHILDREN_PER_DAY: String(props.environment.misuse.distinctChildrenPerDay),
-        MISUSE_OUT_OF_AREA_PER_DAY: String(props.environment.misuse.outOfAreaChildrenPerDay),
-        MISUSE_UNUSUAL_HOURS: props.environment.misuse.unusualHours,
-      },
-      extraStatements: [
-        new PolicyStatement({
-          sid: 'ReadAuditStream',
-          actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
-          resources: [streamArn],
-        }),
-        new PolicyStatement({ sid: 'ListStreams', actions: ['dynamodb:ListStreams'], resources: ['*'] }),
-        new PolicyStatement({
-          sid: 'DecryptAuditStream',
-          actions: ['kms:Decrypt', 'kms:DescribeKey'],
-          resources: [props.auditKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${region}.amazonaws.com` } },
-        }),
-        new PolicyStatement({
-          sid: 'SealWithHmac',
-          actions: ['kms:GenerateMac'],
-          resources: [props.auditMacKey.keyArn],
-        }),
-        ...this.sealObjectStatements(props.auditKey, 'write'),
-        new PolicyStatement({
-          sid: 'ReportFailedBatches',
-          actions: ['sqs:SendMessage'],
-          resources: [failures.queueArn],
-        }),
-        new PolicyStatement({
-          sid: 'EncryptFailedBatches',
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [props.logsKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `sqs.${region}.amazonaws.com` } },
-        }),
-      ],
-      logsKey: props.logsKey,
-      logRetention: props.logRetention,
-      reservedConcurrency: 1,
-      timeout: Duration.minutes(1),
-      noDeadLetterQueueBecause:
-        'Invoked by a DynamoDB stream event-source mapping, whose on-failure destination (a queue) keeps failed batches; a function DLQ applies only to asynchronous invocations.',
-    });
-    this.sealerFunction = sealer;
-    this.verifier(props);
-    const bucketId = Stack.of(this).getLogicalId(this.trailBucket.node.defaultChild as CfnBucket);
-    Validations.of(sealer.policy).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${AUDIT_SEAL_PREFIX}*]`,
-      reason:
-        'Seal objects are named by sequence number at run time; the wildcard covers the audit-seals/ prefix of this one bucket only.',
-    });
-    new CfnEventSourceMapping(this, 'AuditStreamToSealer', {
-      functionName: sealer.function.functionName,
-      eventSourceArn: streamArn,
-      startingPosition: 'TRIM_HORIZON',
-      batchSize: 500,
-      maximumBatchingWindowInSeconds: 5,
-      parallelizationFactor: 1,
-      maximumRetryAttempts: 10,
-      bisectBatchOnFunctionError: false,
-      destinationConfig: { onFailure: { destination: failures.queueArn } },
-    });
-  }
-
-  /** R6, nightly: re-read every event and seal; any problem is logged by event ID and raises the alarm. */
-  private verifier(props: AuditStackProps): void {
-    const failed = new DeadLetterQueue(this, 'VerificationFailures', {
-      key: props.logsKey,
-      purpose: 'the nightly audit verifier',
-    }).queue;
-    const verifier = new ContactPointFunction(this, 'VerifyAuditTrail', {
-      functionName: 'verify-audit-trail',
-      access: { audit: ['Scan'] },
-      tables: { audit: { table: props.auditTable, key: props.auditKey } },
-      environment: {
-        AUDIT_MAC_KEY_ID: props.auditMacKey.keyArn,
-        AUDIT_SEAL_BUCKET: this.trailBucket.bucketName,
-        ...tableEnvironment(props.tables, props.environment),
-      },
-      extraStatements: [
-        new PolicyStatement({
-          sid: 'VerifyHmac',
-          actions: ['kms:VerifyMac'],
-          resources: [props.auditMacKey.keyArn],
-        }),
-        ...this.sealObjectStatements(props.auditKey, 'read'),
-      ],
-      logsKey: props.logsKey,
-      logRetention: props.logRetention,
-      reservedConcurrency: 1,
-      timeout: Duration.minutes(15),
-      deadLetterQueue: failed,
-    });
-    this.verifierFunction = verifier;
-    const bucketId = Stack.of(this).getLogicalId(this.trailBucket.node.defaultChild as CfnBucket);
-    Validations.of(verifier.policy).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${AUDIT_SEAL_PREFIX}*]`,
-      reason:
-        'Seal objects are named by sequence number; the verifier reads every seal under the audit-seals/ prefix of this one bucket.',
-    });
-    new Rule(this, 'NightlyAuditVerification', {
-      description: 'Verify every audit event against its seal (R6)',
-      schedule: Schedule.cron({ hour: '3', minute: '30' }),
-      targets: [new LambdaFunction(verifier.function, { retryAttempts: 2, deadLetterQueue: failed })],
-    });
-  }
-
-  /** Access to the seal objects under audit-seals/ — reading for the verifier, writing for the sealer; never deleting. */
-  private sealObjectStatements(auditKey: IKey, mode: 'read' | 'write'): PolicyStatement[] {
-    const writes = mode === 'write';
-    return [
-      new PolicyStatement({
-        sid: writes ? 'WriteSeals' : 'ReadSeals',
-        actions: writes ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
-        resources: [this.trailBucket.arnForObjects(`${AUDIT_SEAL_PREFIX}*`)],
-      }),
-      new PolicyStatement({
-        sid: 'ListSeals',
-        actions: ['s3:ListBucket'],
-        resources: [this.trailBucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${AUDIT_SEAL_PREFIX}*`] } },
-      }),
-      new PolicyStatement({
-        sid: writes ? 'EncryptSeals' : 'DecryptSeals',
-        actions: writes ? ['kms:GenerateDataKey', 'kms:Decrypt'] : ['kms:Decrypt'],
-        resources: [auditKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` } },
-      }),
-    ];
   }
 }

@@ -24,13 +24,17 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ROLES } from '#domain/access/principal.ts';
+import type { SignInFunction } from '#functions/define-function.ts';
 import type { Environment } from '../config/environments.ts';
 import type { IdentityProvider } from '../config/identity-providers.ts';
 import { ContactPointFunction } from '../constructs/contactpoint-function.ts';
+import { constructIdOf } from '../constructs/names.ts';
 
 export interface IdentityStackProps extends StackProps {
   environment: Environment;
   identityProviders: IdentityProvider[];
+  /** The manifest's sign-in trigger, which puts organisation and roles in every token. */
+  signInTrigger: SignInFunction;
   logsKey: IKey;
   logRetention: RetentionDays;
 }
@@ -48,29 +52,30 @@ export class IdentityStack extends Stack {
   readonly userPool: UserPool;
   readonly browserClient: UserPoolClient;
   readonly resourceServer: UserPoolResourceServer;
+  readonly signInTrigger: ContactPointFunction;
 
   constructor(scope: Construct, id: string, props: IdentityStackProps) {
     super(scope, id, props);
     const { environment } = props;
 
-    const trigger = new ContactPointFunction(this, 'AddTokenClaims', {
-      functionName: 'add-token-claims',
-      access: {},
-      tables: {},
-      environment: {
-        FEDERATION_RULES: JSON.stringify(
-          props.identityProviders.map(({ name, organisationId, roles, mfaEvidence }) => ({
-            name,
-            organisationId,
-            roles,
-            mfaEvidence,
-          })),
-        ),
+    this.signInTrigger = new ContactPointFunction(this, constructIdOf(props.signInTrigger.name), {
+      definition: props.signInTrigger,
+      context: {
+        tables: {},
+        settings: {
+          FEDERATION_RULES: JSON.stringify(
+            props.identityProviders.map(({ name, organisationId, roles, mfaEvidence }) => ({
+              name,
+              organisationId,
+              roles,
+              mfaEvidence,
+            })),
+          ),
+        },
+        logsKey: props.logsKey,
+        logRetention: props.logRetention,
+        reservedConcurrency: environment.reservedConcurrency,
       },
-      logsKey: props.logsKey,
-      logRetention: props.logRetention,
-      reservedConcurrency: environment.reservedConcurrency,
-      timeout: Duration.seconds(5),
     });
 
     this.userPool = new UserPool(this, 'Users', {
@@ -105,7 +110,7 @@ export class IdentityStack extends Stack {
     });
     this.userPool.addTrigger(
       UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
-      trigger.function,
+      this.signInTrigger.function,
       LambdaVersion.V2_0,
     );
 

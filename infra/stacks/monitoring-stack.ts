@@ -13,7 +13,7 @@ import {
 } from 'cdk-monitoring-constructs';
 import type { Construct } from 'constructs';
 import type { TableId } from '#adapters/dynamo/tables.ts';
-import { PRODUCT_METRICS } from '#http/metrics.ts';
+import { PRODUCT_METRICS } from '#runtime/metrics.ts';
 import type { Environment } from '../config/environments.ts';
 
 export interface MonitoringStackProps extends StackProps {

@@ -1,7 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DirectoryRepository } from '#domain/access/organisation.ts';
-import type { Dependencies } from '#domain/ports.ts';
-import { type Config, loadConfig } from './config.ts';
+import type { Dependencies, DirectoryRepository } from '#domain/ports.ts';
+import { readSettings, type Settings } from '#runtime/settings.ts';
 import { DynamoAuditSink } from './dynamo/audit-sink.ts';
 import { DynamoChildRepository } from './dynamo/child-repository.ts';
 import { documentClient } from './dynamo/client.ts';
@@ -17,7 +16,7 @@ export interface Adapters extends Dependencies {
 }
 
 /** Wires the real adapters from validated configuration; handlers call this once, at cold start. */
-export function adaptersFrom(config: Config = loadConfig()): Adapters {
+export function adaptersFrom(config: Settings<'adapters'> = readSettings('adapters')): Adapters {
   const db = documentClient(config.AWS_REGION, config.DYNAMODB_ENDPOINT);
   return {
     children: new DynamoChildRepository(db, { children: config.CHILDREN_TABLE, audit: config.AUDIT_TABLE }),

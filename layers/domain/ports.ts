@@ -1,4 +1,9 @@
+import type { Account, AccountStatus } from './access/account.ts';
+import type { MachineClient } from './access/machine-client.ts';
+import type { Organisation } from './access/organisation.ts';
+import type { Alert } from './alerts/alert.ts';
 import type { AuditEvent } from './audit/event.ts';
+import type { TrailEntry, TrailSubject } from './audit/trail.ts';
 import type { ChildRecord } from './child/record.ts';
 import type { Involvement } from './involvement/schema.ts';
 import type { MatchProfile } from './search/profile.ts';
@@ -65,9 +70,33 @@ export interface IdentityAdmin {
 
 /** The audit trail filed by subject (a child, a user), for oversight reads (R6). */
 export interface AuditTrailIndex {
-  file(events: import('./audit/event.ts').AuditEvent[]): Promise<void>;
+  file(events: AuditEvent[]): Promise<void>;
   page(
-    subject: string,
+    subject: TrailSubject,
     query: { from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined },
-  ): Promise<{ entries: import('./audit/trail.ts').TrailEntry[]; next?: string | undefined }>;
+  ): Promise<{ entries: TrailEntry[]; next?: string | undefined }>;
+}
+
+/** Organisations, accounts and machine clients (R4). */
+export interface DirectoryRepository {
+  getOrganisation(organisationId: string): Promise<Organisation | undefined>;
+  putOrganisation(organisation: Organisation): Promise<void>;
+  getAccount(userId: string): Promise<Account | undefined>;
+  getMachineClient(clientId: string): Promise<MachineClient | undefined>;
+  putMachineClient(client: MachineClient): Promise<void>;
+  /** Accounts of one organisation, optionally of one status (an index query, never a scan). */
+  listAccounts(organisationId: string, status?: AccountStatus): Promise<Account[]>;
+  /** Active accounts whose DBS certificate was issued on or before `issuedOnOrBefore`. */
+  listActiveWithDbsIssuedBy(issuedOnOrBefore: string): Promise<Account[]>;
+  /** Creates an account that must not exist yet. */
+  createAccount(account: Account, audit: AuditEvent): Promise<void>;
+  /** Fails with PreconditionFailedError when the stored version is not `expectedVersion`. */
+  replaceAccount(next: Account, expectedVersion: number, audit: AuditEvent): Promise<void>;
+}
+
+/** Notices to practitioners, administrators and auditors. */
+export interface AlertRepository {
+  put(alerts: Alert[]): Promise<void>;
+  /** Raises an alert once: a second alert with the same recipient and ID is ignored. */
+  putOnce(alert: Alert): Promise<void>;
 }

@@ -1,25 +1,13 @@
 import { type Account, accessProblems } from '#domain/access/account.ts';
 import type { MachineClient } from '#domain/access/machine-client.ts';
-import type { DirectoryRepository, Organisation } from '#domain/access/organisation.ts';
-import { type Principal, ROLES, type Role } from '#domain/access/principal.ts';
+import type { Organisation } from '#domain/access/organisation.ts';
+import type { Principal } from '#domain/access/principal.ts';
 import { todayIso } from '#domain/dates.ts';
 import { ForbiddenError, UnauthenticatedError } from '#domain/errors.ts';
+import type { DirectoryRepository } from '#domain/ports.ts';
 
 /** Claims as API Gateway's Cognito authorizer passes them: every value a string. */
 export type Claims = Record<string, string | undefined>;
-
-/** `cognito:groups` arrives as `a,b`, `[a b]` or a JSON array depending on the path; accept each. */
-export function rolesFromGroups(groups: string | undefined): Role[] {
-  if (!groups) return [];
-  let names: string[];
-  try {
-    const parsed: unknown = JSON.parse(groups);
-    names = Array.isArray(parsed) ? parsed.map(String) : [String(parsed)];
-  } catch {
-    names = groups.replace(/^\[|\]$/g, '').split(/[\s,]+/);
-  }
-  return names.filter((n): n is Role => (ROLES as readonly string[]).includes(n));
-}
 
 /** A tiny time-boxed cache: a suspension reaches every container within `seconds`. */
 class ShortCache<T> {

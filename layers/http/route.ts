@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { TableId } from '#adapters/dynamo/tables.ts';
 import type { Action } from '#domain/access/permissions.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -13,40 +12,15 @@ export interface ResponseDefinition {
 
 /**
  * One route: everything API Gateway, the local gateway and the OpenAPI document need to know. Each
- * function's schema.ts exports its route; layers/http/routes.ts lists them all.
+ * function's schema.ts declares its route and names it as its trigger (functions/define-function.ts).
  */
-/** DynamoDB actions a handler performs; the CDK house construct grants exactly these and no more. */
-/** Scan is for the nightly audit verifier only; no request path may scan (an infra test checks the API). */
-export type TableAction =
-  | 'GetItem'
-  | 'Query'
-  | 'Scan'
-  | 'PutItem'
-  | 'UpdateItem'
-  | 'DeleteItem'
-  | 'BatchWriteItem';
-export type TableAccess = Partial<Record<TableId, readonly TableAction[]>>;
-export type IdentityAction =
-  | 'AdminCreateUser'
-  | 'AdminAddUserToGroup'
-  | 'AdminDeleteUser'
-  | 'AdminDisableUser'
-  | 'AdminEnableUser'
-  | 'AdminUserGlobalSignOut';
-
 export interface RouteDefinition {
   operationId: string;
   method: HttpMethod;
   /** OpenAPI-style path, e.g. `/children/{childId}`. */
   path: string;
-  /** Folder under functions/ that handles the route. */
-  functionName: string;
   /** The permission the caller needs; null for the few routes that need no sign-in. */
   action: Action | null;
-  /** Tables and actions the handler uses (least privilege for its IAM role). */
-  access: TableAccess;
-  /** Cognito user-pool administration actions the handler uses, if any. */
-  identityActions?: readonly IdentityAction[];
   summary: string;
   description: string;
   tags: string[];

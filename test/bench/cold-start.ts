@@ -3,7 +3,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { ROUTES } from '#http/routes.ts';
+import { FUNCTIONS } from '#functions/manifest.ts';
 import { esbuildOptions } from '#infra/constructs/bundling.ts';
 import { percentile, table } from './stats.ts';
 
@@ -48,14 +48,7 @@ export async function coldStart(log: (message: string) => void): Promise<string>
   const dir = mkdtempSync(join(tmpdir(), 'contactpoint-bundles-'));
   const baselineEntry = join(import.meta.dirname, 'baseline-handler.ts');
   const entries = [
-    ...ROUTES.map((r) => ({
-      name: r.functionName,
-      entry: join(ROOT, 'functions', r.functionName, 'handler.ts'),
-    })),
-    ...['add-token-claims', 'suspend-expired-accounts'].map((name) => ({
-      name,
-      entry: join(ROOT, 'functions', name, 'handler.ts'),
-    })),
+    ...FUNCTIONS.map(({ name }) => ({ name, entry: join(ROOT, 'functions', name, 'handler.ts') })),
     { name: 'baseline: DynamoDB client only', entry: baselineEntry },
   ];
   const rows: (string | number)[][] = [['function', 'bundle KB', 'import ms (p50)', 'vs baseline']];

@@ -2,7 +2,7 @@ import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '#domain/access/permissions.ts';
 import { ROLES, type Role } from '#domain/access/principal.ts';
-import { ROUTES } from '#http/routes.ts';
+import { ROUTES } from '#functions/manifest.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { type Client, clientFor, startTestStack } from '../support/local-stack.ts';
 

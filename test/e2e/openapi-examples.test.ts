@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '#domain/access/permissions.ts';
 import type { Role } from '#domain/access/principal.ts';
-import { ROUTES } from '#http/routes.ts';
+import { ROUTES } from '#functions/manifest.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { type Client, clientFor, startTestStack } from '../support/local-stack.ts';
 

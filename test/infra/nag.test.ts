@@ -18,7 +18,7 @@ beforeAll(() => {
 function documentedForm(id: string): string[] {
   const generic = id
     .replace(/<[A-Za-z0-9]+Logs[0-9A-F]{8}\.Arn>/, '<FunctionLogGroup.Arn>')
-    .replace(/<TrailBucket[0-9A-F]{8}\.Arn>/, '<TrailBucket.Arn>');
+    .replace(/ContactPoint-[A-Za-z0-9]+-Audit-SealBucketArn/, '<SealBucketArn export>');
   const [pack, rule] = generic.split('::') as [string, string];
   const short = rule.replace(/^[^-]+(\.[^-]+)*-/, '…-');
   const withoutPolicyArn = generic.replace(/arn:<AWS::Partition>:iam::aws:policy\/service-role\//, '…/');

@@ -1,23 +1,45 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BLOCKING_KEY_INDEX, TABLES } from '#adapters/dynamo/tables.ts';
+import { BLOCKING_KEY_INDEX, TABLES, type TableDefinition } from '#adapters/dynamo/tables.ts';
 import { ACTIONS } from '#domain/access/permissions.ts';
-import { ROUTES } from '#http/routes.ts';
+import { FUNCTIONS, ROUTES } from '#functions/manifest.ts';
 import { createTableInput } from '#infra/local/dynamodb.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
-describe('the route table that drives API Gateway, the local gateway and the OpenAPI document', () => {
-  it('names a handler that exists for every route', () => {
-    for (const route of ROUTES)
-      expect(existsSync(join(root, 'functions', route.functionName, 'handler.ts'))).toBe(true);
+describe('the function manifest that drives the stacks, IAM, monitoring and the local stand-in', () => {
+  it('lists every function folder once, under its own name, with a handler', () => {
+    const folders = readdirSync(join(root, 'functions'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    expect(FUNCTIONS.map((f) => f.name).sort()).toEqual(folders.sort());
+    for (const { name } of FUNCTIONS)
+      expect(existsSync(join(root, 'functions', name, 'handler.ts'))).toBe(true);
   });
 
-  it('has one route per method and path, and one function per route', () => {
+  it('gives the identity settings to exactly the functions that administer sign-ins', () => {
+    for (const fn of FUNCTIONS)
+      expect(fn.settings.includes('identity'), fn.name).toBe((fn.identityActions ?? []).length > 0);
+  });
+
+  it('gives the audit-seal settings to exactly the functions that seal or verify the chain', () => {
+    for (const fn of FUNCTIONS)
+      expect(fn.settings.includes('auditSeals'), fn.name).toBe(fn.auditSeals !== undefined);
+  });
+
+  it('has one sign-in trigger and consumes only tables that stream', () => {
+    expect(FUNCTIONS.filter((f) => f.trigger.kind === 'sign-in')).toHaveLength(1);
+    for (const fn of FUNCTIONS)
+      if (fn.trigger.kind === 'stream')
+        expect((TABLES[fn.trigger.table] as TableDefinition).stream, fn.name).toBeDefined();
+  });
+});
+
+describe('the route table that drives API Gateway, the local gateway and the OpenAPI document', () => {
+  it('has one route per method and path', () => {
     const keys = ROUTES.map((r) => `${r.method} ${r.path}`);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(new Set(ROUTES.map((r) => r.functionName)).size).toBe(ROUTES.length);
   });
 
   it('requires sign-in on every route but the OpenAPI document', () => {

@@ -6,7 +6,7 @@ import { buildApp } from '#infra/app-builder.ts';
 
 export interface Synthesised {
   outdir: string;
-  template: (stack: 'Keys' | 'Data' | 'Identity' | 'Audit' | 'Api' | 'Monitoring') => Template;
+  template: (stack: 'Keys' | 'Data' | 'Identity' | 'Audit' | 'Api' | 'Jobs' | 'Monitoring') => Template;
   report: NagReport;
 }
 

@@ -1,13 +1,12 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SealDeps } from '#domain/use-cases/seal-audit-events.ts';
-import { SealConfigSchema } from '#functions/seal-audit-events/schema.ts';
+import { readSettings, type Settings } from '#runtime/settings.ts';
 import { KmsMacKey, LocalKeyringMacKey, sha256Hasher } from './seal-keys.ts';
 import { FileSealStore, S3SealStore } from './seal-store.ts';
 
 /** KMS and S3 in AWS; the keyring file and seal directory under .local/ on this machine. */
-export function sealDependencies(env: NodeJS.ProcessEnv = process.env): SealDeps {
-  const config = SealConfigSchema.parse(env);
+export function sealDependencies(config: Settings<'auditSeals'> = readSettings('auditSeals')): SealDeps {
   const now = () => new Date();
   if ('AUDIT_MAC_KEY_ID' in config) {
     return {

@@ -8,25 +8,16 @@ import {
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import * as z from 'zod';
 import { ConflictError } from '#domain/errors.ts';
 import type { IdentityAdmin } from '#domain/ports.ts';
-
-/** Settings of the functions that administer sign-ins; read once at cold start, no defaults. */
-export const IdentityConfigSchema = z.object({
-  AWS_REGION: z.string().min(1),
-  USER_POOL_ID: z.string().min(1),
-  /** Only for the local stand-in (cognito-local); unset in AWS. */
-  COGNITO_ENDPOINT: z.url().optional(),
-});
+import { readSettings, type Settings } from '#runtime/settings.ts';
 
 /** Cognito user-pool administration: the username is the account's subject (the pool signs in by e-mail). */
 export class CognitoIdentityAdmin implements IdentityAdmin {
   private readonly client: CognitoIdentityProviderClient;
   private readonly userPoolId: string;
 
-  constructor(env: NodeJS.ProcessEnv = process.env) {
-    const config = IdentityConfigSchema.parse(env);
+  constructor(config: Settings<'identity'> = readSettings('identity')) {
     this.userPoolId = config.USER_POOL_ID;
     this.client = new CognitoIdentityProviderClient({
       region: config.AWS_REGION,

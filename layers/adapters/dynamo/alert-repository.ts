@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Alert, AlertRepository } from '#domain/access/alert.ts';
+import type { Alert } from '#domain/alerts/alert.ts';
 import { PreconditionFailedError } from '#domain/errors.ts';
+import type { AlertRepository } from '#domain/ports.ts';
 import { batchPut } from './write.ts';
 
 export class DynamoAlertRepository implements AlertRepository {

@@ -1,8 +1,10 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit/event.ts';
-import { type TrailEntry, trailEntry, trailSubjects } from '#domain/audit/trail.ts';
+import { type TrailEntry, type TrailSubject, trailEntry, trailSubjects } from '#domain/audit/trail.ts';
 import { ValidationError } from '#domain/errors.ts';
 import type { AuditTrailIndex } from '#domain/ports.ts';
+import { readSettings } from '#runtime/settings.ts';
+import { keys } from './keys.ts';
 import { batchPut } from './write.ts';
 
 /** The audit trail filed under each child and user it concerns; newest first when read. */
@@ -15,7 +17,7 @@ export class DynamoAuditTrailIndex implements AuditTrailIndex {
   async file(events: AuditEvent[]): Promise<void> {
     const items = events.flatMap((event) =>
       trailSubjects(event).map((subject) => ({
-        subject,
+        subject: keys.trailSubject(subject),
         atEvent: `${event.at}#${event.eventId}`,
         ...trailEntry(event, subject),
       })),
@@ -24,9 +26,10 @@ export class DynamoAuditTrailIndex implements AuditTrailIndex {
   }
 
   async page(
-    subject: string,
+    trailSubject: TrailSubject,
     query: { from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | undefined },
   ): Promise<{ entries: TrailEntry[]; next?: string | undefined }> {
+    const subject = keys.trailSubject(trailSubject);
     const from = query.from ?? '0000';
     const to = `${query.to ?? '9999'}~`;
     const page = await this.db.send(
@@ -58,4 +61,12 @@ function decodeCursor(cursor: string, subject: string): Record<string, unknown> 
     // fall through
   }
   throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this history issued' }]);
+}
+
+/** The audit index on the function's own DynamoDB client; its table is read once, at cold start. */
+export function trailIndexFrom(
+  db: DynamoDBDocumentClient,
+  tableName: string = readSettings('auditIndex').AUDIT_INDEX_TABLE,
+): DynamoAuditTrailIndex {
+  return new DynamoAuditTrailIndex(db, tableName);
 }

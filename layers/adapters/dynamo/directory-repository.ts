@@ -7,8 +7,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Account, AccountStatus } from '#domain/access/account.ts';
 import type { MachineClient } from '#domain/access/machine-client.ts';
-import type { DirectoryRepository, Organisation } from '#domain/access/organisation.ts';
+import type { Organisation } from '#domain/access/organisation.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
+import type { DirectoryRepository } from '#domain/ports.ts';
 import { auditPut } from './audit-sink.ts';
 import { keys } from './keys.ts';
 import { ACCOUNTS_BY_ORGANISATION_INDEX, ACTIVE_ACCOUNTS_BY_DBS_INDEX } from './tables.ts';

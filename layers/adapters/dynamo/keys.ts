@@ -1,3 +1,4 @@
+import type { TrailSubject } from '#domain/audit/trail.ts';
 import { CHILD_RECORD_SK } from './tables.ts';
 
 /** Every DynamoDB key ContactPoint writes is built here. */
@@ -9,6 +10,9 @@ export const keys = {
   organisation: (organisationId: string) => ({ pk: `ORG#${organisationId}`, sk: 'ORG' }),
   account: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),
   machineClient: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' }),
+  /** The audit index partition of a child's or a user's history. */
+  trailSubject: (subject: TrailSubject) =>
+    'childId' in subject ? `CHILD#${subject.childId}` : `USER#${subject.userId}`,
   /** Index attributes of an account item: by organisation and status; and, while active, by DBS date. */
   accountIndexes: (account: { organisationId: string; status: string; userId: string }) => ({
     accountOrganisation: account.organisationId,

@@ -30,7 +30,6 @@ export interface TableDefinition {
 
 export const CHILD_RECORD_SK = 'RECORD';
 export const BLOCKING_KEY_INDEX = 'byBlockingKey';
-export const AUDIT_ACTOR_INDEX = 'byActor';
 export const ACCOUNTS_BY_ORGANISATION_INDEX = 'accountsByOrganisation';
 export const ACTIVE_ACCOUNTS_BY_DBS_INDEX = 'activeAccountsByDbsDate';
 
@@ -61,14 +60,7 @@ export const TABLES = {
   audit: {
     id: 'audit',
     partitionKey: { name: 'eventId', type: 'S' },
-    indexes: [
-      {
-        indexName: AUDIT_ACTOR_INDEX,
-        partitionKey: { name: 'actorId', type: 'S' },
-        sortKey: { name: 'at', type: 'S' },
-        projection: { type: 'ALL' },
-      },
-    ],
+    indexes: [],
     stream: 'NEW_IMAGE',
   },
   /**

@@ -41,14 +41,17 @@ export const TrailPageSchema = z
   .strict()
   .meta({ id: 'TrailPage', example: { entries: [TrailEntrySchema.meta()?.example] } });
 
-/** The index subjects an event is filed under: each child it concerned, and the actor. */
-export function trailSubjects(event: AuditEvent): string[] {
-  return [...event.childIds.map((id) => `CHILD#${id}`), `USER#${event.actorId}`];
+/** Whose history an entry is filed under: a child's (who looked at them) or a user's (what they did). */
+export type TrailSubject = { childId: string } | { userId: string };
+
+/** The subjects an event is filed under: each child it concerned, and the actor. */
+export function trailSubjects(event: AuditEvent): TrailSubject[] {
+  return [...event.childIds.map((childId) => ({ childId })), { userId: event.actorId }];
 }
 
 /** The entry filed under `subject`; for a child, only what that child's row needs. */
-export function trailEntry(event: AuditEvent, subject: string): TrailEntry {
-  const childId = subject.startsWith('CHILD#') ? subject.slice('CHILD#'.length) : undefined;
+export function trailEntry(event: AuditEvent, subject: TrailSubject): TrailEntry {
+  const childId = 'childId' in subject ? subject.childId : undefined;
   const disclosure = childId ? event.disclosure?.[childId] : undefined;
   return {
     at: event.at,

@@ -7,12 +7,12 @@ import {
   mayGrantRoles,
   prerequisiteProblems,
 } from '../access/account.ts';
-import type { DirectoryRepository, Organisation } from '../access/organisation.ts';
+import type { Organisation } from '../access/organisation.ts';
 import type { Principal } from '../access/principal.ts';
 import { auditEventFor, type RequestFacts } from '../audit/event.ts';
 import { todayIso } from '../dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
-import type { AuditSink, Environment, IdentityAdmin } from '../ports.ts';
+import type { AuditSink, DirectoryRepository, Environment, IdentityAdmin } from '../ports.ts';
 import { checkVersion, requireVersion } from './guard.ts';
 
 export interface AccountDeps {

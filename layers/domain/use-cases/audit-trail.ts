@@ -1,4 +1,3 @@
-import type { DirectoryRepository } from '../access/organisation.ts';
 import type { Principal } from '../access/principal.ts';
 import { auditEventFor, type RequestFacts } from '../audit/event.ts';
 import { type SubjectAccessReport, subjectAccessReport } from '../audit/subject-access.ts';
@@ -8,6 +7,7 @@ import type {
   AuditSink,
   AuditTrailIndex,
   ChildRepository,
+  DirectoryRepository,
   Environment,
   InvolvementRepository,
 } from '../ports.ts';
@@ -48,7 +48,7 @@ export async function readChildTrail(
       childIds: [childId],
     }),
   );
-  return deps.trail.page(`CHILD#${childId}`, { ...query, limit: PAGE_SIZE });
+  return deps.trail.page({ childId }, { ...query, limit: PAGE_SIZE });
 }
 
 /** What a user searched for and viewed: for the auditors of the organisation that administers them. */
@@ -75,7 +75,7 @@ export async function readUserTrail(
       subjectUserId: userId,
     }),
   );
-  return deps.trail.page(`USER#${userId}`, { ...query, limit: PAGE_SIZE });
+  return deps.trail.page({ userId }, { ...query, limit: PAGE_SIZE });
 }
 
 const MAX_HISTORY = 10_000;
@@ -116,7 +116,7 @@ async function fullHistory(trail: AuditTrailIndex, childId: string): Promise<Tra
   const entries: TrailEntry[] = [];
   let cursor: string | undefined;
   do {
-    const page = await trail.page(`CHILD#${childId}`, { limit: 500, cursor });
+    const page = await trail.page({ childId }, { limit: 500, cursor });
     entries.push(...page.entries);
     cursor = page.next;
   } while (cursor && entries.length < MAX_HISTORY);

@@ -1,8 +1,14 @@
-import type { Alert, AlertRepository } from '../access/alert.ts';
-import type { DirectoryRepository } from '../access/organisation.ts';
+import type { Alert } from '../alerts/alert.ts';
 import type { AuditEvent } from '../audit/event.ts';
 import { type Actor, type ChildFacts, type MisuseThresholds, misuseFindings } from '../audit/misuse.ts';
-import type { AuditTrailIndex, ChildRepository, Environment, InvolvementRepository } from '../ports.ts';
+import type {
+  AlertRepository,
+  AuditTrailIndex,
+  ChildRepository,
+  DirectoryRepository,
+  Environment,
+  InvolvementRepository,
+} from '../ports.ts';
 
 export interface MisuseDeps {
   directory: Pick<DirectoryRepository, 'getAccount' | 'getOrganisation' | 'listAccounts'>;
@@ -23,12 +29,15 @@ async function earlierToday(deps: MisuseDeps, event: AuditEvent): Promise<AuditE
   const entries: AuditEvent[] = [];
   let cursor: string | undefined;
   do {
-    const page = await deps.trail.page(`USER#${event.actorId}`, {
-      from: event.at.slice(0, 10),
-      to: event.at.slice(0, 10),
-      limit: 200,
-      cursor,
-    });
+    const page = await deps.trail.page(
+      { userId: event.actorId },
+      {
+        from: event.at.slice(0, 10),
+        to: event.at.slice(0, 10),
+        limit: 200,
+        cursor,
+      },
+    );
     for (const e of page.entries) {
       if (e.eventId === event.eventId || e.at > event.at) continue;
       entries.push({

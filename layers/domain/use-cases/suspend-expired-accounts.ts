@@ -1,9 +1,8 @@
 import { DBS_VALID_YEARS } from '../access/account.ts';
-import type { Alert, AlertRepository } from '../access/alert.ts';
-import type { DirectoryRepository } from '../access/organisation.ts';
+import type { Alert } from '../alerts/alert.ts';
 import { auditEventFor } from '../audit/event.ts';
 import { todayIso } from '../dates.ts';
-import type { Environment, IdentityAdmin } from '../ports.ts';
+import type { AlertRepository, DirectoryRepository, Environment, IdentityAdmin } from '../ports.ts';
 import { followInIdentityProvider } from './accounts.ts';
 
 export interface ExpiryDeps {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ROUTES } from '#functions/manifest.ts';
 import { openApiDocument } from '#http/openapi.ts';
-import { ROUTES } from '#http/routes.ts';
 
 interface SchemaObject {
   $ref?: string;

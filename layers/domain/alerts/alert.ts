@@ -14,9 +14,3 @@ export interface Alert {
   /** Epoch seconds after which the notice is deleted (TTL). */
   expiresAt: number;
 }
-
-export interface AlertRepository {
-  put(alerts: Alert[]): Promise<void>;
-  /** Raises an alert once: a second alert with the same recipient and ID is ignored. */
-  putOnce(alert: Alert): Promise<void>;
-}

@@ -1,0 +1,78 @@
+import type { TableId } from '#adapters/dynamo/tables.ts';
+import type { RouteDefinition } from '#http/route.ts';
+import type { SettingGroup } from '#runtime/settings.ts';
+
+/**
+ * DynamoDB actions a handler performs; the house construct grants exactly these and no more. Scan is for
+ * the nightly audit verifier only; no request path may scan (an infra test checks the API).
+ */
+export type TableAction =
+  | 'GetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem';
+export type TableAccess = Partial<Record<TableId, readonly TableAction[]>>;
+
+/** Cognito user-pool administration actions a handler performs, on the one pool. */
+export type IdentityAction =
+  | 'AdminCreateUser'
+  | 'AdminAddUserToGroup'
+  | 'AdminDeleteUser'
+  | 'AdminDisableUser'
+  | 'AdminEnableUser'
+  | 'AdminUserGlobalSignOut';
+
+/** What invokes a function. */
+export type Trigger =
+  /** An API route: API Gateway in AWS, the local gateway here. */
+  | { kind: 'http'; route: RouteDefinition }
+  /** Once a day at this UTC time: an EventBridge schedule in AWS, the local scheduler here. */
+  | { kind: 'schedule'; daily: { hour: number; minute: number }; description: string }
+  /**
+   * New records of a table's stream, in order, one batch at a time: an event-source mapping in AWS, the
+   * local stream poller here.
+   */
+  | { kind: 'stream'; table: TableId; batchSize: number; batchingWindowSeconds: number }
+  /** Cognito's pre-token-generation trigger: every sign-in and token refresh. */
+  | { kind: 'sign-in' };
+
+/**
+ * One function, declared once, beside its handler: what invokes it, what it may touch and what it
+ * reads at cold start. The CDK stacks, IAM policies, monitoring and the local stand-in are all built
+ * from these declarations (functions/manifest.ts lists them).
+ */
+export interface FunctionDefinition<T extends Trigger = Trigger> {
+  /** Its folder under functions/. */
+  name: string;
+  trigger: T;
+  /** Tables and actions its handler uses (least privilege for its IAM role). */
+  access: TableAccess;
+  /** Cognito administration its handler performs, if any (needs the `identity` settings). */
+  identityActions?: readonly IdentityAction[];
+  /** The groups of layers/runtime/settings.ts it reads; its environment holds exactly these. */
+  settings: readonly SettingGroup[];
+  /** Appends seals to the audit chain, or verifies them (R6): the HMAC key and the seal objects. */
+  auditSeals?: 'seal' | 'verify';
+  /** Longest a run may take; API routes keep the house default. */
+  timeoutSeconds?: number;
+}
+
+export function defineFunction<const T extends Trigger>(
+  definition: FunctionDefinition<T>,
+): FunctionDefinition<T> {
+  return definition;
+}
+
+export type HttpFunction = FunctionDefinition<Extract<Trigger, { kind: 'http' }>>;
+export type ScheduledFunction = FunctionDefinition<Extract<Trigger, { kind: 'schedule' }>>;
+export type StreamFunction = FunctionDefinition<Extract<Trigger, { kind: 'stream' }>>;
+export type SignInFunction = FunctionDefinition<Extract<Trigger, { kind: 'sign-in' }>>;
+
+export function isTriggeredBy<K extends Trigger['kind']>(
+  kind: K,
+): (f: FunctionDefinition) => f is FunctionDefinition<Extract<Trigger, { kind: K }>> {
+  return (f): f is FunctionDefinition<Extract<Trigger, { kind: K }>> => f.trigger.kind === kind;
+}

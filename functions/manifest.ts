@@ -1,0 +1,57 @@
+import { definition as addTokenClaims } from './add-token-claims/schema.ts';
+import { definition as createChild } from './create-child/schema.ts';
+import type { FunctionDefinition } from './define-function.ts';
+import { definition as getOpenApi } from './get-openapi/schema.ts';
+import { definition as grantAccount } from './grant-account/schema.ts';
+import { definition as listAccounts } from './list-accounts/schema.ts';
+import { definition as prepareSubjectAccessReport } from './prepare-subject-access-report/schema.ts';
+import { definition as readChildAuditTrail } from './read-child-audit-trail/schema.ts';
+import { definition as readUserAuditTrail } from './read-user-audit-trail/schema.ts';
+import { definition as registerInvolvement } from './register-involvement/schema.ts';
+import { definition as sealAuditEvents } from './seal-audit-events/schema.ts';
+import { definition as searchChildren } from './search-children/schema.ts';
+import { definition as shieldChild } from './shield-child/schema.ts';
+import { definition as suspendExpiredAccounts } from './suspend-expired-accounts/schema.ts';
+import { definition as unshieldChild } from './unshield-child/schema.ts';
+import { definition as updateAccount } from './update-account/schema.ts';
+import { definition as updateChild } from './update-child/schema.ts';
+import { definition as updateInvolvement } from './update-involvement/schema.ts';
+import { definition as verifyAuditTrail } from './verify-audit-trail/schema.ts';
+import { definition as viewChild } from './view-child/schema.ts';
+import { definition as viewOwnAccount } from './view-own-account/schema.ts';
+
+/**
+ * Every function of ContactPoint, whatever invokes it: the one list that API Gateway and the OpenAPI
+ * document (routes), the jobs stack (schedules, stream consumers), the identity stack (the sign-in
+ * trigger), monitoring, IAM and the local stand-in all iterate. A new function is its folder and one
+ * line here.
+ */
+export const FUNCTIONS: readonly FunctionDefinition[] = [
+  // API routes, in the order the OpenAPI document lists them
+  searchChildren,
+  viewChild,
+  createChild,
+  updateChild,
+  registerInvolvement,
+  updateInvolvement,
+  shieldChild,
+  unshieldChild,
+  grantAccount,
+  updateAccount,
+  listAccounts,
+  viewOwnAccount,
+  readChildAuditTrail,
+  readUserAuditTrail,
+  prepareSubjectAccessReport,
+  getOpenApi,
+  // Sign-in
+  addTokenClaims,
+  // Schedules
+  suspendExpiredAccounts,
+  verifyAuditTrail,
+  // Stream consumers
+  sealAuditEvents,
+];
+
+/** The API's routes, from the functions they trigger. */
+export const ROUTES = FUNCTIONS.flatMap((f) => (f.trigger.kind === 'http' ? [f.trigger.route] : []));

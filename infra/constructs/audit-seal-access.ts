@@ -1,0 +1,60 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { ContactPointFunction } from './contactpoint-function.ts';
+
+/** Seal objects live under this prefix of the audit stack's Object Lock bucket. */
+export const AUDIT_SEAL_PREFIX = 'audit-seals/';
+
+export interface AuditSealResources {
+  /** The Object Lock bucket's ARN, imported by the name the audit stack exports it under. */
+  bucketArn: string;
+  bucketArnExportName: string;
+  /** The HMAC key that authenticates each seal. */
+  macKey: IKey;
+  /** The key the bucket encrypts with. */
+  auditKey: IKey;
+}
+
+/**
+ * R6: what sealing and verifying need, and no more — the sealer may generate MACs and write (never
+ * delete) seal objects; the verifier may verify MACs and read them.
+ */
+export function grantAuditSeals(
+  fn: ContactPointFunction,
+  mode: 'seal' | 'verify',
+  { bucketArn, bucketArnExportName, macKey, auditKey }: AuditSealResources,
+): void {
+  const seals = mode === 'seal';
+  const region = Stack.of(fn).region;
+  fn.policy.addStatements(
+    new PolicyStatement({
+      sid: seals ? 'SealWithHmac' : 'VerifyHmac',
+      actions: [seals ? 'kms:GenerateMac' : 'kms:VerifyMac'],
+      resources: [macKey.keyArn],
+    }),
+    new PolicyStatement({
+      sid: seals ? 'WriteSeals' : 'ReadSeals',
+      actions: seals ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
+      resources: [`${bucketArn}/${AUDIT_SEAL_PREFIX}*`],
+    }),
+    new PolicyStatement({
+      sid: 'ListSeals',
+      actions: ['s3:ListBucket'],
+      resources: [bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${AUDIT_SEAL_PREFIX}*`] } },
+    }),
+    new PolicyStatement({
+      sid: seals ? 'EncryptSeals' : 'DecryptSeals',
+      actions: seals ? ['kms:GenerateDataKey', 'kms:Decrypt'] : ['kms:Decrypt'],
+      resources: [auditKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+    }),
+  );
+  Validations.of(fn.policy).acknowledge({
+    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArnExportName}/${AUDIT_SEAL_PREFIX}*]`,
+    reason: seals
+      ? 'Seal objects are named by sequence number at run time; the wildcard covers the audit-seals/ prefix of this one bucket only.'
+      : 'Seal objects are named by sequence number; the verifier reads every seal under the audit-seals/ prefix of this one bucket.',
+  });
+}

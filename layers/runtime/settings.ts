@@ -1,0 +1,170 @@
+import * as z from 'zod';
+import type { TableId } from '#adapters/dynamo/tables.ts';
+import { RoleSchema } from '#domain/access/principal.ts';
+import type { MisuseThresholds } from '#domain/audit/misuse.ts';
+
+/**
+ * Every setting a function reads from its environment, in named groups: the one place their names and
+ * rules are written. A function declares the groups it reads (functions/<name>/schema.ts); the CDK
+ * stacks, the local stand-in and the unit-test setup build its environment from these same names.
+ * Required settings have no defaults: a function deployed without one fails loudly at cold start.
+ */
+const name = z.string().min(1);
+
+/** Each council identity provider's organisation, role mapping and MFA evidence (the sign-in trigger). */
+export const FederationConfigSchema = z.array(
+  z
+    .object({
+      name: z.string().min(1),
+      organisationId: z.string().min(1),
+      roles: z.record(z.string(), RoleSchema),
+      mfaEvidence: z.array(z.string().min(1)).min(1),
+    })
+    .strict(),
+);
+
+export const SETTINGS = {
+  /** The tables every repository uses, and how long an account lookup may be reused (R4). */
+  adapters: z.object({
+    AWS_REGION: name,
+    CHILDREN_TABLE: name,
+    INVOLVEMENTS_TABLE: name,
+    AUDIT_TABLE: name,
+    DIRECTORY_TABLE: name,
+    /** R4: how long an account or organisation lookup may be reused; a suspension waits at most this long. */
+    ACCOUNT_CACHE_SECONDS: z.coerce.number().int().min(0).max(60),
+    /** Only for the local stand-in (DynamoDB Local); unset in AWS. */
+    DYNAMODB_ENDPOINT: z.url().optional(),
+  }),
+  /** The audit trail filed by child and by user, for oversight reads (R6). */
+  auditIndex: z.object({ AUDIT_INDEX_TABLE: name }),
+  /** Notices to practitioners, administrators and auditors. */
+  alerts: z.object({ ALERTS_TABLE: name }),
+  /** Cognito user-pool administration. */
+  identity: z.object({
+    AWS_REGION: name,
+    USER_POOL_ID: name,
+    /** Only for the local stand-in (cognito-local); unset in AWS. */
+    COGNITO_ENDPOINT: z.url().optional(),
+  }),
+  /** Where seals go and which key authenticates them: KMS and the Object Lock bucket, or their local stand-ins. */
+  auditSeals: z.union([
+    z.object({ AWS_REGION: name, AUDIT_MAC_KEY_ID: name, AUDIT_SEAL_BUCKET: name }),
+    z.object({ LOCAL_KEYRING_FILE: name, LOCAL_SEAL_DIR: name }),
+  ]),
+  /** R10 misuse thresholds: each deployment states its own. */
+  misuse: z
+    .object({
+      MISUSE_DISTINCT_CHILDREN_PER_DAY: z.coerce.number().int().min(1),
+      MISUSE_OUT_OF_AREA_PER_DAY: z.coerce.number().int().min(1),
+      MISUSE_UNUSUAL_HOURS: z.string().regex(/^\d{1,2}-\d{1,2}$/, 'UK local hours as FROM-TO, e.g. 0-6'),
+    })
+    .transform((c): MisuseThresholds => {
+      const [from, to] = c.MISUSE_UNUSUAL_HOURS.split('-').map(Number) as [number, number];
+      return {
+        distinctChildrenPerDay: c.MISUSE_DISTINCT_CHILDREN_PER_DAY,
+        outOfAreaChildrenPerDay: c.MISUSE_OUT_OF_AREA_PER_DAY,
+        unusualHours: { from, to },
+      };
+    }),
+  /** The sign-in trigger's council identity providers (R4: MFA evidence). */
+  federation: z.object({
+    FEDERATION_RULES: z.string().transform((raw, ctx) => {
+      try {
+        return FederationConfigSchema.parse(JSON.parse(raw));
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `is not valid federation configuration: ${(error as Error).message}`,
+        });
+        return z.NEVER;
+      }
+    }),
+  }),
+} as const;
+
+export type SettingGroup = keyof typeof SETTINGS;
+export type Settings<G extends SettingGroup> = z.output<(typeof SETTINGS)[G]>;
+
+type NamesOf<S> =
+  S extends z.ZodObject<infer Shape>
+    ? keyof Shape & string
+    : S extends z.ZodUnion<infer Options>
+      ? NamesOf<Options[number]>
+      : S extends z.ZodPipe<infer In, z.ZodType>
+        ? NamesOf<In>
+        : never;
+export type SettingName = { [G in SettingGroup]: NamesOf<(typeof SETTINGS)[G]> }[SettingGroup];
+/** Values for some or all settings, from which a function's environment is built. */
+export type SettingValues = Partial<Record<SettingName, string>>;
+
+/** The setting that names each table a function may be given. */
+export const TABLE_SETTINGS = {
+  children: 'CHILDREN_TABLE',
+  involvements: 'INVOLVEMENTS_TABLE',
+  audit: 'AUDIT_TABLE',
+  directory: 'DIRECTORY_TABLE',
+  auditIndex: 'AUDIT_INDEX_TABLE',
+  alerts: 'ALERTS_TABLE',
+} as const satisfies Partial<Record<TableId, SettingName>>;
+
+/** Setting values naming the tables, from their deployed (or local) names. */
+export function tableSettings(names: Record<TableId, string>): SettingValues {
+  return Object.fromEntries(
+    (Object.entries(TABLE_SETTINGS) as [keyof typeof TABLE_SETTINGS, SettingName][]).map(
+      ([table, setting]) => [setting, names[table]],
+    ),
+  );
+}
+
+/** Set by Lambda itself in AWS; a function's environment must not name them there. */
+export const PROVIDED_BY_LAMBDA: readonly SettingName[] = ['AWS_REGION'];
+
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+function namesOf(schema: z.ZodType): string[] {
+  if (schema instanceof z.ZodObject) return Object.keys(schema.shape);
+  if (schema instanceof z.ZodUnion) return (schema.options as z.ZodType[]).flatMap(namesOf);
+  if (schema instanceof z.ZodPipe) return namesOf(schema.in as z.ZodType);
+  return [];
+}
+
+/** The names a function with these groups reads, each once. */
+export function settingNames(groups: readonly SettingGroup[]): SettingName[] {
+  return [...new Set(groups.flatMap((g) => namesOf(SETTINGS[g])))] as SettingName[];
+}
+
+/** Reads one group once, at cold start; a missing or malformed setting is named. */
+export function readSettings<G extends SettingGroup>(
+  group: G,
+  env: Record<string, string | undefined> = process.env,
+): Settings<G> {
+  const parsed = SETTINGS[group].safeParse(env);
+  if (!parsed.success) {
+    const named = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || group))].join(', ');
+    throw new ConfigurationError(`Invalid or missing settings (${group}): ${named}`, { cause: parsed.error });
+  }
+  return parsed.data as Settings<G>;
+}
+
+/**
+ * The environment of a function that reads `groups`: exactly their names that have a value, and every
+ * group checked, so a deployment or local start missing a setting fails before any function runs.
+ */
+export function environmentFor(
+  groups: readonly SettingGroup[],
+  values: SettingValues,
+  options: { providedByPlatform?: readonly SettingName[] } = {},
+): Record<string, string> {
+  const provided = new Set(options.providedByPlatform ?? []);
+  const environment: Record<string, string> = {};
+  for (const setting of settingNames(groups)) {
+    const value = values[setting];
+    if (value !== undefined && !provided.has(setting)) environment[setting] = value;
+  }
+  const asRun = { ...environment, ...Object.fromEntries([...provided].map((n) => [n, 'provided'])) };
+  for (const group of groups) readSettings(group, asRun);
+  return environment;
+}
