@@ -3,10 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { JwtVerifier } from 'aws-jwt-verify';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { UnauthenticatedError, ValidationError } from '#domain/errors.ts';
+import { ValidationError } from '#domain/errors.ts';
 import type { FunctionDefinition, HttpFunction } from '#functions/define-function.ts';
 import { problemFor, problemResponse } from '#http/problem-details.ts';
 import type { RouteDefinition } from '#http/route.ts';
+import { bearerToken, tokenRefusal } from './bearer-token.ts';
+import { answerClientError } from './client-error.ts';
 
 type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -90,14 +92,13 @@ export function createGateway(options: GatewayOptions): Server {
   const handlers = new Map<string, Promise<LambdaHandler>>();
 
   async function claimsFrom(req: IncomingMessage): Promise<Record<string, string>> {
-    const match = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!match?.[1]) throw new UnauthenticatedError('A bearer token is required');
+    const token = bearerToken(req.headers.authorization);
     try {
-      const payload = await verifier.verify(match[1]);
+      const payload = await verifier.verify(token);
       if (payload.token_use !== 'id') throw new Error('not an ID token');
       return authorizerClaims(payload as Record<string, unknown>);
     } catch (error) {
-      throw new UnauthenticatedError('The bearer token is not valid', { cause: error });
+      throw tokenRefusal(error);
     }
   }
 
@@ -163,7 +164,7 @@ export function createGateway(options: GatewayOptions): Server {
         result = await handler(event, lambdaContext(name, requestId));
       }
     } catch (error) {
-      result = problemResponse(problemFor(error, requestId));
+      result = problemResponse(problemFor(error, requestId), error);
     }
     res.writeHead(result.statusCode, { ...result.headers, 'x-request-id': requestId } as Record<
       string,
@@ -177,5 +178,5 @@ export function createGateway(options: GatewayOptions): Server {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
-  });
+  }).on('clientError', answerClientError);
 }

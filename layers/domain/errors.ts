@@ -34,8 +34,14 @@ export class ForbiddenError extends Error {
   override readonly name = 'ForbiddenError';
 }
 
+/** No credentials ContactPoint accepts: none were sent, or they were sent in a scheme it does not use. */
 export class UnauthenticatedError extends Error {
-  override readonly name = 'UnauthenticatedError';
+  override readonly name: string = 'UnauthenticatedError';
+}
+
+/** A bearer token was presented but is not one ContactPoint accepts (malformed, forged, expired, wrong pool). */
+export class InvalidTokenError extends UnauthenticatedError {
+  override readonly name = 'InvalidTokenError';
 }
 
 /** If-Match named a version that is no longer current: someone else changed the item first. */

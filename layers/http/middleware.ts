@@ -35,7 +35,7 @@ function problemDetails<R extends RouteDefinition>(route: R): Middleware<R> {
       if (problem.status >= 500)
         logger.error('request failed', { route: route.operationId, error: request.error as Error });
       else logger.info('request refused', { route: route.operationId, status: problem.status });
-      request.response = problemResponse(problem);
+      request.response = problemResponse(problem, request.error);
     },
   };
 }

@@ -31,9 +31,22 @@ const ProblemSchema = z
     },
   });
 
-function problem(description: string): ResponseConfig {
-  return { description, content: { 'application/problem+json': { schema: ProblemSchema } } };
+function problem(description: string, headers?: ResponseConfig['headers']): ResponseConfig {
+  return {
+    description,
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+    ...(headers && { headers }),
+  };
 }
+
+/** RFC 6750: every 401 names the scheme (see bearerChallenge in problem-details.ts). */
+const CHALLENGE_HEADER = {
+  'WWW-Authenticate': {
+    description:
+      'Bearer realm="ContactPoint", with error="invalid_token" when the token presented was refused',
+    schema: { type: 'string' as const },
+  },
+};
 
 /** Refusals every signed-in route can give, beside its own. */
 const COMMON_PROBLEMS: Record<number, string> = {
@@ -46,7 +59,8 @@ const COMMON_PROBLEMS: Record<number, string> = {
 function responsesOf(route: RouteDefinition): Record<string, ResponseConfig> {
   const responses: Record<string, ResponseConfig> = {};
   const common = route.action === null ? {} : COMMON_PROBLEMS;
-  for (const [status, description] of Object.entries(common)) responses[status] = problem(description);
+  for (const [status, description] of Object.entries(common))
+    responses[status] = problem(description, status === '401' ? CHALLENGE_HEADER : undefined);
   for (const [status, definition] of Object.entries(route.responses)) {
     const headers = definition.headers
       ? Object.fromEntries(
@@ -105,7 +119,7 @@ export function openApiDocument(routes: readonly RouteDefinition[]) {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'Cognito ID token (locally: `npm run token -- <role>`)',
+    description: 'Cognito ID token (locally: `npm run -s token -- <role>`)',
   });
   for (const route of routes) registry.registerPath(pathConfig(route));
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -5,6 +5,7 @@ import {
   ConflictError,
   type FieldProblem,
   ForbiddenError,
+  InvalidTokenError,
   NotFoundError,
   PreconditionFailedError,
   PreconditionRequiredError,
@@ -75,10 +76,23 @@ export function problemFor(error: unknown, requestId?: string): ProblemDetails {
   };
 }
 
-export function problemResponse(problem: ProblemDetails): APIGatewayProxyResult {
+/**
+ * RFC 6750 §3: the challenge every 401 carries. A token that was presented and refused adds
+ * `error="invalid_token"`; a request with no bearer token gets the bare challenge.
+ */
+export function bearerChallenge(error?: unknown): string {
+  return `Bearer realm="ContactPoint"${error instanceof InvalidTokenError ? ', error="invalid_token"' : ''}`;
+}
+
+/** The response for a problem. Pass the error it came from so a 401 can say whether a token was refused. */
+export function problemResponse(problem: ProblemDetails, error?: unknown): APIGatewayProxyResult {
   return {
     statusCode: problem.status,
-    headers: { ...baseHeaders, 'content-type': 'application/problem+json' },
+    headers: {
+      ...baseHeaders,
+      'content-type': 'application/problem+json',
+      ...(problem.status === 401 && { 'www-authenticate': bearerChallenge(error) }),
+    },
     body: JSON.stringify(problem),
   };
 }

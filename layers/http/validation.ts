@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { type FieldProblem, ValidationError } from '#domain/errors.ts';
+import { issueMessage } from './issue-messages.ts';
 
 type Location = 'body' | 'query' | 'path';
 
@@ -13,7 +14,11 @@ const UNKNOWN_FIELD: Record<Location, string> = {
 export function fieldProblems(error: z.ZodError, location: Location): FieldProblem[] {
   // An empty key is still a field the caller sent: name it `""` rather than nothing.
   const path = (segments: PropertyKey[]) => segments.map((s) => (s === '' ? '""' : String(s))).join('.');
-  return error.issues.flatMap((issue) => {
+  // zod still runs a field's checks after its type is wrong (an array "too short" for a string field):
+  // a field of the wrong type gets the one message that says so.
+  const wrongType = new Set(error.issues.filter((i) => i.code === 'invalid_type').map((i) => path(i.path)));
+  const relevant = error.issues.filter((i) => i.code === 'invalid_type' || !wrongType.has(path(i.path)));
+  return relevant.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         field: path([...issue.path, key]),
@@ -24,12 +29,13 @@ export function fieldProblems(error: z.ZodError, location: Location): FieldProbl
   });
 }
 
+/** Parses a request part; issues its schema left unworded are worded by issue-messages.ts, never by zod. */
 export function parseOrThrow<S extends z.ZodType>(
   schema: S,
   value: unknown,
   location: Location,
 ): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: issueMessage });
   if (!result.success)
     throw new ValidationError(fieldProblems(result.error, location), { cause: result.error });
   return result.data;

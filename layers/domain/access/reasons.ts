@@ -18,10 +18,13 @@ export type ReasonCode = keyof typeof REASON_CODES;
 
 export const ReasonCodeSchema = z
   .enum(Object.keys(REASON_CODES) as [ReasonCode, ...ReasonCode[]], {
+    // The codes come from the issue (the enum's own options), so the list cannot drift from the schema.
     error: (issue) =>
-      issue.input === undefined
-        ? 'is required: say why you are accessing the record (R5)'
-        : `is not a reason code; use one of ${Object.keys(REASON_CODES).join(', ')}`,
+      issue.code === 'invalid_value'
+        ? issue.input === undefined
+          ? `is required: say why you are accessing the record (R5) with one of: ${issue.values.join(', ')}`
+          : `is not a reason code; use one of: ${issue.values.join(', ')}`
+        : undefined,
   })
   .meta({
     description: `Why the record is being accessed (R5). ${Object.entries(REASON_CODES)

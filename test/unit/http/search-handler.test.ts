@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ReasonCodeSchema } from '#domain/access/reasons.ts';
 import { profileOf } from '#domain/search/profile.ts';
 import { handler } from '#functions/search-children/handler.ts';
 import { aChild } from '../../support/builders.ts';
@@ -77,18 +78,40 @@ describe('GET /children', () => {
     expect(response.body).not.toContain('unreachable');
   });
 
-  it('refuses a search without a reason, naming the field (R5)', async () => {
+  it('lists the reason codes when a search has no reason (R5)', async () => {
     const { reason: _reason, ...withoutReason } = query;
     const response = await search(withoutReason);
     expect(response.statusCode).toBe(400);
-    expect(JSON.parse(response.body).errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+    const { errors } = JSON.parse(response.body);
+    expect(errors).toEqual([{ field: 'reason', message: expect.stringMatching(/^is required.*R5/) }]);
+    for (const code of ReasonCodeSchema.options) expect(errors[0].message).toContain(code);
     expect(db).not.toHaveReceivedCommand(QueryCommand);
   });
 
-  it('refuses an unknown reason code (R5)', async () => {
+  it('lists the reason codes when a search gives an unknown one (R5)', async () => {
     const response = await search({ ...query, reason: 'CURIOSITY' });
     expect(response.statusCode).toBe(400);
-    expect(JSON.parse(response.body).errors[0].field).toBe('reason');
+    expect(JSON.parse(response.body).errors).toEqual([
+      {
+        field: 'reason',
+        message: `is not a reason code; use one of: ${ReasonCodeSchema.options.join(', ')}`,
+      },
+    ]);
+  });
+
+  it('challenges a request with no verified identity: 401 with WWW-Authenticate (RFC 6750)', async () => {
+    const event = apiEvent({ path: '/children', query }) as Parameters<typeof handler>[0];
+    const response = await handler(event, lambdaContext);
+    expect(response.statusCode).toBe(401);
+    expect(response.headers?.['www-authenticate']).toBe('Bearer realm="ContactPoint"');
+    expect(response.headers?.['content-type']).toBe('application/problem+json');
+  });
+
+  it('words a malformed criterion for the caller, not in zod’s terms', async () => {
+    const response = await search({ ...query, gender: 'f' });
+    expect(JSON.parse(response.body).errors).toEqual([
+      { field: 'gender', message: 'must be one of: female, male, other, not-known' },
+    ]);
   });
 
   it('refuses a search with only a family name: a name and date of birth, or an identifier, are required (R10)', async () => {
