@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ReasonCodeSchema } from '#domain/access/reasons.ts';
 import { ValidationError } from '#domain/errors.ts';
+import { ROUTES } from '#functions/manifest.ts';
 import { InvolvementPathSchema, ReasonQuerySchema } from '#http/parameters.ts';
-import { ROUTES } from '#http/routes.ts';
 import { parseOrThrow } from '#http/validation.ts';
 
 type Location = Parameters<typeof parseOrThrow>[2];

@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '#http/routes.ts';
+import { isTriggeredBy } from '#functions/define-function.ts';
+import { FUNCTIONS } from '#functions/manifest.ts';
 import { bearerToken } from '#infra/local/bearer-token.ts';
 import { offendingHeader } from '#infra/local/client-error.ts';
 import { createGateway } from '#infra/local/gateway.ts';
@@ -39,7 +40,7 @@ let port: number;
 
 beforeAll(async () => {
   gateway = createGateway({
-    routes: ROUTES,
+    functions: FUNCTIONS.filter(isTriggeredBy('http')),
     identity: { issuer, clientId, jwks: jwks as unknown as Jwks },
     loadHandler: async () => async () => ({ statusCode: 200, headers: {}, body: '{"reached":true}' }),
   });
