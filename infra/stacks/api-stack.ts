@@ -11,12 +11,14 @@ import {
   LogGroupLogDestination,
   MethodLoggingLevel,
   RequestValidator,
+  ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { REASON_CODES } from '#domain/access/reasons.ts';
 import type { HttpFunction } from '#functions/define-function.ts';
 import type { Environment } from '../config/environments.ts';
 import { ContactPointFunction, type FunctionContext } from '../constructs/contactpoint-function.ts';
@@ -95,6 +97,8 @@ export class ApiStack extends Stack {
     cfnApi.addPropertyOverride('SecurityPolicy', TLS_SECURITY_POLICY);
     cfnApi.addPropertyOverride('EndpointAccessMode', 'STRICT');
 
+    this.problemResponses();
+
     const authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
       cognitoUserPools: [props.userPool],
     });
@@ -157,6 +161,37 @@ export class ApiStack extends Stack {
       logDestinationConfigs: [wafLogs.logGroupArn],
       // Tokens and query strings (names, dates of birth) never reach the WAF logs.
       redactedFields: [{ singleHeader: { Name: 'authorization' } }, { queryString: {} }],
+    });
+  }
+
+  /**
+   * What API Gateway answers itself, before any function runs, in the same problem+json the functions use:
+   * a refused token carries the Bearer challenge (RFC 6750), and a missing reason lists the codes (R5).
+   */
+  private problemResponses(): void {
+    const problem = (status: number, title: string, detail: string) => ({
+      'application/json': JSON.stringify({ type: 'about:blank', title, status, detail }),
+    });
+    const contentType = { 'Content-Type': "'application/problem+json'" };
+    this.api.addGatewayResponse('Unauthorised', {
+      type: ResponseType.UNAUTHORIZED,
+      statusCode: '401',
+      responseHeaders: { ...contentType, 'WWW-Authenticate': `'Bearer realm="ContactPoint"'` },
+      templates: problem(
+        401,
+        'Sign-in needed',
+        'Send a Cognito ID token as `Authorization: Bearer <token>`; this one is missing, malformed or expired.',
+      ),
+    });
+    this.api.addGatewayResponse('MissingParameters', {
+      type: ResponseType.BAD_REQUEST_PARAMETERS,
+      statusCode: '400',
+      responseHeaders: contentType,
+      templates: problem(
+        400,
+        'The request is incomplete',
+        `$context.error.validationErrorString. Every search and view states a reason (R5): reason=${Object.keys(REASON_CODES).join('|')}.`,
+      ),
     });
   }
 
