@@ -6,7 +6,7 @@ import { blockingKeysOf, type MatchProfile, profileOf } from '#domain/search/pro
 import { auditPut } from './audit-sink.ts';
 import { keys } from './keys.ts';
 import { BLOCKING_KEY_INDEX } from './tables.ts';
-import { batchPut, type TransactItem, transactWrite } from './write.ts';
+import { putGroups, type TransactItem, transactWrite } from './write.ts';
 
 /** A key entry's page size; a key with more entries than this is a name far too common to rank anyway. */
 const MAX_ENTRIES_PER_KEY = 200;
@@ -97,11 +97,11 @@ export class DynamoChildRepository implements ChildRepository {
 
   /** Loads records without audit events: the seeding of synthetic data and the benchmark's data set only. */
   async importRecords(records: ChildRecord[]): Promise<void> {
-    const items = records.flatMap((record) => [
+    const groups = records.map((record) => [
       { ...record, ...keys.childRecord(record.childId) },
       ...this.keyPuts(record, blockingKeysOf(record)).map((put) => put.Put?.Item as Record<string, unknown>),
     ]);
-    await batchPut(this.db, this.tables.children, items);
+    await putGroups(this.db, this.tables.children, groups);
   }
 
   private keyPuts(record: ChildRecord, blockingKeys: string[]): TransactItem[] {

@@ -4,7 +4,7 @@ import type { Involvement } from '#domain/involvement/schema.ts';
 import type { InvolvementRepository } from '#domain/ports.ts';
 import { auditPut } from './audit-sink.ts';
 import { keys } from './keys.ts';
-import { batchPut, type TransactItem, transactWrite } from './write.ts';
+import { putGroups, type TransactItem, transactWrite } from './write.ts';
 
 export class DynamoInvolvementRepository implements InvolvementRepository {
   constructor(
@@ -78,7 +78,11 @@ export class DynamoInvolvementRepository implements InvolvementRepository {
 
   /** Loads involvements without audit events: the seeding of synthetic data only. */
   async importInvolvements(involvements: Involvement[]): Promise<void> {
-    await batchPut(this.db, this.tables.involvements, involvements as unknown as Record<string, unknown>[]);
+    await putGroups(
+      this.db,
+      this.tables.involvements,
+      involvements.map((i) => [i as unknown as Record<string, unknown>]),
+    );
   }
 
   /** Only one lead professional per child: the previous lead loses the flag in the same transaction. */

@@ -37,3 +37,41 @@ export async function batchPut(
   };
   await Promise.all(Array.from({ length: PARALLEL_BATCHES }, worker));
 }
+
+const MAX_TRANSACTION_ITEMS = 100;
+
+/**
+ * Bulk load of groups that belong together (a child's record with its search keys): each group lands
+ * whole or not at all, packed up to 100 items a transaction, a few transactions at a time. Loading the
+ * same groups again overwrites them with the same items. DynamoDB Local commits a transaction at once
+ * rather than item by item, which makes seeding about twice as fast as batches of 25.
+ */
+export async function putGroups(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  groups: Record<string, unknown>[][],
+): Promise<void> {
+  const transactions: Record<string, unknown>[][] = [];
+  let current: Record<string, unknown>[] = [];
+  for (const group of groups) {
+    if (group.length > MAX_TRANSACTION_ITEMS)
+      throw new Error(`A group of ${group.length} items cannot be written whole`);
+    if (current.length + group.length > MAX_TRANSACTION_ITEMS) {
+      transactions.push(current);
+      current = [];
+    }
+    current.push(...group);
+  }
+  if (current.length > 0) transactions.push(current);
+  let next = 0;
+  const worker = async () => {
+    while (next < transactions.length) {
+      const items = transactions[next++] as Record<string, unknown>[];
+      await transactWrite(
+        db,
+        items.map((Item) => ({ Put: { TableName: tableName, Item } })),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_BATCHES }, worker));
+}
