@@ -1,28 +1,9 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { FUNCTIONS } from '#functions/manifest.ts';
-import { tableNames } from '#infra/local/dynamodb.ts';
-import {
-  environmentFor,
-  SETTINGS,
-  type SettingValues,
-  settingNames,
-  tableSettings,
-} from '#runtime/settings.ts';
+import { environmentFor, SETTINGS, settingNames } from '#runtime/settings.ts';
+import { UNIT_SETTINGS } from '#test/support/unit-settings.ts';
 
-const VALUES: SettingValues = {
-  ...tableSettings(tableNames('unit')),
-  AWS_REGION: 'eu-west-2',
-  ACCOUNT_CACHE_SECONDS: '0',
-  USER_POOL_ID: 'eu-west-2_unit',
-  LOCAL_KEYRING_FILE: join(tmpdir(), 'contactpoint-unit-keyring.json'),
-  LOCAL_SEAL_DIR: join(tmpdir(), 'contactpoint-unit-seals'),
-  MISUSE_DISTINCT_CHILDREN_PER_DAY: '50',
-  MISUSE_OUT_OF_AREA_PER_DAY: '5',
-  MISUSE_UNUSUAL_HOURS: '0-6',
-  FEDERATION_RULES: '[]',
-};
+const VALUES = UNIT_SETTINGS;
 const everySetting = settingNames(Object.keys(SETTINGS) as (keyof typeof SETTINGS)[]);
 const saved = { ...process.env };
 afterAll(() => {

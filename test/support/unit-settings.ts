@@ -1,0 +1,18 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableNames } from '#infra/local/dynamodb.ts';
+import { type SettingValues, tableSettings } from '#runtime/settings.ts';
+
+/** A value for every setting any function declares, as unit tests give them (no network is touched). */
+export const UNIT_SETTINGS: SettingValues = {
+  ...tableSettings(tableNames('unit')),
+  AWS_REGION: 'eu-west-2',
+  ACCOUNT_CACHE_SECONDS: '0',
+  USER_POOL_ID: 'eu-west-2_unit',
+  LOCAL_KEYRING_FILE: join(tmpdir(), 'contactpoint-unit-keyring.json'),
+  LOCAL_SEAL_DIR: join(tmpdir(), 'contactpoint-unit-seals'),
+  MISUSE_DISTINCT_CHILDREN_PER_DAY: '50',
+  MISUSE_OUT_OF_AREA_PER_DAY: '5',
+  MISUSE_UNUSUAL_HOURS: '0-6',
+  FEDERATION_RULES: '[]',
+};
