@@ -15,12 +15,15 @@ export interface MatchProfile {
   gender: Gender;
   /** Current and previous postcodes; absent for a shielded child (R3). */
   postcodes?: string[] | undefined;
+  /** Set for a shielded child, whose profile holds only what its shielded view shows (R3). */
+  shielded?: true | undefined;
 }
 
 /**
- * Shielded children are written under keys of their own scope, and never under keys built from a
- * field their view hides (postcode, NHS number, UPN). A search that uses a hidden field queries the
- * open scope only, so it cannot find a shielded child — by construction, not by a filter (R3).
+ * Shielded children are written under keys of their own scope, built only from what their shielded view
+ * shows (current given and family name, date of birth) — never from previous or other names, postcode,
+ * NHS number or UPN. A search that uses a hidden field queries the open scope only, so it cannot find a
+ * shielded child; a search by an old name meets no key of theirs — by construction, not by a filter (R3).
  */
 export type KeyScope = 'open' | 'shielded';
 const SCOPE_TAG: Record<KeyScope, string> = { open: 'o', shielded: 's' };
@@ -42,6 +45,17 @@ export const blockingKey = {
 
 export function profileOf(record: ChildRecord): MatchProfile {
   const shielded = record.shield !== undefined;
+  if (shielded) {
+    // R3: nothing the shielded view hides, not even for scoring.
+    return {
+      childId: record.childId,
+      givenName: record.givenName,
+      familyName: record.familyName,
+      dateOfBirth: record.dateOfBirth,
+      gender: record.gender,
+      shielded: true,
+    };
+  }
   const postcodes = [record.address, ...(record.previousAddresses ?? [])]
     .filter((a) => a !== undefined)
     .map((a) => a.postcode);
@@ -52,7 +66,7 @@ export function profileOf(record: ChildRecord): MatchProfile {
     ...(record.otherNames?.length && { otherNames: record.otherNames }),
     dateOfBirth: record.dateOfBirth,
     gender: record.gender,
-    ...(!shielded && postcodes.length > 0 && { postcodes: [...new Set(postcodes)] }),
+    ...(postcodes.length > 0 && { postcodes: [...new Set(postcodes)] }),
   };
 }
 
@@ -63,9 +77,10 @@ export function blockingKeysOf(record: ChildRecord): string[] {
   const familyNames = new Set<string>();
   const givenNames = new Set<string>();
   const prefixes = new Set<string>();
+  // R3: a shielded child's previous and other names are never keys (an adoptive family's old name).
   for (const name of [
     { givenName: record.givenName, familyName: record.familyName },
-    ...(record.otherNames ?? []),
+    ...(scope === 'open' ? (record.otherNames ?? []) : []),
   ]) {
     const family = name.familyName ? familyNameKey(name.familyName) : undefined;
     if (family) familyNames.add(family);
@@ -89,6 +104,11 @@ export function blockingKeysOf(record: ChildRecord): string[] {
     if (record.upn) keys.add(blockingKey.upn(record.upn));
   }
   return [...keys];
+}
+
+/** A key of the shielded scope: whatever its profile says, the child behind it is treated as shielded. */
+export function isShieldedScopeKey(key: string): boolean {
+  return key.split('#')[1] === SCOPE_TAG.shielded;
 }
 
 export function isIdentifierKey(key: string): boolean {

@@ -6,8 +6,9 @@ import type { MatchSummary } from '../disclosure/view-schema.ts';
 import { TooManyMatchesError } from '../errors.ts';
 import type { Dependencies } from '../ports.ts';
 import { type SearchCriteria, searchKeysFor } from '../search/criteria.ts';
-import { isIdentifierKey } from '../search/profile.ts';
+import { isIdentifierKey, isShieldedScopeKey } from '../search/profile.ts';
 import { type Candidate, rankCandidates } from '../search/rank.ts';
+import { mayOffer } from '../search/shielded.ts';
 
 /**
  * R10 search: blocking-key queries in parallel, scored and capped at ten. The audit event — with the
@@ -23,7 +24,11 @@ export async function searchChildren(
   const found = await deps.children.findByKeys(searchKeysFor(criteria));
   const candidates: Candidate[] = [];
   for (const [key, profiles] of found) {
-    for (const profile of profiles) candidates.push({ profile, viaIdentifier: isIdentifierKey(key) });
+    for (const profile of profiles) {
+      // R3: a profile met under a shielded-scope key counts as shielded even if written before the flag.
+      const seen = isShieldedScopeKey(key) ? { ...profile, shielded: true as const } : profile;
+      if (mayOffer(criteria, seen)) candidates.push({ profile: seen, viaIdentifier: isIdentifierKey(key) });
+    }
   }
   const base = { action: 'search-children', reason, criteria } as const;
   let matches: MatchSummary[];
