@@ -67,7 +67,25 @@ export class TooManyMatchesError extends Error {
 
 /** The request is well-formed but conflicts with the current state (e.g. shielding a shielded record). */
 export class ConflictError extends Error {
-  override readonly name = 'ConflictError';
+  override readonly name: string = 'ConflictError';
+}
+
+/**
+ * An NHS number or UPN belongs to one record only (R3, R8): a second record with it is refused. The
+ * answer says no more than that; which record holds it is kept for the audit trail only.
+ */
+export class DuplicateIdentifierError extends ConflictError {
+  override readonly name = 'DuplicateIdentifierError';
+  constructor(
+    readonly heldBy: string | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(
+      'Another ContactPoint record already holds this NHS number or UPN, so this one was not saved. ' +
+        'If a search does not find it, ask your council’s ContactPoint team.',
+      options,
+    );
+  }
 }
 
 /** R6 fail-closed: the audit event could not be written, so no data may be returned or changed. */

@@ -26,6 +26,8 @@ const first = {
     },
   ],
 };
+/** The first child's details for other children: an NHS number belongs to one record only. */
+const { nhsNumber: _firstNhs, ...likeFirst } = first;
 const second = {
   givenName: 'Jayden',
   familyName: 'Fairclough',
@@ -111,11 +113,23 @@ afterAll(async () => {
 
 describe('the core directory over HTTP', () => {
   it('answers 201 with a ContactPoint ID, an ETag and a Location when a data manager creates a child', async () => {
-    const reply = await dataManager.call('POST', '/children', { body: { ...first, givenName: 'Poppy' } });
+    const reply = await dataManager.call('POST', '/children', { body: { ...likeFirst, givenName: 'Poppy' } });
     expect(reply.status).toBe(201);
     expect(reply.json().childId).toMatch(/^CP[0-9A-Y]{9}$/);
     expect(reply.headers.get('etag')).toBe('"1"');
     expect(reply.headers.get('location')).toBe(`/children/${reply.json().childId}`);
+  });
+
+  it('refuses a second record of the shielded child with 409, naming no record, so no unshielded copy exists (R3)', async () => {
+    const again = await dataManager.call('POST', '/children', { body: second });
+    expect(again.status).toBe(409);
+    expect(again.text).not.toContain(secondId);
+    expect(again.text).not.toContain('Fairclough');
+    const byPostcode = await asPractitioner(
+      'GET',
+      `/children?familyName=Fairclough&givenName=Jayden&dateOfBirth=2012-11-03&postcode=${encodeURIComponent('LS11 5QT')}&reason=SAFEGUARDING`,
+    );
+    expect(byPostcode.json()).toEqual({ matches: [] });
   });
 
   it('lets a practitioner find the first child by name and date of birth, as typed', async () => {
@@ -225,7 +239,7 @@ describe('the core directory over HTTP', () => {
 
   it('refuses a body carrying a field outside R1 with 400 naming it, and stores nothing (R1)', async () => {
     const reply = await dataManager.call('POST', '/children', {
-      body: { ...first, givenName: 'Ivy', caseNotes: 'Disclosed neglect at school' },
+      body: { ...likeFirst, givenName: 'Ivy', caseNotes: 'Disclosed neglect at school' },
     });
     expect(reply.status).toBe(400);
     expect(reply.json().errors).toEqual([{ field: 'caseNotes', message: expect.stringContaining('R1') }]);
@@ -244,7 +258,7 @@ describe('the core directory over HTTP', () => {
 
   it('gives one 200 and one 412 for two PATCHes with the same If-Match, and 428 without one', async () => {
     const created = await dataManager.call('POST', '/children', {
-      body: { ...first, givenName: 'Esme', dateOfBirth: '2014-01-30' },
+      body: { ...likeFirst, givenName: 'Esme', dateOfBirth: '2014-01-30' },
     });
     const id = created.json().childId;
     const etag = created.headers.get('etag') as string;

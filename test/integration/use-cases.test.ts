@@ -15,6 +15,8 @@ import { type DynamoFixture, startDynamoFixture } from '../support/local-dynamo.
 const facts = { requestId: 'req-it', sourceIp: '127.0.0.1' };
 const reason = { code: 'SAFEGUARDING' as const };
 const amelia = childFieldsExample as unknown as ChildFields;
+/** The example child without identifiers: an NHS number or UPN belongs to one record only. */
+const { nhsNumber: _nhs, upn: _upn, ...unidentified } = amelia;
 let fx: DynamoFixture;
 
 async function auditEvents(): Promise<AuditEvent[]> {
@@ -54,7 +56,7 @@ describe('the directory on DynamoDB Local', () => {
     const created = await createChild(
       fx.adapters,
       leedsDataManager,
-      { ...amelia, givenName: 'Olivia', dateOfBirth: '2014-02-02' },
+      { ...unidentified, givenName: 'Olivia', dateOfBirth: '2014-02-02' },
       facts,
     );
     const results = await Promise.allSettled([
@@ -68,7 +70,7 @@ describe('the directory on DynamoDB Local', () => {
   });
 
   it('keeps a replaced family name for matching, so the old name still finds the child', async () => {
-    const grace = { ...amelia, givenName: 'Grace', dateOfBirth: '2013-05-06' };
+    const grace = { ...unidentified, givenName: 'Grace', dateOfBirth: '2013-05-06' };
     const created = await createChild(fx.adapters, leedsDataManager, grace, facts);
     await updateChild(fx.adapters, leedsDataManager, created.childId, { familyName: 'Okafor' }, 1, facts);
     const byOld = await searchChildren(
@@ -83,7 +85,7 @@ describe('the directory on DynamoDB Local', () => {
 
   it('shielding removes every postcode, NHS number and UPN key, so those searches answer as for nobody (R3)', async () => {
     const fields = {
-      ...amelia,
+      ...unidentified,
       givenName: 'Isla',
       dateOfBirth: '2012-07-08',
       nhsNumber: '4010232137',
@@ -131,7 +133,7 @@ describe('the directory on DynamoDB Local', () => {
     const created = await createChild(
       fx.adapters,
       leedsDataManager,
-      { ...amelia, givenName: 'Ruby', dateOfBirth: '2011-09-10' },
+      { ...unidentified, givenName: 'Ruby', dateOfBirth: '2011-09-10' },
       facts,
     );
     const request = {
@@ -164,7 +166,7 @@ describe('the directory on DynamoDB Local', () => {
     const created = await createChild(
       fx.adapters,
       leedsDataManager,
-      { ...amelia, givenName: 'Freya', dateOfBirth: '2010-11-12' },
+      { ...unidentified, givenName: 'Freya', dateOfBirth: '2010-11-12' },
       facts,
     );
     await deleteTable(fx.dynamo.client, fx.tables.audit);

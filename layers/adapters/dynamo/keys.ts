@@ -5,6 +5,11 @@ import { CHILD_RECORD_SK } from './tables.ts';
 export const keys = {
   childRecord: (childId: string) => ({ childId, sk: CHILD_RECORD_SK }),
   childBlockingKey: (childId: string, blockingKey: string) => ({ childId, sk: `KEY#${blockingKey}` }),
+  /** An identifier's claim: one item per NHS number or UPN, naming the one record that holds it. */
+  identifierClaim: (kind: 'nhsNumber' | 'upn', value: string) => ({
+    childId: `CLAIM#${kind === 'nhsNumber' ? 'NHS' : 'UPN'}#${value}`,
+    sk: 'CLAIM',
+  }),
   involvement: (childId: string, involvementId: string) => ({ childId, involvementId }),
   auditEvent: (eventId: string) => ({ eventId }),
   organisation: (organisationId: string) => ({ pk: `ORG#${organisationId}`, sk: 'ORG' }),

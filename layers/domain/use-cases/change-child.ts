@@ -5,12 +5,33 @@ import type { ChildFields, ChildPatch } from '../child/schema.ts';
 import { assertPlausibleBirthDate } from '../child/validate.ts';
 import { todayIso } from '../dates.ts';
 import { seesThroughShield } from '../disclosure/view.ts';
-import { ConflictError, ForbiddenError, ValidationError } from '../errors.ts';
+import { ConflictError, DuplicateIdentifierError, ForbiddenError, ValidationError } from '../errors.ts';
 import type { Dependencies } from '../ports.ts';
 import type { ShieldRequest, UnshieldRequest } from '../shield/schema.ts';
 import { checkVersion, loadForChange, refuse, requireVersion } from './guard.ts';
 
 type Deps = Pick<Dependencies, 'children' | 'audit' | 'env'>;
+
+/**
+ * R3/R8: an NHS number or UPN already held by another record refuses the change (409), so no create or
+ * correction can make a second — possibly unshielded — record of a child. The refusal is audited against
+ * the record that holds the identifier, so its auditors see the attempt; the caller learns nothing of it.
+ */
+async function refusingDuplicates(
+  deps: Deps,
+  principal: Principal,
+  facts: RequestFacts,
+  action: { action: 'create-child' | 'update-child'; childIds: string[] },
+  write: () => Promise<void>,
+): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!(error instanceof DuplicateIdentifierError)) throw error;
+    const childIds = [...action.childIds, ...(error.heldBy ? [error.heldBy] : [])];
+    return refuse(deps, principal, facts, action.action, childIds, error);
+  }
+}
 
 /** A council's ContactPoint team creates a record in its own area. */
 export async function createChild(
@@ -40,13 +61,15 @@ export async function createChild(
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  await deps.children.create(
-    record,
-    auditEventFor(deps.env, principal, facts, {
-      action: 'create-child',
-      outcome: 'success',
-      childIds: [record.childId],
-    }),
+  await refusingDuplicates(deps, principal, facts, { action: 'create-child', childIds: [] }, () =>
+    deps.children.create(
+      record,
+      auditEventFor(deps.env, principal, facts, {
+        action: 'create-child',
+        outcome: 'success',
+        childIds: [record.childId],
+      }),
+    ),
   );
   return record;
 }
@@ -66,14 +89,16 @@ export async function updateChild(
   const now = deps.env.now();
   if (patch.dateOfBirth !== undefined) assertPlausibleBirthDate(patch.dateOfBirth, now);
   const next = applyPatch(record, patch, now.toISOString());
-  await deps.children.replace(
-    record,
-    next,
-    auditEventFor(deps.env, principal, facts, {
-      action: 'update-child',
-      outcome: 'success',
-      childIds: [childId],
-    }),
+  await refusingDuplicates(deps, principal, facts, { action: 'update-child', childIds: [childId] }, () =>
+    deps.children.replace(
+      record,
+      next,
+      auditEventFor(deps.env, principal, facts, {
+        action: 'update-child',
+        outcome: 'success',
+        childIds: [childId],
+      }),
+    ),
   );
   return next;
 }
