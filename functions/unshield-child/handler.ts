@@ -15,5 +15,6 @@ export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
   .handler(async ({ input: { params, body }, principal, facts }) => {
     const record = await unshieldChild(deps, principal, params.childId, body, facts);
     count('RecordChanges');
-    return recordResponse(deps.involvements, record, principal);
+    // Still shielded: this team's agreement is recorded, and the other team's will lift it.
+    return recordResponse(deps.involvements, record, principal, record.shield ? 202 : 200);
   });

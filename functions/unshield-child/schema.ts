@@ -9,8 +9,11 @@ export const route = defineRoute({
   method: 'DELETE',
   path: '/children/{childId}/shield',
   action: 'unshield-child',
-  summary: 'Lift a shield (shielding authority’s ContactPoint team)',
-  description: 'The body gives the reason, which is audited (R3, R6). Anyone else is refused.',
+  summary: 'Lift a shield (the shielding team; with the maintaining team when they differ)',
+  description:
+    'The body gives the reason, which is audited (R3, R6). Where the council that shielded the record is not ' +
+    'the one that maintains it, both teams must ask: the first request is recorded (202, still shielded) and ' +
+    'the second lifts the shield (200). Anyone else is refused.',
   tags: ['Shielding'],
   request: {
     params: ChildPathSchema,
@@ -20,6 +23,11 @@ export const route = defineRoute({
   successStatus: 200,
   responses: {
     200: { description: 'Shield lifted', schema: ChildViewSchema, headers: etagHeader },
+    202: {
+      description: 'Your team’s agreement is recorded; the shield lifts when the other team agrees',
+      schema: ChildViewSchema,
+      headers: etagHeader,
+    },
     409: { description: 'The record is not shielded' },
   },
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHIELDED_CONTACT_INSTRUCTION } from '#domain/disclosure/view-schema.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { type Client, clientFor, startTestStack } from '../support/local-stack.ts';
 
@@ -155,7 +156,7 @@ describe('the core directory over HTTP', () => {
       familyName: 'Fairclough',
       gender: 'male',
       dateOfBirth: '2012-11-03',
-      contactInstruction: 'Contact the ContactPoint team of Leeds City Council',
+      contactInstruction: SHIELDED_CONTACT_INSTRUCTION,
     });
     expect(view.headers.get('etag')).toBeNull();
     const search = await asPractitioner(

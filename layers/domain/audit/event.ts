@@ -20,7 +20,15 @@ export type AuditAction =
   | 'read-audit-trail'
   | 'subject-access-report';
 
-export type AuditOutcome = 'success' | 'no-match' | 'too-many-matches' | 'denied' | 'not-found' | 'conflict';
+/** `awaiting-agreement`: one of two teams has agreed to a step that needs both (lifting a cross-council shield). */
+export type AuditOutcome =
+  | 'success'
+  | 'awaiting-agreement'
+  | 'no-match'
+  | 'too-many-matches'
+  | 'denied'
+  | 'not-found'
+  | 'conflict';
 
 /**
  * R6: who did what to which children, why, what they were shown, and how it ended. Search criteria are

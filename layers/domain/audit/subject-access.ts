@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { ChildRecord } from '../child/record.ts';
+import { SPECIALIST_SERVICES_SENTENCE } from '../disclosure/view-schema.ts';
 import type { Involvement } from '../involvement/schema.ts';
 import { isSensitive } from '../involvement/schema.ts';
 import type { TrailEntry } from './trail.ts';
@@ -14,7 +15,15 @@ export const SubjectAccessReportSchema = z
   .object({
     childId: z.string(),
     preparedAt: z.string(),
-    held: z.array(z.object({ field: z.string(), value: z.string(), source: z.string() }).strict()),
+    /** R3: a shielded record's report says so first, and marks what must not reach the requester. */
+    shielded: z.boolean(),
+    notice: z.string().optional(),
+    withholdBeforeRelease: z.array(z.string()),
+    held: z.array(
+      z.object({ field: z.string(), value: z.string(), source: z.string(), withhold: z.boolean() }).strict(),
+    ),
+    /** R2: other organisations' sensitive services, as the one sentence and nothing else. */
+    specialistServices: z.string().optional(),
     involvements: z.array(
       z
         .object({
@@ -25,6 +34,7 @@ export const SubjectAccessReportSchema = z
           endDate: z.string().optional(),
           source: z.string(),
           reviewBeforeRelease: z.boolean(),
+          withhold: z.boolean(),
         })
         .strict(),
     ),
@@ -37,6 +47,7 @@ export const SubjectAccessReportSchema = z
           first: z.string(),
           last: z.string(),
           actions: z.record(z.string(), z.number().int()),
+          withhold: z.boolean(),
         })
         .strict(),
     ),
@@ -48,6 +59,7 @@ export const SubjectAccessReportSchema = z
           roles: z.string(),
           action: z.string(),
           reasonCode: z.string().optional(),
+          withhold: z.boolean(),
         })
         .strict(),
     ),
@@ -58,11 +70,14 @@ export const SubjectAccessReportSchema = z
     example: {
       childId: 'CP7M3K9P2XN',
       preparedAt: '2026-11-21T10:00:00.000Z',
+      shielded: false,
+      withholdBeforeRelease: [],
       held: [
         {
           field: 'familyName',
           value: 'Walker',
           source: 'Leeds City Council ContactPoint team (last changed 2026-09-01)',
+          withhold: false,
         },
       ],
       involvements: [],
@@ -74,6 +89,7 @@ export const SubjectAccessReportSchema = z
           first: '2026-10-01T09:00:00.000Z',
           last: '2026-11-20T14:12:00.000Z',
           actions: { 'view-child': 2 },
+          withhold: false,
         },
       ],
       accesses: [
@@ -83,6 +99,7 @@ export const SubjectAccessReportSchema = z
           roles: 'practitioner',
           action: 'view-child',
           reasonCode: 'SAFEGUARDING',
+          withhold: false,
         },
       ],
     },
@@ -113,12 +130,41 @@ const HELD_FIELDS = [
   'gpPractice',
 ] as const;
 
+/**
+ * R3: what says where a shielded child lives, or who could tell — never released to a requester without
+ * the shielding team's review: addresses, carers, school, GP, the UPN (it carries the council's number),
+ * other names, and every organisation involved with or looking at the child.
+ */
+const WHEREABOUTS_FIELDS = [
+  'address',
+  'previousAddresses',
+  'carers',
+  'education',
+  'gpPractice',
+  'upn',
+  'otherNames',
+];
+const WHEREABOUTS_SECTIONS = [
+  'involvements (the organisations reveal the area)',
+  'accesses (the organisations reveal the area)',
+];
+
 export function subjectAccessReport(
   record: ChildRecord,
   involvements: Involvement[],
   history: TrailEntry[],
   preparedAt: string,
+  preparer: { organisationId: string },
 ): SubjectAccessReport {
+  const shielded = record.shield !== undefined;
+  const whereabouts = (field: string) =>
+    shielded &&
+    WHEREABOUTS_FIELDS.some((f) => field === f || field.startsWith(`${f}.`) || field.startsWith(`${f}[`));
+  // R2: another organisation's sensitive service is the one sentence, even to the preparing team.
+  const hiddenSensitive = involvements.filter(
+    (i) => isSensitive(i.serviceType) && i.organisationId !== preparer.organisationId,
+  );
+  const shown = involvements.filter((i) => !hiddenSensitive.includes(i));
   const source = `${record.localAuthorityName} ContactPoint team (last changed ${record.updatedAt.slice(0, 10)})`;
   const held: [string, string][] = [];
   for (const field of HELD_FIELDS) flatten(field, record[field], held);
@@ -133,6 +179,7 @@ export function subjectAccessReport(
       first: entry.at,
       last: entry.at,
       actions: {},
+      withhold: shielded,
     };
     group.accesses += 1;
     group.last = entry.at;
@@ -142,8 +189,16 @@ export function subjectAccessReport(
   return {
     childId: record.childId,
     preparedAt,
-    held: held.map(([field, value]) => ({ field, value, source })),
-    involvements: involvements.map((i) => ({
+    shielded,
+    ...(shielded && {
+      notice:
+        'THIS RECORD IS SHIELDED (R3). Before anything is released, the shielding team must remove every item marked ' +
+        'withhold: it could reveal where the child lives.',
+    }),
+    withholdBeforeRelease: shielded ? [...WHEREABOUTS_FIELDS, ...WHEREABOUTS_SECTIONS] : [],
+    held: held.map(([field, value]) => ({ field, value, source, withhold: whereabouts(field) })),
+    ...(hiddenSensitive.length > 0 && { specialistServices: SPECIALIST_SERVICES_SENTENCE }),
+    involvements: shown.map((i) => ({
       serviceType: i.serviceType,
       organisationName: i.organisationName,
       practitionerName: i.practitionerName,
@@ -151,6 +206,7 @@ export function subjectAccessReport(
       ...(i.endDate !== undefined && { endDate: i.endDate }),
       source: `${i.organisationName} (recorded ${i.createdAt.slice(0, 10)})`,
       reviewBeforeRelease: isSensitive(i.serviceType),
+      withhold: shielded,
     })),
     accessByOrganisationAndRole: [...groups.values()],
     accesses: history.map((e) => ({
@@ -159,6 +215,7 @@ export function subjectAccessReport(
       roles: e.actorRoles.join(' '),
       action: e.action,
       ...(e.reasonCode !== undefined && { reasonCode: e.reasonCode }),
+      withhold: shielded,
     })),
   };
 }
@@ -180,11 +237,13 @@ export function subjectAccessReportHtml(report: SubjectAccessReport): string {
 <style>body{font-family:Arial,sans-serif;margin:2em}table{border-collapse:collapse;width:100%;margin-bottom:2em}td,th{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}@media print{body{margin:0}}</style></head>
 <body>
 <h1>ContactPoint subject access report</h1>
+${report.notice ? `<p><strong>${escapeHtml(report.notice)}</strong></p><p>Withhold before release: ${escapeHtml(report.withholdBeforeRelease.join('; '))}</p>` : ''}
 <p>ContactPoint ID ${escapeHtml(report.childId)} · prepared ${escapeHtml(report.preparedAt)}</p>
 <h2>What is held</h2>
-<table><thead><tr><th>Field</th><th>Value</th><th>Source</th></tr></thead><tbody>${rows(report.held.map((h) => [h.field, h.value, h.source]))}</tbody></table>
+<table><thead><tr><th>Field</th><th>Value</th><th>Source</th><th>Withhold</th></tr></thead><tbody>${rows(report.held.map((h) => [h.field, h.value, h.source, h.withhold ? 'WITHHOLD' : '']))}</tbody></table>
+${report.specialistServices ? `<p>${escapeHtml(report.specialistServices)}</p>` : ''}
 <h2>Services involved</h2>
-<table><thead><tr><th>Service</th><th>Organisation</th><th>Practitioner</th><th>From</th><th>To</th><th>Review before release</th></tr></thead><tbody>${rows(
+<table><thead><tr><th>Service</th><th>Organisation</th><th>Practitioner</th><th>From</th><th>To</th><th>Review before release</th><th>Withhold</th></tr></thead><tbody>${rows(
     report.involvements.map((i) => [
       i.serviceType,
       i.organisationName,
@@ -192,16 +251,18 @@ export function subjectAccessReportHtml(report: SubjectAccessReport): string {
       i.startDate,
       i.endDate ?? '',
       i.reviewBeforeRelease ? 'yes' : 'no',
+      i.withhold ? 'WITHHOLD' : '',
     ]),
   )}</tbody></table>
 <h2>Who has accessed the record</h2>
-<table><thead><tr><th>Organisation</th><th>Role</th><th>Accesses</th><th>First</th><th>Last</th></tr></thead><tbody>${rows(
+<table><thead><tr><th>Organisation</th><th>Role</th><th>Accesses</th><th>First</th><th>Last</th><th>Withhold</th></tr></thead><tbody>${rows(
     report.accessByOrganisationAndRole.map((g) => [
       g.organisationId,
       g.roles,
       String(g.accesses),
       g.first,
       g.last,
+      g.withhold ? 'WITHHOLD' : '',
     ]),
   )}</tbody></table>
 </body></html>

@@ -69,6 +69,15 @@ export function trailEntry(event: AuditEvent, subject: TrailSubject): TrailEntry
   };
 }
 
+/** Stands in for what would point to where a shielded child now is (R3). */
+export const WITHHELD = 'withheld (shielded record)';
+
+/** A shielded child's entry for an auditor outside the shielding council: no organisation, user or free text. */
+export function withoutWhereabouts(entry: TrailEntry): TrailEntry {
+  const { reasonText: _text, subjectUserId: _subject, ...rest } = entry;
+  return { ...rest, actorId: WITHHELD, actorOrganisationId: WITHHELD };
+}
+
 const CSV_COLUMNS: (keyof TrailEntry)[] = [
   'at',
   'action',

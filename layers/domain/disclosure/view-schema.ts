@@ -13,6 +13,11 @@ import { ServiceTypeSchema } from '../involvement/schema.ts';
 import { ShieldReasonSchema } from '../shield/schema.ts';
 
 /** R2: the only words anyone outside the recording organisation sees of a sensitive service. */
+/** R3: how to reach whoever works with a shielded child, naming nobody and nowhere. */
+export const SHIELDED_CONTACT_INSTRUCTION =
+  'This record is shielded. To reach the people working with this child, send a contact request ' +
+  '(POST /children/{childId}/contact-requests): the ContactPoint team responsible will call you back.';
+
 export const SPECIALIST_SERVICES_SENTENCE = 'One or more specialist and targeted services have been recorded';
 
 export const DisclosureLevelSchema = z
@@ -67,10 +72,19 @@ const recordViewShape = {
   localAuthorityName: z.string(),
   involvements: z.array(InvolvementViewSchema),
   shield: z
-    .object({ reason: ShieldReasonSchema, reasonText: z.string().optional(), reviewDate: z.string() })
+    .object({
+      reason: ShieldReasonSchema,
+      reasonText: z.string().optional(),
+      reviewDate: z.string(),
+      shieldingAuthorityName: z.string(),
+      liftAgreedBy: z
+        .string()
+        .optional()
+        .meta({ description: 'The team that has agreed to lift the shield; the other team must agree too' }),
+    })
     .strict()
     .optional()
-    .meta({ description: 'Present only for the shielding authority’s data managers' }),
+    .meta({ description: 'Present only for the shielding and the maintaining councils’ ContactPoint teams' }),
 };
 
 const recordViewExample = {
@@ -122,7 +136,7 @@ export const ShieldedViewSchema = z
       familyName: 'Walker',
       gender: 'female',
       dateOfBirth: '2016-04-09',
-      contactInstruction: 'Contact the ContactPoint team of Leeds City Council',
+      contactInstruction: SHIELDED_CONTACT_INSTRUCTION,
     },
   });
 

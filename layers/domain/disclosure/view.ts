@@ -1,26 +1,17 @@
 import type { Principal } from '../access/principal.ts';
-import { hasRole } from '../access/principal.ts';
 import type { ChildRecord } from '../child/record.ts';
 import { etagOf } from '../child/record.ts';
 import { type Involvement, isSensitive } from '../involvement/schema.ts';
 import type { MatchProfile } from '../search/profile.ts';
+import { seesThroughShield } from '../shield/teams.ts';
 import {
   type ChildView,
   type DisclosureLevel,
   type InvolvementView,
   type MatchSummary,
+  SHIELDED_CONTACT_INSTRUCTION,
   SPECIALIST_SERVICES_SENTENCE,
 } from './view-schema.ts';
-
-/** R3: only the data managers of the shielding authority see a shielded record in full. */
-export function seesThroughShield(record: ChildRecord, viewer: Principal): boolean {
-  return (
-    record.shield !== undefined &&
-    hasRole(viewer, 'data-manager') &&
-    viewer.localAuthority !== undefined &&
-    viewer.localAuthority === record.shield.authority
-  );
-}
 
 export function disclosureLevelFor(
   record: ChildRecord,
@@ -67,7 +58,8 @@ export function childViewFor(record: ChildRecord, involvements: Involvement[], v
       familyName: record.familyName,
       gender: record.gender,
       dateOfBirth: record.dateOfBirth,
-      contactInstruction: `Contact the ContactPoint team of ${record.shield?.authorityName ?? record.localAuthorityName}`,
+      // R3: no council is named — that would say where the family went. Contact is brokered instead.
+      contactInstruction: SHIELDED_CONTACT_INSTRUCTION,
     };
   }
   const visible = involvements.filter((i) => !hiddenFromViewer(i, viewer)).map(involvementView);
@@ -91,6 +83,11 @@ export function childViewFor(record: ChildRecord, involvements: Involvement[], v
         reason: record.shield.reason,
         ...(record.shield.reasonText !== undefined && { reasonText: record.shield.reasonText }),
         reviewDate: record.shield.reviewDate,
+        // Only the two teams see this view: each can see whom to contact about the shield.
+        shieldingAuthorityName: record.shield.authorityName,
+        ...(record.shield.liftAgreedByName !== undefined && {
+          liftAgreedBy: record.shield.liftAgreedByName,
+        }),
       },
     }),
   };

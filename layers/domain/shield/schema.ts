@@ -37,9 +37,12 @@ export interface Shield {
   reason: ShieldRequest['reason'];
   reasonText?: string | undefined;
   reviewDate: string;
-  /** GSS code of the shielding authority: only its data managers see the full record. */
+  /** GSS code of the shielding authority: its team and the maintaining council's see the full record. */
   authority: string;
   authorityName: string;
   shieldedBy: string;
   shieldedAt: string;
+  /** When the shielding and maintaining councils differ, the one that has agreed to lift the shield. */
+  liftAgreedBy?: string | undefined;
+  liftAgreedByName?: string | undefined;
 }

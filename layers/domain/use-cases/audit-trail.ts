@@ -1,7 +1,7 @@
 import type { Principal } from '../access/principal.ts';
 import { auditEventFor, type RequestFacts } from '../audit/event.ts';
 import { type SubjectAccessReport, subjectAccessReport } from '../audit/subject-access.ts';
-import type { TrailEntry } from '../audit/trail.ts';
+import { type TrailEntry, withoutWhereabouts } from '../audit/trail.ts';
 import { NotFoundError } from '../errors.ts';
 import type {
   AuditSink,
@@ -11,6 +11,7 @@ import type {
   Environment,
   InvolvementRepository,
 } from '../ports.ts';
+import { isMaintainingTeam, isShieldingTeam } from '../shield/teams.ts';
 import { loadForChange } from './guard.ts';
 
 export interface TrailQuery {
@@ -24,6 +25,9 @@ const PAGE_SIZE = 50;
 /**
  * R6 oversight: who looked at this child, when, why and what they were shown. A council's auditors
  * read the histories of children in their area; anything else looks like nothing. The read is audited.
+ * R3: a shielded child's history is read in full only by the shielding council's auditors; the
+ * maintaining council's auditors (where that is another council) see it with every organisation, user
+ * and free text withheld, since those would point to where the child now is.
  */
 export async function readChildTrail(
   deps: {
@@ -38,9 +42,11 @@ export async function readChildTrail(
   facts: RequestFacts,
 ): Promise<{ entries: TrailEntry[]; next?: string | undefined }> {
   const child = await deps.children.get(childId);
-  if (!child || !auditor.localAuthority || child.localAuthority !== auditor.localAuthority) {
-    throw new NotFoundError('Child');
-  }
+  const council = auditor.localAuthority;
+  const shieldingCouncil = child?.shield?.authority;
+  const reads = council !== undefined && (child?.localAuthority === council || shieldingCouncil === council);
+  if (!child || !reads) throw new NotFoundError('Child');
+  const masked = shieldingCouncil !== undefined && shieldingCouncil !== council;
   await deps.audit.record(
     auditEventFor(deps.env, auditor, facts, {
       action: 'read-audit-trail',
@@ -48,7 +54,8 @@ export async function readChildTrail(
       childIds: [childId],
     }),
   );
-  return deps.trail.page({ childId }, { ...query, limit: PAGE_SIZE });
+  const page = await deps.trail.page({ childId }, { ...query, limit: PAGE_SIZE });
+  return masked ? { ...page, entries: page.entries.map(withoutWhereabouts) } : page;
 }
 
 /** What a user searched for and viewed: for the auditors of the organisation that administers them. */
@@ -82,7 +89,10 @@ const MAX_HISTORY = 10_000;
 
 /**
  * A subject access report, for the ContactPoint team that maintains the record (a family's request is
- * made to them). Preparing it is audited like any other access (R6).
+ * made to them). Preparing it is audited like any other access (R6). R3: a shielded record's report is
+ * prepared only by the team that shielded it, and only while that team also maintains the record — a
+ * family member asking may be the person the child is hidden from, and only that team knows what to
+ * withhold (decision 0004).
  */
 export async function prepareSubjectAccessReport(
   deps: {
@@ -96,7 +106,11 @@ export async function prepareSubjectAccessReport(
   childId: string,
   facts: RequestFacts,
 ): Promise<SubjectAccessReport> {
-  const record = await loadForChange(deps, dataManager, facts, 'subject-access-report', childId);
+  const record = await loadForChange(deps, dataManager, facts, 'subject-access-report', childId, (r) =>
+    r.shield
+      ? isShieldingTeam(dataManager, r) && isMaintainingTeam(dataManager, r)
+      : isMaintainingTeam(dataManager, r),
+  );
   const [involvements, history] = await Promise.all([
     deps.involvements.listForChild(childId),
     fullHistory(deps.trail, childId),
@@ -109,7 +123,7 @@ export async function prepareSubjectAccessReport(
       disclosure: { [childId]: 'full' },
     }),
   );
-  return subjectAccessReport(record, involvements, history, deps.env.now().toISOString());
+  return subjectAccessReport(record, involvements, history, deps.env.now().toISOString(), dataManager);
 }
 
 async function fullHistory(trail: AuditTrailIndex, childId: string): Promise<TrailEntry[]> {

@@ -4,10 +4,10 @@ import { applyPatch, type ChildRecord } from '../child/record.ts';
 import type { ChildFields, ChildPatch } from '../child/schema.ts';
 import { assertPlausibleBirthDate } from '../child/validate.ts';
 import { todayIso } from '../dates.ts';
-import { seesThroughShield } from '../disclosure/view.ts';
 import { ConflictError, DuplicateIdentifierError, ForbiddenError, ValidationError } from '../errors.ts';
 import type { Dependencies } from '../ports.ts';
 import type { ShieldRequest, UnshieldRequest } from '../shield/schema.ts';
+import { isMaintainingTeam, isShieldingTeam } from '../shield/teams.ts';
 import { checkVersion, loadForChange, refuse, requireVersion } from './guard.ts';
 
 type Deps = Pick<Dependencies, 'children' | 'audit' | 'env'>;
@@ -105,7 +105,9 @@ export async function updateChild(
 
 /**
  * R3: shields a record. Its search keys move to the shielded scope and lose every key built from a
- * hidden field, in the same transaction as the record and the audit event.
+ * hidden field, in the same transaction as the record and the audit event. Shielding never waits: any
+ * council's ContactPoint team may shield at once (a family may flee to another area); the maintaining
+ * council keeps the record, and only the shielding team changes the shield afterwards (decision 0004).
  */
 export async function shieldChild(
   deps: Deps,
@@ -129,9 +131,8 @@ export async function shieldChild(
   if (request.reviewDate <= todayIso(now)) {
     throw new ValidationError([{ field: 'reviewDate', message: 'must be in the future' }]);
   }
-  // Any council may shield (a family may flee to another area); once shielded, only that council may change it.
   const record = await loadForChange(deps, principal, facts, 'shield-child', childId, (r) =>
-    r.shield ? seesThroughShield(r, principal) : true,
+    r.shield ? isShieldingTeam(principal, r) : true,
   );
   const next: ChildRecord = {
     ...record,
@@ -160,7 +161,11 @@ export async function shieldChild(
   return next;
 }
 
-/** R3: only the shielding authority lifts a shield, giving its reason. */
+/**
+ * R3: lifting a shield needs the shielding team. Where another council maintains the record, both teams
+ * must agree: the first to ask is recorded (the record stays shielded), the other's request lifts it.
+ * Nobody else may touch it. Each step is audited with its reason.
+ */
 export async function unshieldChild(
   deps: Deps,
   principal: Principal,
@@ -169,9 +174,12 @@ export async function unshieldChild(
   facts: RequestFacts,
 ): Promise<ChildRecord> {
   const record = await loadForChange(deps, principal, facts, 'unshield-child', childId, (r) =>
-    r.shield ? seesThroughShield(r, principal) : true,
+    r.shield
+      ? isShieldingTeam(principal, r) || isMaintainingTeam(principal, r)
+      : isMaintainingTeam(principal, r),
   );
-  if (!record.shield) {
+  const shield = record.shield;
+  if (!shield) {
     return refuse(
       deps,
       principal,
@@ -182,14 +190,31 @@ export async function unshieldChild(
     );
   }
   const now = deps.env.now().toISOString();
-  const { shield: _lifted, ...rest } = record;
-  const next: ChildRecord = { ...rest, version: record.version + 1, updatedAt: now };
+  const teams = new Set([shield.authority, record.localAuthority]);
+  const agreed = new Set([...(shield.liftAgreedBy ? [shield.liftAgreedBy] : []), principal.localAuthority]);
+  const allAgree = [...teams].every((team) => agreed.has(team));
+  let next: ChildRecord;
+  if (allAgree) {
+    const { shield: _lifted, ...rest } = record;
+    next = { ...rest, version: record.version + 1, updatedAt: now };
+  } else {
+    next = {
+      ...record,
+      shield: {
+        ...shield,
+        liftAgreedBy: principal.localAuthority,
+        liftAgreedByName: principal.localAuthorityName,
+      },
+      version: record.version + 1,
+      updatedAt: now,
+    };
+  }
   await deps.children.replace(
     record,
     next,
     auditEventFor(deps.env, principal, facts, {
       action: 'unshield-child',
-      outcome: 'success',
+      outcome: allAgree ? 'success' : 'awaiting-agreement',
       childIds: [childId],
       note: request.reasonText,
     }),

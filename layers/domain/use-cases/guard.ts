@@ -1,7 +1,6 @@
 import type { Principal } from '../access/principal.ts';
 import { type AuditAction, auditEventFor, type RequestFacts } from '../audit/event.ts';
 import type { ChildRecord } from '../child/record.ts';
-import { seesThroughShield } from '../disclosure/view.ts';
 import {
   ForbiddenError,
   NotFoundError,
@@ -9,6 +8,7 @@ import {
   PreconditionRequiredError,
 } from '../errors.ts';
 import type { Dependencies } from '../ports.ts';
+import { isMaintainingTeam } from '../shield/teams.ts';
 
 type Deps = Pick<Dependencies, 'children' | 'audit' | 'env'>;
 
@@ -28,12 +28,11 @@ export async function refuse(
 }
 
 /**
- * A data manager may correct a record of their own authority; a shielded record only the shielding
- * authority may touch (R3).
+ * The maintaining council's ContactPoint team corrects a record, shielded or not: shielding it from
+ * another council gives that council the shield, never the record (decision 0004).
  */
 export function maintainsRecord(principal: Principal, record: ChildRecord): boolean {
-  if (record.shield) return seesThroughShield(record, principal);
-  return principal.localAuthority !== undefined && principal.localAuthority === record.localAuthority;
+  return isMaintainingTeam(principal, record);
 }
 
 /** Loads a record for a change, refusing (and auditing) when it is missing or not the caller's to change. */

@@ -48,7 +48,10 @@ export async function searchChildren(
       ...base,
       outcome: childIds.length > 0 ? 'success' : 'no-match',
       childIds,
-      disclosure: Object.fromEntries(childIds.map((id) => [id, 'match-summary'])),
+      // No empty map: DynamoDB streams cannot carry one back, and the sealer would stall on it.
+      ...(childIds.length > 0 && {
+        disclosure: Object.fromEntries(childIds.map((id) => [id, 'match-summary' as const])),
+      }),
     }),
   );
   return matches;

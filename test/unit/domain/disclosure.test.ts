@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#domain/access/principal.ts';
 import { childViewFor } from '#domain/disclosure/view.ts';
-import { SPECIALIST_SERVICES_SENTENCE } from '#domain/disclosure/view-schema.ts';
+import {
+  SHIELDED_CONTACT_INSTRUCTION,
+  SPECIALIST_SERVICES_SENTENCE,
+} from '#domain/disclosure/view-schema.ts';
 import type { Involvement, ServiceType } from '#domain/involvement/schema.ts';
 import { syntheticChildren } from '#infra/local/synthetic.ts';
 import {
@@ -31,18 +34,25 @@ function whereaboutsOf(child: ReturnType<typeof aChild>, invs: Involvement[]): s
 }
 
 describe('R3 shielding', () => {
-  it('hides the address, carers, school, GP and involvement contacts of a shielded child from everyone but the shielding authority', () => {
+  it('hides the address, carers, school, GP and involvement contacts of a shielded child from everyone but the shielding and maintaining teams', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: children.length - 1 }),
         fc.constantFrom(...viewers.filter((v) => v !== leedsDataManager)),
         (index, viewer) => {
-          const child = { ...(children[index] as ReturnType<typeof aChild>), shield: shieldBy('E08000035') };
+          // Shielded by Leeds, maintained by Leeds: only Leeds's team sees through it.
+          const child = {
+            ...(children[index] as ReturnType<typeof aChild>),
+            localAuthority: 'E08000035',
+            shield: shieldBy('E08000035'),
+          };
           const invs = involvements.filter((i) => i.childId === child.childId);
           const view = childViewFor(child, invs, viewer);
           expect(view.disclosure).toBe('shielded');
-          // The contact instruction names the shielding authority by design; every other field must be clean.
-          const body = JSON.stringify({ ...view, contactInstruction: undefined });
+          // Every field, the contact instruction included, must be clean: it names no council (R3).
+          const body = JSON.stringify(view);
+          for (const council of [child.localAuthority, child.localAuthorityName, 'Leeds', 'Bradford'])
+            expect(body).not.toContain(council);
           for (const secret of whereaboutsOf(child, invs)) expect(body).not.toContain(secret);
           expect(Object.keys(view).sort()).toEqual(
             [
@@ -63,15 +73,19 @@ describe('R3 shielding', () => {
   it('shows the shielded record in full to the data managers of the shielding authority only', () => {
     const child = aChild({ shield: shieldBy('E08000035') });
     expect(childViewFor(child, [], leedsDataManager).disclosure).toBe('full');
-    expect(childViewFor(child, [], bradfordDataManager).disclosure).toBe('shielded');
+    expect(childViewFor(child, [], bradfordDataManager).disclosure).toBe(
+      child.localAuthority === bradfordDataManager.localAuthority ? 'full' : 'shielded',
+    );
     expect(childViewFor(child, [], { ...practitioner, localAuthority: 'E08000035' }).disclosure).toBe(
       'shielded',
     );
   });
 
-  it('tells the viewer whom to contact: the shielding authority’s ContactPoint team', () => {
+  it('tells the viewer how to reach the people involved through a brokered contact request, naming no council', () => {
     const view = childViewFor(aChild({ shield: shieldBy('E08000035') }), [], practitioner);
-    expect(view).toMatchObject({ contactInstruction: 'Contact the ContactPoint team of Leeds City Council' });
+    expect(view).toMatchObject({ contactInstruction: SHIELDED_CONTACT_INSTRUCTION });
+    expect(SHIELDED_CONTACT_INSTRUCTION).toContain('contact-requests');
+    expect(SHIELDED_CONTACT_INSTRUCTION).not.toMatch(/Leeds|Bradford|council of/i);
   });
 
   it('never shows a previous address, in any view', () => {
@@ -128,5 +142,27 @@ describe('R2 sensitive services', () => {
     const view = childViewFor(aChild(), [camhs], practitioner);
     expect(view.disclosure).toBe('full');
     expect(JSON.stringify(view)).toContain('camhs');
+  });
+});
+
+describe('R3 across councils (decision 0004)', () => {
+  const shieldedByBradford = aChild({
+    shield: shieldBy('E08000032', 'City of Bradford Metropolitan District Council'),
+  });
+
+  it('shows a record Bradford shielded in full to Leeds, which maintains it, and to Bradford, naming the shielding council to them alone', () => {
+    for (const team of [leedsDataManager, bradfordDataManager]) {
+      const view = childViewFor(shieldedByBradford, [], team);
+      expect(view.disclosure).toBe('full');
+      expect(JSON.stringify(view)).toContain('City of Bradford Metropolitan District Council');
+    }
+  });
+
+  it('shows it to every practitioner as the shielded view, naming neither council', () => {
+    for (const viewer of [practitioner, otherPractitioner]) {
+      const view = childViewFor(shieldedByBradford, [], viewer);
+      expect(view.disclosure).toBe('shielded');
+      expect(JSON.stringify(view)).not.toContain('Bradford');
+    }
   });
 });

@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '#infra/local/stack.ts';
+import { type Client, clientFor, startTestStack } from '../support/local-stack.ts';
+
+/**
+ * R3 over HTTP: the adopted child who must not be found by the birth name, and a record shielded by a
+ * council that does not maintain it.
+ */
+let stack: LocalStack;
+let leeds: Client;
+let bradford: Client;
+let practitioner: Client;
+
+const birth = {
+  givenName: 'Kacey',
+  familyName: 'Thornbury',
+  gender: 'female',
+  dateOfBirth: '2019-02-14',
+  nhsNumber: '9434765943',
+  address: { line1: '3 Garnet Road', town: 'Leeds', postcode: 'LS11 5JY' },
+  carers: [
+    {
+      name: 'Lee Thornbury',
+      relationship: 'father',
+      parentalResponsibility: true,
+      contact: { phone: '07700 900444' },
+    },
+  ],
+};
+const WHEREABOUTS = [
+  'Garnet',
+  'LS11',
+  'Thornbury',
+  '07700 900444',
+  'Leeds',
+  'Bradford',
+  'E08000035',
+  'E08000032',
+];
+const reason = 'reason=SAFEGUARDING';
+
+async function search(client: Client, query: string) {
+  return client.call('GET', `/children?${query}&${reason}`);
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  leeds = await clientFor(stack, 'data-manager@leeds.example.gov.uk');
+  bradford = await clientFor(stack, 'data-manager@bradford.example.gov.uk');
+  practitioner = await clientFor(stack, 'practitioner@leeds-th.example.nhs.uk');
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('an adopted child, renamed and shielded (R3)', () => {
+  let childId: string;
+
+  beforeAll(async () => {
+    const created = await leeds.call('POST', '/children', { body: birth });
+    expect(created.status).toBe(201);
+    childId = created.json().childId;
+    const renamed = await leeds.call('PATCH', `/children/${childId}`, {
+      body: {
+        familyName: 'Ashworth',
+        address: { line1: '12 Quiet Lane', town: 'Otley', postcode: 'LS21 1AB' },
+      },
+      headers: { 'if-match': created.headers.get('etag') as string },
+    });
+    expect(renamed.status).toBe(200);
+    const shield = await leeds.call('PUT', `/children/${childId}/shield`, {
+      body: { reason: 'adoption-placement-at-risk', reviewDate: '2099-06-30' },
+    });
+    expect(shield.status).toBe(200);
+  });
+
+  it('answers a search by the birth name exactly as a search for a child who does not exist', async () => {
+    const byBirthName = await search(
+      practitioner,
+      'givenName=Kacey&familyName=Thornbury&dateOfBirth=2019-02-14',
+    );
+    const forNobody = await search(
+      practitioner,
+      'givenName=Zebedee&familyName=Quennell&dateOfBirth=2019-02-14',
+    );
+    expect(byBirthName.status).toBe(200);
+    expect(byBirthName.text).toBe(forNobody.text);
+    expect(byBirthName.json()).toEqual({ matches: [] });
+  });
+
+  it('finds the shielded view by the current name, naming no council, place, previous name or organisation', async () => {
+    const found = await search(practitioner, 'givenName=Kacey&familyName=Ashworth&dateOfBirth=2019-02-14');
+    expect(found.json().matches.map((m: { childId: string }) => m.childId)).toEqual([childId]);
+    const view = await practitioner.call('GET', `/children/${childId}?${reason}`);
+    expect(view.json().disclosure).toBe('shielded');
+    for (const secret of [...WHEREABOUTS, 'Otley', 'LS21', 'Quiet Lane'])
+      expect(view.text).not.toContain(secret);
+  });
+});
+
+describe('a Leeds record shielded by Bradford (decision 0004)', () => {
+  let childId: string;
+  let etag: string;
+
+  beforeAll(async () => {
+    const created = await leeds.call('POST', '/children', {
+      body: {
+        ...birth,
+        givenName: 'Robyn',
+        familyName: 'Calloway',
+        nhsNumber: '9434765951',
+        dateOfBirth: '2017-08-09',
+      },
+    });
+    childId = created.json().childId;
+    const shield = await bradford.call('PUT', `/children/${childId}/shield`, {
+      body: {
+        reason: 'adult-at-risk',
+        reasonText: 'Mother fled to a refuge in our area',
+        reviewDate: '2099-01-31',
+      },
+    });
+    expect(shield.status).toBe(200);
+    etag = shield.headers.get('etag') as string;
+  });
+
+  it('lets Leeds, which maintains it, still correct it and see who shielded it', async () => {
+    const view = await leeds.call('GET', `/children/${childId}?reason=DATA_QUALITY`);
+    expect(view.json()).toMatchObject({
+      disclosure: 'full',
+      shield: { shieldingAuthorityName: 'City of Bradford Metropolitan District Council' },
+    });
+    const corrected = await leeds.call('PATCH', `/children/${childId}`, {
+      body: { gender: 'not-known' },
+      headers: { 'if-match': etag },
+    });
+    expect(corrected.status).toBe(200);
+    etag = corrected.headers.get('etag') as string;
+  });
+
+  it('refuses Bradford a correction and the subject access report, and Leeds the report too', async () => {
+    const correction = await bradford.call('PATCH', `/children/${childId}`, {
+      body: { gender: 'female' },
+      headers: { 'if-match': etag },
+    });
+    expect(correction.status).toBe(403);
+    for (const team of [bradford, leeds]) {
+      expect((await team.call('GET', `/children/${childId}/subject-access-report`)).status).toBe(403);
+    }
+  });
+
+  it('shows the access history in full to Bradford’s auditors, and to Leeds’s with organisations and users withheld', async () => {
+    await practitioner.call('GET', `/children/${childId}?reason=EMERGENCY_CARE`);
+    const bradfordAuditor = await clientFor(stack, 'auditor@bradford.example.gov.uk');
+    const leedsAuditor = await clientFor(stack, 'auditor@leeds.example.gov.uk');
+    let full: { entries: { action: string; actorOrganisationId: string }[] } = { entries: [] };
+    for (let i = 0; i < 50 && !full.entries.some((e) => e.action === 'view-child'); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      full = (await bradfordAuditor.call('GET', `/audit/children/${childId}`)).json();
+    }
+    expect(full.entries.map((e) => e.actorOrganisationId)).toContain('ORG-LEEDS-TH');
+    const masked = await leedsAuditor.call('GET', `/audit/children/${childId}`);
+    expect(masked.status).toBe(200);
+    expect(masked.json().entries.length).toBe(full.entries.length);
+    expect(masked.text).not.toContain('ORG-LEEDS-TH');
+    expect(masked.text).not.toContain('ORG-BRADFORD');
+    expect(masked.text).not.toContain('refuge');
+  });
+
+  it('lifts the shield only when both teams have asked: Bradford alone gets 202 and the record stays shielded', async () => {
+    const body = { reasonText: 'Review: the family has moved on and the risk has passed' };
+    const first = await bradford.call('DELETE', `/children/${childId}/shield`, { body });
+    expect(first.status).toBe(202);
+    expect((await practitioner.call('GET', `/children/${childId}?${reason}`)).json().disclosure).toBe(
+      'shielded',
+    );
+    const second = await leeds.call('DELETE', `/children/${childId}/shield`, { body });
+    expect(second.status).toBe(200);
+    expect((await practitioner.call('GET', `/children/${childId}?${reason}`)).json().disclosure).toBe('full');
+  });
+});
+
+describe('the subject access report of a shielded child (R2, R3)', () => {
+  it('shows neither another organisation’s sensitive service nor any whereabouts field unmarked', async () => {
+    const created = await leeds.call('POST', '/children', {
+      body: {
+        ...birth,
+        givenName: 'Tegan',
+        familyName: 'Marsh',
+        nhsNumber: '9434765978',
+        dateOfBirth: '2010-04-05',
+      },
+    });
+    const childId = created.json().childId;
+    const camhs = await practitioner.call('POST', `/children/${childId}/involvements`, {
+      body: {
+        serviceType: 'camhs',
+        practitionerName: 'Dr Idris Penhaligon',
+        role: 'Consultant psychiatrist',
+        contact: { phone: '0113 496 0777' },
+        startDate: '2026-09-01',
+        consent: { givenBy: 'young-person', recordedOn: '2026-09-01' },
+      },
+    });
+    expect(camhs.status).toBe(201);
+    await leeds.call('PUT', `/children/${childId}/shield`, {
+      body: { reason: 'risk-of-significant-harm', reviewDate: '2099-01-01' },
+    });
+    const report = await leeds.call('GET', `/children/${childId}/subject-access-report`);
+    expect(report.status).toBe(200);
+    const body = report.json();
+    expect(body.shielded).toBe(true);
+    for (const secret of ['camhs', 'Penhaligon', '0113 496 0777', 'Consultant psychiatrist'])
+      expect(report.text).not.toContain(secret);
+    for (const row of body.held as { field: string; value: string; withhold: boolean }[]) {
+      if (WHEREABOUTS.some((w) => row.value.includes(w)) && !['familyName', 'givenName'].includes(row.field))
+        expect(row.withhold, row.field).toBe(true);
+    }
+  });
+});
