@@ -19,6 +19,8 @@ import { definition as updateInvolvement } from './update-involvement/schema.ts'
 import { definition as verifyAuditTrail } from './verify-audit-trail/schema.ts';
 import { definition as viewChild } from './view-child/schema.ts';
 import { definition as viewOwnAccount } from './view-own-account/schema.ts';
+import { definition as viewWithOverride } from './view-with-override/schema.ts';
+import { definition as warnBeforeOverride } from './warn-before-override/schema.ts';
 
 /**
  * Every function of ContactPoint, whatever invokes it: the one list that API Gateway and the OpenAPI
@@ -36,6 +38,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   updateInvolvement,
   shieldChild,
   unshieldChild,
+  warnBeforeOverride,
+  viewWithOverride,
   grantAccount,
   updateAccount,
   listAccounts,

@@ -1,6 +1,6 @@
 import type { Account } from '#domain/access/account.ts';
 import type { Organisation } from '#domain/access/organisation.ts';
-import type { Role } from '#domain/access/principal.ts';
+import type { Right, Role } from '#domain/access/principal.ts';
 
 /**
  * The organisations the local stand-in seeds: two councils, an NHS trust in each council's care, and a
@@ -50,6 +50,7 @@ export interface LocalUser {
   email: string;
   role: Role;
   organisationId: (typeof LOCAL_ORGANISATIONS)[number]['organisationId'];
+  rights?: readonly Right[];
 }
 
 /**
@@ -62,7 +63,13 @@ export const LOCAL_USERS: readonly LocalUser[] = [
   { email: 'user-admin@leeds.example.gov.uk', role: 'user-admin', organisationId: 'ORG-LEEDS-CC' },
   { email: 'auditor@leeds.example.gov.uk', role: 'auditor', organisationId: 'ORG-LEEDS-CC' },
   { email: 'operator@contactpoint.example.gov.uk', role: 'operator', organisationId: 'ORG-CP-NATIONAL' },
-  { email: 'practitioner@leeds.example.gov.uk', role: 'practitioner', organisationId: 'ORG-LEEDS-CC' },
+  // A Leeds social worker who holds the child-protection override right (R3 break-glass).
+  {
+    email: 'practitioner@leeds.example.gov.uk',
+    role: 'practitioner',
+    organisationId: 'ORG-LEEDS-CC',
+    rights: ['child-protection-override'],
+  },
   { email: 'practitioner@leeds-th.example.nhs.uk', role: 'practitioner', organisationId: 'ORG-LEEDS-TH' },
   { email: 'data-manager@bradford.example.gov.uk', role: 'data-manager', organisationId: 'ORG-BRADFORD-MDC' },
   { email: 'practitioner@bradford.example.gov.uk', role: 'practitioner', organisationId: 'ORG-BRADFORD-MDC' },
@@ -80,6 +87,7 @@ export function localAccount(user: LocalUser, userId: string, now: Date): Accoun
     email: user.email,
     organisationId: user.organisationId,
     roles: [user.role],
+    ...(user.rights && { rights: [...user.rights] }),
     status: 'active',
     authorisedBy: 'Seeded by the local stand-in',
     dbsCertificateDate: daysAgo(365),

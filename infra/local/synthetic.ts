@@ -165,6 +165,7 @@ export function syntheticChildren(count: number, seed = 2026): SyntheticData {
           reviewDate: '2027-03-31',
           authority: area.authority.gssCode,
           authorityName: area.authority.name,
+          organisationId: area.authority.organisationId,
           shieldedBy: 'seed',
           shieldedAt: now,
         };

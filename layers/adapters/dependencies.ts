@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Dependencies, DirectoryRepository } from '#domain/ports.ts';
+import type { AuditLog, Dependencies, DirectoryRepository } from '#domain/ports.ts';
 import { readSettings, type Settings } from '#runtime/settings.ts';
 import { DynamoAuditSink } from './dynamo/audit-sink.ts';
 import { DynamoChildRepository } from './dynamo/child-repository.ts';
@@ -9,6 +9,7 @@ import { DynamoInvolvementRepository } from './dynamo/involvement-repository.ts'
 import { systemEnvironment } from './environment.ts';
 
 export interface Adapters extends Dependencies {
+  audit: AuditLog;
   directory: DirectoryRepository;
   accountCacheSeconds: number;
   /** The process's one DynamoDB client: a function's further repositories share it and its connections. */

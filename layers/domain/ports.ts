@@ -42,6 +42,16 @@ export interface AuditSink {
   record(event: AuditEvent): Promise<void>;
 }
 
+/**
+ * The audit trail read back, for the few steps that build on an earlier event (R6: it is append-only):
+ * an event found by ID, and an event written only if no event with its ID exists yet.
+ */
+export interface AuditLog extends AuditSink {
+  find(eventId: string): Promise<AuditEvent | undefined>;
+  /** False when an event with this ID was already recorded (a one-use step taken twice). */
+  recordOnce(event: AuditEvent): Promise<boolean>;
+}
+
 /** Time and identifiers come from outside so the domain stays pure and tests stay deterministic. */
 export interface Environment {
   now(): Date;

@@ -1,7 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { isPermitted } from '#domain/access/permissions.ts';
+import { isPermitted, RIGHT_REQUIRED } from '#domain/access/permissions.ts';
+import { holdsRight } from '#domain/access/principal.ts';
 import { auditEventFor } from '#domain/audit/event.ts';
 import { versionFromEtag } from '#domain/child/record.ts';
 import { ForbiddenError, ValidationError } from '#domain/errors.ts';
@@ -87,6 +88,9 @@ function authorise<R extends RouteDefinition>(route: R, deps: MiddlewareDependen
             childIds: childIdFromPath(request.event),
           }),
         );
+        const right = RIGHT_REQUIRED[route.action];
+        if (right !== undefined && !principal.machineClientId && !holdsRight(principal, right))
+          throw new ForbiddenError(`Your account does not hold the ${right} right`);
         const who = principal.machineClientId
           ? 'This client’s scopes do not allow it to'
           : `The ${principal.roles.join(', ')} role may not`;

@@ -75,7 +75,12 @@ export class PrincipalResolver {
     const problems = accessProblems(account, organisation, todayIso(new Date(this.now())));
     if (problems.length > 0 || !organisation)
       throw new ForbiddenError(`Access refused: ${problems.join('; ')} (R4)`);
-    return { userId, roles: account.roles, ...this.organisationFacts(organisation) };
+    return {
+      userId,
+      roles: account.roles,
+      ...(account.rights?.length && { rights: account.rights }),
+      ...this.organisationFacts(organisation),
+    };
   }
 
   /**

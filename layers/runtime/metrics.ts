@@ -8,6 +8,7 @@ export const PRODUCT_METRICS = [
   'Searches',
   'Views',
   'ShieldedViews',
+  'ShieldOverrides',
   'RecordChanges',
   'InvolvementChanges',
   'Denials',

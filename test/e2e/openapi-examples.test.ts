@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PERMISSIONS } from '#domain/access/permissions.ts';
+import { PERMISSIONS, RIGHT_REQUIRED } from '#domain/access/permissions.ts';
 import type { Role } from '#domain/access/principal.ts';
 import { ROUTES } from '#functions/manifest.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
@@ -20,6 +20,7 @@ interface Operation {
 let stack: LocalStack;
 let document: { paths: Record<string, Record<string, Operation>> };
 const clients = new Map<Role, Client>();
+let overrideHolder: Client;
 
 /** The order a client would naturally follow: a record must exist before it is viewed or changed. */
 const ORDER = [
@@ -30,6 +31,8 @@ const ORDER = [
   'updateInvolvement',
   'updateChild',
   'shieldChild',
+  'warnBeforeOverride',
+  'viewWithOverride',
   'unshieldChild',
   'grantAccount',
   'listAccounts',
@@ -47,6 +50,7 @@ beforeAll(async () => {
   for (const role of ['practitioner', 'data-manager', 'user-admin', 'auditor'] as const) {
     clients.set(role, await clientFor(stack, role));
   }
+  overrideHolder = await clientFor(stack, 'practitioner@leeds.example.gov.uk');
 });
 
 afterAll(async () => {
@@ -93,13 +97,21 @@ describe('the OpenAPI document', () => {
       if (parameters.some((p) => p.in === 'header' && p.name === 'If-Match')) {
         headers['if-match'] = state[`etag:${route.path}`] ?? '"1"';
       }
-      const body = operation.requestBody?.content['application/json'].example;
+      const example = operation.requestBody?.content['application/json'].example;
+      // A confirmation is good once, for minutes: the one the warning example just issued stands in.
+      const body =
+        operationId === 'viewWithOverride'
+          ? { ...(example as object), confirmation: state.confirmation }
+          : example;
       if (operation.requestBody) expect(body, `${operationId} has a body example`).toBeDefined();
       const role = ([...clients.keys()] as Role[]).find(
         (r) => route.action === null || PERMISSIONS[r].has(route.action),
       );
       if (!role) throw new Error(`no local role may call ${operationId}`);
-      const client = clients.get(role) as Client;
+      // Right-gated routes are called by the seeded holder of the right (a Leeds social worker).
+      const client = (
+        route.action && RIGHT_REQUIRED[route.action] ? overrideHolder : clients.get(role)
+      ) as Client;
       const url = `${path}${query.size ? `?${query}` : ''}`;
       const reply = await client.call(
         route.method,
@@ -116,6 +128,7 @@ describe('the OpenAPI document', () => {
         state.childId = reply.json().childId;
         state['etag:/children/{childId}'] = reply.headers.get('etag') as string;
       }
+      if (operationId === 'warnBeforeOverride') state.confirmation = reply.json().confirmation;
       if (operationId === 'grantAccount') {
         state.userId = reply.json().userId;
         state['etag:/users/{userId}'] = reply.headers.get('etag') as string;

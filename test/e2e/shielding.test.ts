@@ -1,4 +1,6 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '#adapters/dynamo/client.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { type Client, clientFor, startTestStack } from '../support/local-stack.ts';
 
@@ -155,7 +157,9 @@ describe('a Leeds record shielded by Bradford (decision 0004)', () => {
     const bradfordAuditor = await clientFor(stack, 'auditor@bradford.example.gov.uk');
     const leedsAuditor = await clientFor(stack, 'auditor@leeds.example.gov.uk');
     let full: { entries: { action: string; actorOrganisationId: string }[] } = { entries: [] };
-    for (let i = 0; i < 50 && !full.entries.some((e) => e.action === 'view-child'); i++) {
+    const practitionerViewed = () =>
+      full.entries.some((e) => e.action === 'view-child' && e.actorOrganisationId === 'ORG-LEEDS-TH');
+    for (let i = 0; i < 50 && !practitionerViewed(); i++) {
       await new Promise((r) => setTimeout(r, 200));
       full = (await bradfordAuditor.call('GET', `/audit/children/${childId}`)).json();
     }
@@ -217,5 +221,89 @@ describe('the subject access report of a shielded child (R2, R3)', () => {
       if (WHEREABOUTS.some((w) => row.value.includes(w)) && !['familyName', 'givenName'].includes(row.field))
         expect(row.withhold, row.field).toBe(true);
     }
+  });
+});
+
+describe('break-glass: the child-protection override (R3)', () => {
+  let childId: string;
+  let socialWorker: Client;
+  const reasonText = 'Child brought to A&E with injuries; police need the current carers now';
+
+  beforeAll(async () => {
+    const created = await leeds.call('POST', '/children', {
+      body: {
+        ...birth,
+        givenName: 'Ellis',
+        familyName: 'Varley',
+        nhsNumber: '9434765986',
+        dateOfBirth: '2016-12-01',
+      },
+    });
+    childId = created.json().childId;
+    const shield = await bradford.call('PUT', `/children/${childId}/shield`, {
+      body: { reason: 'risk-of-significant-harm', reviewDate: '2099-01-01' },
+    });
+    expect(shield.status).toBe(200);
+    socialWorker = await clientFor(stack, 'practitioner@leeds.example.gov.uk');
+  });
+
+  it('refuses a user without the right with the same 403 on both steps, and no warning text', async () => {
+    const warn = await practitioner.call('POST', `/children/${childId}/override-warnings`, { body: {} });
+    const view = await practitioner.call('POST', `/children/${childId}/override-views`, {
+      body: { confirmation: 'EV-not-a-real-confirmation', reason: 'SAFEGUARDING', reasonText },
+    });
+    for (const reply of [warn, view]) {
+      expect(reply.status).toBe(403);
+      expect(reply.text).not.toMatch(/investigation|shielded|Garnet|Bradford/i);
+    }
+  });
+
+  it('warns, needs the confirmation, shows the full record once, and the next view is shielded again', async () => {
+    const me = await socialWorker.call('GET', '/me');
+    expect(me.json().rights).toEqual(['child-protection-override']);
+    const warning = await socialWorker.call('POST', `/children/${childId}/override-warnings`, { body: {} });
+    expect(warning.status).toBe(201);
+    expect(warning.json().warning).toMatch(/investigation will follow/);
+    const { confirmation } = warning.json();
+
+    const unconfirmed = await socialWorker.call('POST', `/children/${childId}/override-views`, {
+      body: { confirmation: `${confirmation}x`, reason: 'SAFEGUARDING', reasonText },
+    });
+    expect(unconfirmed.status).toBe(409);
+
+    const broken = await socialWorker.call('POST', `/children/${childId}/override-views`, {
+      body: { confirmation, reason: 'SAFEGUARDING', reasonText },
+    });
+    expect(broken.status).toBe(200);
+    expect(broken.json()).toMatchObject({ disclosure: 'override', address: { postcode: 'LS11 5JY' } });
+
+    const again = await socialWorker.call('POST', `/children/${childId}/override-views`, {
+      body: { confirmation, reason: 'SAFEGUARDING', reasonText },
+    });
+    expect(again.status).toBe(409);
+    const next = await socialWorker.call('GET', `/children/${childId}?${reason}`);
+    expect(next.json().disclosure).toBe('shielded');
+  });
+
+  it('alerts the shielding council’s auditors at once, naming the user and not the child', async () => {
+    const auditorId = stack.state.users.find((u) => u.email === 'auditor@bradford.example.gov.uk')?.userId;
+    const workerId = stack.state.users.find((u) => u.email === 'practitioner@leeds.example.gov.uk')?.userId;
+    const db = documentClient('eu-west-2', stack.dynamo.endpoint);
+    let alerts: Record<string, unknown>[] = [];
+    for (let i = 0; i < 100 && alerts.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const { Items } = await db.send(
+        new QueryCommand({
+          TableName: stack.tables.alerts,
+          KeyConditionExpression: 'recipientId = :r',
+          ExpressionAttributeValues: { ':r': auditorId },
+        }),
+      );
+      alerts = (Items ?? []).filter((a) => a.rule === 'child-protection-override');
+    }
+    expect(alerts).toEqual([
+      expect.objectContaining({ kind: 'misuse', rule: 'child-protection-override', subjectUserId: workerId }),
+    ]);
+    expect(JSON.stringify(alerts)).not.toMatch(new RegExp(`${childId}|Ellis|Varley`));
   });
 });

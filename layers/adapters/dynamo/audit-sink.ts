@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit/event.ts';
-import { AuditUnavailableError } from '#domain/errors.ts';
-import type { AuditSink } from '#domain/ports.ts';
+import { AuditUnavailableError, PreconditionFailedError } from '#domain/errors.ts';
+import type { AuditLog } from '#domain/ports.ts';
+import { keys } from './keys.ts';
 
 /** The Put that appends an audit event: never an overwrite (R6, append-only). */
 export function auditPut(tableName: string, event: AuditEvent) {
@@ -12,7 +13,7 @@ export function auditPut(tableName: string, event: AuditEvent) {
   };
 }
 
-export class DynamoAuditSink implements AuditSink {
+export class DynamoAuditSink implements AuditLog {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -22,6 +23,27 @@ export class DynamoAuditSink implements AuditSink {
   async record(event: AuditEvent): Promise<void> {
     try {
       await this.db.send(new PutCommand(auditPut(this.tableName, event)));
+    } catch (error) {
+      throw new AuditUnavailableError({ cause: error });
+    }
+  }
+
+  async recordOnce(event: AuditEvent): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand(auditPut(this.tableName, event)));
+      return true;
+    } catch (error) {
+      if (error instanceof PreconditionFailedError) return false;
+      throw new AuditUnavailableError({ cause: error });
+    }
+  }
+
+  async find(eventId: string): Promise<AuditEvent | undefined> {
+    try {
+      const { Item } = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.auditEvent(eventId), ConsistentRead: true }),
+      );
+      return Item as AuditEvent | undefined;
     } catch (error) {
       throw new AuditUnavailableError({ cause: error });
     }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { IsoDate } from '../dates.ts';
 import type { Organisation } from './organisation.ts';
-import { type Role, RoleSchema } from './principal.ts';
+import { type Right, RightSchema, type Role, RoleSchema } from './principal.ts';
 
 /**
  * R4: an account may be used only while every prerequisite holds — re-checked on every request, so an
@@ -20,6 +20,8 @@ export interface Account {
   email: string;
   organisationId: string;
   roles: Role[];
+  /** Rights beside the roles (the child-protection override, R3). */
+  rights?: Right[] | undefined;
   status: AccountStatus;
   /** The line manager who authorised the account (name and e-mail, as recorded by the administrator). */
   authorisedBy: string;
@@ -124,6 +126,9 @@ export const GrantAccountSchema = z
   .object({
     email: z.email().max(254),
     roles: z.array(RoleSchema).min(1).max(3),
+    rights: z.array(RightSchema).max(1).optional().meta({
+      description: 'child-protection-override lets the holder break a shield for one audited view (R3)',
+    }),
     organisationId: z
       .string()
       .min(1)
@@ -155,6 +160,11 @@ export const AccountPatchSchema = z
     trainingCompletedOn: vetting.trainingCompletedOn.optional(),
     agreementSignedOn: vetting.agreementSignedOn.optional(),
     mfaEnrolled: vetting.mfaEnrolled.optional(),
+    rights: z
+      .array(RightSchema)
+      .max(1)
+      .optional()
+      .meta({ description: 'The rights the account holds from now on' }),
   })
   .strict()
   .refine((p) => Object.keys(p).length > 0, { message: 'must change at least one field' })
@@ -167,6 +177,7 @@ export const AccountViewSchema = z
     email: z.string(),
     organisationId: z.string(),
     roles: z.array(RoleSchema),
+    rights: z.array(RightSchema),
     status: AccountStatusSchema,
     authorisedBy: z.string(),
     dbsCertificateDate: z.string(),
@@ -186,6 +197,7 @@ export const AccountViewSchema = z
       email: 'sam.okoro@leeds.example.gov.uk',
       organisationId: 'ORG-LEEDS-CC',
       roles: ['practitioner'],
+      rights: [],
       status: 'active',
       authorisedBy: 'Jane Hallam, Team Manager, jane.hallam@leeds.example.gov.uk',
       dbsCertificateDate: '2025-03-14',
@@ -212,6 +224,7 @@ export function accountView(
     email: account.email,
     organisationId: account.organisationId,
     roles: account.roles,
+    rights: account.rights ?? [],
     status: account.status,
     authorisedBy: account.authorisedBy,
     dbsCertificateDate: account.dbsCertificateDate,

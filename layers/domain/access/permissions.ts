@@ -1,5 +1,5 @@
 import { INVOLVEMENTS_WRITE_SCOPE } from './machine-client.ts';
-import type { Principal, Role } from './principal.ts';
+import { holdsRight, type Principal, type Right, type Role } from './principal.ts';
 
 /** Everything a signed-in user can ask ContactPoint to do. */
 export const ACTIONS = [
@@ -17,6 +17,8 @@ export const ACTIONS = [
   'view-own-account',
   'read-audit-trail',
   'subject-access-report',
+  /** R3 break-glass: also needs the child-protection override right on the account. */
+  'override-shield',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -35,6 +37,7 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'view-child',
     'register-involvement',
     'update-involvement',
+    'override-shield',
     'view-own-account',
   ]),
   // The ContactPoint team does everything a practitioner does, and maintains the records.
@@ -46,6 +49,11 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   operator: new Set(['view-own-account']),
 };
 
+/** Actions that need a right on the account beside a permitted role (deny by default, like the roles). */
+export const RIGHT_REQUIRED: Readonly<Partial<Record<Action, Right>>> = {
+  'override-shield': 'child-protection-override',
+};
+
 /** Machine clients hold scopes, not roles: this is all the involvements scope allows (R8). */
 export const MACHINE_PERMISSIONS: Readonly<Record<string, ReadonlySet<Action>>> = {
   [INVOLVEMENTS_WRITE_SCOPE]: new Set(['register-involvement', 'update-involvement']),
@@ -55,5 +63,7 @@ export function isPermitted(principal: Principal, action: Action): boolean {
   if (principal.machineClientId !== undefined) {
     return (principal.scopes ?? []).some((scope) => MACHINE_PERMISSIONS[scope]?.has(action) ?? false);
   }
+  const right = RIGHT_REQUIRED[action];
+  if (right !== undefined && !holdsRight(principal, right)) return false;
   return principal.roles.some((role) => PERMISSIONS[role].has(action));
 }

@@ -18,7 +18,10 @@ export type AuditAction =
   | 'view-own-account'
   | 'suspend-expired-account'
   | 'read-audit-trail'
-  | 'subject-access-report';
+  | 'subject-access-report'
+  | 'override-shield'
+  | 'override-warning'
+  | 'override-view';
 
 /** `awaiting-agreement`: one of two teams has agreed to a step that needs both (lifting a cross-council shield). */
 export type AuditOutcome =

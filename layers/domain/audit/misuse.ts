@@ -10,6 +10,7 @@ export type MisuseRule =
   | 'out-of-area'
   | 'personal-connection'
   | 'shielded-view'
+  | 'child-protection-override'
   | 'unusual-hours';
 
 export interface MisuseThresholds {
@@ -36,6 +37,8 @@ export interface ChildFacts {
   postcodes: string[];
   /** Organisations with an involvement with the child. */
   involvedOrganisations: string[];
+  /** For a shielded child, the shielding council's organisation: its auditors hear of every override (R3). */
+  shieldingOrganisationId?: string | undefined;
 }
 
 export interface MisuseFinding {
@@ -120,6 +123,10 @@ export function misuseFindings(
         findings.push({ rule: 'shielded-view', key: `shielded-view#${event.eventId}` });
     }
   }
+
+  // R3: every break-glass view is a finding to review, whoever made it and however often.
+  if (event.action === 'override-view' && event.outcome === 'success')
+    findings.push({ rule: 'child-protection-override', key: `child-protection-override#${event.eventId}` });
 
   const { from, to } = thresholds.unusualHours;
   const unusual = (e: AuditEvent) => {

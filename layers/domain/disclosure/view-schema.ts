@@ -12,16 +12,22 @@ import {
 import { ServiceTypeSchema } from '../involvement/schema.ts';
 import { ShieldReasonSchema } from '../shield/schema.ts';
 
-/** R2: the only words anyone outside the recording organisation sees of a sensitive service. */
 /** R3: how to reach whoever works with a shielded child, naming nobody and nowhere. */
 export const SHIELDED_CONTACT_INSTRUCTION =
   'This record is shielded. To reach the people working with this child, send a contact request ' +
   '(POST /children/{childId}/contact-requests): the ContactPoint team responsible will call you back.';
 
+/** R3: what the holder of the override right is told before a shield is broken, and again with the view. */
+export const OVERRIDE_WARNING =
+  'This record is shielded to protect the child or a family member. Breaking the shield is recorded, the ' +
+  'ContactPoint team that shielded it is alerted at once, and an investigation will follow. Continue only ' +
+  'if there is a risk of significant harm to the child that cannot wait.';
+
+/** R2: the only words anyone outside the recording organisation sees of a sensitive service. */
 export const SPECIALIST_SERVICES_SENTENCE = 'One or more specialist and targeted services have been recorded';
 
 export const DisclosureLevelSchema = z
-  .enum(['full', 'sensitive-redacted', 'shielded'])
+  .enum(['full', 'sensitive-redacted', 'shielded', 'override'])
   .meta({ description: 'How much of the record this viewer may see (R2, R3)' });
 export type DisclosureLevel = z.infer<typeof DisclosureLevelSchema>;
 
@@ -139,6 +145,21 @@ export const ShieldedViewSchema = z
       contactInstruction: SHIELDED_CONTACT_INSTRUCTION,
     },
   });
+
+/** R3 break-glass: the record as the holder would see it unshielded, for this one view only. */
+export const OverrideViewSchema = z
+  .object({
+    disclosure: z.literal('override'),
+    ...recordViewShape,
+    specialistServices: z.literal(SPECIALIST_SERVICES_SENTENCE).optional(),
+    warning: z.literal(OVERRIDE_WARNING),
+  })
+  .strict()
+  .meta({
+    id: 'OverrideChildView',
+    example: { disclosure: 'override', ...recordViewExample, warning: OVERRIDE_WARNING },
+  });
+export type OverrideView = z.infer<typeof OverrideViewSchema>;
 
 export const ChildViewSchema = z
   .discriminatedUnion('disclosure', [FullViewSchema, SensitiveRedactedViewSchema, ShieldedViewSchema])

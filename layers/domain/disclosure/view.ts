@@ -9,6 +9,8 @@ import {
   type DisclosureLevel,
   type InvolvementView,
   type MatchSummary,
+  OVERRIDE_WARNING,
+  type OverrideView,
   SHIELDED_CONTACT_INSTRUCTION,
   SPECIALIST_SERVICES_SENTENCE,
 } from './view-schema.ts';
@@ -62,8 +64,16 @@ export function childViewFor(record: ChildRecord, involvements: Involvement[], v
       contactInstruction: SHIELDED_CONTACT_INSTRUCTION,
     };
   }
+  const common = recordFields(record, involvements, viewer);
+  return level === 'sensitive-redacted'
+    ? { disclosure: 'sensitive-redacted', ...common, specialistServices: SPECIALIST_SERVICES_SENTENCE }
+    : { disclosure: 'full', ...common };
+}
+
+/** Every field of the record this viewer may see, R2 applied to the involvements. */
+function recordFields(record: ChildRecord, involvements: Involvement[], viewer: Principal) {
   const visible = involvements.filter((i) => !hiddenFromViewer(i, viewer)).map(involvementView);
-  const common = {
+  return {
     childId: record.childId,
     givenName: record.givenName,
     familyName: record.familyName,
@@ -91,9 +101,26 @@ export function childViewFor(record: ChildRecord, involvements: Involvement[], v
       },
     }),
   };
-  return level === 'sensitive-redacted'
-    ? { disclosure: 'sensitive-redacted', ...common, specialistServices: SPECIALIST_SERVICES_SENTENCE }
-    : { disclosure: 'full', ...common };
+}
+
+/**
+ * R3 break-glass: the record for one view by the holder of the override right — what they would see
+ * were it not shielded (R2 still applies), with the warning again. The shield stays for everyone.
+ */
+export function overrideViewFor(
+  record: ChildRecord,
+  involvements: Involvement[],
+  viewer: Principal,
+): OverrideView {
+  const { shield: _shield, ...fields } = recordFields(record, involvements, viewer);
+  return {
+    disclosure: 'override',
+    ...fields,
+    ...(involvements.some((i) => hiddenFromViewer(i, viewer)) && {
+      specialistServices: SPECIALIST_SERVICES_SENTENCE,
+    }),
+    warning: OVERRIDE_WARNING,
+  };
 }
 
 /** A search result: only what even the shielded view shows (R3), so a match list never reveals more. */

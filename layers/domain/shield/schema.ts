@@ -40,6 +40,8 @@ export interface Shield {
   /** GSS code of the shielding authority: its team and the maintaining council's see the full record. */
   authority: string;
   authorityName: string;
+  /** The shielding council's organisation, whose auditors are told of every override (R3). */
+  organisationId?: string | undefined;
   shieldedBy: string;
   shieldedAt: string;
   /** When the shielding and maintaining councils differ, the one that has agreed to lift the shield. */

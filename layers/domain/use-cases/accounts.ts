@@ -8,7 +8,7 @@ import {
   prerequisiteProblems,
 } from '../access/account.ts';
 import type { Organisation } from '../access/organisation.ts';
-import type { Principal } from '../access/principal.ts';
+import type { Principal, Right, Role } from '../access/principal.ts';
 import { auditEventFor, type RequestFacts } from '../audit/event.ts';
 import { todayIso } from '../dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
@@ -37,6 +37,21 @@ async function administeredOrganisation(
   return organisation?.administeredBy === administrator.organisationId ? organisation : undefined;
 }
 
+/** R3: the override right is for people who look at children; anyone else holding it is refused. */
+function assertRightsFitRoles(rights: Right[] | undefined, roles: Role[]): void {
+  if (
+    rights?.includes('child-protection-override') &&
+    !roles.some((r) => r === 'practitioner' || r === 'data-manager')
+  ) {
+    throw new ValidationError([
+      {
+        field: 'rights',
+        message: 'child-protection-override is only for practitioners and data managers (R3)',
+      },
+    ]);
+  }
+}
+
 /** R4: grants an account only when every prerequisite holds, naming what is missing otherwise. */
 export async function grantAccount(
   deps: AccountDeps,
@@ -57,6 +72,7 @@ export async function grantAccount(
   if (!mayGrantRoles(administrator.roles, request.roles)) {
     throw new ForbiddenError('Nobody may grant a role above their own');
   }
+  assertRightsFitRoles(request.rights, request.roles);
   const userId = await deps.identity.createUser({
     email: request.email,
     organisationId,
@@ -67,6 +83,7 @@ export async function grantAccount(
     email: request.email,
     organisationId,
     roles: request.roles,
+    ...(request.rights?.length && { rights: request.rights }),
     status: 'active',
     authorisedBy: request.authorisedBy,
     dbsCertificateDate: request.dbsCertificateDate,
@@ -129,6 +146,7 @@ export async function updateAccount(
   const now = deps.env.now();
   const today = todayIso(now);
   const next: Account = { ...current, ...patch, version: current.version + 1, updatedAt: now.toISOString() };
+  assertRightsFitRoles(next.rights, next.roles);
   if (next.status === 'active' && current.status !== 'active') {
     const problems = prerequisiteProblems(next, today);
     if (problems.length > 0) throw new ValidationError(problems);
@@ -140,7 +158,13 @@ export async function updateAccount(
       action: 'update-account',
       outcome: 'success',
       subjectUserId: userId,
-      note: patch.status ? `status ${current.status} → ${patch.status}` : 'vetting dates updated',
+      note: [
+        patch.status && `status ${current.status} → ${patch.status}`,
+        patch.rights && `rights [${(current.rights ?? []).join(', ')}] → [${patch.rights.join(', ')}]`,
+        !patch.status && !patch.rights && 'vetting dates updated',
+      ]
+        .filter(Boolean)
+        .join('; '),
     }),
   );
   await followInIdentityProvider(deps, current.status, next.status, userId);

@@ -142,6 +142,7 @@ export async function shieldChild(
       reviewDate: request.reviewDate,
       authority: localAuthority,
       authorityName: localAuthorityName,
+      organisationId: principal.organisationId,
       shieldedBy: principal.userId,
       shieldedAt: now.toISOString(),
     },

@@ -66,6 +66,9 @@ async function childFact(deps: MisuseDeps, id: string): Promise<ChildFacts | und
     familyName: record.familyName,
     postcodes: [record.address, ...(record.previousAddresses ?? [])].flatMap((a) => (a ? [a.postcode] : [])),
     involvedOrganisations: [...new Set(involvements.map((i) => i.organisationId))],
+    ...(record.shield?.organisationId !== undefined && {
+      shieldingOrganisationId: record.shield.organisationId,
+    }),
   };
 }
 
@@ -118,11 +121,20 @@ export async function detectMisuse(deps: MisuseDeps, events: AuditEvent[]): Prom
     }
     const findings = misuseFindings(event, earlier, actor, children, deps.thresholds);
     if (findings.length === 0) continue;
-    const auditors = (await deps.directory.listAccounts(administeredBy, 'active')).filter((a) =>
-      a.roles.includes('auditor'),
+    const auditorsOf = onceEach(async (organisationId: string) =>
+      (await deps.directory.listAccounts(organisationId, 'active')).filter((a) =>
+        a.roles.includes('auditor'),
+      ),
     );
     const now = deps.env.now();
     for (const finding of findings) {
+      // An override is told to the shielding council's auditors too, at once (R3).
+      const shielding =
+        finding.rule === 'child-protection-override'
+          ? event.childIds.flatMap((id) => children.get(id)?.shieldingOrganisationId ?? [])
+          : [];
+      const organisations = [...new Set([administeredBy, ...shielding])];
+      const auditors = (await Promise.all(organisations.map(auditorsOf))).flat();
       for (const auditor of auditors) {
         const alert: Alert = {
           recipientId: auditor.userId,

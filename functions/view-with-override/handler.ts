@@ -1,0 +1,25 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { adaptersFrom } from '#adapters/dependencies.ts';
+import { viewWithOverride } from '#domain/use-cases/break-glass.ts';
+import type { ApiEvent } from '#http/api-event.ts';
+import { json } from '#http/headers.ts';
+import { apiMiddleware } from '#http/middleware.ts';
+import { count } from '#runtime/metrics.ts';
+import { route } from './schema.ts';
+
+const deps = adaptersFrom();
+
+export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
+  .use(apiMiddleware(route, deps))
+  .handler(async ({ input: { params, body }, principal, facts }) => {
+    const view = await viewWithOverride(
+      deps,
+      principal,
+      params.childId,
+      { confirmation: body.confirmation, reason: { code: body.reason, text: body.reasonText } },
+      facts,
+    );
+    count('ShieldOverrides');
+    return json(200, view);
+  });
