@@ -5,6 +5,7 @@ import type { Alert } from './alerts/alert.ts';
 import type { AuditEvent } from './audit/event.ts';
 import type { TrailEntry, TrailSubject } from './audit/trail.ts';
 import type { ChildRecord } from './child/record.ts';
+import type { ContactRequest } from './contact/request.ts';
 import type { Involvement } from './involvement/schema.ts';
 import type { MatchProfile } from './search/profile.ts';
 
@@ -109,4 +110,15 @@ export interface AlertRepository {
   put(alerts: Alert[]): Promise<void>;
   /** Raises an alert once: a second alert with the same recipient and ID is ignored. */
   putOnce(alert: Alert): Promise<void>;
+}
+
+/** Brokered contact requests (R2, R3): each change commits with its audit event. */
+export interface ContactRequestRepository {
+  create(request: ContactRequest, audit: AuditEvent): Promise<void>;
+  get(childId: string, requestId: string): Promise<ContactRequest | undefined>;
+  listForChild(childId: string): Promise<ContactRequest[]>;
+  /** A team's queue, newest first: an index query, never a scan. */
+  listForBroker(authority: string, status: ContactRequest['status']): Promise<ContactRequest[]>;
+  /** Fails with PreconditionFailedError when the stored version is not `expectedVersion`. */
+  replace(next: ContactRequest, expectedVersion: number, audit: AuditEvent): Promise<void>;
 }

@@ -15,6 +15,16 @@ export const InvolvementPathSchema = z
   })
   .strict();
 
+export const ContactRequestPathSchema = z
+  .object({
+    childId: ContactPointIdSchema,
+    requestId: z
+      .string()
+      .regex(/^CR-[0-9a-z]+-[0-9a-f-]{36}$/, 'is not a contact request ID')
+      .meta({ example: 'CR-mwrmrlr3-6b1e0c52-3f7d-4c0e-a1a8-0e5d2f4c9b71' }),
+  })
+  .strict();
+
 /** R5: a reason code on every search and view; free text optional. */
 export const reasonShape = {
   reason: ReasonCodeSchema,

@@ -40,6 +40,8 @@ export const SETTINGS = {
   auditIndex: z.object({ AUDIT_INDEX_TABLE: name }),
   /** Notices to practitioners, administrators and auditors. */
   alerts: z.object({ ALERTS_TABLE: name }),
+  /** Brokered contact requests (R2, R3). */
+  contactRequests: z.object({ CONTACT_REQUESTS_TABLE: name }),
   /** Cognito user-pool administration. */
   identity: z.object({
     AWS_REGION: name,
@@ -106,6 +108,7 @@ export const TABLE_SETTINGS = {
   directory: 'DIRECTORY_TABLE',
   auditIndex: 'AUDIT_INDEX_TABLE',
   alerts: 'ALERTS_TABLE',
+  contactRequests: 'CONTACT_REQUESTS_TABLE',
 } as const satisfies Partial<Record<TableId, SettingName>>;
 
 /** Setting values naming the tables, from their deployed (or local) names. */

@@ -31,6 +31,10 @@ const ORDER = [
   'updateInvolvement',
   'updateChild',
   'shieldChild',
+  'requestContact',
+  'listChildContactRequests',
+  'listContactRequests',
+  'closeContactRequest',
   'warnBeforeOverride',
   'viewWithOverride',
   'unshieldChild',
@@ -129,6 +133,9 @@ describe('the OpenAPI document', () => {
         state['etag:/children/{childId}'] = reply.headers.get('etag') as string;
       }
       if (operationId === 'warnBeforeOverride') state.confirmation = reply.json().confirmation;
+      if (operationId === 'requestContact') state.requestId = reply.json().requestId;
+      if (operationId === 'listChildContactRequests')
+        state['etag:/children/{childId}/contact-requests/{requestId}'] = reply.json().requests[0].etag;
       if (operationId === 'grantAccount') {
         state.userId = reply.json().userId;
         state['etag:/users/{userId}'] = reply.headers.get('etag') as string;

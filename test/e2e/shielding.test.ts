@@ -101,6 +101,81 @@ describe('an adopted child, renamed and shielded (R3)', () => {
   });
 });
 
+describe('brokered contact (R2, R3)', () => {
+  it('passes a practitioner’s request about a Bradford-shielded child to Bradford’s team alone, who close it; the practitioner learns nothing more', async () => {
+    const created = await leeds.call('POST', '/children', {
+      body: {
+        ...birth,
+        givenName: 'Noor',
+        familyName: 'Haddad',
+        nhsNumber: '9434765994',
+        dateOfBirth: '2018-05-20',
+      },
+    });
+    const childId = created.json().childId as string;
+    await bradford.call('PUT', `/children/${childId}/shield`, {
+      body: { reason: 'adult-at-risk', reviewDate: '2099-01-01' },
+    });
+    const asked = await practitioner.call('POST', `/children/${childId}/contact-requests`, {
+      body: { about: 'shielded-child', callBackPhone: '0113 496 0555', reason: 'EMERGENCY_CARE' },
+    });
+    expect(asked.status).toBe(202);
+    expect(asked.json()).toMatchObject({ status: 'passed-on' });
+    for (const secret of WHEREABOUTS) expect(asked.text).not.toContain(secret);
+    // The same answer for a child whose record holds nothing to broker.
+    const plain = await leeds.call('POST', '/children', {
+      body: { givenName: 'Ada', familyName: 'Lowe', gender: 'female', dateOfBirth: '2015-05-05' },
+    });
+    const other = await practitioner.call('POST', `/children/${plain.json().childId}/contact-requests`, {
+      body: { about: 'specialist-services', callBackPhone: '0113 496 0555', reason: 'EMERGENCY_CARE' },
+    });
+    expect({ ...other.json(), requestId: 'x' }).toEqual({ ...asked.json(), requestId: 'x' });
+
+    const leedsQueue = await leeds.call('GET', '/contact-requests?status=open');
+    expect(leedsQueue.json().requests.map((r: { childId: string }) => r.childId)).not.toContain(childId);
+    expect((await leeds.call('GET', `/children/${childId}/contact-requests`)).status).toBe(404);
+
+    const queue = await bradford.call('GET', '/contact-requests?status=open');
+    const request = queue.json().requests.find((r: { childId: string }) => r.childId === childId);
+    expect(request).toMatchObject({
+      about: 'shielded-child',
+      callBackPhone: '0113 496 0555',
+      requesterOrganisationName: 'Leeds Teaching Hospitals NHS Trust',
+    });
+    const closed = await bradford.call(
+      'PATCH',
+      `/children/${childId}/contact-requests/${request.requestId}`,
+      {
+        body: { status: 'closed', outcome: 'called-back' },
+        headers: { 'if-match': request.etag },
+      },
+    );
+    expect(closed.status).toBe(200);
+    const again = await bradford.call('PATCH', `/children/${childId}/contact-requests/${request.requestId}`, {
+      body: { status: 'closed', outcome: 'called-back' },
+      headers: { 'if-match': closed.headers.get('etag') as string },
+    });
+    expect(again.status).toBe(409);
+    expect((await bradford.call('GET', '/contact-requests?status=open')).json().requests).not.toContainEqual(
+      expect.objectContaining({ requestId: request.requestId }),
+    );
+  });
+
+  it('passes a request about the specialist services recorded to the maintaining council’s team', async () => {
+    const created = await leeds.call('POST', '/children', {
+      body: { givenName: 'Iris', familyName: 'Cole', gender: 'female', dateOfBirth: '2009-03-03' },
+    });
+    const childId = created.json().childId as string;
+    await practitioner.call('POST', `/children/${childId}/contact-requests`, {
+      body: { about: 'specialist-services', callBackPhone: '0113 496 0556', reason: 'SAFEGUARDING' },
+    });
+    const queue = await leeds.call('GET', '/contact-requests?status=open');
+    expect(queue.json().requests).toContainEqual(
+      expect.objectContaining({ childId, about: 'specialist-services' }),
+    );
+  });
+});
+
 describe('a Leeds record shielded by Bradford (decision 0004)', () => {
   let childId: string;
   let etag: string;

@@ -11,6 +11,9 @@ export const keys = {
     sk: 'CLAIM',
   }),
   involvement: (childId: string, involvementId: string) => ({ childId, involvementId }),
+  contactRequest: (childId: string, requestId: string) => ({ childId, requestId }),
+  /** Index attribute of a contact request: its team's queue, by status then newest first. */
+  contactRequestQueue: (status: string, openedAt: string) => `${status}#${openedAt}`,
   auditEvent: (eventId: string) => ({ eventId }),
   organisation: (organisationId: string) => ({ pk: `ORG#${organisationId}`, sk: 'ORG' }),
   account: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),

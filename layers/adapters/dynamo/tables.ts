@@ -18,7 +18,15 @@ export interface IndexDefinition {
 
 export interface TableDefinition {
   /** Logical name; the deployed name comes from configuration. */
-  id: 'children' | 'involvements' | 'audit' | 'auditIndex' | 'directory' | 'alerts' | 'idempotency';
+  id:
+    | 'children'
+    | 'involvements'
+    | 'audit'
+    | 'auditIndex'
+    | 'directory'
+    | 'alerts'
+    | 'idempotency'
+    | 'contactRequests';
   partitionKey: KeyDefinition;
   sortKey?: KeyDefinition;
   indexes: IndexDefinition[];
@@ -32,6 +40,7 @@ export const CHILD_RECORD_SK = 'RECORD';
 export const BLOCKING_KEY_INDEX = 'byBlockingKey';
 export const ACCOUNTS_BY_ORGANISATION_INDEX = 'accountsByOrganisation';
 export const ACTIVE_ACCOUNTS_BY_DBS_INDEX = 'activeAccountsByDbsDate';
+export const CONTACT_REQUESTS_BY_BROKER_INDEX = 'byBrokerAuthority';
 
 export const TABLES = {
   /** One record item per child plus one sparse item per blocking key (search). */
@@ -100,6 +109,20 @@ export const TABLES = {
     sortKey: { name: 'alertId', type: 'S' },
     indexes: [],
     timeToLive: 'expiresAt',
+  },
+  /** Brokered contact requests (R2, R3): per child, and per brokering council's queue. */
+  contactRequests: {
+    id: 'contactRequests',
+    partitionKey: { name: 'childId', type: 'S' },
+    sortKey: { name: 'requestId', type: 'S' },
+    indexes: [
+      {
+        indexName: CONTACT_REQUESTS_BY_BROKER_INDEX,
+        partitionKey: { name: 'brokerAuthority', type: 'S' },
+        sortKey: { name: 'statusOpenedAt', type: 'S' },
+        projection: { type: 'ALL' },
+      },
+    ],
   },
   /** Idempotency keys of case management systems' pushes (R8); kept only as long as a retry can come. */
   idempotency: {

@@ -17,6 +17,9 @@ export const ACTIONS = [
   'view-own-account',
   'read-audit-trail',
   'subject-access-report',
+  /** R2/R3: ask for brokered contact; and, for the brokering team, read and close those requests. */
+  'request-contact',
+  'broker-contact',
   /** R3 break-glass: also needs the child-protection override right on the account. */
   'override-shield',
 ] as const;
@@ -37,6 +40,7 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'view-child',
     'register-involvement',
     'update-involvement',
+    'request-contact',
     'override-shield',
     'view-own-account',
   ]),

@@ -19,6 +19,8 @@ export type AuditAction =
   | 'suspend-expired-account'
   | 'read-audit-trail'
   | 'subject-access-report'
+  | 'request-contact'
+  | 'broker-contact'
   | 'override-shield'
   | 'override-warning'
   | 'override-view';

@@ -23,6 +23,11 @@ export const OVERRIDE_WARNING =
   'ContactPoint team that shielded it is alerted at once, and an investigation will follow. Continue only ' +
   'if there is a risk of significant harm to the child that cannot wait.';
 
+/** R2: how to reach the specialist services recorded without learning which they are. */
+export const SPECIALIST_SERVICES_CONTACT =
+  'To reach the specialist services recorded, send a contact request about specialist-services ' +
+  '(POST /children/{childId}/contact-requests): the ContactPoint team will pass it on and you will be called back.';
+
 /** R2: the only words anyone outside the recording organisation sees of a sensitive service. */
 export const SPECIALIST_SERVICES_SENTENCE = 'One or more specialist and targeted services have been recorded';
 
@@ -111,6 +116,7 @@ export const SensitiveRedactedViewSchema = z
     disclosure: z.literal('sensitive-redacted'),
     ...recordViewShape,
     specialistServices: z.literal(SPECIALIST_SERVICES_SENTENCE),
+    specialistServicesContact: z.literal(SPECIALIST_SERVICES_CONTACT),
   })
   .strict()
   .meta({
@@ -119,6 +125,7 @@ export const SensitiveRedactedViewSchema = z
       disclosure: 'sensitive-redacted',
       ...recordViewExample,
       specialistServices: SPECIALIST_SERVICES_SENTENCE,
+      specialistServicesContact: SPECIALIST_SERVICES_CONTACT,
     },
   });
 
@@ -169,6 +176,7 @@ export const ChildViewSchema = z
       disclosure: 'sensitive-redacted',
       ...recordViewExample,
       specialistServices: SPECIALIST_SERVICES_SENTENCE,
+      specialistServicesContact: SPECIALIST_SERVICES_CONTACT,
     },
   });
 export type ChildView = z.infer<typeof ChildViewSchema>;

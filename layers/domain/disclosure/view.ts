@@ -12,6 +12,7 @@ import {
   OVERRIDE_WARNING,
   type OverrideView,
   SHIELDED_CONTACT_INSTRUCTION,
+  SPECIALIST_SERVICES_CONTACT,
   SPECIALIST_SERVICES_SENTENCE,
 } from './view-schema.ts';
 
@@ -66,7 +67,12 @@ export function childViewFor(record: ChildRecord, involvements: Involvement[], v
   }
   const common = recordFields(record, involvements, viewer);
   return level === 'sensitive-redacted'
-    ? { disclosure: 'sensitive-redacted', ...common, specialistServices: SPECIALIST_SERVICES_SENTENCE }
+    ? {
+        disclosure: 'sensitive-redacted',
+        ...common,
+        specialistServices: SPECIALIST_SERVICES_SENTENCE,
+        specialistServicesContact: SPECIALIST_SERVICES_CONTACT,
+      }
     : { disclosure: 'full', ...common };
 }
 

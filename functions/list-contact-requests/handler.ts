@@ -1,0 +1,20 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { adaptersFrom } from '#adapters/dependencies.ts';
+import { contactRequestsFrom } from '#adapters/dynamo/contact-request-repository.ts';
+import { contactRequestView } from '#domain/contact/request.ts';
+import { listContactRequestQueue } from '#domain/use-cases/contact-requests.ts';
+import type { ApiEvent } from '#http/api-event.ts';
+import { json } from '#http/headers.ts';
+import { apiMiddleware } from '#http/middleware.ts';
+import { route } from './schema.ts';
+
+const adapters = adaptersFrom();
+const deps = { ...adapters, contactRequests: contactRequestsFrom(adapters) };
+
+export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
+  .use(apiMiddleware(route, adapters))
+  .handler(async ({ input: { query }, principal, facts }) => {
+    const requests = await listContactRequestQueue(deps, principal, query.status, facts);
+    return json(200, { requests: requests.map(contactRequestView) });
+  });
