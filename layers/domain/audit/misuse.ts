@@ -11,6 +11,7 @@ export type MisuseRule =
   | 'personal-connection'
   | 'shielded-view'
   | 'child-protection-override'
+  | 'shielded-duplicate'
   | 'unusual-hours';
 
 export interface MisuseThresholds {
@@ -127,6 +128,12 @@ export function misuseFindings(
   // R3: every break-glass view is a finding to review, whoever made it and however often.
   if (event.action === 'override-view' && event.outcome === 'success')
     findings.push({ rule: 'child-protection-override', key: `child-protection-override#${event.eventId}` });
+
+  // R3: trying to create (or correct into) a second record of a shielded child is refused, and reviewed.
+  if ((event.action === 'create-child' || event.action === 'update-child') && event.outcome === 'conflict') {
+    if (event.childIds.some((id) => children.get(id)?.shieldingOrganisationId !== undefined))
+      findings.push({ rule: 'shielded-duplicate', key: `shielded-duplicate#${event.eventId}` });
+  }
 
   const { from, to } = thresholds.unusualHours;
   const unusual = (e: AuditEvent) => {

@@ -130,7 +130,7 @@ export async function detectMisuse(deps: MisuseDeps, events: AuditEvent[]): Prom
     for (const finding of findings) {
       // An override is told to the shielding council's auditors too, at once (R3).
       const shielding =
-        finding.rule === 'child-protection-override'
+        finding.rule === 'child-protection-override' || finding.rule === 'shielded-duplicate'
           ? event.childIds.flatMap((id) => children.get(id)?.shieldingOrganisationId ?? [])
           : [];
       const organisations = [...new Set([administeredBy, ...shielding])];

@@ -133,6 +133,26 @@ describe('R10 misuse rules', () => {
     expect(misuseFindings(access('view-child', ['S1']), [], actor, children, thresholds)).toEqual([]);
   });
 
+  it('flags every break-glass view of a shielded record (R3), and not a refused one', () => {
+    const children = new Map([['S1', { ...leedsChild(), shieldingOrganisationId: 'ORG-BRADFORD-MDC' }]]);
+    const override = access('override-view', ['S1'], { disclosure: { S1: 'override' } });
+    expect(rulesOf(misuseFindings(override, [], actor, children, thresholds))).toEqual([
+      'child-protection-override',
+    ]);
+    const refused = access('override-view', ['S1'], { outcome: 'conflict', disclosure: undefined });
+    expect(misuseFindings(refused, [], actor, children, thresholds)).toEqual([]);
+  });
+
+  it('flags an attempt to create a second record of a shielded child, and not of an unshielded one', () => {
+    const shielded = new Map([['S1', { ...leedsChild(), shieldingOrganisationId: 'ORG-BRADFORD-MDC' }]]);
+    const duplicate = access('create-child', ['S1'], { outcome: 'conflict', disclosure: undefined });
+    expect(rulesOf(misuseFindings(duplicate, [], actor, shielded, thresholds))).toEqual([
+      'shielded-duplicate',
+    ]);
+    const open = new Map([['S1', leedsChild()]]);
+    expect(misuseFindings(duplicate, [], actor, open, thresholds)).toEqual([]);
+  });
+
   it('flags activity at unusual hours (UK time) once a day, and not in the working day', () => {
     const children = new Map([['C0', leedsChild()]]);
     // 02:30 BST on 1 July is 01:30 UTC.
