@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { DeleteCommand, paginateScan, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '#adapters/dynamo/client.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
-import { clientFor, startTestStack } from '../support/local-stack.ts';
+import { alertsReaching, clientFor, startTestStack } from '../support/local-stack.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 let stack: LocalStack;
@@ -162,21 +162,8 @@ describe('misuse detection on the audit stream (R10)', () => {
       (await practitioner.call('GET', `/children/${childId}?reason=SAFEGUARDING`)).json().disclosure,
     ).toBe('shielded');
 
-    const auditorId = stack.state.users.find((u) => u.email === 'auditor@leeds.example.gov.uk')?.userId;
     const practitionerId = stack.state.users.find((u) => u.role === 'practitioner')?.userId;
-    const db = documentClient('eu-west-2', stack.dynamo.endpoint);
-    let alerts: Record<string, unknown>[] = [];
-    for (let i = 0; i < 100 && alerts.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      const { Items } = await db.send(
-        new QueryCommand({
-          TableName: stack.tables.alerts,
-          KeyConditionExpression: 'recipientId = :r',
-          ExpressionAttributeValues: { ':r': auditorId },
-        }),
-      );
-      alerts = (Items ?? []).filter((a) => a.rule === 'shielded-view');
-    }
+    const alerts = await alertsReaching(stack, 'auditor@leeds.example.gov.uk', 'shielded-view');
     expect(alerts).toEqual([
       expect.objectContaining({ kind: 'misuse', rule: 'shielded-view', subjectUserId: practitionerId }),
     ]);

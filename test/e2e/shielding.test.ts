@@ -1,8 +1,6 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '#adapters/dynamo/client.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
-import { type Client, clientFor, startTestStack } from '../support/local-stack.ts';
+import { alertsReaching, type Client, clientFor, startTestStack } from '../support/local-stack.ts';
 
 /**
  * R3 over HTTP: the adopted child who must not be found by the birth name, and a record shielded by a
@@ -361,21 +359,12 @@ describe('break-glass: the child-protection override (R3)', () => {
   });
 
   it('alerts the shielding council’s auditors at once, naming the user and not the child', async () => {
-    const auditorId = stack.state.users.find((u) => u.email === 'auditor@bradford.example.gov.uk')?.userId;
     const workerId = stack.state.users.find((u) => u.email === 'practitioner@leeds.example.gov.uk')?.userId;
-    const db = documentClient('eu-west-2', stack.dynamo.endpoint);
-    let alerts: Record<string, unknown>[] = [];
-    for (let i = 0; i < 100 && alerts.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      const { Items } = await db.send(
-        new QueryCommand({
-          TableName: stack.tables.alerts,
-          KeyConditionExpression: 'recipientId = :r',
-          ExpressionAttributeValues: { ':r': auditorId },
-        }),
-      );
-      alerts = (Items ?? []).filter((a) => a.rule === 'child-protection-override');
-    }
+    const alerts = await alertsReaching(
+      stack,
+      'auditor@bradford.example.gov.uk',
+      'child-protection-override',
+    );
     expect(alerts).toEqual([
       expect.objectContaining({ kind: 'misuse', rule: 'child-protection-override', subjectUserId: workerId }),
     ]);

@@ -1,3 +1,5 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '#adapters/dynamo/client.ts';
 import type { Role } from '#domain/access/principal.ts';
 import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
 
@@ -42,4 +44,31 @@ export async function clientFor(stack: LocalStack, who: Role | string): Promise<
       return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
     },
   };
+}
+
+/**
+ * The alerts of one rule that reached a local user (by e-mail), once the audit stream consumer has
+ * raised them: polled for up to 20 s, since misuse detection runs after each sealed batch.
+ */
+export async function alertsReaching(
+  stack: LocalStack,
+  email: string,
+  rule: string,
+): Promise<Record<string, unknown>[]> {
+  const recipientId = stack.state.users.find((u) => u.email === email)?.userId;
+  const db = documentClient('eu-west-2', stack.dynamo.endpoint);
+  let alerts: Record<string, unknown>[] = [];
+  for (let i = 0; i < 100 && alerts.length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    const { Items } = await db.send(
+      new QueryCommand({
+        TableName: stack.tables.alerts,
+        KeyConditionExpression: 'recipientId = :r',
+        ExpressionAttributeValues: { ':r': recipientId },
+      }),
+    );
+    alerts = (Items ?? []).filter((a) => a.rule === rule);
+  }
+  db.destroy();
+  return alerts;
 }

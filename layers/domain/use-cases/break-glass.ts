@@ -80,6 +80,7 @@ export async function viewWithOverride(
   facts: RequestFacts,
 ): Promise<OverrideView> {
   await requireOverrideRight(deps, principal, facts, childId);
+  const refuseView = (error: Error) => refuse(deps, principal, facts, 'override-view', [childId], error);
   if (!request.reason.text) {
     throw new ValidationError([{ field: 'reasonText', message: 'is required to break a shield (R3)' }]);
   }
@@ -91,12 +92,7 @@ export async function viewWithOverride(
     warning.childIds[0] === childId &&
     now.getTime() - Date.parse(warning.at) <= CONFIRMATION_MINUTES * 60_000;
   if (!fresh) {
-    return refuse(
-      deps,
-      principal,
-      facts,
-      'override-view',
-      [childId],
+    return refuseView(
       new ConflictError('The confirmation is not valid for this child any more: ask for a new warning'),
     );
   }
@@ -104,7 +100,7 @@ export async function viewWithOverride(
     deps.children.get(childId),
     deps.involvements.listForChild(childId),
   ]);
-  if (!record) return refuse(deps, principal, facts, 'override-view', [childId], new NotFoundError('Child'));
+  if (!record) return refuseView(new NotFoundError('Child'));
   const view = overrideViewFor(record, involvements, principal);
   const recorded = await deps.audit.recordOnce({
     ...auditEventFor(deps.env, principal, facts, {
@@ -116,15 +112,7 @@ export async function viewWithOverride(
     }),
     eventId: `${request.confirmation}-USED`,
   });
-  if (!recorded) {
-    return refuse(
-      deps,
-      principal,
-      facts,
-      'override-view',
-      [childId],
-      new ConflictError('This confirmation has been used: ask for a new warning'),
-    );
-  }
+  if (!recorded)
+    return refuseView(new ConflictError('This confirmation has been used: ask for a new warning'));
   return view;
 }
