@@ -61,6 +61,8 @@ export interface LocalStack {
   state: SavedState;
   /** Settles when seeding has finished (at once when there was nothing to seed). */
   seeding: Promise<void>;
+  /** Every failure a stream consumer or scheduled job reported while the stack ran (shown, and kept here). */
+  problems: string[];
   /**
    * A seeded child who is not shielded, in the council of the role shortcuts (`npm run token -- <role>`),
    * for the instructions and for smoke tests.
@@ -232,6 +234,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       server.listen(options.port, '127.0.0.1', () => resolveListen());
     });
     if (options.seedInBackground) seeding = seed();
+    const problems: string[] = [];
+    const report = (problem: string) => {
+      problems.push(problem);
+      progress(problem);
+    };
     // The local event-source mappings: each stream consumer reads its table's stream, in order.
     const pollers: { stop(): Promise<void> }[] = [];
     for (const consumer of consumers) {
@@ -246,7 +253,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           streamArn: Table.LatestStreamArn,
           batchSize: consumer.trigger.batchSize,
           handler: (event) => handler(event, {}),
-          onError: (error) => progress(`${consumer.name}: ${(error as Error).message}`),
+          onError: (error) => report(`${consumer.name}: ${(error as Error).message}`),
           positionFile: join(stateDir, `${table}-stream-position.json`),
         }),
       );
@@ -254,7 +261,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const schedules = scheduleJobs({
       jobs: FUNCTIONS.filter(isTriggeredBy('schedule')),
       run: async (job, event) => (await handlerOf(job))(event, {}),
-      onError: (job, error) => progress(`${job.name}: ${(error as Error).message}`),
+      onError: (job, error) => report(`${job.name}: ${(error as Error).message}`),
     });
     writeFileSync(
       join(stateDir, RUNTIME_FILE),
@@ -272,6 +279,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       state,
       exampleChild,
       seeding,
+      problems,
       tokenFor: async (roleOrEmail) => {
         const user = pickUser(state, roleOrEmail);
         if (!user) throw new Error(`No local user for ${roleOrEmail}`);

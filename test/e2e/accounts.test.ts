@@ -4,7 +4,12 @@ import { PERMISSIONS, RIGHT_REQUIRED } from '#domain/access/permissions.ts';
 import { ROLES, type Role } from '#domain/access/principal.ts';
 import { ROUTES } from '#functions/manifest.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
-import { type Client, clientFor, startTestStack } from '../support/local-stack.ts';
+import {
+  type Client,
+  clientFor,
+  expectTrailSealedAndIntact,
+  startTestStack,
+} from '../support/local-stack.ts';
 
 let stack: LocalStack;
 let admin: Client;
@@ -204,5 +209,11 @@ describe('the role × route matrix', () => {
       }
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe('the audit trail at the end of this file (R6)', () => {
+  it('is fully sealed and verifies against its seals, and no consumer or job reported a failure', async () => {
+    await expectTrailSealedAndIntact(stack);
   });
 });

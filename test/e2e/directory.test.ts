@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHIELDED_CONTACT_INSTRUCTION } from '#domain/disclosure/view-schema.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
-import { type Client, clientFor, startTestStack } from '../support/local-stack.ts';
+import {
+  type Client,
+  clientFor,
+  expectTrailSealedAndIntact,
+  startTestStack,
+} from '../support/local-stack.ts';
 
 /**
  * The acceptance script of the core directory, over HTTP through the local gateway, with real tokens
@@ -345,5 +350,11 @@ describe('the core directory over HTTP', () => {
     const reply = await fetch(`${stack.url}/openapi.json`);
     expect(reply.status).toBe(200);
     expect(((await reply.json()) as { openapi: string }).openapi).toBe('3.1.0');
+  });
+});
+
+describe('the audit trail at the end of this file (R6)', () => {
+  it('is fully sealed and verifies against its seals, and no consumer or job reported a failure', async () => {
+    await expectTrailSealedAndIntact(stack);
   });
 });

@@ -3,7 +3,12 @@ import { PERMISSIONS, RIGHT_REQUIRED } from '#domain/access/permissions.ts';
 import type { Role } from '#domain/access/principal.ts';
 import { ROUTES } from '#functions/manifest.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
-import { type Client, clientFor, startTestStack } from '../support/local-stack.ts';
+import {
+  type Client,
+  clientFor,
+  expectTrailSealedAndIntact,
+  startTestStack,
+} from '../support/local-stack.ts';
 
 interface Parameter {
   name: string;
@@ -145,5 +150,11 @@ describe('the OpenAPI document', () => {
         state['etag:/children/{childId}/involvements/{involvementId}'] = reply.headers.get('etag') as string;
       }
     }
+  });
+});
+
+describe('the audit trail at the end of this file (R6)', () => {
+  it('is fully sealed and verifies against its seals, and no consumer or job reported a failure', async () => {
+    await expectTrailSealedAndIntact(stack);
   });
 });

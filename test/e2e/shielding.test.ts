@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
-import { alertsReaching, type Client, clientFor, startTestStack } from '../support/local-stack.ts';
+import {
+  alertsReaching,
+  type Client,
+  clientFor,
+  expectTrailSealedAndIntact,
+  startTestStack,
+} from '../support/local-stack.ts';
 
 /**
  * R3 over HTTP: the adopted child who must not be found by the birth name, and a record shielded by a
@@ -369,5 +375,11 @@ describe('break-glass: the child-protection override (R3)', () => {
       expect.objectContaining({ kind: 'misuse', rule: 'child-protection-override', subjectUserId: workerId }),
     ]);
     expect(JSON.stringify(alerts)).not.toMatch(new RegExp(`${childId}|Ellis|Varley`));
+  });
+});
+
+describe('the audit trail at the end of this file (R6)', () => {
+  it('is fully sealed and verifies against its seals, and no consumer or job reported a failure', async () => {
+    await expectTrailSealedAndIntact(stack);
   });
 });

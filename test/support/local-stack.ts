@@ -1,4 +1,8 @@
+import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { expect } from 'vitest';
+import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
+import { describeProblem, verifyAuditTrail } from '#adapters/audit/verify-trail.ts';
 import { documentClient } from '#adapters/dynamo/client.ts';
 import type { Role } from '#domain/access/principal.ts';
 import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
@@ -71,4 +75,26 @@ export async function alertsReaching(
   }
   db.destroy();
   return alerts;
+}
+
+/**
+ * The invariant every e2e file ends with (R6): once the stream consumer has caught up, every audit event
+ * is sealed, the trail verifies against its seals, and no consumer or job reported a failure.
+ */
+export async function expectTrailSealedAndIntact(stack: LocalStack): Promise<void> {
+  const db = documentClient('eu-west-2', stack.dynamo.endpoint);
+  const deps = sealDependencies({
+    LOCAL_KEYRING_FILE: join(stack.stateDir, 'keyring.json'),
+    LOCAL_SEAL_DIR: join(stack.stateDir, 'audit-seals'),
+  });
+  let result = await verifyAuditTrail(db, stack.tables.audit, deps);
+  for (let i = 0; i < 100 && result.pendingEvents > 0; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    result = await verifyAuditTrail(db, stack.tables.audit, deps);
+  }
+  db.destroy();
+  expect(result.problems.map(describeProblem)).toEqual([]);
+  expect(result.pendingEvents, 'audit events left unsealed').toBe(0);
+  expect(result.sealedEvents).toBeGreaterThan(0);
+  expect(stack.problems).toEqual([]);
 }
