@@ -21,11 +21,8 @@ export class DynamoAuditSink implements AuditLog {
 
   /** R6 fail-closed: any failure becomes AuditUnavailableError, and the caller returns no data. */
   async record(event: AuditEvent): Promise<void> {
-    try {
-      await this.db.send(new PutCommand(auditPut(this.tableName, event)));
-    } catch (error) {
-      throw new AuditUnavailableError({ cause: error });
-    }
+    // An event ID already taken cannot be written again (append-only): no audit event, no data.
+    if (!(await this.recordOnce(event))) throw new AuditUnavailableError();
   }
 
   async recordOnce(event: AuditEvent): Promise<boolean> {

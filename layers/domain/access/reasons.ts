@@ -18,7 +18,7 @@ export type ReasonCode = keyof typeof REASON_CODES;
 
 export const ReasonCodeSchema = z
   .enum(Object.keys(REASON_CODES) as [ReasonCode, ...ReasonCode[]], {
-    // The codes come from the issue (the enum's own options), so the list cannot drift from the schema.
+    // The codes come from zod's issue (the enum's own values), so the list cannot drift from the schema.
     error: (issue) =>
       issue.code === 'invalid_value'
         ? issue.input === undefined

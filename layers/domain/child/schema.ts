@@ -25,13 +25,15 @@ export const GenderSchema = z
   .meta({ description: 'Gender as recorded', example: 'female' });
 export type Gender = z.infer<typeof GenderSchema>;
 
+/** A UK or international telephone number as people write it. */
+export const PhoneNumberSchema = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ()-]{7,20}$/, 'must be a telephone number');
+
 export const ContactSchema = z
   .object({
-    phone: z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9 ()-]{7,20}$/, 'must be a telephone number')
-      .optional(),
+    phone: PhoneNumberSchema.optional(),
     email: z.email().max(254).optional(),
   })
   .strict()

@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { ReasonCodeSchema } from '../access/reasons.ts';
+import { etagOf } from '../child/record.ts';
+import { PhoneNumberSchema } from '../child/schema.ts';
 
 /**
  * Brokered contact (R2, R3): a practitioner who may not see whom to call asks to be called back. The
@@ -14,10 +16,7 @@ export const ContactRequestBodySchema = z
       description:
         'shielded-child: the people working with a shielded child; specialist-services: the specialist services recorded (R2)',
     }),
-    callBackPhone: z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9 ()-]{7,20}$/, 'must be a telephone number'),
+    callBackPhone: PhoneNumberSchema,
     reason: ReasonCodeSchema,
     message: z
       .string()
@@ -142,6 +141,6 @@ export function contactRequestView(r: ContactRequest): ContactRequestView {
     ...(r.note !== undefined && { note: r.note }),
     openedAt: r.openedAt,
     ...(r.closedAt !== undefined && { closedAt: r.closedAt }),
-    etag: `"${r.version}"`,
+    etag: etagOf(r.version),
   };
 }

@@ -15,7 +15,10 @@ export interface MatchProfile {
   gender: Gender;
   /** Current and previous postcodes; absent for a shielded child (R3). */
   postcodes?: string[] | undefined;
-  /** Set for a shielded child, whose profile holds only what its shielded view shows (R3). */
+  /**
+   * Set by the search for a profile met under a shielded-scope key (R3). Never stored: the key's scope is
+   * what says a child is shielded.
+   */
   shielded?: true | undefined;
 }
 
@@ -53,7 +56,6 @@ export function profileOf(record: ChildRecord): MatchProfile {
       familyName: record.familyName,
       dateOfBirth: record.dateOfBirth,
       gender: record.gender,
-      shielded: true,
     };
   }
   const postcodes = [record.address, ...(record.previousAddresses ?? [])]

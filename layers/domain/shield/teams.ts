@@ -6,21 +6,18 @@ import type { ChildRecord } from '../child/record.ts';
  * shielding council's team — any council may shield at once — owns the shield. Only these two teams see
  * a shielded record in full.
  */
-export function isMaintainingTeam(principal: Principal, record: ChildRecord): boolean {
+function isTeamOf(principal: Principal, authority: string | undefined): boolean {
   return (
-    hasRole(principal, 'data-manager') &&
-    principal.localAuthority !== undefined &&
-    principal.localAuthority === record.localAuthority
+    authority !== undefined && hasRole(principal, 'data-manager') && principal.localAuthority === authority
   );
 }
 
+export function isMaintainingTeam(principal: Principal, record: ChildRecord): boolean {
+  return isTeamOf(principal, record.localAuthority);
+}
+
 export function isShieldingTeam(principal: Principal, record: ChildRecord): boolean {
-  return (
-    record.shield !== undefined &&
-    hasRole(principal, 'data-manager') &&
-    principal.localAuthority !== undefined &&
-    principal.localAuthority === record.shield.authority
-  );
+  return isTeamOf(principal, record.shield?.authority);
 }
 
 /** R3: the shielding and the maintaining councils' ContactPoint teams see a shielded record in full. */

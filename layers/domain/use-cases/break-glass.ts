@@ -1,4 +1,5 @@
-import { holdsRight, type Principal } from '../access/principal.ts';
+import { isPermitted } from '../access/permissions.ts';
+import type { Principal } from '../access/principal.ts';
 import type { AccessReason } from '../access/reasons.ts';
 import { auditEventFor, type RequestFacts } from '../audit/event.ts';
 import { overrideViewFor } from '../disclosure/view.ts';
@@ -18,9 +19,12 @@ type Deps = {
   env: Environment;
 };
 
-/** The same refusal for everyone without the right: it says nothing about the child or the shield. */
+/**
+ * The same refusal for everyone the permission table refuses (no override right): it says nothing about
+ * the child or the shield. The HTTP layer refuses them first; the domain does not rely on it.
+ */
 async function requireOverrideRight(deps: Deps, principal: Principal, facts: RequestFacts, childId: string) {
-  if (holdsRight(principal, 'child-protection-override')) return;
+  if (isPermitted(principal, 'override-shield')) return;
   await refuse(
     deps,
     principal,

@@ -21,15 +21,15 @@ async function refusingDuplicates(
   deps: Deps,
   principal: Principal,
   facts: RequestFacts,
-  action: { action: 'create-child' | 'update-child'; childIds: string[] },
+  attempt: { action: 'create-child' | 'update-child'; childIds: string[] },
   write: () => Promise<void>,
 ): Promise<void> {
   try {
     await write();
   } catch (error) {
     if (!(error instanceof DuplicateIdentifierError)) throw error;
-    const childIds = [...action.childIds, ...(error.heldBy ? [error.heldBy] : [])];
-    return refuse(deps, principal, facts, action.action, childIds, error);
+    const childIds = [...attempt.childIds, ...(error.heldBy ? [error.heldBy] : [])];
+    return refuse(deps, principal, facts, attempt.action, childIds, error);
   }
 }
 
@@ -174,10 +174,13 @@ export async function unshieldChild(
   request: UnshieldRequest,
   facts: RequestFacts,
 ): Promise<ChildRecord> {
-  const record = await loadForChange(deps, principal, facts, 'unshield-child', childId, (r) =>
-    r.shield
-      ? isShieldingTeam(principal, r) || isMaintainingTeam(principal, r)
-      : isMaintainingTeam(principal, r),
+  const record = await loadForChange(
+    deps,
+    principal,
+    facts,
+    'unshield-child',
+    childId,
+    (r) => isShieldingTeam(principal, r) || isMaintainingTeam(principal, r),
   );
   const shield = record.shield;
   if (!shield) {
@@ -194,22 +197,21 @@ export async function unshieldChild(
   const teams = new Set([shield.authority, record.localAuthority]);
   const agreed = new Set([...(shield.liftAgreedBy ? [shield.liftAgreedBy] : []), principal.localAuthority]);
   const allAgree = [...teams].every((team) => agreed.has(team));
-  let next: ChildRecord;
-  if (allAgree) {
-    const { shield: _lifted, ...rest } = record;
-    next = { ...rest, version: record.version + 1, updatedAt: now };
-  } else {
-    next = {
-      ...record,
-      shield: {
-        ...shield,
-        liftAgreedBy: principal.localAuthority,
-        liftAgreedByName: principal.localAuthorityName,
-      },
-      version: record.version + 1,
-      updatedAt: now,
-    };
-  }
+  const { shield: _lifted, ...unshielded } = record;
+  const next: ChildRecord = {
+    ...(allAgree
+      ? unshielded
+      : {
+          ...record,
+          shield: {
+            ...shield,
+            liftAgreedBy: principal.localAuthority,
+            liftAgreedByName: principal.localAuthorityName,
+          },
+        }),
+    version: record.version + 1,
+    updatedAt: now,
+  };
   await deps.children.replace(
     record,
     next,

@@ -106,6 +106,9 @@ function onceEach<T>(load: (key: string) => Promise<T>): (key: string) => Promis
 export async function detectMisuse(deps: MisuseDeps, events: AuditEvent[]): Promise<number> {
   const actorFor = onceEach((userId) => actorOf(deps, userId));
   const factsFor = onceEach((childId) => childFact(deps, childId));
+  const auditorsOf = onceEach(async (organisationId) =>
+    (await deps.directory.listAccounts(organisationId, 'active')).filter((a) => a.roles.includes('auditor')),
+  );
   let raised = 0;
   for (const event of events) {
     if (event.actorId.includes(':')) continue; // system jobs and machine clients are not people
@@ -121,11 +124,6 @@ export async function detectMisuse(deps: MisuseDeps, events: AuditEvent[]): Prom
     }
     const findings = misuseFindings(event, earlier, actor, children, deps.thresholds);
     if (findings.length === 0) continue;
-    const auditorsOf = onceEach(async (organisationId: string) =>
-      (await deps.directory.listAccounts(organisationId, 'active')).filter((a) =>
-        a.roles.includes('auditor'),
-      ),
-    );
     const now = deps.env.now();
     for (const finding of findings) {
       // An override is told to the shielding council's auditors too, at once (R3).

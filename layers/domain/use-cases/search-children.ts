@@ -25,7 +25,7 @@ export async function searchChildren(
   const candidates: Candidate[] = [];
   for (const [key, profiles] of found) {
     for (const profile of profiles) {
-      // R3: a profile met under a shielded-scope key counts as shielded even if written before the flag.
+      // R3: the key's scope says whether the child behind the profile is shielded.
       const seen = isShieldedScopeKey(key) ? { ...profile, shielded: true as const } : profile;
       if (mayOffer(criteria, seen)) candidates.push({ profile: seen, viaIdentifier: isIdentifierKey(key) });
     }
