@@ -5,33 +5,31 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { FUNCTIONS } from '#functions/manifest.ts';
 import { esbuildOptions } from '#infra/constructs/bundling.ts';
+import { environmentFor, type SettingGroup } from '#runtime/settings.ts';
+import { UNIT_SETTINGS } from '#test/support/unit-settings.ts';
 import { percentile, table } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const IMPORTS = Number(process.env.BENCH_IMPORTS ?? 7);
 
-/** What a handler needs to load: the configuration Lambda would give it (no network is touched at import). */
-const ENVIRONMENT = {
-  AWS_REGION: 'eu-west-2',
-  CHILDREN_TABLE: 'bench-children',
-  INVOLVEMENTS_TABLE: 'bench-involvements',
-  AUDIT_TABLE: 'bench-audit',
-  DIRECTORY_TABLE: 'bench-directory',
-  ALERTS_TABLE: 'bench-alerts',
-  ACCOUNT_CACHE_SECONDS: '30',
-  USER_POOL_ID: 'eu-west-2_bench',
-  AUDIT_INDEX_TABLE: 'bench-audit-index',
-  FEDERATION_RULES: '[]',
-  POWERTOOLS_LOG_LEVEL: 'ERROR',
-};
+/**
+ * What a handler needs to load: exactly the settings its function declares, as Lambda would give them
+ * (built from the one settings module; no network is touched at import), with a deployed account cache.
+ */
+function environmentOf(settings: readonly SettingGroup[]): Record<string, string> {
+  return {
+    ...environmentFor(settings, { ...UNIT_SETTINGS, ACCOUNT_CACHE_SECONDS: '30' }),
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  };
+}
 
 /** Median wall time of importing the bundle in a fresh Node process, as at a Lambda cold start. */
-function importMs(bundle: string): number {
+function importMs(bundle: string, environment: Record<string, string>): number {
   const samples: number[] = [];
   const script = `const t = performance.now(); await import(${JSON.stringify(`file://${bundle}`)}); process.stdout.write(String(performance.now() - t));`;
   for (let i = 0; i < IMPORTS; i++) {
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, ...ENVIRONMENT },
+      env: { ...process.env, ...environment },
       encoding: 'utf8',
     });
     if (run.status !== 0) throw new Error(`importing ${bundle} failed: ${run.stderr}`);
@@ -48,15 +46,23 @@ export async function coldStart(log: (message: string) => void): Promise<string>
   const dir = mkdtempSync(join(tmpdir(), 'contactpoint-bundles-'));
   const baselineEntry = join(import.meta.dirname, 'baseline-handler.ts');
   const entries = [
-    ...FUNCTIONS.map(({ name }) => ({ name, entry: join(ROOT, 'functions', name, 'handler.ts') })),
-    { name: 'baseline: DynamoDB client only', entry: baselineEntry },
+    ...FUNCTIONS.map(({ name, settings }) => ({
+      name,
+      entry: join(ROOT, 'functions', name, 'handler.ts'),
+      environment: environmentOf(settings),
+    })),
+    {
+      name: 'baseline: DynamoDB client only',
+      entry: baselineEntry,
+      environment: environmentOf(['adapters']),
+    },
   ];
   const rows: (string | number)[][] = [['function', 'bundle KB', 'import ms (p50)', 'vs baseline']];
   const measured: { name: string; kb: number; ms: number }[] = [];
-  for (const { name, entry } of entries) {
+  for (const { name, entry, environment } of entries) {
     const outfile = join(dir, `${name.replace(/\W+/g, '-')}.mjs`);
     await build({ ...esbuildOptions(entry, outfile), absWorkingDir: ROOT });
-    measured.push({ name, kb: statSync(outfile).size / 1024, ms: importMs(outfile) });
+    measured.push({ name, kb: statSync(outfile).size / 1024, ms: importMs(outfile, environment) });
     log(`bundled and imported ${name}`);
   }
   const baseline = measured.at(-1) as { kb: number; ms: number };
