@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Adapters, adaptersFrom } from '#adapters/dependencies.ts';
 import type { TableNames } from '#adapters/dynamo/tables.ts';
 import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, tableNames } from '#infra/local/dynamodb.ts';
+import { readSettings, tableSettings } from '#runtime/settings.ts';
 
 export interface DynamoFixture {
   dynamo: DynamoDbLocal;
@@ -14,14 +15,13 @@ export async function startDynamoFixture(): Promise<DynamoFixture> {
   const dynamo = await startDynamoDbLocal();
   const tables = tableNames(`it-${randomBytes(3).toString('hex')}`);
   await ensureTables(dynamo.client, tables);
-  const adapters = adaptersFrom({
-    AWS_REGION: 'eu-west-2',
-    CHILDREN_TABLE: tables.children,
-    INVOLVEMENTS_TABLE: tables.involvements,
-    AUDIT_TABLE: tables.audit,
-    DIRECTORY_TABLE: tables.directory,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    ACCOUNT_CACHE_SECONDS: 0,
-  });
+  const adapters = adaptersFrom(
+    readSettings('adapters', {
+      ...tableSettings(tables),
+      AWS_REGION: 'eu-west-2',
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      ACCOUNT_CACHE_SECONDS: '0',
+    }),
+  );
   return { dynamo, tables, adapters };
 }
