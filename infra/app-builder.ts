@@ -65,7 +65,10 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     auditKey: keys.auditKey,
     logsKey: keys.logsKey,
     logRetention,
-    dataEventTables: [data.tables.children, data.tables.involvements, data.tables.audit],
+    // Every table that holds people's data or the trail itself; not the idempotency keys of pushes.
+    dataEventTables: Object.entries(data.tables)
+      .filter(([id]) => id !== 'idempotency')
+      .map(([, table]) => table),
   });
 
   // What every function is built with; each one's environment holds only the settings it declares.
@@ -91,6 +94,7 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     logsKey: keys.logsKey,
     logRetention,
     reservedConcurrency: environment.reservedConcurrency,
+    auditSealRoleNames: keys.auditSealRoleNames,
   };
   const api = new ApiStack(app, `${prefix}-Api`, {
     env,

@@ -31,6 +31,11 @@ export interface FunctionContext {
   logsKey: IKey;
   logRetention: RetentionDays;
   reservedConcurrency: number;
+  /**
+   * The fixed role names of the audit chain's sealer and verifier, which the HMAC key's policy names
+   * (infra/constructs/names.ts auditSealRoleName); every other role gets a generated name.
+   */
+  auditSealRoleNames?: Record<'seal' | 'verify', string>;
 }
 
 export interface ContactPointFunctionProps {
@@ -72,7 +77,13 @@ export class ContactPointFunction extends Construct {
       retention: context.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const roleName = definition.auditSeals && context.auditSealRoleNames?.[definition.auditSeals];
+    if (definition.auditSeals && !roleName)
+      throw new Error(
+        `${functionName} uses the audit seal key, whose policy names its role: give the role names`,
+      );
     this.role = new Role(this, 'Role', {
+      ...(roleName && { roleName }),
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `ContactPoint ${functionName}: only what its handler uses`,
     });

@@ -16,6 +16,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environments.ts';
+import { AUDIT_SEAL_PREFIX } from '../constructs/audit-seal-access.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 
 export interface AuditStackProps extends StackProps {
@@ -51,6 +52,20 @@ const SECURITY_EVENTS: Record<string, { description: string; pattern: string }> 
     description: 'The root account was used',
     pattern:
       '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+  },
+  KeyPolicyChangedOrGrantCreated: {
+    // A key administrator may not use a key, but could give themselves its use by either call. Grants that
+    // services make on a caller's behalf (DynamoDB, S3, CloudTrail: invokedBy set) are routine; a policy
+    // change alarms however it is made, a deployment included.
+    description:
+      'A KMS key policy was replaced, or a grant created directly: someone may have been given the use of a key',
+    pattern:
+      '{ ($.eventSource = kms.amazonaws.com) && (($.eventName = PutKeyPolicy) || (($.eventName = CreateGrant) && ($.userIdentity.invokedBy NOT EXISTS))) }',
+  },
+  TableResourcePolicyChanged: {
+    description: 'A DynamoDB resource policy (the audit table’s append-only guard) was replaced or deleted',
+    pattern:
+      '{ ($.eventSource = dynamodb.amazonaws.com) && (($.eventName = PutResourcePolicy) || ($.eventName = DeleteResourcePolicy)) }',
   },
   UnauthorisedApiCalls: {
     description: 'An AWS API call was refused as unauthorised',
@@ -161,11 +176,21 @@ export class AuditStack extends Stack {
     cfnTrail.addPropertyOverride('AdvancedEventSelectors', [
       { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
       {
-        Name: 'Child, involvement and audit table data events',
+        Name: 'Table data events: children, involvements, directory, audit trail and its index, alerts, contact requests',
         FieldSelectors: [
           { Field: 'eventCategory', Equals: ['Data'] },
           { Field: 'resources.type', Equals: ['AWS::DynamoDB::Table'] },
           { Field: 'resources.ARN', Equals: props.dataEventTables.map((t) => t.tableArn) },
+        ],
+      },
+      {
+        // Every read and write of a seal object; CloudTrail's own log files (under AWSLogs/) are not
+        // selected, so the trail does not record its own deliveries.
+        Name: 'Audit seal object data events',
+        FieldSelectors: [
+          { Field: 'eventCategory', Equals: ['Data'] },
+          { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+          { Field: 'resources.ARN', StartsWith: [`${this.trailBucket.bucketArn}/${AUDIT_SEAL_PREFIX}`] },
         ],
       },
     ]);

@@ -9,6 +9,7 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Schedule } from 'aws-cdk-lib/aws-events';
+import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { type KeyDefinition, TABLES, type TableDefinition, type TableId } from '#adapters/dynamo/tables.ts';
@@ -30,6 +31,38 @@ const STREAM: Record<NonNullable<TableDefinition['stream']>, StreamViewType> = {
 };
 
 /**
+ * What no principal may do to the audit table (R6, append-only), whatever its IAM policies say: change
+ * or delete an item (directly, in a transaction, by PartiQL or in a batch — BatchWriteItem is one
+ * action for puts and deletes, so batches are refused altogether; every audit write is a conditional
+ * PutItem), or switch on TTL, which would let DynamoDB delete items. IAM cannot refuse a PutItem that
+ * lacks its not-exists condition; the one writer (auditPut) always sets it and the sealer chains every
+ * event it reads, so overwriting a sealed event is caught by the verifier. The root user can still remove this policy
+ * (DynamoDB keeps that escape hatch); doing so raises the TableResourcePolicyChanged alarm.
+ */
+export const AUDIT_TABLE_DENIED_ACTIONS = [
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+  'dynamodb:UpdateTimeToLive',
+];
+
+function appendOnly(tableArn: string): PolicyDocument {
+  return new PolicyDocument({
+    statements: [
+      new PolicyStatement({
+        sid: 'AuditTrailIsAppendOnly',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: AUDIT_TABLE_DENIED_ACTIONS,
+        resources: [tableArn],
+      }),
+    ],
+  });
+}
+
+/**
  * The tables, built from the same definitions the local stand-in uses: customer-managed keys,
  * point-in-time recovery, deletion protection, retained on stack deletion; streams where a consumer
  * needs them and TTL where records expire.
@@ -40,8 +73,9 @@ export class DataStack extends Stack {
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const entries = (Object.values(TABLES) as TableDefinition[]).map((definition) => {
+      const name = `contactpoint-${props.environment.name}-${definition.id}`;
       const table = new Table(this, `${definition.id[0]?.toUpperCase()}${definition.id.slice(1)}Table`, {
-        tableName: `contactpoint-${props.environment.name}-${definition.id}`,
+        tableName: name,
         partitionKey: attribute(definition.partitionKey),
         ...(definition.sortKey && { sortKey: attribute(definition.sortKey) }),
         billingMode: BillingMode.PAY_PER_REQUEST,
@@ -53,6 +87,7 @@ export class DataStack extends Stack {
         removalPolicy: RemovalPolicy.RETAIN,
         ...(definition.stream && { stream: STREAM[definition.stream] }),
         ...(definition.timeToLive && { timeToLiveAttribute: definition.timeToLive }),
+        ...(definition.id === 'audit' && { resourcePolicy: appendOnly(this.tableArnOf(name)) }),
       });
       for (const index of definition.indexes) {
         table.addGlobalSecondaryIndex({
@@ -98,5 +133,10 @@ export class DataStack extends Stack {
       reason:
         'The service role AWS Backup assumes to take the backups; AWS maintains this policy as service APIs change.',
     });
+  }
+
+  /** A table's ARN from its name: a resource policy cannot refer to its own table's attributes. */
+  private tableArnOf(name: string): string {
+    return `arn:${this.partition}:dynamodb:${this.region}:${this.account}:table/${name}`;
   }
 }

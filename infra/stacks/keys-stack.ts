@@ -1,7 +1,9 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AccountRootPrincipal,
+  AnyPrincipal,
   ArnPrincipal,
+  Effect,
   PolicyDocument,
   PolicyStatement,
   ServicePrincipal,
@@ -9,6 +11,7 @@ import {
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environments.ts';
+import { auditSealRoleName } from '../constructs/names.ts';
 
 /** Everything a key administrator may do — which excludes using the key. */
 const ADMINISTRATION = [
@@ -44,6 +47,8 @@ export class KeysStack extends Stack {
   readonly auditKey: Key;
   readonly logsKey: Key;
   readonly auditMacKey: Key;
+  /** The fixed names of the only roles that may use the seal key (see the key's policy). */
+  readonly auditSealRoleNames: Record<'seal' | 'verify', string>;
 
   constructor(scope: Construct, id: string, props: KeysStackProps) {
     super(scope, id, props);
@@ -96,8 +101,42 @@ export class KeysStack extends Stack {
       }),
     ]);
 
-    // R6: the key that authenticates audit seals. HMAC key material never leaves KMS; KMS cannot rotate
-    // HMAC keys automatically, and each seal names nothing but its MAC, so a new key starts a new chain.
+    // R6: the key that authenticates audit seals. HMAC key material never leaves KMS. Only the sealer's
+    // role may generate MACs and only the verifier's may verify them: allowed to those two roles alone,
+    // and denied to every other principal, so neither an IAM policy elsewhere in the account nor a grant
+    // (which key administrators could create) can give anyone else the use of the key.
+    // The roles are created later, in the jobs stack. A key policy that named them as principals would
+    // fail while they do not exist, and a reference would make the keys stack depend on the jobs stack
+    // (a cycle, and a stateful stack tied to a stateless one). So both stacks derive the roles' fixed
+    // names from the environment, and the key policy matches them by aws:PrincipalArn, which for an
+    // assumed role is the role's ARN, whatever the session.
+    this.auditSealRoleNames = {
+      seal: auditSealRoleName(props.environment.name, 'seal'),
+      verify: auditSealRoleName(props.environment.name, 'verify'),
+    };
+    const roleArn = (name: string) => `arn:${this.partition}:iam::${account}:role/${name}`;
+    const sealer = roleArn(this.auditSealRoleNames.seal);
+    const verifier = roleArn(this.auditSealRoleNames.verify);
+    const onlyRole = (sid: string, action: string, role: string) => [
+      new PolicyStatement({
+        sid,
+        principals: [new AccountRootPrincipal()],
+        actions: [action, 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'kms:CallerAccount': account },
+          ArnEquals: { 'aws:PrincipalArn': role },
+        },
+      }),
+      new PolicyStatement({
+        sid: `No${sid}ForAnyoneElse`,
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: [action],
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': role } },
+      }),
+    ];
     this.auditMacKey = new Key(this, 'AuditMacKey', {
       description: 'ContactPoint audit seal MAC (HMAC-SHA-256)',
       keySpec: KeySpec.HMAC_256,
@@ -106,13 +145,8 @@ export class KeysStack extends Stack {
       policy: new PolicyDocument({
         statements: [
           administration,
-          new PolicyStatement({
-            sid: 'SealAndVerifyThroughIam',
-            principals: [new AccountRootPrincipal()],
-            actions: ['kms:GenerateMac', 'kms:VerifyMac', 'kms:DescribeKey'],
-            resources: ['*'],
-            conditions: { StringEquals: { 'kms:CallerAccount': account } },
-          }),
+          ...onlyRole('SealerGeneratesMacs', 'kms:GenerateMac', sealer),
+          ...onlyRole('VerifierVerifiesMacs', 'kms:VerifyMac', verifier),
         ],
       }),
     });
@@ -124,7 +158,7 @@ export class KeysStack extends Stack {
       Validations.of(this.auditMacKey).acknowledge({
         id: pack,
         reason:
-          'KMS does not rotate HMAC keys automatically; the audit seal key is rotated by starting a new chain with a new key.',
+          'KMS rotates only symmetric encryption keys automatically; EnableKeyRotation is refused for HMAC keys. The seal key is rotated by hand: a new key starts a new chain, and the old key is kept (never scheduled for deletion) so the verifier can still check the seals it made.',
       });
     }
 

@@ -1,0 +1,208 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { auditSealRoleName } from '#infra/constructs/names.ts';
+import { AUDIT_TABLE_DENIED_ACTIONS } from '#infra/stacks/data-stack.ts';
+import { type Synthesised, synthesise } from './synth.ts';
+
+let out: Synthesised;
+let keys: Template;
+let data: Template;
+let audit: Template;
+let jobs: Template;
+
+beforeAll(() => {
+  out = synthesise();
+  keys = out.template('Keys');
+  data = out.template('Data');
+  audit = out.template('Audit');
+  jobs = out.template('Jobs');
+}, 120_000);
+
+interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: unknown;
+  Action: string | string[];
+  Resource?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+const resourcesOf = (t: Template, type: string) => Object.values(t.findResources(type) as Resources);
+const actionsOf = (s: Statement) => [s.Action].flat();
+
+/** Every identity policy statement in every synthesised stack: managed, standalone and inline. */
+function everyIdentityStatement(): { stack: string; statement: Statement }[] {
+  const found: { stack: string; statement: Statement }[] = [];
+  for (const file of readdirSync(out.outdir).filter((f) => f.endsWith('.template.json'))) {
+    const resources = (JSON.parse(readFileSync(join(out.outdir, file), 'utf8')) as { Resources?: Resources })
+      .Resources;
+    for (const resource of Object.values(resources ?? {})) {
+      const documents: unknown[] = [];
+      if (resource.Type === 'AWS::IAM::ManagedPolicy' || resource.Type === 'AWS::IAM::Policy')
+        documents.push(resource.Properties.PolicyDocument);
+      if (resource.Type === 'AWS::IAM::Role')
+        for (const inline of (resource.Properties.Policies ?? []) as { PolicyDocument: unknown }[])
+          documents.push(inline.PolicyDocument);
+      for (const document of documents)
+        for (const statement of (document as { Statement: Statement[] }).Statement)
+          found.push({ stack: file, statement });
+    }
+  }
+  return found;
+}
+
+describe('R6: the audit seal key is used only by the sealer and the verifier', () => {
+  const macKeyPolicy = () => {
+    const key = resourcesOf(keys, 'AWS::KMS::Key').find(
+      (k) => k.Properties.KeyUsage === 'GENERATE_VERIFY_MAC',
+    );
+    return (key?.Properties.KeyPolicy as { Statement: Statement[] } | undefined)?.Statement ?? [];
+  };
+  const roleArnIn = (value: unknown) => JSON.stringify(value);
+
+  it('lets only the sealer’s role generate MACs and only the verifier’s role verify them, denying everyone else', () => {
+    const statements = macKeyPolicy();
+    const sealer = auditSealRoleName('staging', 'seal');
+    const verifier = auditSealRoleName('staging', 'verify');
+    for (const [action, role, other] of [
+      ['kms:GenerateMac', sealer, verifier],
+      ['kms:VerifyMac', verifier, sealer],
+    ] as const) {
+      const allows = statements.filter((s) => s.Effect === 'Allow' && actionsOf(s).includes(action));
+      expect(allows).toHaveLength(1);
+      expect(roleArnIn(allows[0]?.Condition?.ArnEquals?.['aws:PrincipalArn'])).toContain(`:role/${role}`);
+      expect(roleArnIn(allows[0]?.Condition)).not.toContain(other);
+      const denies = statements.filter((s) => s.Effect === 'Deny' && actionsOf(s).includes(action));
+      expect(denies).toHaveLength(1);
+      expect(denies[0]?.Principal).toEqual({ AWS: '*' });
+      expect(roleArnIn(denies[0]?.Condition?.ArnNotEquals?.['aws:PrincipalArn'])).toContain(`:role/${role}`);
+    }
+    // No statement hands out the key's use more widely (kms:* or a wildcard over Mac actions).
+    for (const s of statements.filter((st) => st.Effect === 'Allow'))
+      expect(actionsOf(s).filter((a) => a === 'kms:*' || a === '*' || /Mac\*|\*Mac/.test(a))).toEqual([]);
+  });
+
+  it('gives the seal-audit-events and verify-audit-trail functions exactly the role names the key policy names', () => {
+    const roles = resourcesOf(jobs, 'AWS::IAM::Role').map((r) => r.Properties.RoleName);
+    expect(roles).toContain(auditSealRoleName('staging', 'seal'));
+    expect(roles).toContain(auditSealRoleName('staging', 'verify'));
+    // The functions behind those roles: the sealer's function uses the role the key lets generate MACs.
+    const functions = resourcesOf(jobs, 'AWS::Lambda::Function');
+    const roleOf = (name: string) => {
+      const id = Object.entries(jobs.findResources('AWS::IAM::Role') as Resources).find(
+        ([, r]) => r.Properties.RoleName === name,
+      )?.[0];
+      return functions.filter((f) => JSON.stringify(f.Properties.Role).includes(`"${id}"`));
+    };
+    expect(roleOf(auditSealRoleName('staging', 'seal'))).toHaveLength(1);
+    expect(roleOf(auditSealRoleName('staging', 'verify'))).toHaveLength(1);
+  });
+});
+
+describe('R6: the audit table is append-only for every principal', () => {
+  it('denies updating, deleting, batch-writing, PartiQL changes and TTL on the audit table to everyone, in its resource policy', () => {
+    const tables = data.findResources('AWS::DynamoDB::Table') as Resources;
+    const [, auditTable] = Object.entries(tables).find(([id]) => id.startsWith('AuditTable')) ?? [];
+    const policy = auditTable?.Properties.ResourcePolicy as { PolicyDocument: { Statement: Statement[] } };
+    const deny = policy.PolicyDocument.Statement.find((s) => s.Effect === 'Deny');
+    expect(deny?.Principal).toEqual({ AWS: '*' });
+    expect(actionsOf(deny as Statement)).toEqual(
+      expect.arrayContaining([
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PartiQLUpdate',
+        'dynamodb:PartiQLDelete',
+      ]),
+    );
+    expect(JSON.stringify(deny?.Resource)).toContain(':table/contactpoint-staging-audit');
+    expect(JSON.stringify(deny?.Resource)).not.toContain('*');
+    // No other table carries it: only the trail is append-only.
+    const guarded = Object.entries(tables).filter(([, t]) => t.Properties.ResourcePolicy !== undefined);
+    expect(guarded.map(([id]) => id)).toEqual([expect.stringMatching(/^AuditTable/)]);
+  });
+
+  it('grants no role in any stack an update, delete or wildcard action on the audit table', () => {
+    const statements = everyIdentityStatement();
+    expect(statements.length).toBeGreaterThan(20);
+    const forbidden = new Set([...AUDIT_TABLE_DENIED_ACTIONS, 'dynamodb:*', '*']);
+    const offending = statements.filter(({ statement }) => {
+      if (statement.Effect !== 'Allow') return false;
+      const resource = JSON.stringify(statement.Resource);
+      // The audit table by cross-stack reference (AuditTable…, not AuditIndexTable…), by name, or any table.
+      const reachesAudit =
+        resource.includes('AuditTable') ||
+        resource.includes('contactpoint-staging-audit"') ||
+        resource === '"*"' ||
+        resource.includes(':table/*');
+      return reachesAudit && actionsOf(statement).some((a) => forbidden.has(a));
+    });
+    expect(offending).toEqual([]);
+    // And what any role may do to the audit table is put (conditionally, in code), read, or read its stream.
+    const auditWrites = statements.filter(
+      ({ statement }) =>
+        statement.Effect === 'Allow' &&
+        JSON.stringify(statement.Resource).includes('AuditTable') &&
+        actionsOf(statement).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(auditWrites.length).toBeGreaterThan(0);
+    for (const { statement } of auditWrites)
+      for (const action of actionsOf(statement))
+        expect([
+          'dynamodb:PutItem',
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+        ]).toContain(action);
+  });
+});
+
+describe('CloudTrail records the data events of every table with people’s data, and of the seals', () => {
+  it('selects the data events of the children, involvements, directory, audit, audit index, alerts and contact-request tables, and the seal objects', () => {
+    const trail = resourcesOf(audit, 'AWS::CloudTrail::Trail')[0]?.Properties as {
+      AdvancedEventSelectors: {
+        FieldSelectors: { Field: string; Equals?: unknown[]; StartsWith?: unknown[] }[];
+      }[];
+    };
+    const field = (name: string, type: string) =>
+      trail.AdvancedEventSelectors.find((s) =>
+        s.FieldSelectors.some((f) => f.Field === 'resources.type' && f.Equals?.includes(type)),
+      )?.FieldSelectors.find((f) => f.Field === name);
+    const tables = JSON.stringify(field('resources.ARN', 'AWS::DynamoDB::Table')?.Equals);
+    for (const table of [
+      'ChildrenTable',
+      'InvolvementsTable',
+      'DirectoryTable',
+      'AuditTable',
+      'AuditIndexTable',
+      'AlertsTable',
+      'ContactRequestsTable',
+    ])
+      expect(tables, table).toContain(table);
+    const seals = field('resources.ARN', 'AWS::S3::Object')?.StartsWith;
+    expect(seals).toHaveLength(1);
+    expect(JSON.stringify(seals)).toMatch(/TrailBucket[0-9A-F]{8}.*\/audit-seals\//);
+  });
+
+  it('alarms when a key policy is replaced or a grant created directly, and when a table’s resource policy changes', () => {
+    const filters = resourcesOf(audit, 'AWS::Logs::MetricFilter').map((f) =>
+      String(f.Properties.FilterPattern),
+    );
+    const keyFilter = filters.find((p) => p.includes('PutKeyPolicy'));
+    expect(keyFilter).toContain('CreateGrant');
+    expect(keyFilter).toContain('kms.amazonaws.com');
+    expect(filters.find((p) => p.includes('DeleteResourcePolicy'))).toContain('dynamodb.amazonaws.com');
+    for (const name of ['KeyPolicyChangedOrGrantCreated', 'TableResourcePolicyChanged']) {
+      const alarm = resourcesOf(audit, 'AWS::CloudWatch::Alarm').find(
+        (a) => a.Properties.AlarmName === `ContactPoint-staging-${name}`,
+      );
+      expect(alarm?.Properties.AlarmActions, name).toHaveLength(1);
+      expect(alarm?.Properties.Threshold).toBe(1);
+    }
+  });
+});
