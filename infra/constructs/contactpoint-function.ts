@@ -155,7 +155,8 @@ export class ContactPointFunction extends Construct {
     });
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions.',
+      reason:
+        'X-Ray PutTraceSegments and PutTelemetryRecords, and (for a stream consumer) dynamodb:ListStreams, authorise no resource type: IAM can grant them only on *. ListStreams returns stream ARNs, never items; reading a stream is granted on that one stream ARN.',
     });
 
     this.function = new NodejsFunction(this, 'Function', {
@@ -197,7 +198,7 @@ export class ContactPointFunction extends Construct {
       Validations.of(this.function).acknowledge({
         id: `${pack}::${pack}-LambdaInsideVPC`,
         reason:
-          'The function reaches only AWS APIs (DynamoDB, KMS) over TLS with IAM-signed requests; it has no VPC-only resource to reach, and no inbound path.',
+          'The function calls only AWS service APIs (DynamoDB, KMS, S3, Cognito) with SigV4-signed requests over TLS, each allowed by its own role and the resource policies; it has no VPC-only resource to reach and no inbound network path. A VPC with endpoints would change the network route, not who may call what.',
       });
     }
   }

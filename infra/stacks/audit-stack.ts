@@ -143,7 +143,7 @@ export class AuditStack extends Stack {
         Validations.of(bucket).acknowledge({
           id: `${pack}::${pack}-S3BucketReplicationEnabled`,
           reason:
-            'London (eu-west-2) is the only UK region: replication would take children’s audit data out of the UK. Object Lock and versioning protect the objects in place.',
+            'Cross-region replication would copy audit data out of London, the only UK region. Same-region replication to another account is possible and not used: Object Lock in compliance mode (six years) stops anyone, the root user included, deleting or overwriting a version, and the key-deletion alarm covers losing the key.',
         });
       }
     }

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aw
 import {
   AccountRecovery,
   CfnUserPoolGroup,
+  ClientAttributes,
   CustomThreatProtectionMode,
   FeaturePlan,
   LambdaVersion,
@@ -178,6 +179,13 @@ export class IdentityStack extends Stack {
         UserPoolClientIdentityProvider.COGNITO,
         ...props.identityProviders.map((p) => UserPoolClientIdentityProvider.custom(p.name)),
       ],
+      // R4: a signed-in user may not write their own organisation, local authority or anything else the
+      // trigger reads (UpdateUserAttributes with their access token). Only the attributes a council's
+      // sign-in maps must stay writable for this client; Cognito rewrites them at every federated
+      // sign-in, and the ContactPoint account, not the token, decides organisation and roles.
+      writeAttributes: new ClientAttributes()
+        .withStandardAttributes({ email: true })
+        .withCustomAttributes('groups', 'mfa'),
     });
     for (const provider of providers) this.browserClient.node.addDependency(provider);
 

@@ -158,7 +158,7 @@ export class KeysStack extends Stack {
       Validations.of(this.auditMacKey).acknowledge({
         id: pack,
         reason:
-          'KMS rotates only symmetric encryption keys automatically; EnableKeyRotation is refused for HMAC keys. The seal key is rotated by hand: a new key starts a new chain, and the old key is kept (never scheduled for deletion) so the verifier can still check the seals it made.',
+          'KMS rotates only symmetric encryption keys; it refuses EnableKeyRotation for HMAC keys. The key material never leaves KMS and only the sealer’s and verifier’s roles may use it. The verifier checks every seal with the one configured key, so replacing the key first needs seals to name their key (an open item).',
       });
     }
 

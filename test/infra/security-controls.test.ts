@@ -206,3 +206,14 @@ describe('CloudTrail records the data events of every table with people’s data
     }
   });
 });
+
+describe('R4: signed-in users cannot write what decides their access', () => {
+  it('lets the browser client write only the attributes a council sign-in maps, never organisation or local authority', () => {
+    const identity = out.template('Identity');
+    const browser = resourcesOf(identity, 'AWS::Cognito::UserPoolClient').find(
+      (c) => c.Properties.GenerateSecret === false,
+    );
+    const writable = [...((browser?.Properties.WriteAttributes as string[] | undefined) ?? [])].sort();
+    expect(writable).toEqual(['custom:groups', 'custom:mfa', 'email']);
+  });
+});
