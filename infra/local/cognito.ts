@@ -174,6 +174,20 @@ export async function signIn(
   password: string,
   totpSecret?: string,
 ): Promise<string> {
+  return (await signInTokens(client, clientId, email, password, totpSecret)).idToken;
+}
+
+/**
+ * The same sign-in, with both tokens: the ID token for most routes, and the access token (scope
+ * aws.cognito.signin.user.admin) for the routes that take access tokens (routeScopes).
+ */
+export async function signInTokens(
+  client: CognitoIdentityProviderClient,
+  clientId: string,
+  email: string,
+  password: string,
+  totpSecret?: string,
+): Promise<{ idToken: string; accessToken: string }> {
   const first = await client.send(
     new InitiateAuthCommand({
       ClientId: clientId,
@@ -200,6 +214,7 @@ export async function signIn(
     throw new Error(`Unexpected sign-in challenge ${first.ChallengeName}`);
   }
   const idToken = result?.IdToken;
-  if (!idToken) throw new Error('cognito-local returned no ID token');
-  return idToken;
+  const accessToken = result?.AccessToken;
+  if (!idToken || !accessToken) throw new Error('cognito-local returned no ID or access token');
+  return { idToken, accessToken };
 }

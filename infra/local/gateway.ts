@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { JwtVerifier } from 'aws-jwt-verify';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ValidationError } from '#domain/errors.ts';
+import { routeScopes } from '#domain/access/permissions.ts';
+import { ForbiddenError, InvalidTokenError, ValidationError } from '#domain/errors.ts';
 import type { FunctionDefinition, HttpFunction } from '#functions/define-function.ts';
 import { problemFor, problemResponse } from '#http/problem-details.ts';
 import type { RouteDefinition } from '#http/route.ts';
@@ -36,6 +37,12 @@ function compile(fn: HttpFunction): CompiledRoute {
     return '([^/]+)';
   });
   return { fn, route, pattern: new RegExp(`^${source}$`), paramNames };
+}
+
+/** The scopes the route at `method` `pathname` accepts in an access token; none means it takes ID tokens. */
+export function scopesOfRequest(functions: readonly HttpFunction[], method: string, pathname: string) {
+  const hit = functions.map(compile).find((c) => c.route.method === method && c.pattern.test(pathname));
+  return hit ? routeScopes(hit.route.action) : [];
 }
 
 /** Claims as the Cognito authorizer hands them to Lambda: every value a string. */
@@ -83,23 +90,46 @@ function lambdaContext(functionName: string, requestId: string): Context {
  */
 export function createGateway(options: GatewayOptions): Server {
   const compiled = options.functions.map(compile);
+  // One verifier for both kinds of token (signature, issuer, expiry); which kind a route takes, and the
+  // ID token's audience, are checked below, as API Gateway's Cognito authorizer does.
   const verifier = JwtVerifier.create({
     issuer: options.identity.issuer,
-    audience: options.identity.clientId,
+    audience: null,
     jwksUri: `${options.identity.issuer}/.well-known/jwks.json`,
   });
   verifier.cacheJwks(options.identity.jwks);
   const handlers = new Map<string, Promise<LambdaHandler>>();
 
-  async function claimsFrom(req: IncomingMessage): Promise<Record<string, string>> {
+  /**
+   * A route without scopes takes an ID token of the app client; a route with scopes (routeScopes) takes
+   * an access token of any client of the pool whose scope claim holds one of them.
+   */
+  async function claimsFrom(
+    req: IncomingMessage,
+    scopes: readonly string[],
+  ): Promise<Record<string, string>> {
     const token = bearerToken(req.headers.authorization);
+    let payload: Record<string, unknown>;
     try {
-      const payload = await verifier.verify(token);
-      if (payload.token_use !== 'id') throw new Error('not an ID token');
-      return authorizerClaims(payload as Record<string, unknown>);
+      payload = (await verifier.verify(token)) as Record<string, unknown>;
     } catch (error) {
       throw tokenRefusal(error);
     }
+    if (scopes.length === 0) {
+      if (payload.token_use !== 'id' || payload.aud !== options.identity.clientId)
+        throw new InvalidTokenError('This route takes the ID token of a signed-in user');
+    } else {
+      if (payload.token_use !== 'access')
+        throw new InvalidTokenError(
+          `This route takes an access token carrying one of its scopes (${scopes.join(', ')}), not an ID token`,
+        );
+      const held = String(payload.scope ?? '').split(/\s+/);
+      if (!scopes.some((scope) => held.includes(scope)))
+        throw new ForbiddenError(
+          `The access token carries none of this route’s scopes (${scopes.join(', ')})`,
+        );
+    }
+    return authorizerClaims(payload);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -118,7 +148,8 @@ export function createGateway(options: GatewayOptions): Server {
           detail: `${method} ${url.pathname} is not a ContactPoint route`,
         });
       } else {
-        const claims = hit.route.action === null ? undefined : await claimsFrom(req);
+        const claims =
+          hit.route.action === null ? undefined : await claimsFrom(req, routeScopes(hit.route.action));
         const values = hit.pattern.exec(url.pathname)?.slice(1) ?? [];
         const pathParameters = Object.fromEntries(
           hit.paramNames.map((n, i) => [n, decodeURIComponent(values[i] ?? '')]),

@@ -17,7 +17,20 @@ import type { FunctionDefinition } from '#functions/define-function.ts';
 import { isTriggeredBy } from '#functions/define-function.ts';
 import { FUNCTIONS } from '#functions/manifest.ts';
 import { environmentFor, type SettingGroup, type SettingValues, tableSettings } from '#runtime/settings.ts';
-import { type CognitoLocal, createPool, enrolTotp, type Pool, signIn, startCognitoLocal } from './cognito.ts';
+import {
+  clientCredentialsToken,
+  createMachineAppClient,
+  type LocalMachineClient,
+} from './client-credentials.ts';
+import {
+  type CognitoLocal,
+  createPool,
+  enrolTotp,
+  type Pool,
+  signIn,
+  signInTokens,
+  startCognitoLocal,
+} from './cognito.ts';
 import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, tableNames } from './dynamodb.ts';
 import { createGateway } from './gateway.ts';
 import { LOCAL_ORGANISATIONS, LOCAL_USERS, localAccount } from './organisations.ts';
@@ -70,6 +83,19 @@ export interface LocalStack {
   exampleChild: Pick<ChildRecord, 'childId' | 'givenName' | 'familyName' | 'dateOfBirth'> | undefined;
   /** An ID token for the first seeded user of `role` (or for the user with that e-mail). */
   tokenFor(roleOrEmail: Role | string): Promise<string>;
+  /** Both tokens of that user's sign-in: the access token is for routes with scopes (routeScopes). */
+  tokensFor(roleOrEmail: Role | string): Promise<{ idToken: string; accessToken: string }>;
+  /**
+   * Registers a case management system (R8): an app client of the local pool allowed the
+   * client-credentials grant with `scopes`, and the directory's record of it for its organisation.
+   */
+  registerMachineClient(client: {
+    name: string;
+    organisationId: string;
+    scopes: readonly string[];
+  }): Promise<LocalMachineClient>;
+  /** A client-credentials access token for a registered client (the local token endpoint). */
+  machineTokenFor(client: LocalMachineClient, scopes?: readonly string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -285,6 +311,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         if (!user) throw new Error(`No local user for ${roleOrEmail}`);
         return signIn(cognito.client, state.pool.clientId, user.email, state.password, user.totpSecret);
       },
+      tokensFor: async (roleOrEmail) => {
+        const user = pickUser(state, roleOrEmail);
+        if (!user) throw new Error(`No local user for ${roleOrEmail}`);
+        return signInTokens(cognito.client, state.pool.clientId, user.email, state.password, user.totpSecret);
+      },
+      registerMachineClient: async ({ name, organisationId, scopes }) => {
+        const credentials = await createMachineAppClient(cognito.client, state.pool, name, scopes);
+        await directory.putMachineClient({
+          clientId: credentials.clientId,
+          name,
+          organisationId,
+          status: 'active',
+        });
+        return credentials;
+      },
+      machineTokenFor: (client, scopes) => clientCredentialsToken(cognito.client, state.pool, client, scopes),
       stop: async () => {
         // A seed cut short by stopping is completed on the next start.
         seeding.catch(() => undefined);

@@ -18,6 +18,7 @@ import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { routeScopes } from '#domain/access/permissions.ts';
 import { REASON_CODES } from '#domain/access/reasons.ts';
 import type { HttpFunction } from '#functions/define-function.ts';
 import type { Environment } from '../config/environments.ts';
@@ -126,13 +127,19 @@ export class ApiStack extends Stack {
         requestParameters['method.request.querystring.reason'] = true;
       }
       if (route.request.ifMatch) requestParameters['method.request.header.If-Match'] = true;
+      // Routes a case management system may call take access tokens with a route scope (R8); see routeScopes.
+      const scopes = routeScopes(route.action);
       const method = resource.addMethod(route.method, new LambdaIntegration(fn.function), {
         operationName: route.operationId,
         requestValidator: validator,
         requestParameters,
         ...(route.action === null
           ? { authorizationType: AuthorizationType.NONE }
-          : { authorizationType: AuthorizationType.COGNITO, authorizer }),
+          : {
+              authorizationType: AuthorizationType.COGNITO,
+              authorizer,
+              ...(scopes.length > 0 && { authorizationScopes: [...scopes] }),
+            }),
       });
       if (route.action === null) {
         for (const rule of ['APIG4', 'COG4']) {

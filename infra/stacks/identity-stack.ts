@@ -171,7 +171,9 @@ export class IdentityStack extends Stack {
       refreshTokenValidity: Duration.hours(8),
       oAuth: {
         flows: { authorizationCodeGrant: true },
-        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        // COGNITO_ADMIN puts the users' scope in code-flow access tokens too (SRP ones always carry it),
+        // so practitioners can call the involvement routes, which take access tokens (routeScopes).
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE, OAuthScope.COGNITO_ADMIN],
         callbackUrls: environment.webOrigins.map((o) => `${o}/signed-in`),
         logoutUrls: environment.webOrigins.map((o) => `${o}/signed-out`),
       },

@@ -2,6 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { INVOLVEMENTS_WRITE_SCOPE } from '#domain/access/machine-client.ts';
+import { routeScopes, USER_ACCESS_SCOPE } from '#domain/access/permissions.ts';
+import { ROUTES } from '#functions/manifest.ts';
 import { auditSealRoleName } from '#infra/constructs/names.ts';
 import { AUDIT_TABLE_DENIED_ACTIONS } from '#infra/stacks/data-stack.ts';
 import { type Synthesised, synthesise } from './synth.ts';
@@ -215,5 +218,35 @@ describe('R4: signed-in users cannot write what decides their access', () => {
     );
     const writable = [...((browser?.Properties.WriteAttributes as string[] | undefined) ?? [])].sort();
     expect(writable).toEqual(['custom:groups', 'custom:mfa', 'email']);
+  });
+});
+
+describe('R8: case management systems reach the involvement routes with client-credentials access tokens', () => {
+  it('puts the involvements scope and the users’ scope on exactly the routes a machine scope allows', () => {
+    const api = out.template('Api');
+    const methods = resourcesOf(api, 'AWS::ApiGateway::Method').filter(
+      (m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS',
+    );
+    const scoped = methods.filter((m) => m.Properties.AuthorizationScopes !== undefined);
+    const expected = ROUTES.filter((r) => r.action !== null && routeScopes(r.action).length > 0);
+    expect(expected.map((r) => r.action).sort()).toEqual(['register-involvement', 'update-involvement']);
+    expect(scoped.map((m) => m.Properties.OperationName).sort()).toEqual(
+      expected.map((r) => r.operationId).sort(),
+    );
+    for (const method of scoped)
+      expect(method.Properties.AuthorizationScopes).toEqual([INVOLVEMENTS_WRITE_SCOPE, USER_ACCESS_SCOPE]);
+  });
+
+  it('issues the scope the routes name: the resource server’s identifier and scope, held by each machine client', () => {
+    const identity = out.template('Identity');
+    const [server] = resourcesOf(identity, 'AWS::Cognito::UserPoolResourceServer');
+    const scopes = (server?.Properties.Scopes as { ScopeName: string }[]).map(
+      (s) => `${server?.Properties.Identifier}/${s.ScopeName}`,
+    );
+    expect(scopes).toEqual([INVOLVEMENTS_WRITE_SCOPE]);
+    const browser = resourcesOf(identity, 'AWS::Cognito::UserPoolClient').find(
+      (c) => c.Properties.GenerateSecret === false,
+    );
+    expect(browser?.Properties.AllowedOAuthScopes).toContain(USER_ACCESS_SCOPE);
   });
 });

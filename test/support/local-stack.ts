@@ -5,6 +5,9 @@ import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
 import { describeProblem, verifyAuditTrail } from '#adapters/audit/verify-trail.ts';
 import { documentClient } from '#adapters/dynamo/client.ts';
 import type { Role } from '#domain/access/principal.ts';
+import { isTriggeredBy } from '#functions/define-function.ts';
+import { FUNCTIONS } from '#functions/manifest.ts';
+import { scopesOfRequest } from '#infra/local/gateway.ts';
 import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
 
 /** The whole local stand-in, temporary, with a small synthetic population. */
@@ -28,15 +31,31 @@ export interface Reply {
   json: () => any;
 }
 
-/** An HTTP client signed in as the seeded user of a role, as an integrator's code would be. */
+/**
+ * An HTTP client signed in as the seeded user of a role, as an integrator's code would be: it holds both
+ * tokens of the sign-in and sends the access token to routes with scopes (routeScopes), the ID token
+ * elsewhere — what API Gateway's Cognito authorizer requires.
+ */
 export async function clientFor(stack: LocalStack, who: Role | string): Promise<Client> {
-  const token = await stack.tokenFor(who);
+  const { idToken, accessToken } = await stack.tokensFor(who);
+  const routes = FUNCTIONS.filter(isTriggeredBy('http'));
+  return clientSending(stack, (method, path) =>
+    scopesOfRequest(routes, method, new URL(path, stack.url).pathname).length > 0 ? accessToken : idToken,
+  );
+}
+
+/** An HTTP client that presents this one token on every route (a machine client's, or a test's choice). */
+export function clientWithToken(stack: LocalStack, token: string): Client {
+  return clientSending(stack, () => token);
+}
+
+function clientSending(stack: LocalStack, tokenFor: (method: string, path: string) => string): Client {
   return {
     async call(method, path, options = {}) {
       const response = await fetch(`${stack.url}${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${token}`,
+          authorization: `Bearer ${tokenFor(method, path)}`,
           ...(options.body !== undefined && { 'content-type': 'application/json' }),
           ...options.headers,
         },

@@ -63,6 +63,27 @@ export const MACHINE_PERMISSIONS: Readonly<Record<string, ReadonlySet<Action>>> 
   [INVOLVEMENTS_WRITE_SCOPE]: new Set(['register-involvement', 'update-involvement']),
 };
 
+/**
+ * The scope every Cognito access token of a signed-in user carries (sign-in with SRP, and the browser
+ * client's code flow, which allows it). A client-credentials client can never hold it: those clients may
+ * hold only the resource server's own scopes.
+ */
+export const USER_ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
+
+/**
+ * The OAuth scopes a route accepts, in an access token, when a machine scope allows its action: that
+ * scope, and the users' own, so practitioners keep the route (with their access token). Every other
+ * route has none and takes ID tokens, as API Gateway's Cognito authorizer does without scopes. What the
+ * caller may then do is still decided by isPermitted, from the ContactPoint account or client (R4, R8).
+ */
+export function routeScopes(action: Action | null): readonly string[] {
+  if (action === null) return [];
+  const machine = Object.entries(MACHINE_PERMISSIONS)
+    .filter(([, actions]) => actions.has(action))
+    .map(([scope]) => scope);
+  return machine.length > 0 ? [...machine, USER_ACCESS_SCOPE] : [];
+}
+
 export function isPermitted(principal: Principal, action: Action): boolean {
   if (principal.machineClientId !== undefined) {
     return (principal.scopes ?? []).some((scope) => MACHINE_PERMISSIONS[scope]?.has(action) ?? false);
