@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { searchCriteriaShape } from '../search/criteria.ts';
 import type { AuditEvent } from './event.ts';
 
 /** One line of an access history, as an auditor reads it: who, from where, why, what they were shown. */
@@ -17,6 +18,12 @@ export const TrailEntrySchema = z
     disclosure: z.string().optional(),
     childIds: z.array(z.string()),
     subjectUserId: z.string().optional(),
+    /** A search's criteria as the user typed them: in user histories only, never under a child. */
+    criteria: z
+      .object(searchCriteriaShape)
+      .strict()
+      .optional()
+      .meta({ description: 'What the user searched for (user histories only)' }),
   })
   .strict()
   .meta({
@@ -66,6 +73,8 @@ export function trailEntry(event: AuditEvent, subject: TrailSubject): TrailEntry
     ...(disclosure !== undefined && { disclosure }),
     childIds: childId ? [childId] : event.childIds,
     ...(event.subjectUserId !== undefined && { subjectUserId: event.subjectUserId }),
+    // What a user searched for is part of what they did; under a child it would show others' searches.
+    ...(childId === undefined && event.criteria !== undefined && { criteria: event.criteria }),
   };
 }
 
@@ -90,13 +99,23 @@ const CSV_COLUMNS: (keyof TrailEntry)[] = [
   'disclosure',
   'childIds',
   'subjectUserId',
+  'criteria',
   'eventId',
 ];
 
 /** RFC 4180 CSV; a cell that a spreadsheet would run as a formula is prefixed with an apostrophe. */
 export function trailCsv(entries: TrailEntry[]): string {
   const cell = (value: unknown) => {
-    let text = Array.isArray(value) ? value.join(' ') : value === undefined ? '' : String(value);
+    let text = Array.isArray(value)
+      ? value.join(' ')
+      : value === undefined
+        ? ''
+        : typeof value === 'object'
+          ? Object.entries(value as Record<string, unknown>)
+              .filter(([, v]) => v !== undefined)
+              .map(([k, v]) => `${k}=${String(v)}`)
+              .join('; ')
+          : String(value);
     if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
     return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
