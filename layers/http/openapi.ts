@@ -5,6 +5,7 @@ import {
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
+import { routeScopes } from '#domain/access/permissions.ts';
 import { PROBLEM_TYPES, problemTypeUri } from './problem-details.ts';
 import type { RouteDefinition } from './route.ts';
 
@@ -90,7 +91,7 @@ function pathConfig(route: RouteDefinition): RouteConfig {
     summary: route.summary,
     description: route.description,
     tags: route.tags,
-    security: route.action === null ? [] : [{ cognito: [] }],
+    security: securityOf(route),
     request: {
       ...(params && { params }),
       ...(query && { query }),
@@ -112,6 +113,13 @@ function pathConfig(route: RouteDefinition): RouteConfig {
   };
 }
 
+/** ID tokens everywhere but the routes with scopes (routeScopes), which take an access token holding one. */
+function securityOf(route: RouteDefinition) {
+  if (route.action === null) return [];
+  const scopes = routeScopes(route.action);
+  return scopes.length > 0 ? [{ cognitoAccessToken: [...scopes] }] : [{ cognito: [] }];
+}
+
 /** The complete OpenAPI 3.1 document, generated from the route table's zod schemas. */
 export function openApiDocument(routes: readonly RouteDefinition[]) {
   const registry = new OpenAPIRegistry();
@@ -120,6 +128,16 @@ export function openApiDocument(routes: readonly RouteDefinition[]) {
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description: 'Cognito ID token (locally: `npm run -s token -- <role>`)',
+  });
+  registry.registerComponent('securitySchemes', 'cognitoAccessToken', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'Cognito access token whose `scope` holds one of the listed scopes: a case management system’s ' +
+      'client-credentials token (`contactpoint/involvements.write`) or a signed-in user’s access token ' +
+      '(`aws.cognito.signin.user.admin`). Locally: `npm run -s token -- --client <organisationId>` or ' +
+      '`npm run -s token -- --access <role>`.',
   });
   for (const route of routes) registry.registerPath(pathConfig(route));
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -7,6 +7,7 @@ import {
   USER_ACCESS_SCOPE,
 } from '#domain/access/permissions.ts';
 import { ROUTES } from '#functions/manifest.ts';
+import { openApiDocument } from '#http/openapi.ts';
 
 describe('route scopes (R8)', () => {
   it('gives scopes exactly to the routes whose action a machine scope allows, with the users’ scope beside it', () => {
@@ -33,5 +34,22 @@ describe('route scopes (R8)', () => {
     expect(isPermitted({ ...machine, scopes: [INVOLVEMENTS_WRITE_SCOPE] }, 'register-involvement')).toBe(
       true,
     );
+  });
+
+  it('tells integrators in the OpenAPI document which routes take an access token, and with which scopes', () => {
+    const document = openApiDocument(ROUTES) as unknown as {
+      paths: Record<string, Record<string, { operationId: string; security: Record<string, string[]>[] }>>;
+    };
+    for (const route of ROUTES) {
+      const operation = document.paths[route.path]?.[route.method.toLowerCase()];
+      const scopes = routeScopes(route.action);
+      const expected =
+        route.action === null
+          ? []
+          : scopes.length > 0
+            ? [{ cognitoAccessToken: [...scopes] }]
+            : [{ cognito: [] }];
+      expect(operation?.security, route.operationId).toEqual(expected);
+    }
   });
 });
