@@ -89,6 +89,11 @@ describe('oversight over HTTP (R6)', () => {
     const childId = created.json().childId as string;
     const practitioner = await clientFor(stack, 'practitioner');
     const practitionerId = stack.state.users.find((u) => u.role === 'practitioner')?.userId;
+    const search = await practitioner.call(
+      'GET',
+      '/children?familyName=Nesbitt&givenName=Orla&dateOfBirth=2019-02-02&reason=EMERGENCY_CARE',
+    );
+    expect(search.status).toBe(200);
     expect(
       (
         await practitioner.call(
@@ -128,7 +133,7 @@ describe('oversight over HTTP (R6)', () => {
     const csv = await auditor.call('GET', `/audit/children/${childId}?format=csv`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.text.split('\r\n')[0]).toBe(
-      'at,action,outcome,actorId,actorOrganisationId,actorRoles,reasonCode,reasonText,disclosure,childIds,subjectUserId,eventId',
+      'at,action,outcome,actorId,actorOrganisationId,actorRoles,reasonCode,reasonText,disclosure,childIds,subjectUserId,criteria,eventId',
     );
     expect(csv.text).toContain(
       `view-child,success,${practitionerId},ORG-LEEDS-CH,practitioner,EMERGENCY_CARE,Seen in A&E,full,${childId}`,
@@ -142,6 +147,14 @@ describe('oversight over HTTP (R6)', () => {
     expect(ownTrail.json().entries).toContainEqual(
       expect.objectContaining({ action: 'view-child', childIds: [childId] }),
     );
+    // The user's trail shows what they searched for, as its description promises; a child's never does.
+    expect(ownTrail.json().entries).toContainEqual(
+      expect.objectContaining({
+        action: 'search-children',
+        criteria: { familyName: 'Nesbitt', givenName: 'Orla', dateOfBirth: '2019-02-02' },
+      }),
+    );
+    expect(JSON.stringify(entries)).not.toContain('"criteria"');
     const reads = (await auditEvents()).filter((e) => e.action === 'read-audit-trail');
     expect(reads.length).toBeGreaterThanOrEqual(2);
   });
