@@ -240,7 +240,7 @@ describe('R8: case management systems reach the involvement routes with client-c
   it('issues the scope the routes name: the resource server’s identifier and scope, held by each machine client', () => {
     const identity = out.template('Identity');
     const [server] = resourcesOf(identity, 'AWS::Cognito::UserPoolResourceServer');
-    const scopes = (server?.Properties.Scopes as { ScopeName: string }[]).map(
+    const scopes = ((server?.Properties.Scopes ?? []) as { ScopeName: string }[]).map(
       (s) => `${server?.Properties.Identifier}/${s.ScopeName}`,
     );
     expect(scopes).toEqual([INVOLVEMENTS_WRITE_SCOPE]);
