@@ -13,9 +13,13 @@ import type { Construct } from 'constructs';
 import type { Environment } from '../config/environments.ts';
 import { auditSealRoleName } from '../constructs/names.ts';
 
-/** Everything a key administrator may do — which excludes using the key. */
+/**
+ * Everything a key administrator may do — which excludes using the key, and creating grants (a grant would
+ * give its grantee the key's use; grants are made by the services the key serves, through kms:ViaService).
+ * Replacing the key policy stays possible, and raises the KeyPolicyChangedOrGrantCreated alarm.
+ */
 const ADMINISTRATION = [
-  'kms:Create*',
+  'kms:CreateAlias',
   'kms:Describe*',
   'kms:Enable*',
   'kms:List*',

@@ -104,6 +104,20 @@ describe('R6: the audit seal key is used only by the sealer and the verifier', (
   });
 });
 
+describe('key administrators administer keys but cannot use them or hand out their use', () => {
+  it('gives the administrators no grant, no wildcard create and no cryptographic action on any key', () => {
+    for (const key of resourcesOf(keys, 'AWS::KMS::Key')) {
+      const statements = (key.Properties.KeyPolicy as { Statement: Statement[] }).Statement;
+      const administration = statements.find((s) => s.Sid === 'Administration');
+      expect(administration).toBeDefined();
+      const actions = actionsOf(administration as Statement);
+      for (const forbidden of ['kms:CreateGrant', 'kms:Create*', 'kms:*', 'kms:GenerateMac', 'kms:Decrypt'])
+        expect(actions).not.toContain(forbidden);
+      expect(actions).toContain('kms:Put*'); // they can still replace the policy: that alarms
+    }
+  });
+});
+
 describe('R6: the audit table is append-only for every principal', () => {
   it('denies updating, deleting, batch-writing, PartiQL changes and TTL on the audit table to everyone, in its resource policy', () => {
     const tables = data.findResources('AWS::DynamoDB::Table') as Resources;
