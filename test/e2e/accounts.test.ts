@@ -1,4 +1,7 @@
-import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS, RIGHT_REQUIRED } from '#domain/access/permissions.ts';
 import { ROLES, type Role } from '#domain/access/principal.ts';
@@ -217,6 +220,10 @@ describe('separation of duties and the two-person rule (R4), over HTTP', () => {
     const approved = await second.call('POST', `/account-changes/${changeId}/approval`);
     expect(approved.status).toBe(200);
     expect(approved.json().roles).toEqual(['practitioner', 'data-manager']);
+    const groups = await stack.cognito.client.send(
+      new AdminListGroupsForUserCommand({ UserPoolId: stack.state.pool.userPoolId, Username: before.userId }),
+    );
+    expect(groups.Groups?.map((g) => g.GroupName).sort()).toEqual(['data-manager', 'practitioner']);
     expect((await accountOf(email)).etag).toBe(approved.json().etag);
     expect((await user.call('POST', '/children', { body: {} })).status).toBe(400);
     expect((await second.call('POST', `/account-changes/${changeId}/approval`)).status).toBe(404);
