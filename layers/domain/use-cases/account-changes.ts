@@ -21,9 +21,11 @@ async function decidableChange(
   deps: Pick<AccountDeps, 'directory' | 'env'>,
   administrator: Principal,
   changeId: string,
+  concerns: { userId?: string },
 ): Promise<AccountChange> {
   const change = await deps.directory.getAccountChange(administrator.organisationId, changeId);
   if (!change || hasLapsed(change, deps.env.now())) throw new NotFoundError('Pending account change');
+  concerns.userId = change.userId;
   if (change.requestedBy === administrator.userId)
     throw new ForbiddenError(
       'Two-person rule (R4): a second user administrator must decide a change you asked for',
@@ -43,48 +45,56 @@ export function approveAccountChange(
   changeId: string,
   facts: RequestFacts,
 ): Promise<{ account: Account; view: AccountView }> {
-  return auditingRefusal(deps, administrator, facts, 'approve-account-change', undefined, async () => {
-    const change = await decidableChange(deps, administrator, changeId);
-    const current = await deps.directory.getAccount(change.userId);
-    const organisation =
-      current && (await administeredOrganisation(deps, administrator, current.organisationId));
-    if (!current || !organisation) throw new NotFoundError('Account');
-    if (current.status === 'terminated')
-      throw new ConflictError('A terminated account cannot be granted anything');
-    const holds = withApproved(
-      { roles: current.roles, rights: current.rights ?? [] },
-      { roles: change.addRoles, rights: change.addRights },
-    );
-    assertSeparationOfDuties(holds.roles);
-    const now = deps.env.now();
-    const today = todayIso(now);
-    const next: Account = {
-      ...current,
-      roles: holds.roles,
-      ...(holds.rights.length > 0 && { rights: holds.rights }),
-      // An account created with nothing but roles that needed approval starts to work now.
-      status: current.status === 'pending' ? 'active' : current.status,
-      version: current.version + 1,
-      updatedAt: now.toISOString(),
-    };
-    if (next.status === 'active' && current.status !== 'active') {
-      const problems = prerequisiteProblems(next, today);
-      if (problems.length > 0) throw new ValidationError(problems);
-    }
-    await deps.directory.decideAccountChange(
-      change,
-      auditEventFor(deps.env, administrator, facts, {
-        action: 'approve-account-change',
-        outcome: 'success',
-        subjectUserId: change.userId,
-        note: `approved ${change.changeId} asked for by ${change.requestedBy}: ${[...change.addRoles, ...change.addRights].join(', ')}`,
-      }),
-      { next, expectedVersion: current.version },
-    );
-    await followInIdentityProvider(deps, current.status, next.status, next.userId);
-    await followGroups(deps, current.roles, next.roles, next.userId);
-    return { account: next, view: accountView(next, organisation, today) };
-  });
+  const concerns: { userId?: string } = {};
+  return auditingRefusal(
+    deps,
+    administrator,
+    facts,
+    'approve-account-change',
+    () => concerns.userId,
+    async () => {
+      const change = await decidableChange(deps, administrator, changeId, concerns);
+      const current = await deps.directory.getAccount(change.userId);
+      const organisation =
+        current && (await administeredOrganisation(deps, administrator, current.organisationId));
+      if (!current || !organisation) throw new NotFoundError('Account');
+      if (current.status === 'terminated')
+        throw new ConflictError('A terminated account cannot be granted anything');
+      const holds = withApproved(
+        { roles: current.roles, rights: current.rights ?? [] },
+        { roles: change.addRoles, rights: change.addRights },
+      );
+      assertSeparationOfDuties(holds.roles);
+      const now = deps.env.now();
+      const today = todayIso(now);
+      const next: Account = {
+        ...current,
+        roles: holds.roles,
+        ...(holds.rights.length > 0 && { rights: holds.rights }),
+        // An account created with nothing but roles that needed approval starts to work now.
+        status: current.status === 'pending' ? 'active' : current.status,
+        version: current.version + 1,
+        updatedAt: now.toISOString(),
+      };
+      if (next.status === 'active' && current.status !== 'active') {
+        const problems = prerequisiteProblems(next, today);
+        if (problems.length > 0) throw new ValidationError(problems);
+      }
+      await deps.directory.decideAccountChange(
+        change,
+        auditEventFor(deps.env, administrator, facts, {
+          action: 'approve-account-change',
+          outcome: 'success',
+          subjectUserId: change.userId,
+          note: `approved ${change.changeId} asked for by ${change.requestedBy}: ${[...change.addRoles, ...change.addRights].join(', ')}`,
+        }),
+        { next, expectedVersion: current.version },
+      );
+      await followInIdentityProvider(deps, current.status, next.status, next.userId);
+      await followGroups(deps, current.roles, next.roles, next.userId);
+      return { account: next, view: accountView(next, organisation, today) };
+    },
+  );
 }
 
 /** A second administrator refuses: the change is gone and the account never held it. */
@@ -94,19 +104,27 @@ export function refuseAccountChange(
   changeId: string,
   facts: RequestFacts,
 ): Promise<AccountChange> {
-  return auditingRefusal(deps, administrator, facts, 'refuse-account-change', undefined, async () => {
-    const change = await decidableChange(deps, administrator, changeId);
-    await deps.directory.decideAccountChange(
-      change,
-      auditEventFor(deps.env, administrator, facts, {
-        action: 'refuse-account-change',
-        outcome: 'success',
-        subjectUserId: change.userId,
-        note: `refused ${change.changeId} asked for by ${change.requestedBy}`,
-      }),
-    );
-    return change;
-  });
+  const concerns: { userId?: string } = {};
+  return auditingRefusal(
+    deps,
+    administrator,
+    facts,
+    'refuse-account-change',
+    () => concerns.userId,
+    async () => {
+      const change = await decidableChange(deps, administrator, changeId, concerns);
+      await deps.directory.decideAccountChange(
+        change,
+        auditEventFor(deps.env, administrator, facts, {
+          action: 'refuse-account-change',
+          outcome: 'success',
+          subjectUserId: change.userId,
+          note: `refused ${change.changeId} asked for by ${change.requestedBy}`,
+        }),
+      );
+      return change;
+    },
+  );
 }
 
 /** The changes waiting for a second administrator of the caller's organisation; lapsed ones are left out. */

@@ -70,7 +70,8 @@ export async function auditingRefusal<T>(
   administrator: Principal,
   facts: RequestFacts,
   action: AuditAction,
-  subjectUserId: string | undefined,
+  /** The account concerned, once known (a pending change names it only after it is read). */
+  subject: () => string | undefined,
   step: () => Promise<T>,
 ): Promise<T> {
   try {
@@ -85,6 +86,7 @@ export async function auditingRefusal<T>(
             ? 'conflict'
             : undefined;
     if (outcome === undefined) throw error;
+    const subjectUserId = subject();
     await deps.audit.record(
       auditEventFor(deps.env, administrator, facts, {
         action,
@@ -136,8 +138,13 @@ export function grantAccount(
   request: GrantAccount & { organisationId?: string | undefined },
   facts: RequestFacts,
 ): Promise<{ account: Account; view: AccountView; awaiting?: AccountChange | undefined }> {
-  return auditingRefusal(deps, administrator, facts, 'grant-account', undefined, () =>
-    grant(deps, administrator, request, facts),
+  return auditingRefusal(
+    deps,
+    administrator,
+    facts,
+    'grant-account',
+    () => undefined,
+    () => grant(deps, administrator, request, facts),
   );
 }
 
@@ -229,8 +236,13 @@ export function updateAccount(
   expectedVersion: number | undefined,
   facts: RequestFacts,
 ): Promise<{ account: Account; view: AccountView; awaiting?: AccountChange | undefined }> {
-  return auditingRefusal(deps, administrator, facts, 'update-account', userId, () =>
-    update(deps, administrator, userId, patch, expectedVersion, facts),
+  return auditingRefusal(
+    deps,
+    administrator,
+    facts,
+    'update-account',
+    () => userId,
+    () => update(deps, administrator, userId, patch, expectedVersion, facts),
   );
 }
 

@@ -168,6 +168,7 @@ describe('the two-person rule (R4)', () => {
       action: 'approve-account-change',
       outcome: 'denied',
       actorId: first.userId,
+      subjectUserId: granted.account.userId,
     });
     expect(directory.accounts.get(granted.account.userId)).toMatchObject({ roles: [], status: 'pending' });
 
