@@ -20,6 +20,7 @@ export type TableAccess = Partial<Record<TableId, readonly TableAction[]>>;
 export type IdentityAction =
   | 'AdminCreateUser'
   | 'AdminAddUserToGroup'
+  | 'AdminRemoveUserFromGroup'
   | 'AdminDeleteUser'
   | 'AdminDisableUser'
   | 'AdminEnableUser'

@@ -1,15 +1,18 @@
 import { definition as addTokenClaims } from './add-token-claims/schema.ts';
+import { definition as approveAccountChange } from './approve-account-change/schema.ts';
 import { definition as closeContactRequest } from './close-contact-request/schema.ts';
 import { definition as createChild } from './create-child/schema.ts';
 import type { FunctionDefinition } from './define-function.ts';
 import { definition as getOpenApi } from './get-openapi/schema.ts';
 import { definition as grantAccount } from './grant-account/schema.ts';
+import { definition as listAccountChanges } from './list-account-changes/schema.ts';
 import { definition as listAccounts } from './list-accounts/schema.ts';
 import { definition as listChildContactRequests } from './list-child-contact-requests/schema.ts';
 import { definition as listContactRequests } from './list-contact-requests/schema.ts';
 import { definition as prepareSubjectAccessReport } from './prepare-subject-access-report/schema.ts';
 import { definition as readChildAuditTrail } from './read-child-audit-trail/schema.ts';
 import { definition as readUserAuditTrail } from './read-user-audit-trail/schema.ts';
+import { definition as refuseAccountChange } from './refuse-account-change/schema.ts';
 import { definition as registerInvolvement } from './register-involvement/schema.ts';
 import { definition as requestContact } from './request-contact/schema.ts';
 import { definition as sealAuditEvents } from './seal-audit-events/schema.ts';
@@ -51,6 +54,9 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   grantAccount,
   updateAccount,
   listAccounts,
+  listAccountChanges,
+  approveAccountChange,
+  refuseAccountChange,
   viewOwnAccount,
   readChildAuditTrail,
   readUserAuditTrail,

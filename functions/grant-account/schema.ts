@@ -13,7 +13,11 @@ export const route = defineRoute({
     'R4: only for an organisation your organisation administers, only when the organisation is accredited, the ' +
     'line manager authorised it, the enhanced DBS certificate is under 3 years old, training is complete, the ' +
     'end-user agreement is signed and MFA is enrolled — a refusal names each missing prerequisite. Nobody may ' +
-    'grant a role above their own. Creates the Cognito sign-in, which e-mails a temporary password.',
+    'grant a role above their own. Separation of duties (R4): auditor is never granted with practitioner or ' +
+    'data-manager (409 separation-of-duties). Two-person rule (R4): data-manager, auditor and the ' +
+    'child-protection-override right wait for a second user administrator (`awaitingApproval`; see ' +
+    '/account-changes) — the account is created without them, and is `pending` if nothing else was asked for. ' +
+    'Creates the Cognito sign-in, which e-mails a temporary password.',
   tags: ['Accounts'],
   request: {
     body: GrantAccountSchema,
@@ -30,7 +34,10 @@ export const route = defineRoute({
   successStatus: 201,
   responses: {
     201: { description: 'Granted', schema: AccountViewSchema, headers: { ETag: 'Version of the account' } },
-    409: { description: 'A sign-in with this e-mail address already exists' },
+    409: {
+      description:
+        'A sign-in with this e-mail address already exists, or the roles break separation of duties',
+    },
   },
 });
 

@@ -55,13 +55,17 @@ export interface LocalUser {
 
 /**
  * Users of every role in both councils and in the national partner. The first user of each role is
- * what `npm run token -- <role>` signs in as; any other signs in by e-mail.
+ * what `npm run token -- <role>` signs in as; any other signs in by e-mail. They are seeded by the
+ * operator straight into the directory (roles set directly, as an operator's import would), not through
+ * the administration API, so the two-person rule does not apply to them.
  */
 export const LOCAL_USERS: readonly LocalUser[] = [
   { email: 'practitioner@leeds-ch.example.nhs.uk', role: 'practitioner', organisationId: 'ORG-LEEDS-CH' },
   { email: 'data-manager@leeds.example.gov.uk', role: 'data-manager', organisationId: 'ORG-LEEDS-CC' },
   { email: 'user-admin@leeds.example.gov.uk', role: 'user-admin', organisationId: 'ORG-LEEDS-CC' },
   { email: 'auditor@leeds.example.gov.uk', role: 'auditor', organisationId: 'ORG-LEEDS-CC' },
+  // Leeds's second user administrator: approves what the first asks for (two-person rule, R4).
+  { email: 'user-admin.second@leeds.example.gov.uk', role: 'user-admin', organisationId: 'ORG-LEEDS-CC' },
   { email: 'operator@contactpoint.example.gov.uk', role: 'operator', organisationId: 'ORG-CP-NATIONAL' },
   // A Leeds social worker who holds the child-protection override right (R3 break-glass).
   {

@@ -39,6 +39,11 @@ const examples: [Role, string, string][] = example
       ['data-manager', 'open the record to correct it', `/children/${example.childId}?reason=DATA_QUALITY`],
       ['auditor', 'who looked at the child', `/audit/children/${example.childId}`],
       ['user-admin', 'the accounts you administer', `/users?organisationId=${council?.organisationId ?? ''}`],
+      [
+        'user-admin',
+        'grants waiting for a second administrator (sign in as user-admin.second@… to approve)',
+        '/account-changes',
+      ],
       ['operator', 'your own account (operators see no child data)', '/me'],
     ]
   : [];

@@ -70,6 +70,11 @@ export class ConflictError extends Error {
   override readonly name: string = 'ConflictError';
 }
 
+/** R4 separation of duties: the change would give one account roles that must stay apart. */
+export class SeparationOfDutiesError extends ConflictError {
+  override readonly name = 'SeparationOfDutiesError';
+}
+
 /**
  * An NHS number or UPN belongs to one record only (R3, R8): a second record with it is refused. The
  * answer says no more than that; which record holds it is kept for the audit trail only.

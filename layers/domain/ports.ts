@@ -1,4 +1,5 @@
 import type { Account, AccountStatus } from './access/account.ts';
+import type { AccountChange } from './access/account-change.ts';
 import type { MachineClient } from './access/machine-client.ts';
 import type { Organisation } from './access/organisation.ts';
 import type { Alert } from './alerts/alert.ts';
@@ -77,6 +78,10 @@ export interface IdentityAdmin {
   enableUser(userId: string): Promise<void>;
   /** Signs the user out everywhere: refresh tokens stop working. */
   revokeSessions(userId: string): Promise<void>;
+  /** Puts the sign-in in the groups of roles the account has gained. */
+  addToGroups(userId: string, roles: string[]): Promise<void>;
+  /** Takes the sign-in out of the groups of roles the account no longer holds. */
+  removeFromGroups(userId: string, roles: string[]): Promise<void>;
 }
 
 /** The audit trail filed by subject (a child, a user), for oversight reads (R6). */
@@ -99,10 +104,32 @@ export interface DirectoryRepository {
   listAccounts(organisationId: string, status?: AccountStatus): Promise<Account[]>;
   /** Active accounts whose DBS certificate was issued on or before `issuedOnOrBefore`. */
   listActiveWithDbsIssuedBy(issuedOnOrBefore: string): Promise<Account[]>;
-  /** Creates an account that must not exist yet. */
-  createAccount(account: Account, audit: AuditEvent): Promise<void>;
-  /** Fails with PreconditionFailedError when the stored version is not `expectedVersion`. */
-  replaceAccount(next: Account, expectedVersion: number, audit: AuditEvent): Promise<void>;
+  /** Creates an account that must not exist yet, with the change that awaits a second administrator, if any. */
+  createAccount(account: Account, audit: AuditEvent, awaiting?: AccountChange): Promise<void>;
+  /**
+   * Fails with PreconditionFailedError when the stored version is not `expectedVersion`. `awaiting` is a
+   * change waiting for a second administrator, stored in the same transaction.
+   */
+  replaceAccount(
+    next: Account,
+    expectedVersion: number,
+    audit: AuditEvent,
+    awaiting?: AccountChange,
+  ): Promise<void>;
+  /** A pending change decided by administrators of `administeredBy`; undefined once decided. */
+  getAccountChange(administeredBy: string, changeId: string): Promise<AccountChange | undefined>;
+  /** The pending changes the administrators of `administeredBy` may decide, oldest first. */
+  listAccountChanges(administeredBy: string): Promise<AccountChange[]>;
+  /**
+   * Removes a pending change (approved or refused) with its audit event and, when approved, the account
+   * that now holds it. Fails with PreconditionFailedError when someone decided it first or the account
+   * changed since it was read.
+   */
+  decideAccountChange(
+    change: AccountChange,
+    audit: AuditEvent,
+    approved?: { next: Account; expectedVersion: number },
+  ): Promise<void>;
 }
 
 /** Notices to practitioners, administrators and auditors. */

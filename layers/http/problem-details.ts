@@ -9,6 +9,7 @@ import {
   NotFoundError,
   PreconditionFailedError,
   PreconditionRequiredError,
+  SeparationOfDutiesError,
   TooManyMatchesError,
   UnauthenticatedError,
   ValidationError,
@@ -37,6 +38,11 @@ const PROBLEMS: [new (...args: never[]) => Error, ProblemKind][] = [
   [UnauthenticatedError, { slug: 'unauthenticated', title: 'Sign-in required', status: 401 }],
   [ForbiddenError, { slug: 'forbidden', title: 'Not permitted', status: 403 }],
   [NotFoundError, { slug: 'not-found', title: 'Not found', status: 404 }],
+  // Before ConflictError: the same status, but the problem type names the rule that was broken.
+  [
+    SeparationOfDutiesError,
+    { slug: 'separation-of-duties', title: 'Separation of duties (R4)', status: 409 },
+  ],
   [ConflictError, { slug: 'conflict', title: 'Conflicts with the current state', status: 409 }],
   [PreconditionFailedError, { slug: 'precondition-failed', title: 'Changed since it was read', status: 412 }],
   [

@@ -1,4 +1,7 @@
-import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS, RIGHT_REQUIRED } from '#domain/access/permissions.ts';
 import { ROLES, type Role } from '#domain/access/principal.ts';
@@ -158,13 +161,129 @@ describe('R4 on every request, over HTTP', () => {
   });
 });
 
+describe('separation of duties and the two-person rule (R4), over HTTP', () => {
+  const vetting = {
+    authorisedBy: 'Team manager, manager@leeds.example.gov.uk',
+    dbsCertificateDate: daysAgo(100),
+    trainingCompletedOn: daysAgo(5),
+    agreementSignedOn: daysAgo(5),
+    mfaEnrolled: true,
+  };
+
+  it('refuses one administrator an auditor-and-practitioner account with a problem naming the rule, and creates nothing', async () => {
+    const reply = await admin.call('POST', '/users', {
+      body: { email: 'both.hats@leeds.example.gov.uk', roles: ['auditor', 'practitioner'], ...vetting },
+    });
+    expect(reply.status).toBe(409);
+    expect(reply.headers.get('content-type')).toContain('application/problem+json');
+    expect(reply.json()).toMatchObject({
+      type: '/problems/separation-of-duties',
+      detail: expect.stringContaining('auditor and the practitioner'),
+    });
+    const listed = await admin.call('GET', '/users');
+    expect(listed.json().accounts.map((a: { email: string }) => a.email)).not.toContain(
+      'both.hats@leeds.example.gov.uk',
+    );
+  });
+
+  it('holds data-manager back until a second administrator approves; the one who asked cannot approve it', async () => {
+    const email = 'practitioner@leeds-th.example.nhs.uk';
+    const user = await clientFor(stack, email);
+    const before = await accountOf(email);
+    // Authorisation comes before validation: an empty body shows whether the role is held.
+    expect((await user.call('POST', '/children', { body: {} })).status).toBe(403);
+
+    const asked = await admin.call('PATCH', `/users/${before.userId}`, {
+      body: { roles: ['practitioner', 'data-manager'] },
+      headers: { 'if-match': before.etag },
+    });
+    expect(asked.status).toBe(200);
+    expect(asked.json().roles).toEqual(['practitioner']);
+    const changeId = asked.json().awaitingApproval.changeId as string;
+    expect(asked.json().awaitingApproval).toMatchObject({
+      addRoles: ['data-manager'],
+      userId: before.userId,
+    });
+    expect((await user.call('POST', '/children', { body: {} })).status).toBe(403);
+
+    const second = await clientFor(stack, 'user-admin.second@leeds.example.gov.uk');
+    const pending = await second.call('GET', '/account-changes');
+    expect(pending.json().changes.map((c: { changeId: string }) => c.changeId)).toContain(changeId);
+
+    const selfApproval = await admin.call('POST', `/account-changes/${changeId}/approval`);
+    expect(selfApproval.status).toBe(403);
+    expect(selfApproval.json().detail).toContain('Two-person rule');
+    expect((await accountOf(email)).etag).toBe(asked.json().etag);
+    const bradfordAdmin = await clientFor(stack, 'user-admin@bradford.example.gov.uk');
+    expect((await bradfordAdmin.call('POST', `/account-changes/${changeId}/approval`)).status).toBe(404);
+
+    const approved = await second.call('POST', `/account-changes/${changeId}/approval`);
+    expect(approved.status).toBe(200);
+    expect(approved.json().roles).toEqual(['practitioner', 'data-manager']);
+    const groups = await stack.cognito.client.send(
+      new AdminListGroupsForUserCommand({ UserPoolId: stack.state.pool.userPoolId, Username: before.userId }),
+    );
+    expect(groups.Groups?.map((g) => g.GroupName).sort()).toEqual(['data-manager', 'practitioner']);
+    expect((await accountOf(email)).etag).toBe(approved.json().etag);
+    expect((await user.call('POST', '/children', { body: {} })).status).toBe(400);
+    expect((await second.call('POST', `/account-changes/${changeId}/approval`)).status).toBe(404);
+  });
+
+  it('creates a requested auditor as pending with no role, and a refusal leaves it so', async () => {
+    const created = await admin.call('POST', '/users', {
+      body: { email: 'new.auditor@leeds.example.gov.uk', roles: ['auditor'], ...vetting },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json()).toMatchObject({ status: 'pending', roles: [], usable: false });
+    const second = await clientFor(stack, 'user-admin.second@leeds.example.gov.uk');
+    const refused = await second.call(
+      'POST',
+      `/account-changes/${created.json().awaitingApproval.changeId}/refusal`,
+    );
+    expect(refused.status).toBe(200);
+    const listed = await admin.call('GET', '/users?status=pending');
+    expect(listed.json().accounts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ email: 'new.auditor@leeds.example.gov.uk', roles: [] }),
+      ]),
+    );
+    expect((await second.call('GET', '/account-changes')).json().changes).toEqual([]);
+  });
+
+  it('records the request, the self-approval attempt, the approval and the refusal in the administrators’ trail', async () => {
+    const auditor = await clientFor(stack, 'auditor@leeds.example.gov.uk');
+    const first = await accountOf('user-admin@leeds.example.gov.uk');
+    const second = await accountOf('user-admin.second@leeds.example.gov.uk');
+    // The user trail is filed from the audit stream, so it is read until the sealer has caught up.
+    const actions = async (userId: string) => {
+      const reply = await auditor.call('GET', `/audit/users/${userId}?from=2020-01-01`);
+      return ((reply.json().entries ?? []) as { action: string; outcome: string }[]).map(
+        (e) => `${e.action}:${e.outcome}`,
+      );
+    };
+    await expect
+      .poll(() => actions(first.userId), { timeout: 20_000, interval: 250 })
+      .toEqual(
+        expect.arrayContaining([
+          'grant-account:conflict',
+          'request-account-change:awaiting-agreement',
+          'approve-account-change:denied',
+        ]),
+      );
+    await expect
+      .poll(() => actions(second.userId), { timeout: 20_000, interval: 250 })
+      .toEqual(expect.arrayContaining(['approve-account-change:success', 'refuse-account-change:success']));
+  });
+});
+
 describe('the role × route matrix', () => {
   /** A request each route accepts far enough to show the permission decision: authorisation comes before validation. */
   function requestFor(route: (typeof ROUTES)[number]) {
     const path = route.path
       .replace('{childId}', 'CP7M3K9P2XN')
       .replace('{involvementId}', 'INV-mhz3k2a1-0b6f2e8e-8a4c-4a7e-9d1e-5c2b7f3a9e10')
-      .replace('{userId}', 'nobody');
+      .replace('{userId}', 'nobody')
+      .replace('{changeId}', 'CHG-nothing');
     const query =
       route.request.query?.shape && 'reason' in route.request.query.shape
         ? '?reason=SAFEGUARDING&familyName=X&givenName=Y&dateOfBirth=2015-01-01'

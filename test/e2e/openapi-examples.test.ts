@@ -26,6 +26,8 @@ let stack: LocalStack;
 let document: { paths: Record<string, Record<string, Operation>> };
 const clients = new Map<Role, Client>();
 let overrideHolder: Client;
+/** The two-person rule needs a second administrator to decide what the first asked for (R4). */
+let secondAdmin: Client;
 
 /** The order a client would naturally follow: a record must exist before it is viewed or changed. */
 const ORDER = [
@@ -46,6 +48,9 @@ const ORDER = [
   'grantAccount',
   'listAccounts',
   'updateAccount',
+  'listAccountChanges',
+  'approveAccountChange',
+  'refuseAccountChange',
   'viewOwnAccount',
   'readChildAuditTrail',
   'readUserAuditTrail',
@@ -60,7 +65,26 @@ beforeAll(async () => {
     clients.set(role, await clientFor(stack, role));
   }
   overrideHolder = await clientFor(stack, 'practitioner@leeds.example.gov.uk');
+  secondAdmin = await clientFor(stack, 'user-admin.second@leeds.example.gov.uk');
 });
+
+/** A change one administrator asks for, so the approval and refusal examples have one to decide. */
+async function askForDataManager(email: string): Promise<string> {
+  const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+  const reply = await (clients.get('user-admin') as Client).call('POST', '/users', {
+    body: {
+      email,
+      roles: ['data-manager'],
+      authorisedBy: 'Team manager, manager@leeds.example.gov.uk',
+      dbsCertificateDate: daysAgo(100),
+      trainingCompletedOn: daysAgo(5),
+      agreementSignedOn: daysAgo(5),
+      mfaEnrolled: true,
+    },
+  });
+  expect(reply.status, reply.text).toBe(201);
+  return reply.json().awaitingApproval.changeId;
+}
 
 afterAll(async () => {
   await stack?.stop();
@@ -117,10 +141,21 @@ describe('the OpenAPI document', () => {
         (r) => route.action === null || PERMISSIONS[r].has(route.action),
       );
       if (!role) throw new Error(`no local role may call ${operationId}`);
-      // Right-gated routes are called by the seeded holder of the right (a Leeds social worker).
+      // Right-gated routes are called by the seeded holder of the right (a Leeds social worker); a change
+      // the first administrator asked for is decided by the second.
       const client = (
-        route.action && RIGHT_REQUIRED[route.action] ? overrideHolder : clients.get(role)
+        route.action && RIGHT_REQUIRED[route.action]
+          ? overrideHolder
+          : route.path.startsWith('/account-changes/')
+            ? secondAdmin
+            : clients.get(role)
       ) as Client;
+      if (operationId === 'approveAccountChange' || operationId === 'refuseAccountChange') {
+        path = route.path.replace(
+          '{changeId}',
+          await askForDataManager(`${operationId}@leeds.example.gov.uk`),
+        );
+      }
       const url = `${path}${query.size ? `?${query}` : ''}`;
       const reply = await client.call(
         route.method,

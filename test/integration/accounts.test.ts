@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CognitoIdentityAdmin } from '#adapters/cognito/identity-admin.ts';
@@ -11,7 +14,16 @@ import type { DynamoDirectoryRepository } from '#adapters/dynamo/directory-repos
 import type { Account } from '#domain/access/account.ts';
 import type { Principal } from '#domain/access/principal.ts';
 import { ROLES } from '#domain/access/principal.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#domain/errors.ts';
+import { auditEventFor } from '#domain/audit/event.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PreconditionFailedError,
+  SeparationOfDutiesError,
+  ValidationError,
+} from '#domain/errors.ts';
+import { approveAccountChange, listAccountChanges } from '#domain/use-cases/account-changes.ts';
 import { type AccountDeps, grantAccount, updateAccount } from '#domain/use-cases/accounts.ts';
 import { suspendExpiredAccounts } from '#domain/use-cases/suspend-expired-accounts.ts';
 import { type CognitoLocal, createPool, type Pool, startCognitoLocal } from '#infra/local/cognito.ts';
@@ -167,6 +179,72 @@ describe('account lifecycle against cognito-local', () => {
     await expect(
       updateAccount(deps, self, account.userId, { dbsCertificateDate: daysAgo(1) }, 1, facts),
     ).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe('the two-person rule against DynamoDB Local and cognito-local (R4)', () => {
+  const secondLeedsAdmin: Principal = { ...leedsAdmin, userId: 'admin-leeds-second' };
+  const groupsOf = async (userId: string) =>
+    (
+      await cognito.client.send(
+        new AdminListGroupsForUserCommand({ UserPoolId: pool.userPoolId, Username: userId }),
+      )
+    ).Groups?.map((g) => g.GroupName);
+
+  it('stores the pending change with the account, applies it once on a second administrator’s approval, and syncs the groups', async () => {
+    const { account, awaiting } = await grantAccount(
+      deps,
+      leedsAdmin,
+      { email: 'two-person@leeds.example.gov.uk', roles: ['practitioner', 'data-manager'], ...vetted },
+      facts,
+    );
+    expect(await deps.directory.getAccount(account.userId)).toMatchObject({
+      roles: ['practitioner'],
+      status: 'active',
+    });
+    expect(await groupsOf(account.userId)).toEqual(['practitioner']);
+    const changeId = awaiting?.changeId as string;
+    expect((await listAccountChanges(deps, secondLeedsAdmin, facts)).map((c) => c.changeId)).toContain(
+      changeId,
+    );
+    expect(await deps.directory.listAccountChanges('ORG-BRADFORD-MDC')).toEqual([]);
+
+    await expect(approveAccountChange(deps, leedsAdmin, changeId, facts)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    const { account: approved } = await approveAccountChange(deps, secondLeedsAdmin, changeId, facts);
+    expect(await deps.directory.getAccount(account.userId)).toMatchObject({
+      roles: ['practitioner', 'data-manager'],
+      version: 2,
+    });
+    expect((await groupsOf(account.userId))?.sort()).toEqual(['data-manager', 'practitioner']);
+    expect(await deps.directory.getAccountChange('ORG-LEEDS-CC', changeId)).toBeUndefined();
+    // The same decision a second time (a race lost) finds the change gone and changes nothing.
+    await expect(
+      deps.directory.decideAccountChange(awaiting as NonNullable<typeof awaiting>, {
+        ...auditEventFor(deps.env, secondLeedsAdmin, facts, {
+          action: 'approve-account-change',
+          outcome: 'success',
+        }),
+      }),
+    ).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect((await deps.directory.getAccount(account.userId))?.version).toBe(approved.version);
+  });
+
+  it('refuses an auditor-and-data-manager account before any sign-in is created', async () => {
+    await expect(
+      grantAccount(
+        deps,
+        leedsAdmin,
+        { email: 'two-hats@leeds.example.gov.uk', roles: ['auditor', 'data-manager'], ...vetted },
+        facts,
+      ),
+    ).rejects.toBeInstanceOf(SeparationOfDutiesError);
+    await expect(
+      cognito.client.send(
+        new AdminGetUserCommand({ UserPoolId: pool.userPoolId, Username: 'two-hats@leeds.example.gov.uk' }),
+      ),
+    ).rejects.toThrow();
   });
 });
 

@@ -5,6 +5,7 @@ import {
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
+  AdminRemoveUserFromGroupCommand,
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -51,12 +52,28 @@ export class CognitoIdentityAdmin implements IdentityAdmin {
     }
     const userId = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value ?? created.User?.Username;
     if (!userId) throw new Error('The identity provider returned no subject for the new user');
-    for (const role of user.roles) {
+    await this.addToGroups(userId, user.roles);
+    return userId;
+  }
+
+  async addToGroups(userId: string, roles: string[]): Promise<void> {
+    for (const role of roles) {
       await this.client.send(
         new AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: userId, GroupName: role }),
       );
     }
-    return userId;
+  }
+
+  async removeFromGroups(userId: string, roles: string[]): Promise<void> {
+    for (const role of roles) {
+      await this.client.send(
+        new AdminRemoveUserFromGroupCommand({
+          UserPoolId: this.userPoolId,
+          Username: userId,
+          GroupName: role,
+        }),
+      );
+    }
   }
 
   async deleteUser(userId: string): Promise<void> {

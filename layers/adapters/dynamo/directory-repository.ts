@@ -6,6 +6,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Account, AccountStatus } from '#domain/access/account.ts';
+import type { AccountChange } from '#domain/access/account-change.ts';
 import type { MachineClient } from '#domain/access/machine-client.ts';
 import type { Organisation } from '#domain/access/organisation.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
@@ -13,9 +14,16 @@ import type { DirectoryRepository } from '#domain/ports.ts';
 import { auditPut } from './audit-sink.ts';
 import { keys } from './keys.ts';
 import { ACCOUNTS_BY_ORGANISATION_INDEX, ACTIVE_ACCOUNTS_BY_DBS_INDEX } from './tables.ts';
-import { transactWrite } from './write.ts';
+import { type TransactItem, transactWrite } from './write.ts';
 
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'accountOrganisation', 'accountStatusUser', 'activeAccount'];
+const STORAGE_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'accountOrganisation',
+  'accountStatusUser',
+  'activeAccount',
+  'expiresAtEpoch',
+];
 
 function withoutStorageAttributes<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([k]) => !STORAGE_ATTRIBUTES.includes(k))) as T;
@@ -81,7 +89,7 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
     return accounts.filter((a): a is Account => a?.status === 'active');
   }
 
-  async createAccount(account: Account, audit: AuditEvent): Promise<void> {
+  async createAccount(account: Account, audit: AuditEvent, awaiting?: AccountChange): Promise<void> {
     await transactWrite(this.db, [
       {
         Put: {
@@ -90,20 +98,54 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      ...this.changePut(awaiting),
       { Put: auditPut(this.tables.audit, audit) },
     ]);
   }
 
-  async replaceAccount(next: Account, expectedVersion: number, audit: AuditEvent): Promise<void> {
+  async replaceAccount(
+    next: Account,
+    expectedVersion: number,
+    audit: AuditEvent,
+    awaiting?: AccountChange,
+  ): Promise<void> {
+    await transactWrite(this.db, [
+      this.accountReplace(next, expectedVersion),
+      ...this.changePut(awaiting),
+      { Put: auditPut(this.tables.audit, audit) },
+    ]);
+  }
+
+  getAccountChange(administeredBy: string, changeId: string): Promise<AccountChange | undefined> {
+    return this.get<AccountChange>(keys.accountChange(administeredBy, changeId), true);
+  }
+
+  listAccountChanges(administeredBy: string): Promise<AccountChange[]> {
+    return this.query<AccountChange>({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': keys.accountChange(administeredBy, '').pk,
+        ':prefix': keys.accountChangePrefix,
+      },
+      ConsistentRead: true,
+    });
+  }
+
+  async decideAccountChange(
+    change: AccountChange,
+    audit: AuditEvent,
+    approved?: { next: Account; expectedVersion: number },
+  ): Promise<void> {
     await transactWrite(this.db, [
       {
-        Put: {
+        // Decided once: a second decision (or a race with another administrator) finds it gone.
+        Delete: {
           TableName: this.tables.directory,
-          Item: this.accountItem(next),
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': expectedVersion },
+          Key: keys.accountChange(change.administeredBy, change.changeId),
+          ConditionExpression: 'attribute_exists(pk)',
         },
       },
+      ...(approved ? [this.accountReplace(approved.next, approved.expectedVersion)] : []),
       { Put: auditPut(this.tables.audit, audit) },
     ]);
   }
@@ -115,6 +157,35 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
         new PutCommand({ TableName: this.tables.directory, Item: this.accountItem(account) }),
       );
     }
+  }
+
+  private accountReplace(next: Account, expectedVersion: number): TransactItem {
+    return {
+      Put: {
+        TableName: this.tables.directory,
+        Item: this.accountItem(next),
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      },
+    };
+  }
+
+  private changePut(change: AccountChange | undefined): TransactItem[] {
+    if (!change) return [];
+    return [
+      {
+        Put: {
+          TableName: this.tables.directory,
+          Item: {
+            ...change,
+            ...keys.accountChange(change.administeredBy, change.changeId),
+            // Lapsed changes are refused when read; the table's time-to-live clears them later.
+            expiresAtEpoch: Math.floor(Date.parse(change.expiresAt) / 1000),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
   }
 
   private accountItem(account: Account): Record<string, unknown> {

@@ -17,6 +17,12 @@ export const keys = {
   auditEvent: (eventId: string) => ({ eventId }),
   organisation: (organisationId: string) => ({ pk: `ORG#${organisationId}`, sk: 'ORG' }),
   account: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),
+  /** A change awaiting a second administrator, filed under the organisation whose administrators decide it. */
+  accountChange: (administeredBy: string, changeId: string) => ({
+    pk: `ORG#${administeredBy}`,
+    sk: `CHANGE#${changeId}`,
+  }),
+  accountChangePrefix: 'CHANGE#',
   machineClient: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' }),
   /** The audit index partition of a child's or a user's history. */
   trailSubject: (subject: TrailSubject) =>

@@ -101,6 +101,8 @@ export const TABLES = {
         projection: { type: 'KEYS_ONLY' },
       },
     ],
+    /** Account changes awaiting a second administrator lapse (R4 two-person rule). */
+    timeToLive: 'expiresAtEpoch',
   },
   /** Notices to practitioners and auditors (R9, R10); they expire once read or stale. */
   alerts: {

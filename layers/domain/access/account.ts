@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { IsoDate } from '../dates.ts';
+import { type AccountChange, AccountChangeSchema } from './account-change.ts';
 import type { Organisation } from './organisation.ts';
 import { type Right, RightSchema, type Role, RoleSchema } from './principal.ts';
 
@@ -160,11 +161,20 @@ export const AccountPatchSchema = z
     trainingCompletedOn: vetting.trainingCompletedOn.optional(),
     agreementSignedOn: vetting.agreementSignedOn.optional(),
     mfaEnrolled: vetting.mfaEnrolled.optional(),
-    rights: z
-      .array(RightSchema)
-      .max(1)
+    roles: z
+      .array(RoleSchema)
+      .min(1)
+      .max(3)
       .optional()
-      .meta({ description: 'The rights the account holds from now on' }),
+      .meta({
+        description:
+          'The roles the account holds from now on. data-manager and auditor, when added, wait for a second ' +
+          'administrator’s approval (two-person rule, R4)',
+      }),
+    rights: z.array(RightSchema).max(1).optional().meta({
+      description:
+        'The rights the account holds from now on; an added child-protection-override waits for approval',
+    }),
   })
   .strict()
   .refine((p) => Object.keys(p).length > 0, { message: 'must change at least one field' })
@@ -188,6 +198,11 @@ export const AccountViewSchema = z
     usable: z.boolean().meta({ description: 'Whether every R4 prerequisite holds today' }),
     etag: z.string().meta({ description: 'Send as If-Match to change this account' }),
     problems: z.array(z.string()).meta({ description: 'What stops the account being used, if anything' }),
+    awaitingApproval: AccountChangeSchema.optional().meta({
+      description:
+        'Roles or rights this request asked for that wait for a second administrator (two-person rule, R4); ' +
+        'the account does not hold them until then',
+    }),
   })
   .strict()
   .meta({
@@ -217,6 +232,7 @@ export function accountView(
   account: Account,
   organisation: Organisation | undefined,
   today: string,
+  awaitingApproval?: AccountChange,
 ): AccountView {
   const problems = accessProblems(account, organisation, today);
   return {
@@ -235,5 +251,6 @@ export function accountView(
     usable: problems.length === 0,
     etag: `"${account.version}"`,
     problems,
+    ...(awaitingApproval && { awaitingApproval }),
   };
 }

@@ -15,6 +15,10 @@ export const ACTIONS = [
   'update-account',
   'list-accounts',
   'view-own-account',
+  /** R4 two-person rule: a second user administrator approves or refuses a pending grant. */
+  'approve-account-change',
+  'refuse-account-change',
+  'list-account-changes',
   'read-audit-trail',
   'subject-access-report',
   /** R2/R3: ask for brokered contact; and, for the brokering team, read and close those requests. */
@@ -31,7 +35,9 @@ export type Action = (typeof ACTIONS)[number];
  */
 const CHILD_ACTIONS = ACTIONS.filter(
   (a) =>
-    !a.endsWith('-account') && !['list-accounts', 'read-audit-trail', 'subject-access-report'].includes(a),
+    !a.endsWith('-account') &&
+    !a.endsWith('-account-change') &&
+    !['list-accounts', 'list-account-changes', 'read-audit-trail', 'subject-access-report'].includes(a),
 );
 
 export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
@@ -47,7 +53,15 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   // The ContactPoint team does everything a practitioner does, and maintains the records.
   'data-manager': new Set([...CHILD_ACTIONS, 'subject-access-report', 'view-own-account']),
   // User administrators manage accounts (R4) and never see children.
-  'user-admin': new Set(['grant-account', 'update-account', 'list-accounts', 'view-own-account']),
+  'user-admin': new Set([
+    'grant-account',
+    'update-account',
+    'list-accounts',
+    'approve-account-change',
+    'refuse-account-change',
+    'list-account-changes',
+    'view-own-account',
+  ]),
   // Auditors read access histories (R6) and never the records themselves.
   auditor: new Set(['read-audit-trail', 'view-own-account']),
   operator: new Set(['view-own-account']),

@@ -14,6 +14,11 @@ export type AuditAction =
   | 'unshield-child'
   | 'grant-account'
   | 'update-account'
+  /** R4 two-person rule: a grant that waits for a second administrator, and that administrator's decision. */
+  | 'request-account-change'
+  | 'approve-account-change'
+  | 'refuse-account-change'
+  | 'list-account-changes'
   | 'list-accounts'
   | 'view-own-account'
   | 'suspend-expired-account'
