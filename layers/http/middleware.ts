@@ -5,7 +5,7 @@ import { isPermitted, RIGHT_REQUIRED } from '#domain/access/permissions.ts';
 import { holdsRight } from '#domain/access/principal.ts';
 import { auditEventFor } from '#domain/audit/event.ts';
 import { versionFromEtag } from '#domain/child/record.ts';
-import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import { AccessRefusedError, ForbiddenError, ValidationError } from '#domain/errors.ts';
 import { isValidContactPointId, normaliseContactPointId } from '#domain/identifiers/contactpoint-id.ts';
 import type { AuditSink, DirectoryRepository, Environment } from '#domain/ports.ts';
 import { logger } from '#runtime/logger.ts';
@@ -72,29 +72,44 @@ function childIdFromPath(event: APIGatewayProxyEvent): string[] {
 
 /**
  * Who is calling and may they: the principal from verified claims, then the permission table (deny by
- * default). A refusal on a child route is audited (R6) before it is returned.
+ * default). Every refusal — the registry's (R4) or the permission table's — is audited (R6) before it
+ * is returned, under the account the token names, with a child ID only when the path names one.
  */
 function authorise<R extends RouteDefinition>(route: R, deps: MiddlewareDependencies): Middleware<R> {
   const resolver = new PrincipalResolver(deps.directory, deps.accountCacheSeconds);
   return {
     before: async (request) => {
-      if (route.action === null) return;
-      const principal = await resolver.resolve(request.event.requestContext?.authorizer?.claims);
-      if (!isPermitted(principal, route.action)) {
+      const action = route.action;
+      if (action === null) return;
+      const principal = await resolver
+        .resolve(request.event.requestContext?.authorizer?.claims)
+        .catch(async (error: unknown) => {
+          if (error instanceof AccessRefusedError) {
+            await deps.audit.record(
+              auditEventFor(deps.env, error.actor, request.event.facts, {
+                action,
+                outcome: 'denied',
+                childIds: childIdFromPath(request.event),
+              }),
+            );
+          }
+          throw error;
+        });
+      if (!isPermitted(principal, action)) {
         await deps.audit.record(
           auditEventFor(deps.env, principal, request.event.facts, {
-            action: route.action,
+            action: action,
             outcome: 'denied',
             childIds: childIdFromPath(request.event),
           }),
         );
-        const right = RIGHT_REQUIRED[route.action];
+        const right = RIGHT_REQUIRED[action];
         if (right !== undefined && !principal.machineClientId && !holdsRight(principal, right))
           throw new ForbiddenError(`Your account does not hold the ${right} right`);
         const who = principal.machineClientId
           ? 'This client’s scopes do not allow it to'
           : `The ${principal.roles.join(', ')} role may not`;
-        throw new ForbiddenError(`${who} ${route.action.replaceAll('-', ' ')}`);
+        throw new ForbiddenError(`${who} ${action.replaceAll('-', ' ')}`);
       }
       (request.event as ApiEvent<RouteDefinition>).principal = principal;
     },
