@@ -113,3 +113,15 @@ export class AuditUnavailableError extends Error {
     super('The audit trail is unavailable', options);
   }
 }
+
+/** R10: the account has used its searches or views for this minute or day; try again after `retryAfterSeconds`. */
+export class RateLimitedError extends Error {
+  override readonly name = 'RateLimitedError';
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
