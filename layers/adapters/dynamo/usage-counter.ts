@@ -2,11 +2,22 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LimitKind, UsageWindow } from '#domain/access/limits.ts';
 import { PreconditionFailedError } from '#domain/errors.ts';
 import type { UsageCounter } from '#domain/ports.ts';
+import { StorageUnavailableError } from './errors.ts';
 import { keys } from './keys.ts';
 import { transactWrite } from './write.ts';
 
 /** A window's counter outlives its window by a day, then DynamoDB's TTL removes it. */
 const EXPIRY_MARGIN_SECONDS = 86_400;
+/** One user's parallel requests touch the same counters: a transaction conflict is retried, not a 503. */
+const CONFLICT_ATTEMPTS = 4;
+
+function isTransactionConflict(error: unknown): boolean {
+  const reasons = (error as { cause?: { CancellationReasons?: { Code?: string }[] } }).cause
+    ?.CancellationReasons;
+  return (
+    error instanceof StorageUnavailableError && (reasons ?? []).some((r) => r.Code === 'TransactionConflict')
+  );
+}
 
 /**
  * R10 per-user limits in DynamoDB: every window's counter is incremented in one transaction, each only
@@ -20,6 +31,21 @@ export class DynamoUsageCounter implements UsageCounter {
   ) {}
 
   async admit(userId: string, kind: LimitKind, windows: UsageWindow[]): Promise<UsageWindow | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.admitOnce(userId, kind, windows);
+      } catch (error) {
+        if (attempt >= CONFLICT_ATTEMPTS || !isTransactionConflict(error)) throw error;
+        await new Promise((r) => setTimeout(r, 5 * 2 ** attempt * Math.random()));
+      }
+    }
+  }
+
+  private async admitOnce(
+    userId: string,
+    kind: LimitKind,
+    windows: UsageWindow[],
+  ): Promise<UsageWindow | undefined> {
     try {
       await transactWrite(
         this.db,

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { StorageUnavailableError } from '#adapters/dynamo/errors.ts';
 import { DynamoUsageCounter } from '#adapters/dynamo/usage-counter.ts';
 import { windowsAt } from '#domain/access/limits.ts';
 import { PreconditionFailedError } from '#domain/errors.ts';
@@ -77,6 +78,22 @@ describe('R10 per-user limits: the adapter', () => {
     expect((await counter.admit('u', 'view', windows))?.length).toBe('minute');
     db.on(TransactWriteCommand).rejects(windowFull(['ConditionalCheckFailed', 'ConditionalCheckFailed']));
     expect((await counter.admit('u', 'view', windows))?.length).toBe('day');
+  });
+
+  it('retries a transaction conflict (the same user’s parallel requests) instead of answering 503', async () => {
+    const conflict = new StorageUnavailableError({
+      cause: Object.assign(new Error('Transaction cancelled'), {
+        name: 'TransactionCanceledException',
+        CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+      }),
+    });
+    const windows = windowsAt(new Date('2026-11-22T13:41:27Z'), 'view', limits);
+    const counter = new DynamoUsageCounter(db as never, 'unit-usageCounters');
+    db.on(TransactWriteCommand).rejectsOnce(conflict).rejectsOnce(conflict).resolves({});
+    expect(await counter.admit('u', 'view', windows)).toBeUndefined();
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
+    db.on(TransactWriteCommand).rejects(conflict);
+    await expect(counter.admit('u', 'view', windows)).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 });
 
