@@ -8,6 +8,7 @@ export const route = defineRoute({
   method: 'GET',
   path: '/children/{childId}/contact-requests',
   action: 'broker-contact',
+  usageLimit: 'view',
   summary: 'Contact requests about a child (the brokering ContactPoint team)',
   description:
     'For the data managers of the council the requests were passed to — the shielding council for a shielded ' +
@@ -24,6 +25,11 @@ export const route = defineRoute({
 export const definition = defineFunction({
   name: 'list-child-contact-requests',
   trigger: { kind: 'http', route },
-  access: { ...signedInAccess, children: ['GetItem'], contactRequests: ['Query'] },
-  settings: ['adapters', 'contactRequests'],
+  access: {
+    ...signedInAccess,
+    usageCounters: ['UpdateItem'],
+    children: ['GetItem'],
+    contactRequests: ['Query'],
+  },
+  settings: ['adapters', 'contactRequests', 'limits'],
 });

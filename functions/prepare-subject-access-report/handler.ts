@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { adaptersFrom } from '#adapters/dependencies.ts';
+import { adaptersFrom, usageFrom } from '#adapters/dependencies.ts';
 import { trailIndexFrom } from '#adapters/dynamo/audit-index.ts';
 import { subjectAccessReportHtml } from '#domain/audit/subject-access.ts';
 import { prepareSubjectAccessReport } from '#domain/use-cases/audit-trail.ts';
@@ -13,7 +13,7 @@ const deps = adaptersFrom();
 const trail = trailIndexFrom(deps.db);
 
 export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
-  .use(apiMiddleware(route, deps))
+  .use(apiMiddleware(route, { ...deps, usage: usageFrom(deps.db) }))
   .handler(async ({ input: { params, query }, principal, facts }) => {
     const report = await prepareSubjectAccessReport({ ...deps, trail }, principal, params.childId, facts);
     if (query.format !== 'html') return json(200, report);

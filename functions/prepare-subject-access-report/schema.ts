@@ -9,6 +9,7 @@ export const route = defineRoute({
   method: 'GET',
   path: '/children/{childId}/subject-access-report',
   action: 'subject-access-report',
+  usageLimit: 'view',
   summary: 'Subject access report for a child (ContactPoint team, on a family’s request)',
   description:
     'Everything held, field by field with its source, the services involved (sensitive ones marked for review ' +
@@ -26,6 +27,12 @@ export const route = defineRoute({
 export const definition = defineFunction({
   name: 'prepare-subject-access-report',
   trigger: { kind: 'http', route },
-  access: { ...signedInAccess, children: ['GetItem'], involvements: ['Query'], auditIndex: ['Query'] },
-  settings: ['adapters', 'auditIndex'],
+  access: {
+    ...signedInAccess,
+    usageCounters: ['UpdateItem'],
+    children: ['GetItem'],
+    involvements: ['Query'],
+    auditIndex: ['Query'],
+  },
+  settings: ['adapters', 'auditIndex', 'limits'],
 });

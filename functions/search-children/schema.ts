@@ -21,6 +21,7 @@ export const route = defineRoute({
   method: 'GET',
   path: '/children',
   action: 'search-children',
+  usageLimit: 'search',
   summary: 'Find a child by name and date of birth, or by an identifier',
   description:
     'Needs a name and date of birth, or an NHS number or UPN (R10). Tolerates case, spacing, accents, Mc/Mac, ' +
@@ -46,6 +47,6 @@ export const route = defineRoute({
 export const definition = defineFunction({
   name: 'search-children',
   trigger: { kind: 'http', route },
-  access: { ...signedInAccess, children: ['Query'] },
-  settings: ['adapters'],
+  access: { ...signedInAccess, usageCounters: ['UpdateItem'], children: ['Query'] },
+  settings: ['adapters', 'limits'],
 });

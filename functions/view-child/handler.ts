@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { adaptersFrom } from '#adapters/dependencies.ts';
+import { adaptersFrom, usageFrom } from '#adapters/dependencies.ts';
 import { viewChild } from '#domain/use-cases/view-child.ts';
 import type { ApiEvent } from '#http/api-event.ts';
 import { json } from '#http/headers.ts';
@@ -11,7 +11,7 @@ import { route } from './schema.ts';
 const deps = adaptersFrom();
 
 export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
-  .use(apiMiddleware(route, deps))
+  .use(apiMiddleware(route, { ...deps, usage: usageFrom(deps.db) }))
   .handler(async ({ input: { params, query }, principal, facts }) => {
     const { view, etag } = await viewChild(
       deps,

@@ -8,6 +8,7 @@ export const route = defineRoute({
   method: 'GET',
   path: '/children/{childId}',
   action: 'view-child',
+  usageLimit: 'view',
   summary: 'See a child’s record as you may see it',
   description:
     'The `disclosure` field says how much is shown: `full`; `sensitive-redacted` (specialist services of other ' +
@@ -29,6 +30,11 @@ export const route = defineRoute({
 export const definition = defineFunction({
   name: 'view-child',
   trigger: { kind: 'http', route },
-  access: { ...signedInAccess, children: ['GetItem'], involvements: ['Query'] },
-  settings: ['adapters'],
+  access: {
+    ...signedInAccess,
+    usageCounters: ['UpdateItem'],
+    children: ['GetItem'],
+    involvements: ['Query'],
+  },
+  settings: ['adapters', 'limits'],
 });

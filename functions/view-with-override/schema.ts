@@ -31,6 +31,7 @@ export const route = defineRoute({
   method: 'POST',
   path: '/children/{childId}/override-views',
   action: 'override-shield',
+  usageLimit: 'view',
   summary: 'Break a shield for one view (child-protection override)',
   description:
     'With the confirmation from POST /children/{childId}/override-warnings (once, same user, within five minutes), ' +
@@ -61,9 +62,10 @@ export const definition = defineFunction({
   // GetItem on the audit table: the warning this view confirms (the trail is read, never changed).
   access: {
     ...signedInAccess,
+    usageCounters: ['UpdateItem'],
     audit: ['PutItem', 'GetItem'],
     children: ['GetItem'],
     involvements: ['Query'],
   },
-  settings: ['adapters'],
+  settings: ['adapters', 'limits'],
 });

@@ -25,6 +25,7 @@ export const route = defineRoute({
   method: 'POST',
   path: '/children/{childId}/override-warnings',
   action: 'override-shield',
+  usageLimit: 'view',
   summary: 'Ask to break a shield: the warning and a one-use confirmation (child-protection override)',
   description:
     'Only for accounts holding the child-protection override right (R3); anyone else gets the same 403, which ' +
@@ -43,6 +44,6 @@ export const route = defineRoute({
 export const definition = defineFunction({
   name: 'warn-before-override',
   trigger: { kind: 'http', route },
-  access: { ...signedInAccess, children: ['GetItem'] },
-  settings: ['adapters'],
+  access: { ...signedInAccess, usageCounters: ['UpdateItem'], children: ['GetItem'] },
+  settings: ['adapters', 'limits'],
 });

@@ -32,6 +32,16 @@ const EnvironmentSchema = z
       outOfAreaChildrenPerDay: z.number().int().min(1),
       unusualHours: z.string().regex(/^\d{1,2}-\d{1,2}$/),
     }),
+    /**
+     * R10 per-user limits, per ContactPoint account (not per token): searches and views of a child per
+     * minute and per UTC day; one more is answered 429 with Retry-After, audited and seen by misuse rules.
+     */
+    userLimits: z.object({
+      searchesPerMinute: z.number().int().min(1),
+      searchesPerDay: z.number().int().min(1),
+      viewsPerMinute: z.number().int().min(1),
+      viewsPerDay: z.number().int().min(1),
+    }),
     logRetentionDays: z.union([z.literal(90), z.literal(180), z.literal(365), z.literal(731)]),
     /** Case management systems that push involvements with client credentials (R8). */
     machineClients: z.array(
@@ -55,6 +65,7 @@ const ENVIRONMENTS: Record<string, Environment> = {
     reservedConcurrency: 5,
     accountCacheSeconds: 30,
     misuse: { distinctChildrenPerDay: 50, outOfAreaChildrenPerDay: 5, unusualHours: '0-6' },
+    userLimits: { searchesPerMinute: 30, searchesPerDay: 500, viewsPerMinute: 60, viewsPerDay: 1000 },
     logRetentionDays: 365,
     machineClients: [{ name: 'leeds-cms', organisationId: 'ORG-LEEDS-CC' }],
   },
@@ -70,6 +81,7 @@ const ENVIRONMENTS: Record<string, Environment> = {
     reservedConcurrency: 50,
     accountCacheSeconds: 30,
     misuse: { distinctChildrenPerDay: 50, outOfAreaChildrenPerDay: 5, unusualHours: '0-6' },
+    userLimits: { searchesPerMinute: 20, searchesPerDay: 300, viewsPerMinute: 40, viewsPerDay: 600 },
     logRetentionDays: 731,
     machineClients: [
       { name: 'leeds-cms', organisationId: 'ORG-LEEDS-CC' },

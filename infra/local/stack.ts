@@ -238,6 +238,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       MISUSE_DISTINCT_CHILDREN_PER_DAY: process.env.MISUSE_DISTINCT_CHILDREN_PER_DAY ?? '50',
       MISUSE_OUT_OF_AREA_PER_DAY: process.env.MISUSE_OUT_OF_AREA_PER_DAY ?? '5',
       MISUSE_UNUSUAL_HOURS: process.env.MISUSE_UNUSUAL_HOURS ?? '0-6',
+      // R10 per-user limits: generous enough for the benchmark's load; a test sets its own to reach them.
+      LIMIT_SEARCHES_PER_MINUTE: process.env.LIMIT_SEARCHES_PER_MINUTE ?? '100000',
+      LIMIT_SEARCHES_PER_DAY: process.env.LIMIT_SEARCHES_PER_DAY ?? '1000000',
+      LIMIT_VIEWS_PER_MINUTE: process.env.LIMIT_VIEWS_PER_MINUTE ?? '100000',
+      LIMIT_VIEWS_PER_DAY: process.env.LIMIT_VIEWS_PER_DAY ?? '1000000',
       // Local sign-ins come from cognito-local, not a council identity provider.
       FEDERATION_RULES: '[]',
     };

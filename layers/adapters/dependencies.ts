@@ -6,6 +6,7 @@ import { DynamoChildRepository } from './dynamo/child-repository.ts';
 import { documentClient } from './dynamo/client.ts';
 import { DynamoDirectoryRepository } from './dynamo/directory-repository.ts';
 import { DynamoInvolvementRepository } from './dynamo/involvement-repository.ts';
+import { DynamoUsageCounter } from './dynamo/usage-counter.ts';
 import { systemEnvironment } from './environment.ts';
 
 export interface Adapters extends Dependencies {
@@ -34,4 +35,9 @@ export function adaptersFrom(config: Settings<'adapters'> = readSettings('adapte
     accountCacheSeconds: config.ACCOUNT_CACHE_SECONDS,
     db,
   };
+}
+
+/** R10 per-user limits for a route that reads a child: the counters and this deployment's limits. */
+export function usageFrom(db: DynamoDBDocumentClient, config: Settings<'limits'> = readSettings('limits')) {
+  return { counter: new DynamoUsageCounter(db, config.tableName), limits: config.limits };
 }

@@ -4,6 +4,8 @@
  * for logs, never for responses.
  */
 
+import type { Role } from './access/principal.ts';
+
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `carers.0.contact.email` or `caseNotes`. */
   field: string;
@@ -31,7 +33,23 @@ export class NotFoundError extends Error {
 }
 
 export class ForbiddenError extends Error {
-  override readonly name = 'ForbiddenError';
+  override readonly name: string = 'ForbiddenError';
+}
+
+/**
+ * R4: the registry refused the signed-in caller (no account, another organisation, suspended, DBS
+ * expired, training, agreement or MFA missing, unaccredited organisation, revoked client). Carries who
+ * the token says they are, so the refusal is audited under that account (R6) and its auditors see it.
+ */
+export class AccessRefusedError extends ForbiddenError {
+  override readonly name = 'AccessRefusedError';
+  constructor(
+    message: string,
+    readonly actor: { userId: string; organisationId: string; roles: Role[] },
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /** No credentials ContactPoint accepts: none were sent, or they were sent in a scheme it does not use. */
@@ -98,5 +116,17 @@ export class AuditUnavailableError extends Error {
   override readonly name = 'AuditUnavailableError';
   constructor(options?: ErrorOptions) {
     super('The audit trail is unavailable', options);
+  }
+}
+
+/** R10: the account has used its searches or views for this minute or day; try again after `retryAfterSeconds`. */
+export class RateLimitedError extends Error {
+  override readonly name = 'RateLimitedError';
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
   }
 }

@@ -1,5 +1,6 @@
 import type { Account, AccountStatus } from './access/account.ts';
 import type { AccountChange } from './access/account-change.ts';
+import type { LimitKind, UsageWindow } from './access/limits.ts';
 import type { MachineClient } from './access/machine-client.ts';
 import type { Organisation } from './access/organisation.ts';
 import type { Alert } from './alerts/alert.ts';
@@ -37,6 +38,14 @@ export interface InvolvementRepository {
     audit: AuditEvent,
     clearLeadOn?: Involvement[],
   ): Promise<void>;
+}
+
+/**
+ * R10 per-user limits: counts one request against every window, atomically, only if each is under its
+ * limit. Returns the first window that is full (nothing counted), or undefined when admitted (counted).
+ */
+export interface UsageCounter {
+  admit(userId: string, kind: LimitKind, windows: UsageWindow[]): Promise<UsageWindow | undefined>;
 }
 
 /** R6: fails with AuditUnavailableError, and the caller then returns no data (fail closed). */

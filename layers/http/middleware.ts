@@ -1,13 +1,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { retryAfterSeconds, type UsageLimits, windowsAt } from '#domain/access/limits.ts';
 import { isPermitted, RIGHT_REQUIRED } from '#domain/access/permissions.ts';
 import { holdsRight } from '#domain/access/principal.ts';
 import { auditEventFor } from '#domain/audit/event.ts';
 import { versionFromEtag } from '#domain/child/record.ts';
-import { ForbiddenError, ValidationError } from '#domain/errors.ts';
+import { AccessRefusedError, ForbiddenError, RateLimitedError, ValidationError } from '#domain/errors.ts';
 import { isValidContactPointId, normaliseContactPointId } from '#domain/identifiers/contactpoint-id.ts';
-import type { AuditSink, DirectoryRepository, Environment } from '#domain/ports.ts';
+import type { AuditSink, DirectoryRepository, Environment, UsageCounter } from '#domain/ports.ts';
 import { logger } from '#runtime/logger.ts';
 import { count, metrics } from '#runtime/metrics.ts';
 import type { ApiEvent } from './api-event.ts';
@@ -24,6 +25,8 @@ export interface MiddlewareDependencies {
   accountCacheSeconds: number;
   audit: AuditSink;
   env: Environment;
+  /** R10 per-user limits: required by every route that declares a `usageLimit`. */
+  usage?: { counter: UsageCounter; limits: UsageLimits } | undefined;
 }
 
 /** Last line: every error becomes problem+json; only 5xx are logged, with the error but no request data. */
@@ -72,29 +75,44 @@ function childIdFromPath(event: APIGatewayProxyEvent): string[] {
 
 /**
  * Who is calling and may they: the principal from verified claims, then the permission table (deny by
- * default). A refusal on a child route is audited (R6) before it is returned.
+ * default). Every refusal — the registry's (R4) or the permission table's — is audited (R6) before it
+ * is returned, under the account the token names, with a child ID only when the path names one.
  */
 function authorise<R extends RouteDefinition>(route: R, deps: MiddlewareDependencies): Middleware<R> {
   const resolver = new PrincipalResolver(deps.directory, deps.accountCacheSeconds);
   return {
     before: async (request) => {
-      if (route.action === null) return;
-      const principal = await resolver.resolve(request.event.requestContext?.authorizer?.claims);
-      if (!isPermitted(principal, route.action)) {
+      const action = route.action;
+      if (action === null) return;
+      const principal = await resolver
+        .resolve(request.event.requestContext?.authorizer?.claims)
+        .catch(async (error: unknown) => {
+          if (error instanceof AccessRefusedError) {
+            await deps.audit.record(
+              auditEventFor(deps.env, error.actor, request.event.facts, {
+                action,
+                outcome: 'denied',
+                childIds: childIdFromPath(request.event),
+              }),
+            );
+          }
+          throw error;
+        });
+      if (!isPermitted(principal, action)) {
         await deps.audit.record(
           auditEventFor(deps.env, principal, request.event.facts, {
-            action: route.action,
+            action: action,
             outcome: 'denied',
             childIds: childIdFromPath(request.event),
           }),
         );
-        const right = RIGHT_REQUIRED[route.action];
+        const right = RIGHT_REQUIRED[action];
         if (right !== undefined && !principal.machineClientId && !holdsRight(principal, right))
           throw new ForbiddenError(`Your account does not hold the ${right} right`);
         const who = principal.machineClientId
           ? 'This client’s scopes do not allow it to'
           : `The ${principal.roles.join(', ')} role may not`;
-        throw new ForbiddenError(`${who} ${route.action.replaceAll('-', ' ')}`);
+        throw new ForbiddenError(`${who} ${action.replaceAll('-', ' ')}`);
       }
       (request.event as ApiEvent<RouteDefinition>).principal = principal;
     },
@@ -135,8 +153,40 @@ function validateRequest<R extends RouteDefinition>(route: R): Middleware<R> {
 }
 
 /**
+ * R10 per-user limits, keyed on the account the registry resolved (a fresh token changes nothing). A
+ * request is counted once it is authorised and valid; one over the limit is audited ('rate-limited', no
+ * child data) and answered 429 with Retry-After, and the handler never runs.
+ */
+function limitUsage<R extends RouteDefinition>(route: R, deps: MiddlewareDependencies): Middleware<R>[] {
+  const kind = route.usageLimit;
+  if (kind === undefined || route.action === null) return [];
+  const { usage } = deps;
+  if (!usage)
+    throw new Error(`${route.operationId} counts against the ${kind} limit: give apiMiddleware its usage`);
+  const action = route.action;
+  return [
+    {
+      before: async (request) => {
+        const principal = (request.event as ApiEvent<RouteDefinition>).principal;
+        const now = deps.env.now();
+        const full = await usage.counter.admit(principal.userId, kind, windowsAt(now, kind, usage.limits));
+        if (!full) return;
+        await deps.audit.record(
+          auditEventFor(deps.env, principal, request.event.facts, { action, outcome: 'rate-limited' }),
+        );
+        count('RateLimited');
+        throw new RateLimitedError(
+          retryAfterSeconds(now, full),
+          `This account has made its ${full.limit} ${kind === 'search' ? 'searches' : 'views'} allowed per ${full.length}`,
+        );
+      },
+    },
+  ];
+}
+
+/**
  * The one middleware stack every API handler uses, in order: log context, problem+json on error, request facts,
- * authorisation, validation. Use as `middy().use(apiMiddleware(route, deps)).handler(...)`.
+ * authorisation, validation, per-user limits. Use as `middy().use(apiMiddleware(route, deps)).handler(...)`.
  */
 export function apiMiddleware<R extends RouteDefinition>(
   route: R,
@@ -149,6 +199,7 @@ export function apiMiddleware<R extends RouteDefinition>(
     requestFacts(),
     authorise(route, deps),
     validateRequest(route),
+    ...limitUsage(route, deps),
   ];
 }
 

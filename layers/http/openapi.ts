@@ -57,11 +57,25 @@ const COMMON_PROBLEMS: Record<number, string> = {
   503: 'Audit trail or storage unavailable: no data returned and nothing changed (R6)',
 };
 
+/** R10: a route that reads a child counts against the caller's per-user limit. */
+const RETRY_AFTER_HEADER = {
+  'Retry-After': {
+    description: 'Seconds until the full window (the minute or the UTC day) resets',
+    schema: { type: 'integer' as const, minimum: 1 },
+  },
+};
+
 function responsesOf(route: RouteDefinition): Record<string, ResponseConfig> {
   const responses: Record<string, ResponseConfig> = {};
   const common = route.action === null ? {} : COMMON_PROBLEMS;
   for (const [status, description] of Object.entries(common))
     responses[status] = problem(description, status === '401' ? CHALLENGE_HEADER : undefined);
+  if (route.usageLimit !== undefined) {
+    responses['429'] = problem(
+      `This account has used its ${route.usageLimit === 'search' ? 'searches' : 'views'} for this minute or day (R10); retry after Retry-After seconds`,
+      RETRY_AFTER_HEADER,
+    );
+  }
   for (const [status, definition] of Object.entries(route.responses)) {
     const headers = definition.headers
       ? Object.fromEntries(

@@ -3,11 +3,14 @@ import type { MachineClient } from '#domain/access/machine-client.ts';
 import type { Organisation } from '#domain/access/organisation.ts';
 import type { Principal } from '#domain/access/principal.ts';
 import { todayIso } from '#domain/dates.ts';
-import { ForbiddenError, UnauthenticatedError } from '#domain/errors.ts';
+import { AccessRefusedError, UnauthenticatedError } from '#domain/errors.ts';
 import type { DirectoryRepository } from '#domain/ports.ts';
 
 /** Claims as API Gateway's Cognito authorizer passes them: every value a string. */
 export type Claims = Record<string, string | undefined>;
+
+/** The organisation a refusal is filed under when the registry knows no account and the token names none. */
+export const UNKNOWN_ORGANISATION = 'unknown';
 
 /** A tiny time-boxed cache: a suspension reaches every container within `seconds`. */
 class ShortCache<T> {
@@ -67,14 +70,25 @@ export class PrincipalResolver {
       this.accounts.get(userId, () => this.directory.getAccount(userId)),
       claimedOrganisation ? organisationOf(claimedOrganisation) : undefined,
     ]);
-    if (!account) throw new ForbiddenError('There is no ContactPoint account for this sign-in (R4)');
+    if (!account) {
+      throw new AccessRefusedError('There is no ContactPoint account for this sign-in (R4)', {
+        userId,
+        organisationId: claimedOrganisation ?? UNKNOWN_ORGANISATION,
+        roles: [],
+      });
+    }
+    // Refusals are filed under the account's own organisation, whose auditors read its trail (R6).
+    const refused = { userId, organisationId: account.organisationId, roles: account.roles };
     if (claimedOrganisation !== undefined && claimedOrganisation !== account.organisationId) {
-      throw new ForbiddenError('The sign-in names a different organisation from the account (R4)');
+      throw new AccessRefusedError(
+        'The sign-in names a different organisation from the account (R4)',
+        refused,
+      );
     }
     const organisation = claimed ?? (await organisationOf(account.organisationId));
     const problems = accessProblems(account, organisation, todayIso(new Date(this.now())));
     if (problems.length > 0 || !organisation)
-      throw new ForbiddenError(`Access refused: ${problems.join('; ')} (R4)`);
+      throw new AccessRefusedError(`Access refused: ${problems.join('; ')} (R4)`, refused);
     return {
       userId,
       roles: account.roles,
@@ -89,13 +103,18 @@ export class PrincipalResolver {
    */
   private async resolveMachine(clientId: string, scope: string | undefined): Promise<Principal> {
     const client = await this.machineClients.get(clientId, () => this.directory.getMachineClient(clientId));
+    const refused = {
+      userId: `client:${clientId}`,
+      organisationId: client?.organisationId ?? UNKNOWN_ORGANISATION,
+      roles: [],
+    };
     if (client?.status !== 'active')
-      throw new ForbiddenError('The client is not registered or has been revoked (R4)');
+      throw new AccessRefusedError('The client is not registered or has been revoked (R4)', refused);
     const organisation = await this.organisations.get(client.organisationId, () =>
       this.directory.getOrganisation(client.organisationId),
     );
     if (!organisation?.accredited)
-      throw new ForbiddenError('Access refused: the organisation is not accredited (R4)');
+      throw new AccessRefusedError('Access refused: the organisation is not accredited (R4)', refused);
     return {
       userId: `client:${clientId}`,
       roles: [],

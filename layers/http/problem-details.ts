@@ -9,6 +9,7 @@ import {
   NotFoundError,
   PreconditionFailedError,
   PreconditionRequiredError,
+  RateLimitedError,
   SeparationOfDutiesError,
   TooManyMatchesError,
   UnauthenticatedError,
@@ -50,6 +51,7 @@ const PROBLEMS: [new (...args: never[]) => Error, ProblemKind][] = [
     { slug: 'too-many-matches', title: 'Too many matches — refine the search', status: 422 },
   ],
   [PreconditionRequiredError, { slug: 'precondition-required', title: 'If-Match required', status: 428 }],
+  [RateLimitedError, { slug: 'rate-limited', title: 'Per-user limit reached', status: 429 }],
   [AuditUnavailableError, { slug: 'audit-unavailable', title: 'Audit trail unavailable', status: 503 }],
   [StorageUnavailableError, { slug: 'service-unavailable', title: 'Temporarily unavailable', status: 503 }],
 ];
@@ -98,6 +100,7 @@ export function problemResponse(problem: ProblemDetails, error?: unknown): APIGa
       ...baseHeaders,
       'content-type': 'application/problem+json',
       ...(problem.status === 401 && { 'www-authenticate': bearerChallenge(error) }),
+      ...(error instanceof RateLimitedError && { 'retry-after': String(error.retryAfterSeconds) }),
     },
     body: JSON.stringify(problem),
   };

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { LimitKind } from '#domain/access/limits.ts';
 import type { Action } from '#domain/access/permissions.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -21,6 +22,8 @@ export interface RouteDefinition {
   path: string;
   /** The permission the caller needs; null for the few routes that need no sign-in. */
   action: Action | null;
+  /** R10: the per-user limit this route counts against, when it reads a child (429 once used up). */
+  usageLimit?: LimitKind;
   summary: string;
   description: string;
   tags: string[];

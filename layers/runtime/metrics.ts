@@ -12,6 +12,7 @@ export const PRODUCT_METRICS = [
   'RecordChanges',
   'InvolvementChanges',
   'Denials',
+  'RateLimited',
   'AccountChanges',
   'IdentitySyncFailures',
   'MisuseAlerts',

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { TableId } from '#adapters/dynamo/tables.ts';
+import type { UsageLimits } from '#domain/access/limits.ts';
 import { RoleSchema } from '#domain/access/principal.ts';
 import type { MisuseThresholds } from '#domain/audit/misuse.ts';
 
@@ -69,6 +70,22 @@ export const SETTINGS = {
         unusualHours: { from, to },
       };
     }),
+  /** R10 per-user limits: each deployment states its own; the counters' table. */
+  limits: z
+    .object({
+      USAGE_COUNTERS_TABLE: name,
+      LIMIT_SEARCHES_PER_MINUTE: z.coerce.number().int().min(1),
+      LIMIT_SEARCHES_PER_DAY: z.coerce.number().int().min(1),
+      LIMIT_VIEWS_PER_MINUTE: z.coerce.number().int().min(1),
+      LIMIT_VIEWS_PER_DAY: z.coerce.number().int().min(1),
+    })
+    .transform((c) => ({
+      tableName: c.USAGE_COUNTERS_TABLE,
+      limits: {
+        search: { minute: c.LIMIT_SEARCHES_PER_MINUTE, day: c.LIMIT_SEARCHES_PER_DAY },
+        view: { minute: c.LIMIT_VIEWS_PER_MINUTE, day: c.LIMIT_VIEWS_PER_DAY },
+      } satisfies UsageLimits,
+    })),
   /** The sign-in trigger's council identity providers (R4: MFA evidence). */
   federation: z.object({
     FEDERATION_RULES: z.string().transform((raw, ctx) => {
@@ -109,6 +126,7 @@ export const TABLE_SETTINGS = {
   auditIndex: 'AUDIT_INDEX_TABLE',
   alerts: 'ALERTS_TABLE',
   contactRequests: 'CONTACT_REQUESTS_TABLE',
+  usageCounters: 'USAGE_COUNTERS_TABLE',
 } as const satisfies Partial<Record<TableId, SettingName>>;
 
 /** Setting values naming the tables, from their deployed (or local) names. */

@@ -80,6 +80,21 @@ describe('data', () => {
     }
   });
 
+  it('keeps the per-user limit counters (R10) in a table encrypted with the data key, expiring by TTL', () => {
+    const tables = data.findResources('AWS::DynamoDB::Table') as Resources;
+    const named = (id: string) =>
+      Object.values(tables).find((t) => t.Properties.TableName === `contactpoint-staging-${id}`)?.Properties;
+    const counters = named('usageCounters');
+    expect(counters).toMatchObject({
+      KeySchema: [{ AttributeName: 'counter', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    const keyOf = (p: Record<string, unknown> | undefined) =>
+      (p?.SSESpecification as { KMSMasterKeyId?: unknown } | undefined)?.KMSMasterKeyId;
+    expect(keyOf(counters)).toEqual(keyOf(named('children')));
+  });
+
   it('builds every table’s keys and indexes from the shared definitions', () => {
     for (const definition of Object.values(TABLES)) {
       data.hasResourceProperties('AWS::DynamoDB::Table', {

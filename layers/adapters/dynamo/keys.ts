@@ -24,6 +24,10 @@ export const keys = {
   }),
   accountChangePrefix: 'CHANGE#',
   machineClient: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' }),
+  /** R10: one account's count of one kind of request in one minute or UTC day. */
+  usageCounter: (userId: string, kind: string, window: { length: string; start: string }) => ({
+    counter: `USAGE#${userId}#${kind}#${window.length}#${window.start}`,
+  }),
   /** The audit index partition of a child's or a user's history. */
   trailSubject: (subject: TrailSubject) =>
     'childId' in subject ? `CHILD#${subject.childId}` : `USER#${subject.userId}`,

@@ -26,7 +26,8 @@ export interface TableDefinition {
     | 'directory'
     | 'alerts'
     | 'idempotency'
-    | 'contactRequests';
+    | 'contactRequests'
+    | 'usageCounters';
   partitionKey: KeyDefinition;
   sortKey?: KeyDefinition;
   indexes: IndexDefinition[];
@@ -130,6 +131,13 @@ export const TABLES = {
   idempotency: {
     id: 'idempotency',
     partitionKey: { name: 'id', type: 'S' },
+    indexes: [],
+    timeToLive: 'expiresAt',
+  },
+  /** R10 per-user limits: one counter per account, kind and window; each expires once its window has passed. */
+  usageCounters: {
+    id: 'usageCounters',
+    partitionKey: { name: 'counter', type: 'S' },
     indexes: [],
     timeToLive: 'expiresAt',
   },

@@ -38,7 +38,8 @@ export type AuditOutcome =
   | 'too-many-matches'
   | 'denied'
   | 'not-found'
-  | 'conflict';
+  | 'conflict'
+  | 'rate-limited';
 
 /**
  * R6: who did what to which children, why, what they were shown, and how it ended. Search criteria are

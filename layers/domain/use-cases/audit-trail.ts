@@ -12,7 +12,7 @@ import type {
   InvolvementRepository,
 } from '../ports.ts';
 import { isMaintainingTeam, isShieldingTeam } from '../shield/teams.ts';
-import { loadForChange } from './guard.ts';
+import { loadForChange, refuse } from './guard.ts';
 
 export interface TrailQuery {
   from?: string | undefined;
@@ -45,7 +45,9 @@ export async function readChildTrail(
   const council = auditor.localAuthority;
   const shieldingCouncil = child?.shield?.authority;
   const reads = council !== undefined && (child?.localAuthority === council || shieldingCouncil === council);
-  if (!child || !reads) throw new NotFoundError('Child');
+  // A 404 here is audited too (R6): an auditor probing for children outside their area is evidence.
+  if (!child || !reads)
+    return refuse(deps, auditor, facts, 'read-audit-trail', [childId], new NotFoundError('Child'));
   const masked = shieldingCouncil !== undefined && shieldingCouncil !== council;
   await deps.audit.record(
     auditEventFor(deps.env, auditor, facts, {
@@ -73,8 +75,16 @@ export async function readUserTrail(
 ): Promise<{ entries: TrailEntry[]; next?: string | undefined }> {
   const account = await deps.directory.getAccount(userId);
   const organisation = account && (await deps.directory.getOrganisation(account.organisationId));
-  if (!organisation || organisation.administeredBy !== auditor.organisationId)
+  if (!organisation || organisation.administeredBy !== auditor.organisationId) {
+    await deps.audit.record(
+      auditEventFor(deps.env, auditor, facts, {
+        action: 'read-audit-trail',
+        outcome: 'not-found',
+        subjectUserId: userId,
+      }),
+    );
     throw new NotFoundError('User');
+  }
   await deps.audit.record(
     auditEventFor(deps.env, auditor, facts, {
       action: 'read-audit-trail',

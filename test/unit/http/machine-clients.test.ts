@@ -109,6 +109,16 @@ describe('case management systems (client credentials, R8)', () => {
       });
       expect(response.statusCode).toBe(403);
       expect(JSON.parse(response.body).detail).toContain('not registered or has been revoked');
+      // The refusal is audited under the client, naming the child the path gave (R6).
+      expect(db).toHaveReceivedCommandWith(PutCommand, {
+        Item: expect.objectContaining({
+          actorId: 'client:cms-leeds-ch',
+          outcome: 'denied',
+          action: 'register-involvement',
+          childIds: [child.childId],
+        }),
+      });
+      db.resetHistory();
     }
     expect(db).not.toHaveReceivedCommand(TransactWriteCommand);
   });

@@ -50,4 +50,23 @@ describe('the OpenAPI document', () => {
       }
     }
   });
+
+  it('documents 429 with Retry-After on exactly the routes that read a child (R10 per-user limits)', () => {
+    const limited = ROUTES.filter((route) => {
+      const responses = document.paths[route.path]?.[route.method.toLowerCase()]?.responses as
+        | Record<string, { headers?: Record<string, unknown> }>
+        | undefined;
+      const tooMany = responses?.['429'];
+      if (tooMany) expect(tooMany.headers?.['Retry-After'], route.operationId).toBeDefined();
+      return tooMany !== undefined;
+    });
+    expect(limited.map((r) => r.operationId).sort()).toEqual([
+      'listChildContactRequests',
+      'prepareSubjectAccessReport',
+      'searchChildren',
+      'viewChild',
+      'viewWithOverride',
+      'warnBeforeOverride',
+    ]);
+  });
 });

@@ -188,11 +188,34 @@ describe('R4: every request re-checks the account', () => {
       expect(JSON.parse(response.body).detail).toMatch(/R4/);
       expect(db).not.toHaveReceivedCommand(QueryCommand);
     });
+
+    it(`audits the refusal under the signed-in account when ${condition} (R6), once and with no child data`, async () => {
+      mockDirectory(db, GetCommand, directory);
+      await search();
+      const audited = db.commandCalls(PutCommand, { TableName: 'unit-audit' });
+      expect(audited).toHaveLength(1);
+      expect(audited[0]?.args[0].input.Item).toMatchObject({
+        actorId: 'user-nurse',
+        organisationId: 'ORG-LEEDS-CH',
+        action: 'search-children',
+        outcome: 'denied',
+        childIds: [],
+      });
+      expect(audited[0]?.args[0].input.Item).not.toHaveProperty('disclosure');
+    });
   }
 
-  it('refuses a token that names a different organisation from the account', async () => {
+  it('refuses a token that names a different organisation from the account, and audits it under the account', async () => {
     const response = await search(query, { ...practitionerClaims, 'custom:organisationId': 'ORG-ELSEWHERE' });
     expect(response.statusCode).toBe(403);
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'unit-audit',
+      Item: expect.objectContaining({
+        actorId: 'user-nurse',
+        organisationId: 'ORG-LEEDS-CH',
+        outcome: 'denied',
+      }),
+    });
   });
 
   it('answers 500 without internals when storage fails in an unexpected way', async () => {
