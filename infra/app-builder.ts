@@ -83,6 +83,7 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     USER_POOL_ID: identity.userPool.userPoolId,
     AUDIT_MAC_KEY_ID: keys.auditMacKey.keyArn,
     AUDIT_SEAL_BUCKET: audit.trailBucket.bucketName,
+    AUDIT_SEAL_LAG_SECONDS: String(environment.auditSealLagSeconds),
     MISUSE_DISTINCT_CHILDREN_PER_DAY: String(environment.misuse.distinctChildrenPerDay),
     MISUSE_OUT_OF_AREA_PER_DAY: String(environment.misuse.outOfAreaChildrenPerDay),
     MISUSE_UNUSUAL_HOURS: environment.misuse.unusualHours,

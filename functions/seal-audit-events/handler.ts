@@ -8,7 +8,7 @@ import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
 import { adaptersFrom } from '#adapters/dependencies.ts';
 import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
 import { trailIndexFrom } from '#adapters/dynamo/audit-index.ts';
-import type { AuditEvent } from '#domain/audit/event.ts';
+import { type AuditEvent, readAuditEvent } from '#domain/audit/event.ts';
 import { detectMisuse } from '#domain/use-cases/detect-misuse.ts';
 import { sealAuditEvents } from '#domain/use-cases/seal-audit-events.ts';
 import { logger } from '#runtime/logger.ts';
@@ -26,22 +26,44 @@ const alerts = new DynamoAlertRepository(adapters.db, readSettings('alerts').ALE
 const thresholds = readSettings('misuse');
 const trail = trailIndexFrom(adapters.db);
 
+/** The record's new image as an audit event, or undefined when it cannot be read as one. */
+function readRecord(image: Record<string, AttributeValue>): AuditEvent | undefined {
+  try {
+    return readAuditEvent(unmarshall(image));
+  } catch {
+    return undefined;
+  }
+}
+
 export const handler = middy<DynamoDBStreamEvent, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     const inserted: AuditEvent[] = [];
     for (const record of event.Records) {
       if (record.eventName === 'INSERT' && record.dynamodb?.NewImage) {
-        inserted.push(unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>) as AuditEvent);
+        const read = readRecord(record.dynamodb.NewImage as Record<string, AttributeValue>);
+        if (read) inserted.push(read);
+        else {
+          // A poison event: sealing the rest goes on; it stays unsealed, and the verifier names it once
+          // it is older than the lag. Logged by ID only, never its content.
+          count('AuditPoisonEvents');
+          logger.error('audit event cannot be read; left unsealed', {
+            eventId: (record.dynamodb.Keys?.eventId as AttributeValue | undefined)?.S,
+          });
+        }
       } else {
         logger.warn('audit table changed other than by insert', { eventName: record.eventName });
       }
     }
-    const seal = await sealAuditEvents(deps, inserted);
-    if (seal) {
+    const seals = await sealAuditEvents(deps, inserted);
+    for (const seal of seals) {
       logger.info('audit events sealed', { sequence: seal.sequence, events: seal.entries.length });
-      metrics.addMetric('AuditWrites', MetricUnit.Count, inserted.length);
-      const oldest = inserted.reduce((min, e) => (e.at < min ? e.at : min), seal.sealedAt);
+      metrics.addMetric('AuditWrites', MetricUnit.Count, seal.entries.length);
+      const sealedIds = new Set(seal.entries.map((e) => e.eventId));
+      const oldest = inserted.reduce(
+        (min, e) => (sealedIds.has(e.eventId) && e.at < min ? e.at : min),
+        seal.sealedAt,
+      );
       recordSealLag((Date.parse(seal.sealedAt) - Date.parse(oldest)) / 1000);
     }
     // Filed for oversight reads once sealed; the index is derived and can be rebuilt from the trail.

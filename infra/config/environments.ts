@@ -42,6 +42,11 @@ const EnvironmentSchema = z
       viewsPerMinute: z.number().int().min(1),
       viewsPerDay: z.number().int().min(1),
     }),
+    /**
+     * R6: how long an audit event may wait for its seal. Above it the seal-lag and iterator-age alarms
+     * fire, and the nightly verifier counts every unsealed event older than this as a failure.
+     */
+    auditSealLagSeconds: z.number().int().min(60),
     logRetentionDays: z.union([z.literal(90), z.literal(180), z.literal(365), z.literal(731)]),
     /** Case management systems that push involvements with client credentials (R8). */
     machineClients: z.array(
@@ -66,6 +71,7 @@ const ENVIRONMENTS: Record<string, Environment> = {
     accountCacheSeconds: 30,
     misuse: { distinctChildrenPerDay: 50, outOfAreaChildrenPerDay: 5, unusualHours: '0-6' },
     userLimits: { searchesPerMinute: 30, searchesPerDay: 500, viewsPerMinute: 60, viewsPerDay: 1000 },
+    auditSealLagSeconds: 900,
     logRetentionDays: 365,
     machineClients: [{ name: 'leeds-cms', organisationId: 'ORG-LEEDS-CC' }],
   },
@@ -82,6 +88,7 @@ const ENVIRONMENTS: Record<string, Environment> = {
     accountCacheSeconds: 30,
     misuse: { distinctChildrenPerDay: 50, outOfAreaChildrenPerDay: 5, unusualHours: '0-6' },
     userLimits: { searchesPerMinute: 20, searchesPerDay: 300, viewsPerMinute: 40, viewsPerDay: 600 },
+    auditSealLagSeconds: 900,
     logRetentionDays: 731,
     machineClients: [
       { name: 'leeds-cms', organisationId: 'ORG-LEEDS-CC' },

@@ -96,10 +96,17 @@ export interface LocalStack {
   }): Promise<LocalMachineClient>;
   /** A client-credentials access token for a registered client (the local token endpoint). */
   machineTokenFor(client: LocalMachineClient, scopes?: readonly string[]): Promise<string>;
+  /**
+   * Stops every stream consumer (the local event-source mappings), as a stalled or disabled mapping
+   * would: records pile up unconsumed. For tests of what the verifier says about unsealed events.
+   */
+  stopStreamConsumers(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export const STATE_FILE = 'state.json';
+/** R6: how long a local audit event may wait for its seal before the verifier counts it a failure. */
+export const LOCAL_SEAL_LAG_SECONDS = '120';
 /** Where this run's endpoints are, for commands such as `npm run audit:verify`. */
 export const RUNTIME_FILE = 'runtime.json';
 
@@ -235,6 +242,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // The stand-ins for the KMS HMAC key and the Object Lock bucket that seal the audit trail.
       LOCAL_KEYRING_FILE: join(stateDir, 'keyring.json'),
       LOCAL_SEAL_DIR: join(stateDir, 'audit-seals'),
+      AUDIT_SEAL_LAG_SECONDS: process.env.AUDIT_SEAL_LAG_SECONDS ?? LOCAL_SEAL_LAG_SECONDS,
       MISUSE_DISTINCT_CHILDREN_PER_DAY: process.env.MISUSE_DISTINCT_CHILDREN_PER_DAY ?? '50',
       MISUSE_OUT_OF_AREA_PER_DAY: process.env.MISUSE_OUT_OF_AREA_PER_DAY ?? '5',
       MISUSE_UNUSUAL_HOURS: process.env.MISUSE_UNUSUAL_HOURS ?? '0-6',
@@ -332,6 +340,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         return credentials;
       },
       machineTokenFor: (client, scopes) => clientCredentialsToken(cognito.client, state.pool, client, scopes),
+      stopStreamConsumers: async () => {
+        await Promise.all(pollers.map((poller) => poller.stop()));
+      },
       stop: async () => {
         // A seed cut short by stopping is completed on the next start.
         seeding.catch(() => undefined);

@@ -12,6 +12,11 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
  * The local stand-in for a Lambda event-source mapping on a DynamoDB stream: reads new records from
  * each shard and hands them, in order and in batches, to the handler Lambda would run. The last record
  * handed over in each shard is remembered in `positionFile`, so a restart resumes after it.
+ *
+ * As the deployed mapping is configured (retries and record age unlimited, bisect on error): a batch
+ * whose handler throws is never skipped. The shard stops there; the same records are handed over again,
+ * the batch halved on each failure down to one record, with a growing pause between tries (up to
+ * `maxBackoffMs`), and every failure is reported through `onError`. A success doubles the batch again.
  */
 export function pollStream(options: {
   endpoint: string;
@@ -22,6 +27,8 @@ export function pollStream(options: {
   /** The most records handed over at once (the mapping's batch size; DynamoDB Local returns at most 1,000). */
   batchSize: number;
   intervalMs?: number;
+  /** The longest pause between tries of a failing batch. */
+  maxBackoffMs?: number;
 }): { stop(): Promise<void> } {
   const client = new DynamoDBStreamsClient({
     endpoint: options.endpoint,
@@ -32,6 +39,8 @@ export function pollStream(options: {
     ? JSON.parse(readFileSync(options.positionFile, 'utf8'))
     : {};
   const iterators = new Map<string, string | undefined>();
+  /** Per shard: how many records the next batch may hold, failures in a row, and when to try again. */
+  const retry = new Map<string, { limit: number; failures: number; notBefore: number }>();
   let running = true;
   let lastDescribe = 0;
 
@@ -56,6 +65,9 @@ export function pollStream(options: {
   }
 
   async function drain(shardId: string, iterator: string): Promise<void> {
+    const state = retry.get(shardId) ?? { limit: options.batchSize, failures: 0, notBefore: 0 };
+    retry.set(shardId, state);
+    if (Date.now() < state.notBefore) return;
     let page: GetRecordsCommandOutput;
     try {
       page = await client.send(
@@ -71,10 +83,24 @@ export function pollStream(options: {
     }
     const done = BigInt(position[shardId] ?? '0');
     const fresh = (page.Records ?? []).filter((r) => BigInt(r.dynamodb?.SequenceNumber ?? '0') > done);
-    if (fresh.length > 0) {
-      await options.handler({ Records: fresh } as unknown as DynamoDBStreamEvent);
-      position[shardId] = fresh.at(-1)?.dynamodb?.SequenceNumber ?? String(done);
+    const batch = fresh.slice(0, state.limit);
+    if (batch.length > 0) {
+      try {
+        await options.handler({ Records: batch } as unknown as DynamoDBStreamEvent);
+      } catch (error) {
+        // Blocked, never skipped: the same records again, half as many, after a pause.
+        options.onError(error);
+        state.failures++;
+        state.limit = Math.max(1, Math.floor(batch.length / 2));
+        state.notBefore = Date.now() + Math.min(options.maxBackoffMs ?? 30_000, 100 * 2 ** state.failures);
+        return;
+      }
+      state.failures = 0;
+      state.limit = Math.min(options.batchSize, state.limit * 2);
+      position[shardId] = batch.at(-1)?.dynamodb?.SequenceNumber ?? String(done);
       writeFileSync(options.positionFile, JSON.stringify(position));
+      // Part of the page is still to be handed over: read it again from the same iterator.
+      if (batch.length < fresh.length) return;
     }
     iterators.set(shardId, page.NextShardIterator);
   }

@@ -18,6 +18,8 @@ export const PRODUCT_METRICS = [
   'MisuseAlerts',
   'MisuseDetectionFailures',
   'AuditWrites',
+  /** Stream records that could not be read as audit events: left unsealed, named by the verifier (R6). */
+  'AuditPoisonEvents',
   'AuditVerificationFailures',
 ] as const;
 export type ProductMetric = (typeof PRODUCT_METRICS)[number];

@@ -55,6 +55,11 @@ export const SETTINGS = {
     z.object({ AWS_REGION: name, AUDIT_MAC_KEY_ID: name, AUDIT_SEAL_BUCKET: name }),
     z.object({ LOCAL_KEYRING_FILE: name, LOCAL_SEAL_DIR: name }),
   ]),
+  /**
+   * R6: how long an audit event may wait for its seal. The verifier fails on any unsealed event older
+   * than this, and the seal lag and the consumer's iterator age alarm above it.
+   */
+  auditVerification: z.object({ AUDIT_SEAL_LAG_SECONDS: z.coerce.number().int().min(1) }),
   /** R10 misuse thresholds: each deployment states its own. */
   misuse: z
     .object({

@@ -11,6 +11,7 @@ import { syntheticChildren } from '#infra/local/synthetic.ts';
 import { coldStart } from './cold-start.ts';
 import { enforcement } from './enforcement.ts';
 import { asChild, febrlChildId, readFebrl } from './febrl.ts';
+import { sealBatches, sealingTable } from './sealing.ts';
 import { mean, percentile, pool, table } from './stats.ts';
 
 /**
@@ -19,6 +20,7 @@ import { mean, percentile, pool, table } from './stats.ts';
  *  2. R4 enforcement: what the per-request account check adds, cache cold and warm.
  *  3. Search latency through the local gateway beside the bare DynamoDB Local queries for the same keys.
  *  4. Search quality on FEBRL 4: recall of the true child in the top 10, precision of the top 1.
+ *  5. R6 sealing: 10,000 batches sealed one after another; cost per seal early and late in the chain.
  */
 const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 400);
 const SEEDED = Number(process.env.BENCH_CHILDREN ?? 10_000);
@@ -206,6 +208,10 @@ const PARTS: Record<string, () => Promise<string>> = {
   enforcement: () => enforcement(log),
   latency,
   quality,
+  sealing: async () => {
+    log('sealing 10000 batches into a temporary local seal store');
+    return sealingTable(await sealBatches(10_000));
+  },
 };
 const part = process.argv[2];
 const run = part ? PARTS[part] : undefined;

@@ -8,7 +8,7 @@ import type { Role } from '#domain/access/principal.ts';
 import { isTriggeredBy } from '#functions/define-function.ts';
 import { FUNCTIONS } from '#functions/manifest.ts';
 import { scopesOfRequest } from '#infra/local/gateway.ts';
-import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
+import { LOCAL_SEAL_LAG_SECONDS, type LocalStack, startLocalStack } from '#infra/local/stack.ts';
 
 /** The whole local stand-in, temporary, with a small synthetic population. */
 export async function startTestStack(seedCount = 200): Promise<LocalStack> {
@@ -98,7 +98,8 @@ export async function alertsReaching(
 
 /**
  * The invariant every e2e file ends with (R6): once the stream consumer has caught up, every audit event
- * is sealed, the trail verifies against its seals, and no consumer or job reported a failure.
+ * is sealed, the trail verifies against its seals, the events kept with them and the audit index, and no
+ * consumer or job reported a failure.
  */
 export async function expectTrailSealedAndIntact(stack: LocalStack): Promise<void> {
   const db = documentClient('eu-west-2', stack.dynamo.endpoint);
@@ -106,10 +107,12 @@ export async function expectTrailSealedAndIntact(stack: LocalStack): Promise<voi
     LOCAL_KEYRING_FILE: join(stack.stateDir, 'keyring.json'),
     LOCAL_SEAL_DIR: join(stack.stateDir, 'audit-seals'),
   });
-  let result = await verifyAuditTrail(db, stack.tables.audit, deps);
+  const verify = () =>
+    verifyAuditTrail(db, stack.tables, deps, { lagSeconds: Number(LOCAL_SEAL_LAG_SECONDS) });
+  let result = await verify();
   for (let i = 0; i < 100 && result.pendingEvents > 0; i++) {
     await new Promise((r) => setTimeout(r, 200));
-    result = await verifyAuditTrail(db, stack.tables.audit, deps);
+    result = await verify();
   }
   db.destroy();
   expect(result.problems.map(describeProblem)).toEqual([]);

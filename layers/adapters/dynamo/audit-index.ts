@@ -7,6 +7,23 @@ import { readSettings } from '#runtime/settings.ts';
 import { keys } from './keys.ts';
 import { batchPut } from './write.ts';
 
+/** One item of the audit index: an event's entry filed under one child or user it concerns. */
+export type TrailIndexItem = TrailEntry & { subject: string; atEvent: string };
+
+/**
+ * The index items derived from events: the one derivation, used to file them and by the verifier to
+ * check the index against the sealed events (R6), so the two can never disagree about what is right.
+ */
+export function trailIndexItems(events: AuditEvent[]): TrailIndexItem[] {
+  return events.flatMap((event) =>
+    trailSubjects(event).map((subject) => ({
+      subject: keys.trailSubject(subject),
+      atEvent: `${event.at}#${event.eventId}`,
+      ...trailEntry(event, subject),
+    })),
+  );
+}
+
 /** The audit trail filed under each child and user it concerns; newest first when read. */
 export class DynamoAuditTrailIndex implements AuditTrailIndex {
   constructor(
@@ -15,13 +32,7 @@ export class DynamoAuditTrailIndex implements AuditTrailIndex {
   ) {}
 
   async file(events: AuditEvent[]): Promise<void> {
-    const items = events.flatMap((event) =>
-      trailSubjects(event).map((subject) => ({
-        subject: keys.trailSubject(subject),
-        atEvent: `${event.at}#${event.eventId}`,
-        ...trailEntry(event, subject),
-      })),
-    );
+    const items = trailIndexItems(events);
     if (items.length > 0) await batchPut(this.db, this.tableName, items);
   }
 

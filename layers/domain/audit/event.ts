@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import type { Role } from '../access/principal.ts';
 import type { AccessReason } from '../access/reasons.ts';
 import type { DisclosureLevel } from '../disclosure/view-schema.ts';
@@ -65,6 +66,27 @@ export interface AuditEvent {
   note?: string | undefined;
   requestId: string;
   sourceIp: string;
+}
+
+/**
+ * What a stored item must hold to be sealed as an audit event (R6): the fields every event carries.
+ * Deliberately not strict — an event with a field added later is still an audit event and is sealed
+ * as stored; an item without these is a poison event, counted, left unsealed and named by the verifier.
+ */
+export const StoredAuditEventSchema = z.looseObject({
+  eventId: z.string().min(1),
+  at: z.iso.datetime(),
+  actorId: z.string(),
+  organisationId: z.string(),
+  roles: z.array(z.string()),
+  action: z.string().min(1),
+  childIds: z.array(z.string()),
+  outcome: z.string().min(1),
+});
+
+/** The item as an audit event, or undefined when it is not one. */
+export function readAuditEvent(item: unknown): AuditEvent | undefined {
+  return StoredAuditEventSchema.safeParse(item).success ? (item as AuditEvent) : undefined;
 }
 
 /** The request facts every audit event needs, gathered once by the HTTP layer. */

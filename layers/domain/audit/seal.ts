@@ -31,12 +31,38 @@ export interface MacKey {
   verify(message: string, mac: string): Promise<boolean>;
 }
 
-/** Where seals are kept: write-once, one per sequence number. */
+/** An object under the seal prefix that has been written more than once (a seal or its kept events replaced). */
+export interface ReplacedObject {
+  key: string;
+  sequence: number;
+  versions: number;
+}
+
+/**
+ * Where seals are kept: write-once, one per sequence number, each with the full events it seals kept
+ * beside it (`events/<sequence>`), also write-once. Sealing reads only the head; the verifier reads all.
+ */
 export interface SealStore {
-  latest(): Promise<Seal | undefined>;
+  /**
+   * The newest seal, in constant time: read from a head hint, then the next sequence numbers probed until
+   * one is absent. The hint only says where to start; a stale or missing hint costs extra probes.
+   */
+  head(): Promise<Seal | undefined>;
+  /** Every seal, oldest first: for the verifier, never for sealing. */
   all(): Promise<Seal[]>;
-  /** Fails with PreconditionFailedError when a seal with this sequence already exists (another sealer won). */
+  /**
+   * Keeps the full events to be sealed as `sequence`, write-once, before the seal is written. When a file
+   * for that sequence already exists without its seal (a sealer stopped between the two writes), the
+   * events kept there are returned: only those may be sealed under that number. Fails with
+   * PreconditionFailedError when the seal itself already exists (another sealer won).
+   */
+  keepEvents(sequence: number, events: AuditEvent[]): Promise<AuditEvent[]>;
+  /** Fails with PreconditionFailedError when a seal with this sequence already exists; then moves the head hint. */
   create(seal: Seal): Promise<void>;
+  /** The full events kept with a seal, or undefined when they are missing. */
+  keptEvents(sequence: number): Promise<AuditEvent[] | undefined>;
+  /** Every object under the seal prefix with more than one version: each was replaced. */
+  replacedObjects(): Promise<ReplacedObject[]>;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -67,6 +93,11 @@ function sealBody(seal: Omit<Seal, 'hash' | 'mac'>): string {
   });
 }
 
+/** What a seal entry holds for an event: the hash of its canonical JSON. */
+export function eventHash(hasher: Hasher, event: AuditEvent): string {
+  return hasher.sha256(canonicalJson(event));
+}
+
 /** The next seal in the chain for these events. */
 export async function sealEvents(
   previous: Seal | undefined,
@@ -78,9 +109,7 @@ export async function sealEvents(
   const body = {
     sequence: (previous?.sequence ?? 0) + 1,
     previousHash: previous?.hash ?? GENESIS_HASH,
-    entries: [...events]
-      .sort(sealOrder)
-      .map((e) => ({ eventId: e.eventId, hash: hasher.sha256(canonicalJson(e)) })),
+    entries: [...events].sort(sealOrder).map((e) => ({ eventId: e.eventId, hash: eventHash(hasher, e) })),
     sealedAt,
   };
   const hash = hasher.sha256(sealBody(body));
@@ -88,28 +117,68 @@ export async function sealEvents(
 }
 
 export type SealProblem =
-  | { kind: 'event-edited'; eventId: string; sequence: number }
-  | { kind: 'event-deleted'; eventId: string; sequence: number }
-  | { kind: 'event-inserted'; eventId: string }
+  | { kind: 'event-edited'; eventId: string; sequence: number; contentKept: boolean }
+  | { kind: 'event-deleted'; eventId: string; sequence: number; contentKept: boolean }
+  | {
+      kind: 'event-unsealed';
+      eventId: string;
+      /** Seconds since the event's time; undefined when it has none that can be read. */
+      ageSeconds: number | undefined;
+      lagSeconds: number;
+      /** The stored item is not a readable audit event (a poison event the sealer had to leave out). */
+      unreadable: boolean;
+    }
   | { kind: 'events-reordered'; eventId: string; sequence: number }
-  | { kind: 'seal-tampered'; sequence: number; detail: string };
+  | { kind: 'seal-tampered'; sequence: number; detail: string }
+  | { kind: 'seal-replaced'; sequence: number; key: string; versions: number }
+  | { kind: 'kept-events-missing'; sequence: number }
+  | { kind: 'kept-event-mismatch'; sequence: number; eventId: string };
+
+/** Everything the verifier reads, read in this order: seals, then the events as stored now. */
+export interface TrailSnapshot {
+  seals: Seal[];
+  /** Every item of the audit table as stored now. */
+  events: AuditEvent[];
+  /** IDs of stored items that are not readable audit events. */
+  unreadable: ReadonlySet<string>;
+  /** The full events kept with each seal (undefined: missing). */
+  kept: ReadonlyMap<number, AuditEvent[] | undefined>;
+  replaced: ReplacedObject[];
+}
+
+export interface SealVerification {
+  problems: SealProblem[];
+  sealedEvents: number;
+  /** Unsealed events younger than the lag: not yet sealed, not a problem. */
+  pendingEvents: number;
+  /** The sealed events as sealed (from the kept copies, or the table where a copy fails), for derived checks. */
+  sealedContent: AuditEvent[];
+}
 
 /**
- * Checks the whole chain against the events as they are stored now. Events newer than the last seal
- * are not yet sealed (`pending`), not a problem; an unsealed event older than the last seal was inserted.
+ * Checks the whole chain against the events as they are stored now and as kept with each seal. An
+ * unsealed event younger than `lagSeconds` is pending; older, it is a failure (a batch skipped, a poison
+ * event, or an event inserted afterwards): sealing must keep up within the lag.
  */
 export async function verifySeals(
-  seals: Seal[],
-  events: AuditEvent[],
-  hasher: Hasher,
-  key: MacKey,
-): Promise<{ problems: SealProblem[]; sealedEvents: number; pendingEvents: number }> {
+  trail: TrailSnapshot,
+  options: { hasher: Hasher; key: MacKey; now: Date; lagSeconds: number },
+): Promise<SealVerification> {
+  const { hasher, key } = options;
   const problems: SealProblem[] = [];
-  const byId = new Map(events.map((e) => [e.eventId, e]));
+  const byId = new Map(trail.events.map((e) => [e.eventId, e]));
   const sealed = new Set<string>();
-  const ordered = [...seals].sort((a, b) => a.sequence - b.sequence);
+  const sealedContent: AuditEvent[] = [];
+  const ordered = [...trail.seals].sort((a, b) => a.sequence - b.sequence);
+  for (const object of trail.replaced) {
+    problems.push({
+      kind: 'seal-replaced',
+      sequence: object.sequence,
+      key: object.key,
+      versions: object.versions,
+    });
+  }
   let previousHash = GENESIS_HASH;
-  let lastSealedAt = '';
   ordered.forEach((seal, i) => {
     if (seal.sequence !== i + 1)
       problems.push({ kind: 'seal-tampered', sequence: seal.sequence, detail: `expected seal ${i + 1}` });
@@ -128,22 +197,41 @@ export async function verifySeals(
       });
     }
     previousHash = seal.hash;
+    const keptEvents = trail.kept.get(seal.sequence);
+    if (!keptEvents) problems.push({ kind: 'kept-events-missing', sequence: seal.sequence });
+    const kept = new Map((keptEvents ?? []).map((e) => [e.eventId, e]));
     let lastKey = '';
     for (const entry of seal.entries) {
       sealed.add(entry.eventId);
+      const copy = kept.get(entry.eventId);
+      const copyHolds = copy !== undefined && eventHash(hasher, copy) === entry.hash;
+      if (keptEvents && !copyHolds)
+        problems.push({ kind: 'kept-event-mismatch', sequence: seal.sequence, eventId: entry.eventId });
       const event = byId.get(entry.eventId);
+      const stored = event !== undefined && eventHash(hasher, event) === entry.hash;
+      if (copyHolds) sealedContent.push(copy);
+      else if (stored) sealedContent.push(event);
       if (!event) {
-        problems.push({ kind: 'event-deleted', eventId: entry.eventId, sequence: seal.sequence });
+        problems.push({
+          kind: 'event-deleted',
+          eventId: entry.eventId,
+          sequence: seal.sequence,
+          contentKept: copyHolds,
+        });
         continue;
       }
-      if (hasher.sha256(canonicalJson(event)) !== entry.hash) {
-        problems.push({ kind: 'event-edited', eventId: entry.eventId, sequence: seal.sequence });
+      if (!stored) {
+        problems.push({
+          kind: 'event-edited',
+          eventId: entry.eventId,
+          sequence: seal.sequence,
+          contentKept: copyHolds,
+        });
       }
-      const key = `${event.at}|${event.eventId}`;
-      if (key < lastKey)
+      const order = `${event.at}|${event.eventId}`;
+      if (order < lastKey)
         problems.push({ kind: 'events-reordered', eventId: entry.eventId, sequence: seal.sequence });
-      lastKey = key;
-      if (event.at > lastSealedAt) lastSealedAt = event.at;
+      lastKey = order;
     }
   });
   for (const seal of ordered) {
@@ -152,10 +240,22 @@ export async function verifySeals(
     }
   }
   let pendingEvents = 0;
-  for (const event of events) {
+  for (const event of trail.events) {
     if (sealed.has(event.eventId)) continue;
-    if (event.at <= lastSealedAt) problems.push({ kind: 'event-inserted', eventId: event.eventId });
-    else pendingEvents++;
+    const unreadable = trail.unreadable.has(event.eventId);
+    const at = typeof event.at === 'string' ? Date.parse(event.at) : Number.NaN;
+    const ageSeconds = Number.isNaN(at) ? undefined : Math.floor((options.now.getTime() - at) / 1000);
+    if (ageSeconds !== undefined && ageSeconds <= options.lagSeconds) {
+      pendingEvents++;
+      continue;
+    }
+    problems.push({
+      kind: 'event-unsealed',
+      eventId: event.eventId,
+      ageSeconds,
+      lagSeconds: options.lagSeconds,
+      unreadable,
+    });
   }
-  return { problems, sealedEvents: sealed.size, pendingEvents };
+  return { problems, sealedEvents: sealed.size, pendingEvents, sealedContent };
 }

@@ -1,5 +1,13 @@
 import type { AuditEvent } from '../audit/event.ts';
-import { type Hasher, type MacKey, type Seal, type SealStore, sealEvents } from '../audit/seal.ts';
+import {
+  eventHash,
+  type Hasher,
+  type MacKey,
+  type Seal,
+  type SealStore,
+  sealEvents,
+  sealOrder,
+} from '../audit/seal.ts';
 import { PreconditionFailedError } from '../errors.ts';
 
 export interface SealDeps {
@@ -11,23 +19,45 @@ export interface SealDeps {
 
 const ATTEMPTS = 5;
 
+export class KeptEventsConflictError extends Error {
+  override readonly name = 'KeptEventsConflictError';
+}
+
 /**
- * Seals a batch of new audit events onto the chain. Seals are write-once; if another sealer appended
- * first, the batch is sealed again on top of the new latest seal, so the chain never forks.
+ * Seals a batch of new audit events onto the chain, at constant cost whatever its length: the head is
+ * found from a hint, never by listing seals. The batch's full events are kept (write-once) before its
+ * seal. A batch retried after it was sealed (a later step failed) is not sealed twice: events already in
+ * the head seal are dropped. If another sealer appended first, the rest is sealed on top of the new
+ * head, so the chain never forks. Returns the seals written (none when there was nothing new).
  */
-export async function sealAuditEvents(deps: SealDeps, events: AuditEvent[]): Promise<Seal | undefined> {
-  if (events.length === 0) return undefined;
+export async function sealAuditEvents(deps: SealDeps, events: AuditEvent[]): Promise<Seal[]> {
+  const written: Seal[] = [];
+  let remaining = [...events].sort(sealOrder);
   for (let attempt = 1; ; attempt++) {
-    const seal = await sealEvents(
-      await deps.seals.latest(),
-      events,
-      deps.now().toISOString(),
-      deps.hasher,
-      deps.key,
-    );
+    const head = await deps.seals.head();
+    const inHead = new Set(head?.entries.map((e) => e.eventId));
+    remaining = remaining.filter((e) => !inHead.has(e.eventId));
+    if (remaining.length === 0) return written;
+    const sequence = (head?.sequence ?? 0) + 1;
     try {
+      // A file left for this number by a sealer that stopped before its seal decides what it may hold.
+      const kept = new Map(
+        (await deps.seals.keepEvents(sequence, remaining)).map((e) => [e.eventId, eventHash(deps.hasher, e)]),
+      );
+      const batch = remaining.filter((e) => kept.get(e.eventId) === eventHash(deps.hasher, e));
+      if (batch.length === 0) {
+        throw new KeptEventsConflictError(
+          `The events kept for seal ${sequence} (left by a sealer that stopped before sealing) hold none of this batch`,
+        );
+      }
+      const seal = await sealEvents(head, batch, deps.now().toISOString(), deps.hasher, deps.key);
       await deps.seals.create(seal);
-      return seal;
+      written.push(seal);
+      const done = new Set(batch.map((e) => e.eventId));
+      remaining = remaining.filter((e) => !done.has(e.eventId));
+      if (remaining.length === 0) return written;
+      // Whatever the kept file did not hold goes under the next number, on the next turn.
+      attempt = 0;
     } catch (error) {
       if (!(error instanceof PreconditionFailedError) || attempt >= ATTEMPTS) throw error;
     }

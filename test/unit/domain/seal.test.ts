@@ -2,7 +2,14 @@ import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '#domain/audit/event.ts';
-import { type MacKey, type Seal, sealEvents, verifySeals } from '#domain/audit/seal.ts';
+import {
+  type MacKey,
+  type ReplacedObject,
+  type Seal,
+  sealEvents,
+  type TrailSnapshot,
+  verifySeals,
+} from '#domain/audit/seal.ts';
 
 const hasher = { sha256: (text: string) => createHash('sha256').update(text).digest('hex') };
 const keyOf = (secret: string): MacKey => ({
@@ -43,6 +50,34 @@ async function chain(events: AuditEvent[], batch: number): Promise<Seal[]> {
   return seals;
 }
 
+const NOW = new Date(Date.UTC(2026, 10, 1, 10, 0, 0));
+const LAG = 900;
+
+/** What each seal kept: the events it sealed, as they were when sealed (unless a test says otherwise). */
+function keptBy(seals: Seal[], events: AuditEvent[]): Map<number, AuditEvent[] | undefined> {
+  const byId = new Map(events.map((e) => [e.eventId, e]));
+  return new Map(
+    seals.map((s) => [s.sequence, s.entries.flatMap((e) => byId.get(e.eventId) ?? [])] as const),
+  );
+}
+
+function verify(
+  seals: Seal[],
+  events: AuditEvent[],
+  trail: Partial<Omit<TrailSnapshot, 'seals' | 'events'>> & { key?: MacKey; now?: Date } = {},
+) {
+  return verifySeals(
+    {
+      seals,
+      events,
+      unreadable: trail.unreadable ?? new Set(),
+      kept: trail.kept ?? keptBy(seals, events),
+      replaced: trail.replaced ?? ([] as ReplacedObject[]),
+    },
+    { hasher, key: trail.key ?? key, now: trail.now ?? NOW, lagSeconds: LAG },
+  );
+}
+
 const anAuditTrail = fc.integer({ min: 1, max: 30 }).chain((n) =>
   fc.record({
     events: fc.constant(Array.from({ length: n }, (_, i) => event(i))),
@@ -55,8 +90,13 @@ describe('R6 sealed audit trail', () => {
   it('verifies an untouched trail', async () => {
     await fc.assert(
       fc.asyncProperty(anAuditTrail, async ({ events, batch }) => {
-        const result = await verifySeals(await chain(events, batch), events, hasher, key);
-        expect(result).toEqual({ problems: [], sealedEvents: events.length, pendingEvents: 0 });
+        const result = await verify(await chain(events, batch), events);
+        expect(result).toEqual({
+          problems: [],
+          sealedEvents: events.length,
+          pendingEvents: 0,
+          sealedContent: events,
+        });
       }),
     );
   });
@@ -68,10 +108,16 @@ describe('R6 sealed audit trail', () => {
         const edited = events.map((e, i) =>
           i === pick ? { ...e, reason: { code: 'DATA_QUALITY' as const } } : e,
         );
-        const { problems } = await verifySeals(seals, edited, hasher, key);
+        const { problems, sealedContent } = await verify(seals, edited, { kept: keptBy(seals, events) });
         expect(problems).toEqual([
-          expect.objectContaining({ kind: 'event-edited', eventId: events[pick]?.eventId }),
+          expect.objectContaining({
+            kind: 'event-edited',
+            eventId: events[pick]?.eventId,
+            contentKept: true,
+          }),
         ]);
+        // What the derived checks (the audit index) use is the event as sealed, not as edited.
+        expect(sealedContent).toEqual(events);
       }),
     );
   });
@@ -80,44 +126,75 @@ describe('R6 sealed audit trail', () => {
     await fc.assert(
       fc.asyncProperty(anAuditTrail, async ({ events, batch, pick }) => {
         const seals = await chain(events, batch);
-        const { problems } = await verifySeals(
+        const { problems } = await verify(
           seals,
           events.filter((_, i) => i !== pick),
-          hasher,
-          key,
+          { kept: keptBy(seals, events) },
         );
         expect(problems).toEqual([
-          expect.objectContaining({ kind: 'event-deleted', eventId: events[pick]?.eventId }),
+          expect.objectContaining({
+            kind: 'event-deleted',
+            eventId: events[pick]?.eventId,
+            contentKept: true,
+          }),
         ]);
       }),
     );
   });
 
-  it('names an event inserted among sealed ones, and treats newer unsealed events as pending', async () => {
+  it('names every unsealed event older than the lag (skipped, stalled, poison or inserted), and counts younger ones as pending', async () => {
     const events = Array.from({ length: 6 }, (_, i) => event(i + 1));
     const seals = await chain(events, 3);
-    const forged = { ...event(0), eventId: 'EV-forged' };
-    const later = { ...event(50), eventId: 'EV-later' };
-    const result = await verifySeals(seals, [...events, forged, later], hasher, key);
-    expect(result.problems).toEqual([{ kind: 'event-inserted', eventId: 'EV-forged' }]);
+    const forged = { ...event(0), eventId: 'EV-forged' }; // an hour before NOW
+    const recent = { ...event(0), eventId: 'EV-recent', at: new Date(NOW.getTime() - 60_000).toISOString() };
+    const poison = { eventId: 'EV-poison', at: forged.at } as AuditEvent;
+    const result = await verify(seals, [...events, forged, recent, poison], {
+      unreadable: new Set(['EV-poison']),
+    });
+    expect(result.problems).toEqual([
+      { kind: 'event-unsealed', eventId: 'EV-forged', ageSeconds: 3600, lagSeconds: LAG, unreadable: false },
+      { kind: 'event-unsealed', eventId: 'EV-poison', ageSeconds: 3600, lagSeconds: LAG, unreadable: true },
+    ]);
     expect(result.pendingEvents).toBe(1);
+    // Once the lag has passed, the recent one is overdue too.
+    const later = await verify(seals, [...events, recent], { now: new Date(NOW.getTime() + LAG * 1000) });
+    expect(later.problems).toEqual([
+      expect.objectContaining({ kind: 'event-unsealed', eventId: 'EV-recent' }),
+    ]);
+  });
+
+  it('names a seal object with more than one version, and kept events missing or not matching their seal', async () => {
+    const events = Array.from({ length: 6 }, (_, i) => event(i));
+    const seals = await chain(events, 3);
+    const replaced = [{ key: 'audit-seals/000000000002.json', sequence: 2, versions: 2 }];
+    expect((await verify(seals, events, { replaced })).problems).toEqual([
+      { kind: 'seal-replaced', sequence: 2, key: 'audit-seals/000000000002.json', versions: 2 },
+    ]);
+    const kept = keptBy(seals, events);
+    kept.set(1, undefined);
+    kept.set(2, [{ ...(events[3] as AuditEvent), outcome: 'denied' }, events[4] as AuditEvent]);
+    expect((await verify(seals, events, { kept })).problems).toEqual([
+      { kind: 'kept-events-missing', sequence: 1 },
+      { kind: 'kept-event-mismatch', sequence: 2, eventId: events[3]?.eventId },
+      { kind: 'kept-event-mismatch', sequence: 2, eventId: events[5]?.eventId },
+    ]);
   });
 
   it('detects events reordered inside a seal, a seal edited or dropped, and a seal signed with another key', async () => {
     const events = Array.from({ length: 6 }, (_, i) => event(i));
     const seals = await chain(events, 3);
     const reordered = seals.map((s, i) => (i === 0 ? { ...s, entries: [...s.entries].reverse() } : s));
-    expect((await verifySeals(reordered, events, hasher, key)).problems).toEqual(
+    expect((await verify(reordered, events)).problems).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: 'events-reordered' }),
         expect.objectContaining({ kind: 'seal-tampered', sequence: 1 }),
       ]),
     );
     const dropped = [seals[1] as Seal];
-    expect((await verifySeals(dropped, events.slice(3), hasher, key)).problems).toEqual(
+    expect((await verify(dropped, events.slice(3))).problems).toEqual(
       expect.arrayContaining([expect.objectContaining({ kind: 'seal-tampered', sequence: 2 })]),
     );
-    expect((await verifySeals(seals, events, hasher, keyOf('another key'))).problems).toEqual([
+    expect((await verify(seals, events, { key: keyOf('another key') })).problems).toEqual([
       { kind: 'seal-tampered', sequence: 1, detail: 'its MAC does not verify' },
       { kind: 'seal-tampered', sequence: 2, detail: 'its MAC does not verify' },
     ]);
