@@ -1,23 +1,29 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { DeleteCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileSealStore } from '#adapters/audit/seal-store.ts';
 import { documentClient } from '#adapters/dynamo/client.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
-import { alertsReaching, clientFor, startTestStack } from '../support/local-stack.ts';
+import {
+  alertsReaching,
+  clientFor,
+  expectTrailSealedAndIntact,
+  startTestStack,
+} from '../support/local-stack.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 let stack: LocalStack;
 
 /** Runs the real command, as an operator would, against this test's stack. */
-function auditVerify() {
+function auditVerify(env: Record<string, string> = {}) {
   const run = spawnSync(
     process.execPath,
     [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'infra/local/audit-verify.ts'],
     {
       cwd: ROOT,
-      env: { ...process.env, CONTACTPOINT_STATE_DIR: stack.stateDir },
+      env: { ...process.env, CONTACTPOINT_STATE_DIR: stack.stateDir, ...env },
       encoding: 'utf8',
     },
   );
@@ -58,25 +64,6 @@ describe('npm run audit:verify (R6)', () => {
     expect(output).toMatch(/the audit trail is intact/);
     expect(output).toMatch(/[1-9]\d* events sealed, 0 not yet sealed/);
     expect(status).toBe(0);
-  });
-
-  it('fails, naming the event, after an event is edited or deleted directly in DynamoDB Local', async () => {
-    const db = documentClient('eu-west-2', stack.dynamo.endpoint);
-    const views = (await auditEvents()).filter((e) => e.action === 'view-child');
-    const [edited, deleted] = views as [AuditEvent, AuditEvent];
-    await db.send(
-      new UpdateCommand({
-        TableName: stack.tables.audit,
-        Key: { eventId: edited.eventId },
-        UpdateExpression: 'SET reason = :innocent',
-        ExpressionAttributeValues: { ':innocent': { code: 'DATA_QUALITY' } },
-      }),
-    );
-    await db.send(new DeleteCommand({ TableName: stack.tables.audit, Key: { eventId: deleted.eventId } }));
-    const { status, output } = auditVerify();
-    expect(status).toBe(1);
-    expect(output).toContain(`event ${edited.eventId} was changed after it was sealed`);
-    expect(output).toContain(`event ${deleted.eventId} was deleted after it was sealed`);
   });
 });
 
@@ -254,10 +241,116 @@ describe('subject access report (R6)', () => {
   });
 });
 
-describe('the stream consumer during this file', () => {
-  // This file edits and deletes events on purpose, so the trail cannot verify at its end; the consumer
-  // must still have sealed every batch without a failure.
-  it('reported no failure', () => {
-    expect(stack.problems).toEqual([]);
+/**
+ * The invariant every e2e file ends with, checked here before the tests below break the trail on
+ * purpose (after them it cannot hold: they edit, delete, replace and stop sealing).
+ */
+describe('the audit trail after the ordinary tests of this file', () => {
+  it('is fully sealed and verifies, with no failure reported', async () => {
+    await expectTrailSealedAndIntact(stack);
+  });
+});
+
+describe('npm run audit:verify names each way the trail can be broken (R6; these run last)', () => {
+  it('fails, naming the event, after an event is edited or deleted directly in DynamoDB Local', async () => {
+    const db = documentClient('eu-west-2', stack.dynamo.endpoint);
+    // Two views whose reason is not already the innocent-looking one the edit writes.
+    const views = (await auditEvents()).filter(
+      (e) => e.action === 'view-child' && e.reason?.code !== 'DATA_QUALITY',
+    );
+    const [edited, deleted] = views as [AuditEvent, AuditEvent];
+    await db.send(
+      new UpdateCommand({
+        TableName: stack.tables.audit,
+        Key: { eventId: edited.eventId },
+        UpdateExpression: 'SET reason = :innocent',
+        ExpressionAttributeValues: { ':innocent': { code: 'DATA_QUALITY' } },
+      }),
+    );
+    await db.send(new DeleteCommand({ TableName: stack.tables.audit, Key: { eventId: deleted.eventId } }));
+    const { status, output } = auditVerify();
+    expect(status).toBe(1);
+    expect(output).toContain(`event ${edited.eventId} was changed after it was sealed`);
+    expect(output).toContain(`event ${deleted.eventId} was deleted after it was sealed`);
+    // The seal kept the full event: what happened survives the deletion.
+    expect(output).toMatch(
+      new RegExp(
+        `${deleted.eventId} was deleted after it was sealed \\(seal (\\d+)\\); its content as sealed is kept with seal \\1`,
+      ),
+    );
+  });
+
+  it('fails, naming the seal, when a seal object gets a second version', async () => {
+    new FileSealStore(join(stack.stateDir, 'audit-seals')).addVersionForTest(
+      '000000000001.json',
+      JSON.stringify({ sequence: 1, entries: [] }),
+    );
+    const { status, output } = auditVerify();
+    expect(status).toBe(1);
+    expect(output).toContain('seal 1 was replaced: 2 versions');
+  });
+
+  it('fails, naming the item, when the audit index is edited, invented or loses an item', async () => {
+    const db = documentClient('eu-west-2', stack.dynamo.endpoint);
+    const items: Record<string, string>[] = [];
+    for await (const page of paginateScan({ client: db }, { TableName: stack.tables.auditIndex })) {
+      items.push(...((page.Items ?? []) as Record<string, string>[]));
+    }
+    const [edited, removed] = items.filter(
+      (i) => i.action === 'view-child' && i.reasonCode !== 'DATA_QUALITY',
+    ) as [Record<string, string>, Record<string, string>];
+    await db.send(
+      new UpdateCommand({
+        TableName: stack.tables.auditIndex,
+        Key: { subject: edited.subject, atEvent: edited.atEvent },
+        UpdateExpression: 'SET reasonCode = :innocent',
+        ExpressionAttributeValues: { ':innocent': 'DATA_QUALITY' },
+      }),
+    );
+    await db.send(
+      new DeleteCommand({
+        TableName: stack.tables.auditIndex,
+        Key: { subject: removed.subject, atEvent: removed.atEvent },
+      }),
+    );
+    const invented: Record<string, string> = {
+      ...edited,
+      atEvent: '2026-01-01T09:00:00.000Z#EV-invented',
+      eventId: 'EV-invented',
+    };
+    await db.send(new PutCommand({ TableName: stack.tables.auditIndex, Item: invented }));
+    db.destroy();
+    // A missing item counts once its event is older than the lag; 1 s here, so it already is.
+    const { status, output } = auditVerify({ AUDIT_SEAL_LAG_SECONDS: '1' });
+    expect(status).toBe(1);
+    expect(output).toContain(`audit index item ${edited.subject} ${edited.atEvent} was edited`);
+    expect(output).toContain(`audit index item ${invented.subject} ${invented.atEvent} has no sealed event`);
+    expect(output).toContain(`audit index item ${removed.subject} ${removed.atEvent} is missing`);
+  });
+
+  it('fails, naming each event, when sealing stops and events wait longer than the lag', async () => {
+    await stack.stopStreamConsumers();
+    const before = new Set((await auditEvents()).map((e) => e.eventId));
+    const practitioner = await clientFor(stack, 'practitioner');
+    const reply = await practitioner.call(
+      'GET',
+      `/children/${stack.exampleChild?.childId}?reason=SAFEGUARDING`,
+    );
+    expect(reply.status).toBe(200);
+    const waiting = (await auditEvents()).filter((e) => !before.has(e.eventId));
+    expect(waiting).toHaveLength(1);
+    // Within the lag (120 s locally) it is only not yet sealed ...
+    const within = auditVerify();
+    expect(within.output).toMatch(/[1-9]\d* not yet sealed/);
+    expect(within.output).not.toContain(`event ${waiting[0]?.eventId} is not in any seal`);
+    // ... and past it, a failure that names it.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const { status, output } = auditVerify({ AUDIT_SEAL_LAG_SECONDS: '1' });
+    expect(status).toBe(1);
+    expect(output).toMatch(
+      new RegExp(
+        `event ${waiting[0]?.eventId} is not in any seal \\d+ s after it was written, more than the 1 s`,
+      ),
+    );
   });
 });
