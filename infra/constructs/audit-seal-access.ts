@@ -3,8 +3,10 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ContactPointFunction } from './contactpoint-function.ts';
 
-/** Seal objects live under this prefix of the audit stack's Object Lock bucket. */
+/** Seal objects (and the events kept with each, under events/) live under this prefix of the Object Lock bucket. */
 export const AUDIT_SEAL_PREFIX = 'audit-seals/';
+/** The chain-head hint: outside the write-once prefix, overwritten after every seal, trusted only as a start. */
+export const AUDIT_SEAL_HEAD_KEY = 'audit-seal-head.json';
 
 export interface AuditSealResources {
   /** The Object Lock bucket's ARN, imported by the name the audit stack exports it under. */
@@ -17,8 +19,9 @@ export interface AuditSealResources {
 }
 
 /**
- * R6: what sealing and verifying need, and no more — the sealer may generate MACs and write (never
- * delete) seal objects; the verifier may verify MACs and read them.
+ * R6: what sealing and verifying need, and no more — the sealer may generate MACs, write (never delete)
+ * seal objects and the events kept with them, and move the head hint; the verifier may verify MACs, read
+ * them and list their versions (a seal with two versions was replaced).
  */
 export function grantAuditSeals(
   fn: ContactPointFunction,
@@ -36,13 +39,20 @@ export function grantAuditSeals(
     new PolicyStatement({
       sid: seals ? 'WriteSeals' : 'ReadSeals',
       actions: seals ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
-      resources: [`${bucketArn}/${AUDIT_SEAL_PREFIX}*`],
+      resources: [
+        `${bucketArn}/${AUDIT_SEAL_PREFIX}*`,
+        ...(seals ? [`${bucketArn}/${AUDIT_SEAL_HEAD_KEY}`] : []),
+      ],
     }),
     new PolicyStatement({
       sid: 'ListSeals',
-      actions: ['s3:ListBucket'],
+      actions: seals ? ['s3:ListBucket'] : ['s3:ListBucket', 's3:ListBucketVersions'],
       resources: [bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${AUDIT_SEAL_PREFIX}*`] } },
+      conditions: {
+        StringLike: {
+          's3:prefix': [`${AUDIT_SEAL_PREFIX}*`, ...(seals ? [AUDIT_SEAL_HEAD_KEY] : [])],
+        },
+      },
     }),
     new PolicyStatement({
       sid: seals ? 'EncryptSeals' : 'DecryptSeals',

@@ -1,16 +1,16 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnEventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { StreamFunction } from '#functions/define-function.ts';
 import { ContactPointFunction, type FunctionContext } from './contactpoint-function.ts';
-import { DeadLetterQueue } from './dead-letter-queue.ts';
 
 /**
  * The house stream consumer: its function reads the declared table's stream in order, one batch at a
  * time (concurrency 1, parallelisation 1, so whatever it builds never forks), from the oldest record
- * kept. A batch that keeps failing is reported to an on-failure queue; the stream waits rather than
- * skipping ahead while retries last.
+ * kept. A failing batch blocks the stream and is retried for as long as the stream keeps the record
+ * (never skipped, so no on-failure destination), halved on each failure down to the one record that
+ * fails; the iterator-age alarm fires while it is blocked.
  */
 export class StreamConsumer extends Construct {
   readonly fn: ContactPointFunction;
@@ -24,10 +24,6 @@ export class StreamConsumer extends Construct {
     if (!binding || !streamArn)
       throw new Error(`${definition.name} consumes the ${tableId} table's stream, which it has not`);
     const region = Stack.of(this).region;
-    const failures = new DeadLetterQueue(this, 'Failures', {
-      key: context.logsKey,
-      purpose: `the stream consumer ${definition.name} (its event-source mapping’s on-failure destination)`,
-    }).queue;
     this.fn = new ContactPointFunction(this, 'Consumer', {
       definition,
       context,
@@ -45,31 +41,27 @@ export class StreamConsumer extends Construct {
           resources: [binding.key.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${region}.amazonaws.com` } },
         }),
-        new PolicyStatement({
-          sid: 'ReportFailedBatches',
-          actions: ['sqs:SendMessage'],
-          resources: [failures.queueArn],
-        }),
-        new PolicyStatement({
-          sid: 'EncryptFailedBatches',
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [context.logsKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `sqs.${region}.amazonaws.com` } },
-        }),
       ],
       noDeadLetterQueueBecause:
-        'Invoked by a DynamoDB stream event-source mapping, whose on-failure destination (a queue) keeps failed batches; a function DLQ applies only to asynchronous invocations.',
+        'Invoked by a DynamoDB stream event-source mapping, which retries a failing batch until it succeeds (the stream waits; nothing is skipped); a function DLQ applies only to asynchronous invocations.',
     });
-    new CfnEventSourceMapping(this, 'StreamMapping', {
+    const mapping = new CfnEventSourceMapping(this, 'StreamMapping', {
       functionName: this.fn.function.functionName,
       eventSourceArn: streamArn,
       startingPosition: 'TRIM_HORIZON',
       batchSize,
       maximumBatchingWindowInSeconds: batchingWindowSeconds,
       parallelizationFactor: 1,
-      maximumRetryAttempts: 10,
-      bisectBatchOnFunctionError: false,
-      destinationConfig: { onFailure: { destination: failures.queueArn } },
+      // Block, never skip: retried for as long as the stream keeps the record, halved down to the one
+      // record that fails. A consumer that must not lose a record has nowhere else to send it.
+      maximumRetryAttempts: -1,
+      maximumRecordAgeInSeconds: -1,
+      bisectBatchOnFunctionError: true,
+    });
+    Validations.of(mapping).acknowledge({
+      id: 'Serverless::Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        'Deliberately no on-failure destination: a failing batch blocks the stream and is retried (bisected to the failing record) until it succeeds, so no record is ever skipped to a queue. The iterator-age and seal-lag alarms fire while it is blocked; records that can never be read are counted and left for the verifier, not failed.',
     });
   }
 }

@@ -3,6 +3,7 @@ import { type CfnTrail, ReadWriteType, Trail } from 'aws-cdk-lib/aws-cloudtrail'
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterPattern, LogGroup, MetricFilter, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -134,6 +135,31 @@ export class AuditStack extends Stack {
       serverAccessLogsPrefix: 'trail-bucket/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
+
+    // R6: a seal (or the events kept with it) is written once. Versioning would let anyone with
+    // s3:PutObject add a newer version that readers take for the seal; Object Lock keeps the old one but
+    // does not stop the new. So every write under the prefix must be conditional (If-None-Match: *),
+    // which S3 refuses when the key exists — whoever the principal — and no one may hide a seal behind
+    // a delete marker. The verifier fails on any object there with more than one version.
+    this.trailBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'SealsAreWriteOnce',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.trailBucket.arnForObjects(`${AUDIT_SEAL_PREFIX}*`)],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
+    this.trailBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'SealsAreNeverDeleted',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [this.trailBucket.arnForObjects(`${AUDIT_SEAL_PREFIX}*`)],
+      }),
+    );
 
     this.sealBucketArnExportName = `${id}-SealBucketArn`;
     this.sealBucketArn = this.exportValue(this.trailBucket.bucketArn, { name: this.sealBucketArnExportName });

@@ -82,6 +82,10 @@ export class MonitoringStack extends Stack {
     }
     this.monitoring.monitorWebApplicationFirewallAclV2({ acl: props.webAcl, region: this.region });
     const factory = this.monitoring.createMetricFactory();
+    // R6: the chain must keep up within the configured lag; a blocked stream shows as iterator age.
+    const lagSeconds = props.environment.auditSealLagSeconds;
+    const sealer = props.functions.find((f) => f.name === 'seal-audit-events')?.fn;
+    if (!sealer) throw new Error('The audit sealer (seal-audit-events) is not among the monitored functions');
     const auditMetric = (name: string, statistic: MetricStatistic) =>
       factory.createMetric(
         name,
@@ -105,9 +109,34 @@ export class MonitoringStack extends Stack {
               alarmFriendlyName: 'SealLag',
               addAlarm: {
                 Critical: {
-                  threshold: 300,
+                  threshold: lagSeconds,
                   comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-                  additionalDescription: 'Audit events are waiting more than five minutes for their seal.',
+                  additionalDescription: `Audit events waited more than the ${lagSeconds} s sealing lag (AUDIT_SEAL_LAG_SECONDS) for their seal.`,
+                },
+              },
+            },
+            {
+              metric: sealer.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
+              alarmFriendlyName: 'SealConsumerIteratorAge',
+              addAlarm: {
+                Critical: {
+                  threshold: lagSeconds * 1000,
+                  comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+                  additionalDescription: `The oldest audit event not yet sealed is older than the ${lagSeconds} s sealing lag: the sealer is failing or blocked (it retries, never skips).`,
+                },
+              },
+            },
+            {
+              metric: auditMetric('AuditPoisonEvents', MetricStatistic.SUM),
+              alarmFriendlyName: 'AuditPoisonEvents',
+              addAlarm: {
+                Critical: {
+                  threshold: 0,
+                  datapointsToAlarm: 1,
+                  evaluationPeriods: 1,
+                  comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+                  additionalDescription:
+                    'An audit event could not be read from the stream and was left unsealed (logged by event ID; the verifier names it once older than the lag).',
                 },
               },
             },

@@ -179,6 +179,50 @@ describe('R6: the audit table is append-only for every principal', () => {
   });
 });
 
+describe('R6: seals are write-once in the bucket policy, whoever writes', () => {
+  const bucketStatements = () =>
+    resourcesOf(audit, 'AWS::S3::BucketPolicy').flatMap(
+      (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+
+  it('denies any PutObject under audit-seals/ that lacks If-None-Match, to every principal', () => {
+    const writeOnce = bucketStatements().find((s) => s.Sid === 'SealsAreWriteOnce');
+    expect(writeOnce).toEqual({
+      Sid: 'SealsAreWriteOnce',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: {
+        'Fn::Join': [
+          '',
+          [{ 'Fn::GetAtt': [expect.stringMatching(/^TrailBucket/), 'Arn'] }, '/audit-seals/*'],
+        ],
+      },
+      Condition: { Null: { 's3:if-none-match': 'true' } },
+    });
+  });
+
+  it('denies deleting a seal (a delete marker would hide it) to every principal', () => {
+    const never = bucketStatements().find((s) => s.Sid === 'SealsAreNeverDeleted');
+    expect(never).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
+    expect(actionsOf(never as Statement).sort()).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
+    expect(JSON.stringify(never?.Resource)).toContain('/audit-seals/*');
+  });
+
+  it('lets the sealer overwrite only the head hint, outside the write-once prefix, and the verifier list versions', () => {
+    const policy = (fn: string) =>
+      JSON.stringify(
+        resourcesOf(jobs, 'AWS::IAM::ManagedPolicy').find((p) =>
+          JSON.stringify(p).includes(`ContactPoint ${fn}`),
+        ),
+      );
+    expect(policy('seal-audit-events')).toContain('/audit-seal-head.json');
+    expect(policy('seal-audit-events')).not.toContain('s3:ListBucketVersions');
+    expect(policy('verify-audit-trail')).toContain('s3:ListBucketVersions');
+    expect(policy('verify-audit-trail')).not.toContain('s3:PutObject');
+  });
+});
+
 describe('CloudTrail records the data events of every table with people’s data, and of the seals', () => {
   it('selects the data events of the children, involvements, directory, audit, audit index, alerts and contact-request tables, and the seal objects', () => {
     const trail = resourcesOf(audit, 'AWS::CloudTrail::Trail')[0]?.Properties as {

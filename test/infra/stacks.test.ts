@@ -459,8 +459,24 @@ describe('R6 audit sealing', () => {
       EventSourceArn: Match.anyValue(),
       StartingPosition: 'TRIM_HORIZON',
       ParallelizationFactor: 1,
-      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
+  });
+
+  it('blocks on a failing batch and bisects it, never skipping it to an on-failure destination', () => {
+    const mappings = resourcesOf(jobs, 'AWS::Lambda::EventSourceMapping');
+    expect(mappings.length).toBeGreaterThan(0);
+    for (const mapping of mappings) {
+      expect(mapping.Properties).toMatchObject({
+        MaximumRetryAttempts: -1,
+        MaximumRecordAgeInSeconds: -1,
+        BisectBatchOnFunctionError: true,
+      });
+      expect(mapping.Properties.DestinationConfig).toBeUndefined();
+    }
+    expect(JSON.stringify(resourcesOf(jobs, 'AWS::IAM::ManagedPolicy'))).not.toContain('sqs:SendMessage');
+  });
+
+  it('gives the sealer the HMAC key and the seal prefix, never delete', () => {
     jobs.hasResourceProperties('AWS::Lambda::Function', {
       ReservedConcurrentExecutions: 1,
       Environment: {
@@ -514,6 +530,20 @@ describe('monitoring', () => {
     }
     for (const name of ['SealLag', 'AuditVerification', 'MisuseDetection']) {
       expect(JSON.stringify(alarms)).toContain(name);
+    }
+    // R6: the seal lag and the sealer's iterator age alarm above the configured lag (staging: 900 s);
+    // any poison event alarms.
+    const alarmNamed = (name: string) =>
+      alarms.find((a) => JSON.stringify(a.Properties.AlarmName ?? '').includes(name))?.Properties;
+    for (const [name, metric, threshold] of [
+      ['SealLag', 'SealLagSeconds', 900],
+      ['SealConsumerIteratorAge', 'IteratorAge', 900_000],
+      ['AuditPoisonEvents', 'AuditPoisonEvents', 0],
+    ] as const) {
+      const alarm = alarmNamed(name);
+      expect(alarm?.Threshold, name).toBe(threshold);
+      expect(alarm?.ComparisonOperator, name).toBe('GreaterThanThreshold');
+      expect(JSON.stringify(alarm), name).toContain(`"${metric}"`);
     }
     for (const metric of [
       'Searches',

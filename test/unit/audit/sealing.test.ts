@@ -178,6 +178,16 @@ describe('R6 sealing into S3 (finding 3, in an in-memory bucket)', () => {
       else expect(Key).toBe('audit-seal-head.json');
     }
     expect((await store.head())?.sequence).toBe(300);
+    // Without ListBucket on a key, S3 answers a missing object 403: the store looks before concluding.
+    objects.delete('audit-seal-head.json');
+    s3.on(GetObjectCommand, { Key: 'audit-seal-head.json' }).rejects(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }),
+    );
+    expect((await store.head())?.sequence).toBe(300);
+    s3.on(GetObjectCommand, { Key: 'audit-seals/000000000300.json' }).rejects(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }),
+    );
+    await expect(store.head()).rejects.toThrow('Access Denied');
     expect(await store.keptEvents(300)).toEqual([event(299)]);
     expect(await store.replacedObjects()).toEqual([]);
     // What a principal with s3:PutObject could do without the bucket policy: a second version.
