@@ -36,10 +36,10 @@ export class S3SealStore implements SealStore {
 
   async head(): Promise<Seal | undefined> {
     const hint = await this.readJson<Hint>(this.headKey);
-    let current = hint && hint.sequence > 0 ? await this.seal(hint.sequence) : undefined;
+    let current = hint && hint.sequence > 0 ? await this.get(hint.sequence) : undefined;
     let sequence = current?.sequence ?? 0;
     while (await this.exists(`${this.prefix}${name(sequence + 1)}`)) sequence++;
-    if (sequence !== (current?.sequence ?? 0)) current = await this.seal(sequence);
+    if (sequence !== (current?.sequence ?? 0)) current = await this.get(sequence);
     return current;
   }
 
@@ -111,7 +111,7 @@ export class S3SealStore implements SealStore {
       .sort((a, b) => (a.key < b.key ? -1 : 1));
   }
 
-  private seal(sequence: number): Promise<Seal | undefined> {
+  get(sequence: number): Promise<Seal | undefined> {
     return this.readJson<Seal>(`${this.prefix}${name(sequence)}`);
   }
 
@@ -186,10 +186,10 @@ export class FileSealStore implements SealStore {
     const hint = this.files.existsSync(hintPath)
       ? (JSON.parse(this.files.readFileSync(hintPath, 'utf8')) as Hint)
       : undefined;
-    let current = hint && hint.sequence > 0 ? this.seal(hint.sequence) : undefined;
+    let current = hint && hint.sequence > 0 ? await this.get(hint.sequence) : undefined;
     let sequence = current?.sequence ?? 0;
     while (this.files.existsSync(join(this.dir, name(sequence + 1)))) sequence++;
-    if (sequence !== (current?.sequence ?? 0)) current = this.seal(sequence);
+    if (sequence !== (current?.sequence ?? 0)) current = await this.get(sequence);
     return current;
   }
 
@@ -262,7 +262,7 @@ export class FileSealStore implements SealStore {
     this.files.writeFileSync(join(this.dir, `${key}.v${n}`), body, { flag: 'wx' });
   }
 
-  private seal(sequence: number): Seal | undefined {
+  async get(sequence: number): Promise<Seal | undefined> {
     const path = join(this.dir, name(sequence));
     return this.files.existsSync(path)
       ? (JSON.parse(this.files.readFileSync(path, 'utf8')) as Seal)

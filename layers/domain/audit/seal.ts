@@ -48,6 +48,8 @@ export interface SealStore {
    * one is absent. The hint only says where to start; a stale or missing hint costs extra probes.
    */
   head(): Promise<Seal | undefined>;
+  /** One seal, or undefined when there is none with this sequence. */
+  get(sequence: number): Promise<Seal | undefined>;
   /** Every seal, oldest first: for the verifier, never for sealing. */
   all(): Promise<Seal[]>;
   /**

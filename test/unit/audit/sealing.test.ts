@@ -101,6 +101,9 @@ describe('R6 sealing at constant cost (finding 3)', () => {
     ]);
     expect(await store.keptEvents(2)).toEqual([event(3)]);
     expect(await store.keptEvents(3)).toBeUndefined();
+    // The same records again (the handler failed after sealing): nothing is sealed twice, across both seals.
+    expect(await sealAuditEvents(deps, [event(1), event(2), event(3)])).toEqual([]);
+    expect((await store.all()).map((s) => s.sequence)).toEqual([1, 2]);
   });
 
   it('reports a seal written twice as an object with more than one version', async () => {
