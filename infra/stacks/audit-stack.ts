@@ -68,6 +68,22 @@ const SECURITY_EVENTS: Record<string, { description: string; pattern: string }> 
     pattern:
       '{ ($.eventSource = dynamodb.amazonaws.com) && (($.eventName = PutResourcePolicy) || ($.eventName = DeleteResourcePolicy)) }',
   },
+  KeyProtectionWeakened: {
+    // Each leaves a key in place but weakens it, or cuts a service off from it (a revoked grant stops
+    // DynamoDB reading its own table). Grants retired by the services themselves are routine.
+    description:
+      'A KMS key lost its rotation or an alias, or a grant was revoked or retired by hand: a key may have been weakened or a table cut off from its key',
+    pattern:
+      '{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKeyRotation) || ($.eventName = DeleteAlias) || ($.eventName = UpdateAlias) || ($.eventName = RevokeGrant) || (($.eventName = RetireGrant) && ($.userIdentity.invokedBy NOT EXISTS))) }',
+  },
+  TableSettingsChanged: {
+    // Outside a deployment nobody changes a table: turning off deletion protection, point-in-time
+    // recovery or the audit stream (which would stop sealing) all go through these calls.
+    description:
+      'A DynamoDB table was changed or deleted, or its point-in-time recovery changed: deletion protection, streams or backups may be off',
+    pattern:
+      '{ ($.eventSource = dynamodb.amazonaws.com) && (($.eventName = UpdateTable) || ($.eventName = DeleteTable) || ($.eventName = UpdateContinuousBackups)) }',
+  },
   UnauthorisedApiCalls: {
     description: 'An AWS API call was refused as unauthorised',
     pattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
@@ -87,6 +103,8 @@ export class AuditStack extends Stack {
   readonly sealBucketArn: string;
   readonly sealBucketArnExportName: string;
   readonly trail: Trail;
+  /** Data events only, kept in the trail bucket and never sent to CloudWatch Logs. */
+  readonly dataTrail: Trail;
 
   constructor(scope: Construct, id: string, props: AuditStackProps) {
     super(scope, id, props);
@@ -179,6 +197,7 @@ export class AuditStack extends Stack {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Management events only: they go to CloudWatch Logs for the security alarms below.
     this.trail = new Trail(this, 'Trail', {
       bucket: this.trailBucket,
       encryptionKey: props.auditKey,
@@ -196,11 +215,31 @@ export class AuditStack extends Stack {
           'The CDK-generated role that lets CloudTrail deliver to its own log group; its one inline statement names that log group.',
       });
     }
-    // DynamoDB data events need advanced event selectors, which replace the basic ones.
-    const cfnTrail = this.trail.node.defaultChild as CfnTrail;
-    cfnTrail.addPropertyDeletionOverride('EventSelectors');
-    cfnTrail.addPropertyOverride('AdvancedEventSelectors', [
-      { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+    // Data events name the items they touch by key, and keys hold child IDs and identifiers: they go only
+    // to the Object Lock bucket (encrypted with the audit key), never to a log group that a log reader
+    // could search. A trail of their own, so the management trail above can keep its log group.
+    this.dataTrail = new Trail(this, 'DataTrail', {
+      bucket: this.trailBucket,
+      s3KeyPrefix: 'data-events',
+      encryptionKey: props.auditKey,
+      isMultiRegionTrail: false,
+      includeGlobalServiceEvents: false,
+      enableFileValidation: true,
+      sendToCloudWatchLogs: false,
+      // No management events: the selectors below name data events only.
+    });
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      Validations.of(this.dataTrail).acknowledge({
+        id: `${pack}::${pack}-CloudTrailCloudWatchLogsEnabled`,
+        reason:
+          'Deliberately not sent to CloudWatch Logs: DynamoDB data events carry item keys (child IDs, identifier claims), which must not land in a searchable log group. They are kept in the Object Lock trail bucket with file validation; the management trail, which drives the alarms, is sent to CloudWatch Logs.',
+      });
+    }
+    // Data events need advanced event selectors, which replace the basic ones.
+    const cfnDataTrail = this.dataTrail.node.defaultChild as CfnTrail;
+    cfnDataTrail.addPropertyDeletionOverride('EventSelectors');
+    const streams = props.dataEventTables.flatMap((t) => (t.tableStreamArn ? [t.tableStreamArn] : []));
+    cfnDataTrail.addPropertyOverride('AdvancedEventSelectors', [
       {
         Name: 'Table data events: children, involvements, directory, audit trail and its index, alerts, contact requests',
         FieldSelectors: [
@@ -209,6 +248,19 @@ export class AuditStack extends Stack {
           { Field: 'resources.ARN', Equals: props.dataEventTables.map((t) => t.tableArn) },
         ],
       },
+      ...(streams.length > 0
+        ? [
+            {
+              // A stream carries every changed item whole: reading it is reading the table.
+              Name: 'Stream data events of the same tables',
+              FieldSelectors: [
+                { Field: 'eventCategory', Equals: ['Data'] },
+                { Field: 'resources.type', Equals: ['AWS::DynamoDB::Stream'] },
+                { Field: 'resources.ARN', Equals: streams },
+              ],
+            },
+          ]
+        : []),
       {
         // Every read and write of a seal object; CloudTrail's own log files (under AWSLogs/) are not
         // selected, so the trail does not record its own deliveries.

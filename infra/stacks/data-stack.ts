@@ -46,6 +46,9 @@ export const AUDIT_TABLE_DENIED_ACTIONS = [
   'dynamodb:PartiQLUpdate',
   'dynamodb:PartiQLDelete',
   'dynamodb:UpdateTimeToLive',
+  // Deletion protection is the first guard; turning it off needs UpdateTable, which the alarm
+  // TableSettingsChanged reports.
+  'dynamodb:DeleteTable',
 ];
 
 function appendOnly(tableArn: string): PolicyDocument {

@@ -52,6 +52,8 @@ export const INVOLVEMENTS_WRITE_SCOPE = 'involvements.write';
 export class IdentityStack extends Stack {
   readonly userPool: UserPool;
   readonly browserClient: UserPoolClient;
+  /** The client councils' users sign in through, by their own identity provider. */
+  readonly councilClient: UserPoolClient | undefined;
   readonly resourceServer: UserPoolResourceServer;
   readonly signInTrigger: ContactPointFunction;
 
@@ -84,6 +86,9 @@ export class IdentityStack extends Stack {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
       signInCaseSensitive: false,
+      // A changed address takes effect only once verified: the sign-in alias is never redirected unseen.
+      keepOriginal: { email: true },
+      autoVerify: { email: true },
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       featurePlan: FeaturePlan.PLUS,
@@ -161,35 +166,59 @@ export class IdentityStack extends Stack {
       ],
     });
 
-    this.browserClient = this.userPool.addClient('Browser', {
+    const involvementsScope = OAuthScope.resourceServer(
+      this.resourceServer,
+      new ResourceServerScope({
+        scopeName: INVOLVEMENTS_WRITE_SCOPE,
+        scopeDescription: 'Push involvement changes',
+      }),
+    );
+    const userClient = {
       generateSecret: false,
-      authFlows: { userSrp: true },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.minutes(15),
       idTokenValidity: Duration.minutes(15),
       refreshTokenValidity: Duration.hours(8),
-      oAuth: {
-        flows: { authorizationCodeGrant: true },
-        // COGNITO_ADMIN puts the users' scope in code-flow access tokens too (SRP ones always carry it),
-        // so practitioners can call the involvement routes, which take access tokens (routeScopes).
-        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE, OAuthScope.COGNITO_ADMIN],
-        callbackUrls: environment.webOrigins.map((o) => `${o}/signed-in`),
-        logoutUrls: environment.webOrigins.map((o) => `${o}/signed-out`),
-      },
-      supportedIdentityProviders: [
-        UserPoolClientIdentityProvider.COGNITO,
-        ...props.identityProviders.map((p) => UserPoolClientIdentityProvider.custom(p.name)),
-      ],
-      // R4: a signed-in user may not write their own organisation, local authority or anything else the
-      // trigger reads (UpdateUserAttributes with their access token). Only the attributes a council's
-      // sign-in maps must stay writable for this client; Cognito rewrites them at every federated
-      // sign-in, and the ContactPoint account, not the token, decides organisation and roles.
-      writeAttributes: new ClientAttributes()
-        .withStandardAttributes({ email: true })
-        .withCustomAttributes('groups', 'mfa'),
+    };
+    // Code-flow access tokens carry the API's own scope, never COGNITO_ADMIN: without
+    // aws.cognito.signin.user.admin a token cannot call UpdateUserAttributes on its own user.
+    const userOAuth = {
+      flows: { authorizationCodeGrant: true },
+      scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE, involvementsScope],
+      callbackUrls: environment.webOrigins.map((o) => `${o}/signed-in`),
+      logoutUrls: environment.webOrigins.map((o) => `${o}/signed-out`),
+    };
+
+    // Pool users (national operators, councils without their own sign-in). R4: they may write no
+    // attribute the sign-in trigger reads — not organisation, local authority, groups or MFA evidence.
+    this.browserClient = this.userPool.addClient('Browser', {
+      ...userClient,
+      authFlows: { userSrp: true },
+      oAuth: userOAuth,
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true }),
     });
-    for (const provider of providers) this.browserClient.node.addDependency(provider);
+
+    // Council sign-in (federation). Cognito writes the mapped attributes (groups, MFA evidence) at every
+    // sign-in, so this client must allow them; its users hold only code-flow tokens without
+    // COGNITO_ADMIN, so they cannot write them themselves. No password flows: councils authenticate.
+    this.councilClient =
+      providers.length === 0
+        ? undefined
+        : this.userPool.addClient('Council', {
+            ...userClient,
+            // Refresh only: left unset, Cognito would also allow SRP and custom sign-in through it.
+            authFlows: { userSrp: false },
+            oAuth: userOAuth,
+            supportedIdentityProviders: props.identityProviders.map((p) =>
+              UserPoolClientIdentityProvider.custom(p.name),
+            ),
+            writeAttributes: new ClientAttributes()
+              .withStandardAttributes({ email: true })
+              .withCustomAttributes('groups', 'mfa'),
+          });
+    for (const provider of providers) this.councilClient?.node.addDependency(provider);
 
     for (const machine of environment.machineClients) {
       this.userPool.addClient(`Machine-${machine.name}`, {
@@ -200,15 +229,7 @@ export class IdentityStack extends Stack {
         accessTokenValidity: Duration.minutes(15),
         oAuth: {
           flows: { clientCredentials: true },
-          scopes: [
-            OAuthScope.resourceServer(
-              this.resourceServer,
-              new ResourceServerScope({
-                scopeName: INVOLVEMENTS_WRITE_SCOPE,
-                scopeDescription: 'Push involvement changes',
-              }),
-            ),
-          ],
+          scopes: [involvementsScope],
         },
       });
     }

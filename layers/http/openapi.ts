@@ -149,8 +149,8 @@ export function openApiDocument(routes: readonly RouteDefinition[]) {
     bearerFormat: 'JWT',
     description:
       'Cognito access token whose `scope` holds one of the listed scopes: a case management system’s ' +
-      'client-credentials token (`contactpoint/involvements.write`) or a signed-in user’s access token ' +
-      '(`aws.cognito.signin.user.admin`). Locally: `npm run -s token -- --client <organisationId>` or ' +
+      'client-credentials token or a user’s hosted sign-in (`contactpoint/involvements.write`), or a ' +
+      'user’s password sign-in (`aws.cognito.signin.user.admin`). Locally: `npm run -s token -- --client <organisationId>` or ' +
       '`npm run -s token -- --access <role>`.',
   });
   for (const route of routes) registry.registerPath(pathConfig(route));

@@ -119,7 +119,7 @@ describe('key administrators administer keys but cannot use them or hand out the
 });
 
 describe('R6: the audit table is append-only for every principal', () => {
-  it('denies updating, deleting, batch-writing, PartiQL changes and TTL on the audit table to everyone, in its resource policy', () => {
+  it('denies updating, deleting, batch-writing, PartiQL changes, TTL and deleting the table to everyone, in the audit table’s resource policy', () => {
     const tables = data.findResources('AWS::DynamoDB::Table') as Resources;
     const [, auditTable] = Object.entries(tables).find(([id]) => id.startsWith('AuditTable')) ?? [];
     const policy = auditTable?.Properties.ResourcePolicy as { PolicyDocument: { Statement: Statement[] } };
@@ -132,6 +132,7 @@ describe('R6: the audit table is append-only for every principal', () => {
         'dynamodb:BatchWriteItem',
         'dynamodb:PartiQLUpdate',
         'dynamodb:PartiQLDelete',
+        'dynamodb:DeleteTable',
       ]),
     );
     expect(JSON.stringify(deny?.Resource)).toContain(':table/contactpoint-staging-audit');
@@ -225,7 +226,9 @@ describe('R6: seals are write-once in the bucket policy, whoever writes', () => 
 
 describe('CloudTrail records the data events of every table with people’s data, and of the seals', () => {
   it('selects the data events of the children, involvements, directory, audit, audit index, alerts and contact-request tables, and the seal objects', () => {
-    const trail = resourcesOf(audit, 'AWS::CloudTrail::Trail')[0]?.Properties as {
+    const trail = resourcesOf(audit, 'AWS::CloudTrail::Trail').find(
+      (t) => t.Properties.AdvancedEventSelectors !== undefined,
+    )?.Properties as {
       AdvancedEventSelectors: {
         FieldSelectors: { Field: string; Equals?: unknown[]; StartsWith?: unknown[] }[];
       }[];
@@ -248,6 +251,26 @@ describe('CloudTrail records the data events of every table with people’s data
     const seals = field('resources.ARN', 'AWS::S3::Object')?.StartsWith;
     expect(seals).toHaveLength(1);
     expect(JSON.stringify(seals)).toMatch(/TrailBucket[0-9A-F]{8}.*\/audit-seals\//);
+    const streams = JSON.stringify(field('resources.ARN', 'AWS::DynamoDB::Stream')?.Equals);
+    for (const table of ['ChildrenTable', 'InvolvementsTable', 'AuditTable'])
+      expect(streams, `${table} stream`).toContain(table);
+  });
+
+  it('never sends data events, which carry item keys, to a CloudWatch log group; only the management trail feeds the alarms', () => {
+    const trails = resourcesOf(audit, 'AWS::CloudTrail::Trail').map((t) => t.Properties);
+    const withData = trails.filter((t) =>
+      JSON.stringify(t.AdvancedEventSelectors ?? t.EventSelectors ?? '').includes('"Data"'),
+    );
+    expect(withData).toHaveLength(1);
+    for (const trail of withData) {
+      expect(trail.CloudWatchLogsLogGroupArn).toBeUndefined();
+      expect(JSON.stringify(trail.AdvancedEventSelectors)).not.toContain('"Management"');
+    }
+    const logged = trails.filter((t) => t.CloudWatchLogsLogGroupArn !== undefined);
+    expect(logged).toHaveLength(1);
+    expect(
+      JSON.stringify(logged[0]?.AdvancedEventSelectors ?? logged[0]?.EventSelectors ?? []),
+    ).not.toContain('DynamoDB');
   });
 
   it('alarms when a key policy is replaced or a grant created directly, and when a table’s resource policy changes', () => {
@@ -258,7 +281,16 @@ describe('CloudTrail records the data events of every table with people’s data
     expect(keyFilter).toContain('CreateGrant');
     expect(keyFilter).toContain('kms.amazonaws.com');
     expect(filters.find((p) => p.includes('DeleteResourcePolicy'))).toContain('dynamodb.amazonaws.com');
-    for (const name of ['KeyPolicyChangedOrGrantCreated', 'TableResourcePolicyChanged']) {
+    const weakened = filters.find((p) => p.includes('DisableKeyRotation'));
+    for (const call of ['DeleteAlias', 'RevokeGrant', 'RetireGrant']) expect(weakened).toContain(call);
+    const tableSettings = filters.find((p) => p.includes('UpdateContinuousBackups'));
+    for (const call of ['UpdateTable', 'DeleteTable']) expect(tableSettings).toContain(call);
+    for (const name of [
+      'KeyPolicyChangedOrGrantCreated',
+      'TableResourcePolicyChanged',
+      'KeyProtectionWeakened',
+      'TableSettingsChanged',
+    ]) {
       const alarm = resourcesOf(audit, 'AWS::CloudWatch::Alarm').find(
         (a) => a.Properties.AlarmName === `ContactPoint-staging-${name}`,
       );
@@ -269,13 +301,46 @@ describe('CloudTrail records the data events of every table with people’s data
 });
 
 describe('R4: signed-in users cannot write what decides their access', () => {
-  it('lets the browser client write only the attributes a council sign-in maps, never organisation or local authority', () => {
-    const identity = out.template('Identity');
-    const browser = resourcesOf(identity, 'AWS::Cognito::UserPoolClient').find(
+  const userClients = () =>
+    resourcesOf(out.template('Identity'), 'AWS::Cognito::UserPoolClient').filter(
       (c) => c.Properties.GenerateSecret === false,
     );
-    const writable = [...((browser?.Properties.WriteAttributes as string[] | undefined) ?? [])].sort();
-    expect(writable).toEqual(['custom:groups', 'custom:mfa', 'email']);
+  const writable = (c: { Properties: Record<string, unknown> }) =>
+    [...((c.Properties.WriteAttributes as string[] | undefined) ?? [])].sort();
+
+  it('lets the pool users’ client write only their e-mail address, never organisation, groups or MFA evidence', () => {
+    const pool = userClients().filter((c) =>
+      (c.Properties.SupportedIdentityProviders as string[] | undefined)?.includes('COGNITO'),
+    );
+    expect(pool).toHaveLength(1);
+    expect(writable(pool[0] as (typeof pool)[number])).toEqual(['email']);
+  });
+
+  it('lets the council client write only the attributes a council sign-in maps, with no password flow and no token able to write them', () => {
+    const council = userClients().filter(
+      (c) => !(c.Properties.SupportedIdentityProviders as string[] | undefined)?.includes('COGNITO'),
+    );
+    expect(council).toHaveLength(1);
+    const client = council[0] as (typeof council)[number];
+    expect(writable(client)).toEqual(['custom:groups', 'custom:mfa', 'email']);
+    expect(client.Properties.ExplicitAuthFlows ?? []).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+    expect((client.Properties.SupportedIdentityProviders as string[]).length).toBeGreaterThan(0);
+  });
+
+  it('issues no code-flow token with the scope that lets a user write their own attributes', () => {
+    for (const client of userClients()) {
+      expect(client.Properties.AllowedOAuthScopes).not.toContain(USER_ACCESS_SCOPE);
+      // The resource server's scope, rendered as its identifier (a Ref) joined to the scope's name.
+      expect(JSON.stringify(client.Properties.AllowedOAuthScopes)).toContain(
+        `/${INVOLVEMENTS_WRITE_SCOPE.split('/')[1]}`,
+      );
+    }
+  });
+
+  it('keeps the original e-mail address until a changed one is verified', () => {
+    out.template('Identity').hasResourceProperties('AWS::Cognito::UserPool', {
+      UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+    });
   });
 });
 
@@ -302,9 +367,5 @@ describe('R8: case management systems reach the involvement routes with client-c
       (s) => `${server?.Properties.Identifier}/${s.ScopeName}`,
     );
     expect(scopes).toEqual([INVOLVEMENTS_WRITE_SCOPE]);
-    const browser = resourcesOf(identity, 'AWS::Cognito::UserPoolClient').find(
-      (c) => c.Properties.GenerateSecret === false,
-    );
-    expect(browser?.Properties.AllowedOAuthScopes).toContain(USER_ACCESS_SCOPE);
   });
 });

@@ -397,11 +397,18 @@ describe('audit', () => {
     });
   });
 
-  it('records management events and the data events of the child, involvement and audit tables', () => {
-    const trail = resourcesOf(audit, 'AWS::CloudTrail::Trail')[0]?.Properties as Record<string, unknown>;
-    expect(trail.EventSelectors).toBeUndefined();
-    const selectors = JSON.stringify(trail.AdvancedEventSelectors);
-    expect(selectors).toContain('"Management"');
+  it('records management events in one trail and the data events of the child, involvement and audit tables in another', () => {
+    const trails = resourcesOf(audit, 'AWS::CloudTrail::Trail').map(
+      (t) => t.Properties as Record<string, unknown>,
+    );
+    expect(trails).toHaveLength(2);
+    const data = trails.find((t) => t.AdvancedEventSelectors !== undefined) as Record<string, unknown>;
+    const management = trails.find((t) => t !== data) as Record<string, unknown>;
+    expect(JSON.stringify(management.EventSelectors ?? [])).not.toContain('DataResources');
+    expect(management.CloudWatchLogsLogGroupArn).toBeDefined();
+    expect(data.EventSelectors).toBeUndefined();
+    expect(data.EnableLogFileValidation).toBe(true);
+    const selectors = JSON.stringify(data.AdvancedEventSelectors);
     expect(selectors).toContain('AWS::DynamoDB::Table');
     for (const table of ['ChildrenTable', 'InvolvementsTable', 'AuditTable'])
       expect(selectors).toContain(table);
