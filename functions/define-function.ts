@@ -8,6 +8,7 @@ import type { SettingGroup } from '#runtime/settings.ts';
  */
 export type TableAction =
   | 'GetItem'
+  | 'BatchGetItem'
   | 'Query'
   | 'Scan'
   | 'PutItem'

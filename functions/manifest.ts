@@ -9,12 +9,14 @@ import { definition as listAccountChanges } from './list-account-changes/schema.
 import { definition as listAccounts } from './list-accounts/schema.ts';
 import { definition as listChildContactRequests } from './list-child-contact-requests/schema.ts';
 import { definition as listContactRequests } from './list-contact-requests/schema.ts';
+import { definition as listMisuseAlerts } from './list-misuse-alerts/schema.ts';
 import { definition as prepareSubjectAccessReport } from './prepare-subject-access-report/schema.ts';
 import { definition as readChildAuditTrail } from './read-child-audit-trail/schema.ts';
 import { definition as readUserAuditTrail } from './read-user-audit-trail/schema.ts';
 import { definition as refuseAccountChange } from './refuse-account-change/schema.ts';
 import { definition as registerInvolvement } from './register-involvement/schema.ts';
 import { definition as requestContact } from './request-contact/schema.ts';
+import { definition as reviewMisuseAlert } from './review-misuse-alert/schema.ts';
 import { definition as sealAuditEvents } from './seal-audit-events/schema.ts';
 import { definition as searchChildren } from './search-children/schema.ts';
 import { definition as shieldChild } from './shield-child/schema.ts';
@@ -60,6 +62,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   viewOwnAccount,
   readChildAuditTrail,
   readUserAuditTrail,
+  listMisuseAlerts,
+  reviewMisuseAlert,
   prepareSubjectAccessReport,
   getOpenApi,
   // Sign-in

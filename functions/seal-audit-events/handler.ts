@@ -6,8 +6,9 @@ import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
 import { adaptersFrom } from '#adapters/dependencies.ts';
-import { DynamoAlertRepository } from '#adapters/dynamo/alert-repository.ts';
+import { misuseAlertsFrom } from '#adapters/dynamo/alert-repository.ts';
 import { trailIndexFrom } from '#adapters/dynamo/audit-index.ts';
+import { DynamoMisuseCounters } from '#adapters/dynamo/misuse-counters.ts';
 import { type AuditEvent, readAuditEvent } from '#domain/audit/event.ts';
 import { detectMisuse } from '#domain/use-cases/detect-misuse.ts';
 import { sealAuditEvents } from '#domain/use-cases/seal-audit-events.ts';
@@ -22,7 +23,8 @@ import { readSettings } from '#runtime/settings.ts';
  */
 const deps = sealDependencies();
 const adapters = adaptersFrom();
-const alerts = new DynamoAlertRepository(adapters.db, readSettings('alerts').ALERTS_TABLE);
+const alerts = misuseAlertsFrom(adapters);
+const counters = new DynamoMisuseCounters(adapters.db, readSettings('misuseCounters').MISUSE_COUNTERS_TABLE);
 const thresholds = readSettings('misuse');
 const trail = trailIndexFrom(adapters.db);
 
@@ -70,7 +72,7 @@ export const handler = middy<DynamoDBStreamEvent, void>()
     await trail.file(inserted);
     // R10: misuse detection must never hold up the seal chain; a failure is logged and counted.
     try {
-      const raised = await detectMisuse({ ...adapters, trail, alerts, thresholds }, inserted);
+      const raised = await detectMisuse({ ...adapters, counters, alerts, thresholds }, inserted);
       if (raised > 0) count('MisuseAlerts');
     } catch (error) {
       count('MisuseDetectionFailures');

@@ -14,7 +14,7 @@ import { environmentFor, PROVIDED_BY_LAMBDA, type SettingValues } from '#runtime
 import { BUNDLE } from './bundling.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const READS = new Set(['GetItem', 'Query', 'Scan']);
+const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
 
 export interface TableBinding {
   table: ITable;

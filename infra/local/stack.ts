@@ -52,6 +52,11 @@ export interface LocalStackOptions {
   seedCount: number;
   /** Serve at once and seed behind (npm start); otherwise seeding finishes before the stack is returned. */
   seedInBackground?: boolean;
+  /**
+   * Run the stream consumers (audit sealing, indexing, misuse detection); default true. Only the
+   * benchmark turns them off, to show what they cost: without them nothing is sealed.
+   */
+  streamConsumers?: boolean;
   progress?: (message: string) => void;
 }
 
@@ -280,7 +285,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     // The local event-source mappings: each stream consumer reads its table's stream, in order.
     const pollers: { stop(): Promise<void> }[] = [];
-    for (const consumer of consumers) {
+    for (const consumer of options.streamConsumers === false ? [] : consumers) {
       const table = consumer.trigger.table;
       const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: tables[table] }));
       if (!Table?.LatestStreamArn)

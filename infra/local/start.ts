@@ -38,6 +38,7 @@ const examples: [Role, string, string][] = example
       ['practitioner', 'see who else is involved', `/children/${example.childId}?reason=SAFEGUARDING`],
       ['data-manager', 'open the record to correct it', `/children/${example.childId}?reason=DATA_QUALITY`],
       ['auditor', 'who looked at the child', `/audit/children/${example.childId}`],
+      ['auditor', 'possible misuse to review (R10)', '/audit/alerts'],
       ['user-admin', 'the accounts you administer', `/users?organisationId=${council?.organisationId ?? ''}`],
       [
         'user-admin',

@@ -4,7 +4,9 @@ import type { LimitKind, UsageWindow } from './access/limits.ts';
 import type { MachineClient } from './access/machine-client.ts';
 import type { Organisation } from './access/organisation.ts';
 import type { Alert } from './alerts/alert.ts';
+import type { MisuseAlert, MisuseAlertStatus } from './alerts/misuse-alert.ts';
 import type { AuditEvent } from './audit/event.ts';
+import type { MisuseDay } from './audit/misuse.ts';
 import type { TrailEntry, TrailSubject } from './audit/trail.ts';
 import type { ChildRecord } from './child/record.ts';
 import type { ContactRequest } from './contact/request.ts';
@@ -146,6 +148,36 @@ export interface AlertRepository {
   put(alerts: Alert[]): Promise<void>;
   /** Raises an alert once: a second alert with the same recipient and ID is ignored. */
   putOnce(alert: Alert): Promise<void>;
+}
+
+/**
+ * R10 misuse alerts, one per alert and reviewing organisation; read and reviewed by that organisation's
+ * auditors only.
+ */
+export interface MisuseAlertRepository {
+  /** Raises an alert once: a second alert with the same organisation and ID is ignored. */
+  raise(alert: MisuseAlert): Promise<void>;
+  get(reviewingOrganisationId: string, alertId: string): Promise<MisuseAlert | undefined>;
+  /** Newest first; a page looks at `limit` alerts, so with a status filter it may hold fewer. */
+  list(
+    reviewingOrganisationId: string,
+    query: { status?: MisuseAlertStatus | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<{ alerts: MisuseAlert[]; next?: string | undefined }>;
+  /** Fails with PreconditionFailedError when the stored version is not `expectedVersion`. */
+  review(next: MisuseAlert, expectedVersion: number, audit: AuditEvent): Promise<void>;
+}
+
+/**
+ * R10 per-user-day counters of the children a user saw (viewed or returned by a search): each child is
+ * counted once per user and UTC day, however often it is seen and however often a batch is replayed.
+ */
+export interface MisuseCounters {
+  /** Those of `childIds` not yet counted for the user that day. */
+  uncounted(userId: string, day: string, childIds: string[]): Promise<string[]>;
+  /** Counts each child once (one already counted is skipped); the day's totals afterwards. */
+  count(userId: string, day: string, children: { childId: string; outOfArea: boolean }[]): Promise<MisuseDay>;
+  /** Records that a once-a-day rule has been raised for the user that day. */
+  markAlerted(userId: string, day: string, rule: string): Promise<void>;
 }
 
 /** Brokered contact requests (R2, R3): each change commits with its audit event. */

@@ -41,6 +41,8 @@ export const SETTINGS = {
   auditIndex: z.object({ AUDIT_INDEX_TABLE: name }),
   /** Notices to practitioners, administrators and auditors. */
   alerts: z.object({ ALERTS_TABLE: name }),
+  /** R10 per-user-day counters the misuse rules read. */
+  misuseCounters: z.object({ MISUSE_COUNTERS_TABLE: name }),
   /** Brokered contact requests (R2, R3). */
   contactRequests: z.object({ CONTACT_REQUESTS_TABLE: name }),
   /** Cognito user-pool administration. */
@@ -132,6 +134,7 @@ export const TABLE_SETTINGS = {
   alerts: 'ALERTS_TABLE',
   contactRequests: 'CONTACT_REQUESTS_TABLE',
   usageCounters: 'USAGE_COUNTERS_TABLE',
+  misuseCounters: 'MISUSE_COUNTERS_TABLE',
 } as const satisfies Partial<Record<TableId, SettingName>>;
 
 /** Setting values naming the tables, from their deployed (or local) names. */

@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import autocannon from 'autocannon';
+import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
+import { verifyAuditTrail } from '#adapters/audit/verify-trail.ts';
 import { DynamoChildRepository } from '#adapters/dynamo/child-repository.ts';
 import { documentClient } from '#adapters/dynamo/client.ts';
 import { BLOCKING_KEY_INDEX } from '#adapters/dynamo/tables.ts';
@@ -21,6 +24,8 @@ import { mean, percentile, pool, table } from './stats.ts';
  *  3. Search latency through the local gateway beside the bare DynamoDB Local queries for the same keys.
  *  4. Search quality on FEBRL 4: recall of the true child in the top 10, precision of the top 1.
  *  5. R6 sealing: 10,000 batches sealed one after another; cost per seal early and late in the chain.
+ *  6. Load: 10 connections searching as one practitioner for 10 s, without and then with the audit
+ *     stream consumer (sealing, indexing, misuse detection) running in the same process.
  */
 const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 400);
 const SEEDED = Number(process.env.BENCH_CHILDREN ?? 10_000);
@@ -106,6 +111,97 @@ async function latency(): Promise<string> {
       ]),
       `gateway + handler overhead at p50: ${overhead.toFixed(1)} ms (verify token, principal, validation, scoring, audit write, JSON)`,
     ].join('\n');
+  } finally {
+    await stack.stop();
+  }
+}
+
+const LOAD_CHILDREN = Number(process.env.BENCH_LOAD_CHILDREN ?? 2000);
+const LOAD_CONNECTIONS = 10;
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
+
+/**
+ * Searches per second one practitioner's 10 connections sustain, with or without the audit stream
+ * consumer running beside the API (locally they share one process and its event loop, as they share
+ * DynamoDB in AWS). Every answer must be 200: a 429 would mean the per-user limits (very high locally)
+ * were measuring themselves instead.
+ */
+async function load(withConsumer: boolean): Promise<string> {
+  log(
+    `starting a local stack with ${LOAD_CHILDREN} synthetic children, stream consumer ${withConsumer ? 'on' : 'off'}`,
+  );
+  const stack = await startLocalStack({
+    port: 0,
+    seedCount: LOAD_CHILDREN,
+    progress: log,
+    streamConsumers: withConsumer,
+  });
+  try {
+    const token = await stack.tokenFor('practitioner');
+    const paths = syntheticChildren(LOAD_CHILDREN)
+      .children.filter((c) => !c.shield)
+      .map((c) => {
+        const url = new URL(
+          searchUrl(stack, { familyName: c.familyName, givenName: c.givenName, dateOfBirth: c.dateOfBirth }),
+        );
+        return `${url.pathname}${url.search}`;
+      });
+    let next = 0;
+    const nextPath = () => paths[next++ % paths.length] as string;
+    log('warming up (handlers cold-start, as a Lambda would, before the measured run)');
+    for (let i = 0; i < 30; i++) {
+      const response = await fetch(`${stack.url}${nextPath()}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await response.arrayBuffer();
+    }
+    log(`${LOAD_CONNECTIONS} connections searching for ${LOAD_SECONDS} s`);
+    const result = await autocannon({
+      url: stack.url,
+      connections: LOAD_CONNECTIONS,
+      duration: LOAD_SECONDS,
+      headers: { authorization: `Bearer ${token}` },
+      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: nextPath() }) }],
+    });
+    // autocannon stops counting at the deadline; the searches still in flight finish before the stack stops.
+    await new Promise((r) => setTimeout(r, 5000));
+    // With the consumer: how long after the load the last search's audit event is sealed (its backlog).
+    let catchUp = '—';
+    if (withConsumer) {
+      const db = documentClient('eu-west-2', stack.dynamo.endpoint);
+      const seals = sealDependencies({
+        LOCAL_KEYRING_FILE: join(stack.stateDir, 'keyring.json'),
+        LOCAL_SEAL_DIR: join(stack.stateDir, 'audit-seals'),
+      });
+      const started = performance.now();
+      // A lag longer than the run: every unsealed event counts as pending, none as overdue.
+      const verify = async () =>
+        (await verifyAuditTrail(db, stack.tables, seals, { lagSeconds: 3600 })).pendingEvents;
+      let pending = await verify();
+      while (pending > 0 && performance.now() - started < 120_000) {
+        await new Promise((r) => setTimeout(r, 250));
+        pending = await verify();
+      }
+      catchUp =
+        pending > 0
+          ? `>120 s (${pending} unsealed)`
+          : `${((performance.now() - started) / 1000).toFixed(1)} s`;
+      db.destroy();
+    }
+    const problems = stack.problems.length > 0 ? ` problems×${stack.problems.length}` : '';
+    const statuses = Object.entries(result.statusCodeStats)
+      .map(([status, { count }]) => `${status}×${count}`)
+      .join(' ');
+    const row = [
+      withConsumer ? 'with the audit stream consumer' : 'without the audit stream consumer',
+      (result['2xx'] / result.duration).toFixed(1),
+      result.latency.p50.toFixed(0),
+      result.latency.p99.toFixed(0),
+      result.requests.total,
+      `${statuses}${result.errors + result.timeouts > 0 ? ` errors×${result.errors + result.timeouts}` : ''}${problems}`,
+      catchUp,
+    ];
+    return JSON.stringify(row);
   } finally {
     await stack.stop();
   }
@@ -212,7 +308,11 @@ const PARTS: Record<string, () => Promise<string>> = {
     log('sealing 10000 batches into a temporary local seal store');
     return sealingTable(await sealBatches(10_000));
   },
+  'load-without-consumer': () => load(false),
+  'load-with-consumer': () => load(true),
 };
+/** Parts whose single row joins the others' in one table. */
+const LOAD_PARTS = ['load-without-consumer', 'load-with-consumer'];
 const part = process.argv[2];
 const run = part ? PARTS[part] : undefined;
 if (run) {
@@ -245,6 +345,17 @@ if (run) {
     if (code !== 0) throw new Error(`bench part ${name} failed (exit ${code})`);
     results.push(output.slice(output.indexOf(MARKER) + MARKER.length).trim());
   }
+  const loadRows = results.splice(results.length - LOAD_PARTS.length).map((r) => JSON.parse(r));
+  results.push(
+    [
+      `Load, one practitioner (${LOAD_CHILDREN} children; ${LOAD_CONNECTIONS} connections for ${LOAD_SECONDS} s; name + date of birth)`,
+      table([
+        ['audit stream consumer', 'searches/s', 'p50 ms', 'p99 ms', 'requests', 'statuses'],
+        ...loadRows,
+      ]),
+      'Every answer should be 200: a 429 means the local per-user limits, not the service, set the pace.',
+    ].join('\n'),
+  );
   console.log(`\n${results.join('\n\n')}\n\nfinished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   for (const line of skipped) console.log(`  ! ${line}`);
   // A run that could not measure every part must not look like a complete one.

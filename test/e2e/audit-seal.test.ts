@@ -165,7 +165,7 @@ describe('misuse detection on the audit stream (R10)', () => {
     const practitionerId = stack.state.users.find((u) => u.role === 'practitioner')?.userId;
     const alerts = await alertsReaching(stack, 'auditor@leeds.example.gov.uk', 'shielded-view');
     expect(alerts).toEqual([
-      expect.objectContaining({ kind: 'misuse', rule: 'shielded-view', subjectUserId: practitionerId }),
+      expect.objectContaining({ rule: 'shielded-view', subjectUserId: practitionerId, status: 'open' }),
     ]);
     expect(JSON.stringify(alerts)).not.toMatch(/Tamsin|Rowe|2018-08-08/);
     expect(JSON.stringify(alerts)).not.toContain(childId);

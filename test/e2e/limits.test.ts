@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import {
+  alertsReaching,
   type Client,
   clientFor,
   expectTrailSealedAndIntact,
@@ -109,6 +110,15 @@ describe('R10 per-user limits, keyed on the account, over HTTP', () => {
     const limited = entries.filter((e) => e.outcome === 'rate-limited');
     expect(limited.map((e) => e.action)).toEqual(expect.arrayContaining(['search-children', 'view-child']));
     for (const entry of limited) expect(entry.childIds).toEqual([]);
+  });
+
+  it('raises one rate-limited misuse alert a day for the account’s auditors, however many refusals (R10)', async () => {
+    const userId = stack.state.users.find((u) => u.email === SOCIAL_WORKER)?.userId;
+    const alerts = await alertsReaching(stack, 'auditor@leeds.example.gov.uk', 'rate-limited');
+    expect(alerts.filter((a) => a.subjectUserId === userId)).toEqual([
+      expect.objectContaining({ rule: 'rate-limited', subjectEmail: SOCIAL_WORKER, status: 'open' }),
+    ]);
+    expect(JSON.stringify(alerts)).not.toContain(childId);
   });
 });
 

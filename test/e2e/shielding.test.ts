@@ -372,7 +372,7 @@ describe('break-glass: the child-protection override (R3)', () => {
       'child-protection-override',
     );
     expect(alerts).toEqual([
-      expect.objectContaining({ kind: 'misuse', rule: 'child-protection-override', subjectUserId: workerId }),
+      expect.objectContaining({ rule: 'child-protection-override', subjectUserId: workerId, status: 'open' }),
     ]);
     expect(JSON.stringify(alerts)).not.toMatch(new RegExp(`${childId}|Ellis|Varley`));
   });

@@ -95,6 +95,35 @@ describe('data', () => {
     expect(keyOf(counters)).toEqual(keyOf(named('children')));
   });
 
+  it('keeps the misuse counters (R10) per user and day, encrypted with the data key, expiring by TTL', () => {
+    const tables = data.findResources('AWS::DynamoDB::Table') as Resources;
+    const named = (id: string) =>
+      Object.values(tables).find((t) => t.Properties.TableName === `contactpoint-staging-${id}`)?.Properties;
+    const counters = named('misuseCounters');
+    expect(counters).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'userDay', KeyType: 'HASH' },
+        { AttributeName: 'item', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    const keyOf = (p: Record<string, unknown> | undefined) =>
+      (p?.SSESpecification as { KMSMasterKeyId?: unknown } | undefined)?.KMSMasterKeyId;
+    expect(keyOf(counters)).toEqual(keyOf(named('children')));
+    // Misuse alerts are listed per reviewing organisation, newest first.
+    expect(named('alerts')?.GlobalSecondaryIndexes).toEqual([
+      expect.objectContaining({
+        IndexName: 'misuseAlertsByOrganisation',
+        KeySchema: [
+          { AttributeName: 'reviewingOrganisation', KeyType: 'HASH' },
+          { AttributeName: 'raisedAt', KeyType: 'RANGE' },
+        ],
+      }),
+    ]);
+  });
+
   it('builds every table’s keys and indexes from the shared definitions', () => {
     for (const definition of Object.values(TABLES)) {
       data.hasResourceProperties('AWS::DynamoDB::Table', {

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
 import { describeProblem, verifyAuditTrail } from '#adapters/audit/verify-trail.ts';
@@ -70,29 +69,23 @@ function clientSending(stack: LocalStack, tokenFor: (method: string, path: strin
 }
 
 /**
- * The alerts of one rule that reached a local user (by e-mail), once the audit stream consumer has
- * raised them: polled for up to 20 s, since misuse detection runs after each sealed batch.
+ * The misuse alerts of one rule that a local auditor (by e-mail) reads through GET /audit/alerts, once
+ * the audit stream consumer has raised them: polled for up to 20 s, since misuse detection runs after
+ * each sealed batch. Each poll is an audited read, as an auditor's would be.
  */
 export async function alertsReaching(
   stack: LocalStack,
   email: string,
   rule: string,
 ): Promise<Record<string, unknown>[]> {
-  const recipientId = stack.state.users.find((u) => u.email === email)?.userId;
-  const db = documentClient('eu-west-2', stack.dynamo.endpoint);
+  const auditor = await clientFor(stack, email);
   let alerts: Record<string, unknown>[] = [];
-  for (let i = 0; i < 100 && alerts.length === 0; i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    const { Items } = await db.send(
-      new QueryCommand({
-        TableName: stack.tables.alerts,
-        KeyConditionExpression: 'recipientId = :r',
-        ExpressionAttributeValues: { ':r': recipientId },
-      }),
-    );
-    alerts = (Items ?? []).filter((a) => a.rule === rule);
+  for (let i = 0; i < 80 && alerts.length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    const reply = await auditor.call('GET', '/audit/alerts?limit=100');
+    expect(reply.status, reply.text).toBe(200);
+    alerts = (reply.json().alerts as Record<string, unknown>[]).filter((a) => a.rule === rule);
   }
-  db.destroy();
   return alerts;
 }
 

@@ -28,6 +28,25 @@ export const keys = {
   usageCounter: (userId: string, kind: string, window: { length: string; start: string }) => ({
     counter: `USAGE#${userId}#${kind}#${window.length}#${window.start}`,
   }),
+  /**
+   * R10 misuse counters of one user's UTC day: the day's summary, and one marker per child seen (a child
+   * ID is opaque; nothing else of the child is in a key or item).
+   */
+  misuseDay: (userId: string, day: string) => ({ userDay: `${userId}#${day}`, item: 'DAY' }),
+  misuseDayChild: (userId: string, day: string, childId: string) => ({
+    userDay: `${userId}#${day}`,
+    item: `CHILD#${childId}`,
+  }),
+  /** R10: a misuse alert, one item for the auditors of its reviewing organisation. */
+  misuseAlert: (reviewingOrganisationId: string, alertId: string) => ({
+    recipientId: `AUDITORS#${reviewingOrganisationId}`,
+    alertId,
+  }),
+  /** Index attributes of a misuse alert: its reviewing organisation's list, newest first. */
+  misuseAlertIndexes: (alert: { reviewingOrganisationId: string; createdAt: string; alertId: string }) => ({
+    reviewingOrganisation: alert.reviewingOrganisationId,
+    raisedAt: `${alert.createdAt}#${alert.alertId}`,
+  }),
   /** The audit index partition of a child's or a user's history. */
   trailSubject: (subject: TrailSubject) =>
     'childId' in subject ? `CHILD#${subject.childId}` : `USER#${subject.userId}`,

@@ -27,7 +27,8 @@ export interface TableDefinition {
     | 'alerts'
     | 'idempotency'
     | 'contactRequests'
-    | 'usageCounters';
+    | 'usageCounters'
+    | 'misuseCounters';
   partitionKey: KeyDefinition;
   sortKey?: KeyDefinition;
   indexes: IndexDefinition[];
@@ -42,6 +43,7 @@ export const BLOCKING_KEY_INDEX = 'byBlockingKey';
 export const ACCOUNTS_BY_ORGANISATION_INDEX = 'accountsByOrganisation';
 export const ACTIVE_ACCOUNTS_BY_DBS_INDEX = 'activeAccountsByDbsDate';
 export const CONTACT_REQUESTS_BY_BROKER_INDEX = 'byBrokerAuthority';
+export const MISUSE_ALERTS_BY_ORGANISATION_INDEX = 'misuseAlertsByOrganisation';
 
 export const TABLES = {
   /** One record item per child plus one sparse item per blocking key (search). */
@@ -105,12 +107,22 @@ export const TABLES = {
     /** Account changes awaiting a second administrator lapse (R4 two-person rule). */
     timeToLive: 'expiresAtEpoch',
   },
-  /** Notices to practitioners and auditors (R9, R10); they expire once read or stale. */
+  /**
+   * Notices to practitioners and auditors (R9, R10); they expire once read or stale. A misuse alert is one
+   * item for the auditors of its reviewing organisation; the sparse index lists them newest first.
+   */
   alerts: {
     id: 'alerts',
     partitionKey: { name: 'recipientId', type: 'S' },
     sortKey: { name: 'alertId', type: 'S' },
-    indexes: [],
+    indexes: [
+      {
+        indexName: MISUSE_ALERTS_BY_ORGANISATION_INDEX,
+        partitionKey: { name: 'reviewingOrganisation', type: 'S' },
+        sortKey: { name: 'raisedAt', type: 'S' },
+        projection: { type: 'ALL' },
+      },
+    ],
     timeToLive: 'expiresAt',
   },
   /** Brokered contact requests (R2, R3): per child, and per brokering council's queue. */
@@ -138,6 +150,17 @@ export const TABLES = {
   usageCounters: {
     id: 'usageCounters',
     partitionKey: { name: 'counter', type: 'S' },
+    indexes: [],
+    timeToLive: 'expiresAt',
+  },
+  /**
+   * R10 misuse detection: per user and UTC day, a summary (distinct children seen, out-of-area children,
+   * rules raised) and one marker per child seen, so each child counts once. Kept two days, then TTL.
+   */
+  misuseCounters: {
+    id: 'misuseCounters',
+    partitionKey: { name: 'userDay', type: 'S' },
+    sortKey: { name: 'item', type: 'S' },
     indexes: [],
     timeToLive: 'expiresAt',
   },

@@ -20,6 +20,9 @@ export const ACTIONS = [
   'refuse-account-change',
   'list-account-changes',
   'read-audit-trail',
+  /** R10: an auditor reads their organisation's misuse alerts and records the outcome of each. */
+  'list-misuse-alerts',
+  'review-misuse-alert',
   'subject-access-report',
   /** R2/R3: ask for brokered contact; and, for the brokering team, read and close those requests. */
   'request-contact',
@@ -37,7 +40,14 @@ const CHILD_ACTIONS = ACTIONS.filter(
   (a) =>
     !a.endsWith('-account') &&
     !a.endsWith('-account-change') &&
-    !['list-accounts', 'list-account-changes', 'read-audit-trail', 'subject-access-report'].includes(a),
+    ![
+      'list-accounts',
+      'list-account-changes',
+      'read-audit-trail',
+      'list-misuse-alerts',
+      'review-misuse-alert',
+      'subject-access-report',
+    ].includes(a),
 );
 
 export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
@@ -62,8 +72,8 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'list-account-changes',
     'view-own-account',
   ]),
-  // Auditors read access histories (R6) and never the records themselves.
-  auditor: new Set(['read-audit-trail', 'view-own-account']),
+  // Auditors read access histories (R6) and misuse alerts (R10), never the records themselves.
+  auditor: new Set(['read-audit-trail', 'list-misuse-alerts', 'review-misuse-alert', 'view-own-account']),
   operator: new Set(['view-own-account']),
 };
 

@@ -24,6 +24,9 @@ export type AuditAction =
   | 'view-own-account'
   | 'suspend-expired-account'
   | 'read-audit-trail'
+  /** R10: an auditor lists their organisation's misuse alerts, or records the outcome of one. */
+  | 'list-misuse-alerts'
+  | 'review-misuse-alert'
   | 'subject-access-report'
   | 'request-contact'
   | 'broker-contact'

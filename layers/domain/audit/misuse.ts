@@ -3,7 +3,8 @@ import type { AuditEvent } from './event.ts';
 
 /**
  * R10 misuse detection on the audit stream. Each rule looks at one new event in the light of the
- * actor's activity that day; a finding names the user and the rule, never a child.
+ * actor's day so far (per-user-day counters, never a re-read of the trail); a finding names the user and
+ * the rule, never a child.
  */
 export type MisuseRule =
   | 'many-children'
@@ -12,10 +13,11 @@ export type MisuseRule =
   | 'shielded-view'
   | 'child-protection-override'
   | 'shielded-duplicate'
-  | 'unusual-hours';
+  | 'unusual-hours'
+  | 'rate-limited';
 
 export interface MisuseThresholds {
-  /** Distinct children viewed by one user in a day before it is flagged. */
+  /** Distinct children one user saw in a day (viewed or returned by their searches) before it is flagged. */
   distinctChildrenPerDay: number;
   /** Children outside the user's area, with no involvement of their organisation, seen in a day. */
   outOfAreaChildrenPerDay: number;
@@ -44,7 +46,7 @@ export interface ChildFacts {
 
 export interface MisuseFinding {
   rule: MisuseRule;
-  /** Once-per-day rules share one key per user and day, so the finding is raised once. */
+  /** Once-per-day rules share one key per user and day, so the finding is raised once. Path-safe. */
   key: string;
 }
 
@@ -59,56 +61,67 @@ export function ukHour(iso: string): number {
   );
 }
 
-function outOfArea(actor: Actor, children: Map<string, ChildFacts>, ids: string[]): Set<string> {
-  return new Set(
-    ids.filter((id) => {
-      const child = children.get(id);
-      return (
-        child !== undefined &&
-        actor.area !== undefined &&
-        child.localAuthority !== actor.area &&
-        !child.involvedOrganisations.includes(actor.organisationId)
-      );
-    }),
+/** Outside the user's area, with no involvement of their organisation: not a child they would expect to see. */
+export function isOutOfArea(actor: Actor, child: ChildFacts): boolean {
+  return (
+    actor.area !== undefined &&
+    child.localAuthority !== actor.area &&
+    !child.involvedOrganisations.includes(actor.organisationId)
   );
 }
 
 /**
- * What the new `event` reveals, given everything the same actor did earlier that day (`earlierToday`,
- * not including the event). Threshold rules fire once, at the crossing.
+ * The children an event showed its actor: the results of a search as much as the records viewed (a run of
+ * searches that returns many children is trawling the directory). Refusals showed nobody.
+ */
+export function childrenSeen(event: AuditEvent): string[] {
+  if (event.outcome !== 'success') return [];
+  return event.action === 'search-children' ||
+    event.action === 'view-child' ||
+    event.action === 'override-view'
+    ? event.childIds
+    : [];
+}
+
+/**
+ * One user's UTC day as the per-user-day counters hold it, with the event being checked already counted:
+ * how many distinct children they saw, how many of those were out of area, and which once-a-day rules
+ * have already been raised.
+ */
+export interface MisuseDay {
+  distinctChildren: number;
+  outOfAreaChildren: number;
+  alerted: readonly string[];
+}
+
+/** Rules raised at most once per user and UTC day. */
+export const ONCE_A_DAY_RULES: readonly MisuseRule[] = [
+  'many-children',
+  'out-of-area',
+  'unusual-hours',
+  'rate-limited',
+];
+
+/**
+ * What the new `event` reveals, given the actor's day so far (`today`, counted incrementally and
+ * including this event). Once-a-day rules fire while their threshold is reached and they have not been
+ * raised that day, so a batch retried after a failure still raises what it had not yet raised.
  */
 export function misuseFindings(
   event: AuditEvent,
-  earlierToday: AuditEvent[],
+  today: MisuseDay,
   actor: Actor,
   children: Map<string, ChildFacts>,
   thresholds: MisuseThresholds,
 ): MisuseFinding[] {
   const findings: MisuseFinding[] = [];
-  const today = day(event.at);
-  const once = (rule: MisuseRule) => ({ rule, key: `${rule}#${actor.userId}#${today}` });
-  const viewed = (events: AuditEvent[]) =>
-    new Set(
-      events.filter((e) => e.action === 'view-child' && e.outcome === 'success').flatMap((e) => e.childIds),
-    );
+  const once = (rule: MisuseRule) => {
+    if (!today.alerted.includes(rule))
+      findings.push({ rule, key: `${rule}.${actor.userId}.${day(event.at)}` });
+  };
 
-  const before = viewed(earlierToday).size;
-  const after = viewed([...earlierToday, event]).size;
-  if (before < thresholds.distinctChildrenPerDay && after >= thresholds.distinctChildrenPerDay)
-    findings.push(once('many-children'));
-
-  const seen = (events: AuditEvent[]) =>
-    outOfArea(
-      actor,
-      children,
-      events
-        .filter((e) => e.action === 'search-children' || e.action === 'view-child')
-        .flatMap((e) => e.childIds),
-    );
-  const outBefore = seen(earlierToday).size;
-  const outAfter = new Set([...seen(earlierToday), ...seen([event])]).size;
-  if (outBefore < thresholds.outOfAreaChildrenPerDay && outAfter >= thresholds.outOfAreaChildrenPerDay)
-    findings.push(once('out-of-area'));
+  if (today.distinctChildren >= thresholds.distinctChildrenPerDay) once('many-children');
+  if (today.outOfAreaChildren >= thresholds.outOfAreaChildrenPerDay) once('out-of-area');
 
   if (event.action === 'view-child' && event.outcome === 'success') {
     for (const childId of event.childIds) {
@@ -119,27 +132,27 @@ export function misuseFindings(
         normaliseName(child.familyName) === normaliseName(actor.familyName);
       const sameAddress = actor.homePostcode !== undefined && child?.postcodes.includes(actor.homePostcode);
       if (sameName || sameAddress)
-        findings.push({ rule: 'personal-connection', key: `personal-connection#${event.eventId}` });
+        findings.push({ rule: 'personal-connection', key: `personal-connection.${event.eventId}` });
       if (event.disclosure?.[childId] === 'shielded')
-        findings.push({ rule: 'shielded-view', key: `shielded-view#${event.eventId}` });
+        findings.push({ rule: 'shielded-view', key: `shielded-view.${event.eventId}` });
     }
   }
 
   // R3: every break-glass view is a finding to review, whoever made it and however often.
   if (event.action === 'override-view' && event.outcome === 'success')
-    findings.push({ rule: 'child-protection-override', key: `child-protection-override#${event.eventId}` });
+    findings.push({ rule: 'child-protection-override', key: `child-protection-override.${event.eventId}` });
 
   // R3: trying to create (or correct into) a second record of a shielded child is refused, and reviewed.
   if ((event.action === 'create-child' || event.action === 'update-child') && event.outcome === 'conflict') {
     if (event.childIds.some((id) => children.get(id)?.shieldingOrganisationId !== undefined))
-      findings.push({ rule: 'shielded-duplicate', key: `shielded-duplicate#${event.eventId}` });
+      findings.push({ rule: 'shielded-duplicate', key: `shielded-duplicate.${event.eventId}` });
   }
 
+  // R10: a user who runs into their per-user limit is reviewed, once a day however often they hit it.
+  if (event.outcome === 'rate-limited') once('rate-limited');
+
   const { from, to } = thresholds.unusualHours;
-  const unusual = (e: AuditEvent) => {
-    const hour = ukHour(e.at);
-    return from <= to ? hour >= from && hour < to : hour >= from || hour < to;
-  };
-  if (unusual(event) && !earlierToday.some(unusual)) findings.push(once('unusual-hours'));
+  const hour = ukHour(event.at);
+  if (from <= to ? hour >= from && hour < to : hour >= from || hour < to) once('unusual-hours');
   return findings;
 }

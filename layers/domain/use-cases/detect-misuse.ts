@@ -1,59 +1,43 @@
-import type { Alert } from '../alerts/alert.ts';
+import type { MisuseAlert } from '../alerts/misuse-alert.ts';
 import type { AuditEvent } from '../audit/event.ts';
-import { type Actor, type ChildFacts, type MisuseThresholds, misuseFindings } from '../audit/misuse.ts';
+import {
+  type Actor,
+  type ChildFacts,
+  childrenSeen,
+  isOutOfArea,
+  type MisuseThresholds,
+  misuseFindings,
+  ONCE_A_DAY_RULES,
+} from '../audit/misuse.ts';
 import type {
-  AlertRepository,
-  AuditTrailIndex,
   ChildRepository,
   DirectoryRepository,
   Environment,
   InvolvementRepository,
+  MisuseAlertRepository,
+  MisuseCounters,
 } from '../ports.ts';
 
 export interface MisuseDeps {
-  directory: Pick<DirectoryRepository, 'getAccount' | 'getOrganisation' | 'listAccounts'>;
+  directory: Pick<DirectoryRepository, 'getAccount' | 'getOrganisation'>;
   children: Pick<ChildRepository, 'get'>;
   involvements: Pick<InvolvementRepository, 'listForChild'>;
-  trail: AuditTrailIndex;
-  alerts: AlertRepository;
+  counters: MisuseCounters;
+  alerts: Pick<MisuseAlertRepository, 'raise'>;
   env: Environment;
   thresholds: MisuseThresholds;
 }
 
-const MAX_DAY_ENTRIES = 1000;
 const ALERT_DAYS = 180;
-/** Children looked up per event: enough for every rule's threshold, bounded for a runaway day. */
+/** Children counted per event: far above any search's page of results, bounded for a runaway event. */
 const MAX_CHILDREN = 200;
-
-async function earlierToday(deps: MisuseDeps, event: AuditEvent): Promise<AuditEvent[]> {
-  const entries: AuditEvent[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.trail.page(
-      { userId: event.actorId },
-      {
-        from: event.at.slice(0, 10),
-        to: event.at.slice(0, 10),
-        limit: 200,
-        cursor,
-      },
-    );
-    for (const e of page.entries) {
-      if (e.eventId === event.eventId || e.at > event.at) continue;
-      entries.push({
-        ...event,
-        eventId: e.eventId,
-        at: e.at,
-        action: e.action as AuditEvent['action'],
-        outcome: e.outcome as AuditEvent['outcome'],
-        childIds: e.childIds,
-        disclosure: undefined,
-      });
-    }
-    cursor = page.next;
-  } while (cursor && entries.length < MAX_DAY_ENTRIES);
-  return entries;
-}
+/** Actions whose own children a rule looks at (personal connection, shielded duplicates, overrides). */
+const CHILD_RULE_ACTIONS = new Set<AuditEvent['action']>([
+  'view-child',
+  'override-view',
+  'create-child',
+  'update-child',
+]);
 
 async function childFact(deps: MisuseDeps, id: string): Promise<ChildFacts | undefined> {
   const [record, involvements] = await Promise.all([
@@ -100,30 +84,44 @@ function onceEach<T>(load: (key: string) => Promise<T>): (key: string) => Promis
 }
 
 /**
- * R10: checks each new audit event of a user against the misuse rules and tells the auditors of the
- * organisation that administers the user. Alerts name the user and the rule, never a child.
+ * R10: checks each new audit event of a user against the misuse rules and raises an alert for the
+ * auditors of the organisation that administers the user (one alert per organisation, read through
+ * GET /audit/alerts). The user's day is kept in per-user-day counters updated by each event, so an event
+ * costs work in proportion to the children it names, never to the length of the user's day. Alerts name
+ * the user and the rule, never a child.
  */
 export async function detectMisuse(deps: MisuseDeps, events: AuditEvent[]): Promise<number> {
   const actorFor = onceEach((userId) => actorOf(deps, userId));
   const factsFor = onceEach((childId) => childFact(deps, childId));
-  const auditorsOf = onceEach(async (organisationId) =>
-    (await deps.directory.listAccounts(organisationId, 'active')).filter((a) => a.roles.includes('auditor')),
-  );
   let raised = 0;
   for (const event of events) {
     if (event.actorId.includes(':')) continue; // system jobs and machine clients are not people
     const found = await actorFor(event.actorId);
     if (!found) continue;
     const { account, administeredBy, actor } = found;
-    const earlier = await earlierToday(deps, event);
+    const day = event.at.slice(0, 10);
+    const seen = [...new Set(childrenSeen(event))].slice(0, MAX_CHILDREN);
+    const fresh = seen.length > 0 ? await deps.counters.uncounted(actor.userId, day, seen) : [];
+    // Facts only where a rule needs them: new children when the user has an area, and the event's own
+    // children for the rules about one record.
+    const needed = new Set([
+      ...(actor.area !== undefined ? fresh : []),
+      ...(CHILD_RULE_ACTIONS.has(event.action) ? event.childIds.slice(0, MAX_CHILDREN) : []),
+    ]);
     const children = new Map<string, ChildFacts>();
-    const ids = [...new Set([...event.childIds, ...earlier.flatMap((e) => e.childIds)])];
-    for (const id of ids.slice(0, MAX_CHILDREN)) {
+    for (const id of needed) {
       const facts = await factsFor(id);
       if (facts) children.set(id, facts);
     }
-    const findings = misuseFindings(event, earlier, actor, children, deps.thresholds);
-    if (findings.length === 0) continue;
+    const today = await deps.counters.count(
+      actor.userId,
+      day,
+      fresh.map((childId) => {
+        const facts = children.get(childId);
+        return { childId, outOfArea: facts !== undefined && isOutOfArea(actor, facts) };
+      }),
+    );
+    const findings = misuseFindings(event, today, actor, children, deps.thresholds);
     const now = deps.env.now();
     for (const finding of findings) {
       // An override is told to the shielding council's auditors too, at once (R3).
@@ -131,24 +129,26 @@ export async function detectMisuse(deps: MisuseDeps, events: AuditEvent[]): Prom
         finding.rule === 'child-protection-override' || finding.rule === 'shielded-duplicate'
           ? event.childIds.flatMap((id) => children.get(id)?.shieldingOrganisationId ?? [])
           : [];
-      const organisations = [...new Set([administeredBy, ...shielding])];
-      const auditors = (await Promise.all(organisations.map(auditorsOf))).flat();
-      for (const auditor of auditors) {
-        const alert: Alert = {
-          recipientId: auditor.userId,
-          alertId: `MISUSE#${finding.key}`,
-          kind: 'misuse',
+      for (const reviewingOrganisationId of new Set([administeredBy, ...shielding])) {
+        const alert: MisuseAlert = {
+          alertId: finding.key,
+          reviewingOrganisationId,
           rule: finding.rule,
           subjectUserId: account.userId,
           subjectEmail: account.email,
           organisationId: account.organisationId,
           message: `Possible misuse by ${account.email}: ${finding.rule} (R10). Review their activity in the audit trail.`,
           createdAt: now.toISOString(),
+          status: 'open',
+          version: 1,
           expiresAt: Math.floor(now.getTime() / 1000) + ALERT_DAYS * 86_400,
         };
-        await deps.alerts.putOnce(alert);
+        await deps.alerts.raise(alert);
         raised++;
       }
+      // Marked only once raised: a failure in between raises it again on the retry, and raise is idempotent.
+      if (ONCE_A_DAY_RULES.includes(finding.rule))
+        await deps.counters.markAlerted(actor.userId, day, finding.rule);
     }
   }
   return raised;

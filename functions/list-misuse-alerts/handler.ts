@@ -1,0 +1,20 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { adaptersFrom } from '#adapters/dependencies.ts';
+import { misuseAlertsFrom } from '#adapters/dynamo/alert-repository.ts';
+import { misuseAlertView } from '#domain/alerts/misuse-alert.ts';
+import { listMisuseAlerts } from '#domain/use-cases/misuse-alerts.ts';
+import type { ApiEvent } from '#http/api-event.ts';
+import { json } from '#http/headers.ts';
+import { apiMiddleware } from '#http/middleware.ts';
+import { route } from './schema.ts';
+
+const adapters = adaptersFrom();
+const deps = { ...adapters, alerts: misuseAlertsFrom(adapters) };
+
+export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
+  .use(apiMiddleware(route, adapters))
+  .handler(async ({ input: { query }, principal, facts }) => {
+    const page = await listMisuseAlerts(deps, principal, query, facts);
+    return json(200, { alerts: page.alerts.map(misuseAlertView), ...(page.next && { next: page.next }) });
+  });

@@ -1,0 +1,124 @@
+import * as z from 'zod';
+import type { MisuseRule } from '../audit/misuse.ts';
+import { etagOf } from '../child/record.ts';
+
+/** Where an auditor's review of a misuse alert stands; every alert starts `open`. */
+export const MISUSE_REVIEW_OUTCOMES = ['investigating', 'no-case', 'referred'] as const;
+export type MisuseReviewOutcome = (typeof MISUSE_REVIEW_OUTCOMES)[number];
+export const MISUSE_ALERT_STATUSES = ['open', ...MISUSE_REVIEW_OUTCOMES] as const;
+export type MisuseAlertStatus = (typeof MISUSE_ALERT_STATUSES)[number];
+
+/**
+ * R10: one possible misuse by one user, for the auditors of one reviewing organisation (the council that
+ * administers the user; for a break-glass view, also the shielding council). One item per alert and
+ * organisation, whoever of its auditors reads it. Names the user and the rule, never a child.
+ */
+export interface MisuseAlert {
+  /** Path-safe and deterministic (rule, user and day, or rule and event): raising it twice is a no-op. */
+  alertId: string;
+  reviewingOrganisationId: string;
+  rule: MisuseRule;
+  subjectUserId: string;
+  subjectEmail: string;
+  /** The user's own organisation. */
+  organisationId: string;
+  message: string;
+  createdAt: string;
+  status: MisuseAlertStatus;
+  note?: string | undefined;
+  reviewedBy?: string | undefined;
+  reviewedAt?: string | undefined;
+  version: number;
+  /** Epoch seconds after which the alert is deleted (TTL). */
+  expiresAt: number;
+}
+
+export const MisuseAlertIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,300}$/)
+  .meta({ example: 'many-children.3f0c9a4e-2d8b-4c1e-9f57-0b6e1d2c3a4f.2026-11-22' });
+
+export const ReviewMisuseAlertSchema = z
+  .object({
+    outcome: z.enum(MISUSE_REVIEW_OUTCOMES),
+    note: z.string().trim().min(1).max(1000).optional(),
+  })
+  .strict()
+  .meta({
+    id: 'ReviewMisuseAlert',
+    example: { outcome: 'investigating', note: 'Asked the team manager about the searches of 22 November' },
+  });
+export type ReviewMisuseAlert = z.infer<typeof ReviewMisuseAlertSchema>;
+
+export const MisuseAlertViewSchema = z
+  .object({
+    alertId: MisuseAlertIdSchema,
+    rule: z.string(),
+    subjectUserId: z.string(),
+    subjectEmail: z.string(),
+    organisationId: z.string(),
+    message: z.string(),
+    createdAt: z.string(),
+    status: z.enum(MISUSE_ALERT_STATUSES),
+    note: z.string().optional(),
+    reviewedBy: z.string().optional(),
+    reviewedAt: z.string().optional(),
+    etag: z.string(),
+  })
+  .strict()
+  .meta({
+    id: 'MisuseAlert',
+    example: {
+      alertId: 'many-children.3f0c9a4e-2d8b-4c1e-9f57-0b6e1d2c3a4f.2026-11-22',
+      rule: 'many-children',
+      subjectUserId: '3f0c9a4e-2d8b-4c1e-9f57-0b6e1d2c3a4f',
+      subjectEmail: 'nurse@leedsth.example.nhs.uk',
+      organisationId: 'ORG-LEEDS-TH',
+      message:
+        'Possible misuse by nurse@leedsth.example.nhs.uk: many-children (R10). Review their activity in the audit trail.',
+      createdAt: '2026-11-22T10:00:00.000Z',
+      status: 'open',
+      etag: '"1"',
+    },
+  });
+export type MisuseAlertView = z.infer<typeof MisuseAlertViewSchema>;
+
+export const MisuseAlertPageSchema = z
+  .object({ alerts: z.array(MisuseAlertViewSchema), next: z.string().optional() })
+  .strict()
+  .meta({ id: 'MisuseAlertPage', example: { alerts: [MisuseAlertViewSchema.meta()?.example] } });
+
+export const MisuseAlertQuerySchema = z
+  .object({
+    status: z
+      .enum(MISUSE_ALERT_STATUSES)
+      .optional()
+      .meta({ description: 'Only alerts in this state', example: 'open' }),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .meta({ description: 'Alerts a page looks at (default 50)', example: 20 }),
+    cursor: z.string().max(1000).optional().meta({ description: 'The `next` of the previous page' }),
+  })
+  .strict();
+export type MisuseAlertQuery = z.infer<typeof MisuseAlertQuerySchema>;
+
+export function misuseAlertView(a: MisuseAlert): MisuseAlertView {
+  return {
+    alertId: a.alertId,
+    rule: a.rule,
+    subjectUserId: a.subjectUserId,
+    subjectEmail: a.subjectEmail,
+    organisationId: a.organisationId,
+    message: a.message,
+    createdAt: a.createdAt,
+    status: a.status,
+    ...(a.note !== undefined && { note: a.note }),
+    ...(a.reviewedBy !== undefined && { reviewedBy: a.reviewedBy }),
+    ...(a.reviewedAt !== undefined && { reviewedAt: a.reviewedAt }),
+    etag: etagOf(a.version),
+  };
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Principal } from '#domain/access/principal.ts';
+import type { MisuseAlert } from '#domain/alerts/misuse-alert.ts';
+import type { AuditEvent } from '#domain/audit/event.ts';
+import { NotFoundError, PreconditionFailedError, PreconditionRequiredError } from '#domain/errors.ts';
+import { listMisuseAlerts, reviewMisuseAlert } from '#domain/use-cases/misuse-alerts.ts';
+
+const auditor: Principal = {
+  userId: 'user-auditor',
+  roles: ['auditor'],
+  organisationId: 'ORG-LEEDS-CC',
+  organisationName: 'Leeds City Council',
+  localAuthority: 'E08000035',
+  localAuthorityName: 'Leeds City Council',
+};
+const facts = { requestId: 'req-1', sourceIp: '192.0.2.10' };
+const stored: MisuseAlert = {
+  alertId: 'many-children.nurse.2026-11-22',
+  reviewingOrganisationId: 'ORG-LEEDS-CC',
+  rule: 'many-children',
+  subjectUserId: 'nurse',
+  subjectEmail: 'nurse@example.nhs.uk',
+  organisationId: 'ORG-LEEDS-TH',
+  message: 'Possible misuse',
+  createdAt: '2026-11-22T09:00:00.000Z',
+  status: 'investigating',
+  note: 'an earlier note',
+  version: 2,
+  expiresAt: 1_900_000_000,
+};
+
+function fakes() {
+  const recorded: AuditEvent[] = [];
+  const alerts = {
+    raise: vi.fn(),
+    get: vi.fn(async (organisation: string, id: string) =>
+      organisation === stored.reviewingOrganisationId && id === stored.alertId ? stored : undefined,
+    ),
+    list: vi.fn(async () => ({ alerts: [stored] })),
+    review: vi.fn(async () => {}),
+  };
+  return {
+    recorded,
+    alerts,
+    audit: { record: async (event: AuditEvent) => void recorded.push(event) },
+    env: {
+      now: () => new Date('2026-11-22T10:00:00Z'),
+      newId: (p: string) => `${p}-1`,
+      newChildId: () => 'x',
+    },
+  };
+}
+
+describe('R10 misuse alerts for auditors', () => {
+  it('lists only the auditor’s own organisation’s alerts, 50 a page unless asked, and audits the read', async () => {
+    const deps = fakes();
+    await listMisuseAlerts(deps, auditor, { status: 'open' }, facts);
+    expect(deps.alerts.list).toHaveBeenCalledWith('ORG-LEEDS-CC', {
+      status: 'open',
+      limit: 50,
+      cursor: undefined,
+    });
+    expect(deps.recorded).toEqual([
+      expect.objectContaining({ action: 'list-misuse-alerts', outcome: 'success', actorId: 'user-auditor' }),
+    ]);
+  });
+
+  it('records the outcome, who and when, against the version read, with its audit event', async () => {
+    const deps = fakes();
+    const next = await reviewMisuseAlert(deps, auditor, stored.alertId, { outcome: 'referred' }, 2, facts);
+    expect(next).toEqual({
+      ...stored,
+      status: 'referred',
+      note: undefined,
+      reviewedBy: 'user-auditor',
+      reviewedAt: '2026-11-22T10:00:00.000Z',
+      version: 3,
+    });
+    expect('note' in next).toBe(false);
+    expect(deps.alerts.review).toHaveBeenCalledWith(
+      next,
+      2,
+      expect.objectContaining({
+        action: 'review-misuse-alert',
+        outcome: 'success',
+        subjectUserId: 'nurse',
+        note: `misuse alert ${stored.alertId}: referred`,
+      }),
+    );
+  });
+
+  it('needs If-Match before reading anything (428), and refuses a stale version (412) without writing', async () => {
+    const deps = fakes();
+    await expect(
+      reviewMisuseAlert(deps, auditor, stored.alertId, { outcome: 'no-case' }, undefined, facts),
+    ).rejects.toBeInstanceOf(PreconditionRequiredError);
+    expect(deps.alerts.get).not.toHaveBeenCalled();
+    await expect(
+      reviewMisuseAlert(deps, auditor, stored.alertId, { outcome: 'no-case' }, 1, facts),
+    ).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(deps.alerts.review).not.toHaveBeenCalled();
+  });
+
+  it('treats another organisation’s alert as not found, and audits the attempt', async () => {
+    const deps = fakes();
+    const bradford = { ...auditor, userId: 'user-bradford', organisationId: 'ORG-BRADFORD-MDC' };
+    await expect(
+      reviewMisuseAlert(deps, bradford, stored.alertId, { outcome: 'no-case' }, 2, facts),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(deps.alerts.get).toHaveBeenCalledWith('ORG-BRADFORD-MDC', stored.alertId);
+    expect(deps.alerts.review).not.toHaveBeenCalled();
+    expect(deps.recorded).toEqual([
+      expect.objectContaining({
+        action: 'review-misuse-alert',
+        outcome: 'not-found',
+        actorId: 'user-bradford',
+      }),
+    ]);
+  });
+});
