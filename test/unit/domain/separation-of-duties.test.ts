@@ -87,13 +87,19 @@ describe('separation of duties (R4), the rule', () => {
     expect(problem).toMatchObject({ status: 409, type: '/problems/separation-of-duties' });
   });
 
-  it('lets removals and unguarded additions through at once and holds back data-manager, auditor and the override', () => {
+  it('lets removals and unguarded additions through at once and holds back data-manager, auditor, user-admin and the override', () => {
     const split = splitByApproval(
       { roles: ['practitioner', 'operator'], rights: [] },
-      { roles: ['practitioner', 'data-manager', 'user-admin'], rights: ['child-protection-override'] },
+      {
+        roles: ['practitioner', 'data-manager', 'user-admin', 'operator'],
+        rights: ['child-protection-override'],
+      },
     );
-    expect(split.now).toEqual({ roles: ['practitioner', 'user-admin'], rights: [] });
-    expect(split.awaiting).toEqual({ roles: ['data-manager'], rights: ['child-protection-override'] });
+    expect(split.now).toEqual({ roles: ['practitioner', 'operator'], rights: [] });
+    expect(split.awaiting).toEqual({
+      roles: ['data-manager', 'user-admin'],
+      rights: ['child-protection-override'],
+    });
   });
 });
 
@@ -218,6 +224,35 @@ describe('the two-person rule (R4)', () => {
     expect(directory.accounts.get(account.userId)?.rights).toBeUndefined();
   });
 
+  it('does not let one administrator create a second administrator alone, by grant or by update', async () => {
+    const { deps, directory, identity } = world();
+    const granted = await grantAccount(
+      deps,
+      first,
+      grantOf(['user-admin'], [], 'admin3@leeds.example.gov.uk'),
+      facts,
+    );
+    expect(granted.account).toMatchObject({ roles: [], status: 'pending' });
+    expect(granted.awaiting?.addRoles).toEqual(['user-admin']);
+    expect(identity.groups.get(granted.account.userId)).toEqual(new Set());
+
+    const { account } = await grantAccount(deps, first, grantOf(['practitioner']), facts);
+    const updated = await updateAccount(
+      deps,
+      first,
+      account.userId,
+      { roles: ['practitioner', 'user-admin'] },
+      1,
+      facts,
+    );
+    expect(updated.account.roles).toEqual(['practitioner']);
+    expect(updated.awaiting?.addRoles).toEqual(['user-admin']);
+    expect(directory.accounts.get(account.userId)?.roles).toEqual(['practitioner']);
+
+    const approved = await approveAccountChange(deps, second, granted.awaiting?.changeId as string, facts);
+    expect(approved.account).toMatchObject({ roles: ['user-admin'], status: 'active' });
+  });
+
   it('lets a change lapse after seven days, and hides it from another organisation’s administrators', async () => {
     const { deps, at } = world();
     const { awaiting } = await grantAccount(deps, first, grantOf(['auditor']), facts);
@@ -245,10 +280,13 @@ describe('the two-person rule (R4)', () => {
 
 describe('no sequence of grants, updates and decisions', () => {
   // The roles the rules are about, plus one they leave alone.
-  const rolesArb = fc.subarray(['practitioner', 'data-manager', 'auditor', 'operator'] as Role[], {
-    minLength: 1,
-    maxLength: 2,
-  });
+  const rolesArb = fc.subarray(
+    ['practitioner', 'data-manager', 'auditor', 'user-admin', 'operator'] as Role[],
+    {
+      minLength: 1,
+      maxLength: 2,
+    },
+  );
   const rightsArb = fc.subarray(['child-protection-override'] as Right[]);
   const step = fc.oneof(
     fc.record({ kind: fc.constant('grant' as const), by: fc.nat(1), roles: rolesArb, rights: rightsArb }),
