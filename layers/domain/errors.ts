@@ -94,6 +94,15 @@ export class SeparationOfDutiesError extends ConflictError {
 }
 
 /**
+ * R4 two-person rule: the administrator who asked for a pending change is no longer an active user
+ * administrator of the organisation (suspended, terminated, moved or no longer user-admin), so nobody
+ * stands behind the request and it cannot be approved. Another administrator asks again if it is needed.
+ */
+export class RequesterNoLongerAdministratorError extends ConflictError {
+  override readonly name = 'RequesterNoLongerAdministratorError';
+}
+
+/**
  * An NHS number or UPN belongs to one record only (R3, R8): a second record with it is refused. The
  * answer says no more than that; which record holds it is kept for the audit trail only.
  */

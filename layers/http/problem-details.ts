@@ -10,6 +10,7 @@ import {
   PreconditionFailedError,
   PreconditionRequiredError,
   RateLimitedError,
+  RequesterNoLongerAdministratorError,
   SeparationOfDutiesError,
   TooManyMatchesError,
   UnauthenticatedError,
@@ -43,6 +44,14 @@ const PROBLEMS: [new (...args: never[]) => Error, ProblemKind][] = [
   [
     SeparationOfDutiesError,
     { slug: 'separation-of-duties', title: 'Separation of duties (R4)', status: 409 },
+  ],
+  [
+    RequesterNoLongerAdministratorError,
+    {
+      slug: 'requester-no-longer-administrator',
+      title: 'The administrator who asked is no longer an active administrator',
+      status: 409,
+    },
   ],
   [ConflictError, { slug: 'conflict', title: 'Conflicts with the current state', status: 409 }],
   [PreconditionFailedError, { slug: 'precondition-failed', title: 'Changed since it was read', status: 412 }],

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AccountPatch, GrantAccount } from '#domain/access/account.ts';
+import type { Account, AccountPatch, GrantAccount } from '#domain/access/account.ts';
 import type { Principal, Right, Role } from '#domain/access/principal.ts';
 import {
   assertSeparationOfDuties,
@@ -9,7 +9,13 @@ import {
   separationConflicts,
   splitByApproval,
 } from '#domain/access/separation-of-duties.ts';
-import { ForbiddenError, NotFoundError, SeparationOfDutiesError } from '#domain/errors.ts';
+import {
+  ForbiddenError,
+  NotFoundError,
+  RequesterNoLongerAdministratorError,
+  SeparationOfDutiesError,
+  ValidationError,
+} from '#domain/errors.ts';
 import {
   approveAccountChange,
   listAccountChanges,
@@ -52,9 +58,26 @@ const vetted = {
   mfaEnrolled: true,
 };
 
+/** The registry's account of an administrator (approval checks the requester still administers). */
+const adminAccount = (principal: Principal, overrides: Partial<Account> = {}): Account => ({
+  userId: principal.userId,
+  email: `${principal.userId}@example.gov.uk`,
+  organisationId: principal.organisationId,
+  roles: ['user-admin'],
+  status: 'active',
+  grantedBy: 'seed',
+  version: 1,
+  createdAt: NOW,
+  updatedAt: NOW,
+  ...vetted,
+  ...overrides,
+});
+const ADMINS = [first, second, bradfordAdmin];
+
 function world(now = NOW) {
   const audit = new MemoryAudit();
   const directory = new MemoryDirectory(audit, [leeds, bradford]);
+  for (const a of ADMINS) directory.accounts.set(a.userId, adminAccount(a));
   const identity = new MemoryIdentity();
   const deps: AccountDeps = { directory, identity, audit, env: fixedEnvironment(now) };
   return {
@@ -109,7 +132,7 @@ describe('refused grants are audited (R6)', () => {
     await expect(
       grantAccount(deps, first, grantOf(['auditor', 'practitioner']), facts),
     ).rejects.toBeInstanceOf(SeparationOfDutiesError);
-    expect(directory.accounts.size).toBe(0);
+    expect(directory.accounts.size).toBe(ADMINS.length);
     expect(identity.groups.size).toBe(0);
     expect(audit.events).toEqual([
       expect.objectContaining({
@@ -278,6 +301,56 @@ describe('the two-person rule (R4)', () => {
   });
 });
 
+describe('approval checks again what a direct grant checks', () => {
+  it.each([
+    ['suspended', { status: 'suspended' }],
+    ['terminated', { status: 'terminated' }],
+    ['no longer user-admin', { roles: ['practitioner'] }],
+    ['moved to another organisation', { organisationId: bradford.organisationId }],
+  ] as const)(
+    'refuses to approve a change asked for by an administrator since %s, 409 with its own problem type, audited',
+    async (_what, change) => {
+      const { deps, directory, audit } = world();
+      const { account, awaiting } = await grantAccount(deps, first, grantOf(['data-manager']), facts);
+      directory.accounts.set(first.userId, adminAccount(first, change as Partial<Account>));
+      const refused = approveAccountChange(deps, second, awaiting?.changeId as string, facts);
+      await expect(refused).rejects.toBeInstanceOf(RequesterNoLongerAdministratorError);
+      expect(problemFor(await refused.catch((e: unknown) => e))).toMatchObject({
+        status: 409,
+        type: '/problems/requester-no-longer-administrator',
+      });
+      expect(directory.accounts.get(account.userId)).toMatchObject({ roles: [], status: 'pending' });
+      expect(directory.changes.size).toBe(1);
+      expect(audit.events.at(-1)).toMatchObject({
+        action: 'approve-account-change',
+        outcome: 'conflict',
+        actorId: second.userId,
+        subjectUserId: account.userId,
+      });
+      expect(audit.events.at(-1)?.note).toContain('no longer an active user administrator');
+    },
+  );
+
+  it('refuses to approve the override right for an account that is no longer a practitioner or data manager (R3)', async () => {
+    const { deps, directory, audit } = world();
+    const { account } = await grantAccount(deps, first, grantOf(['practitioner']), facts);
+    const { awaiting } = await updateAccount(
+      deps,
+      first,
+      account.userId,
+      { rights: ['child-protection-override'] },
+      1,
+      facts,
+    );
+    await updateAccount(deps, first, account.userId, { roles: ['operator'] }, 2, facts);
+    await expect(
+      approveAccountChange(deps, second, awaiting?.changeId as string, facts),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(directory.accounts.get(account.userId)?.rights).toBeUndefined();
+    expect(audit.events.at(-1)).toMatchObject({ action: 'approve-account-change', outcome: 'denied' });
+  });
+});
+
 describe('no sequence of grants, updates and decisions', () => {
   // The roles the rules are about, plus one they leave alone.
   const rolesArb = fc.subarray(
@@ -349,6 +422,7 @@ describe('no sequence of grants, updates and decisions', () => {
             // Refusals are part of the sequence; the invariant must hold whatever was refused.
           }
           for (const account of directory.accounts.values()) {
+            if (ADMINS.some((a) => a.userId === account.userId)) continue;
             expect(separationConflicts(account.roles)).toEqual([]);
             // Every guarded role or right held came through an approval by someone other than its requester.
             const guarded = [
