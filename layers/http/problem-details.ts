@@ -6,6 +6,7 @@ import {
   type FieldProblem,
   ForbiddenError,
   InvalidTokenError,
+  LeadProfessionalHeldError,
   NotFoundError,
   PreconditionFailedError,
   PreconditionRequiredError,
@@ -44,6 +45,10 @@ const PROBLEMS: [new (...args: never[]) => Error, ProblemKind][] = [
   [
     SeparationOfDutiesError,
     { slug: 'separation-of-duties', title: 'Separation of duties (R4)', status: 409 },
+  ],
+  [
+    LeadProfessionalHeldError,
+    { slug: 'lead-professional-held', title: 'Another organisation holds the lead', status: 409 },
   ],
   [
     RequesterNoLongerAdministratorError,
