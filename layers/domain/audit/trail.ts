@@ -14,8 +14,20 @@ export const TrailEntrySchema = z
     actorRoles: z.array(z.string()),
     reasonCode: z.string().optional(),
     reasonText: z.string().optional(),
-    /** What the actor was shown of this child (child histories), or of each child (user histories). */
-    disclosure: z.string().optional(),
+    /** What the actor was shown of this child (child histories only). */
+    disclosure: z
+      .string()
+      .optional()
+      .meta({ description: 'What the actor was shown of this child (child histories only)' }),
+    /** What the user was shown of each child the entry names, by ContactPoint ID (user histories only). */
+    disclosures: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({
+        description:
+          'What the user was shown of each child, by ContactPoint ID: full, sensitive-redacted, shielded, override, match-summary (user histories only)',
+        example: { CP7M3K9P2XN: 'full' },
+      }),
     childIds: z.array(z.string()),
     subjectUserId: z.string().optional(),
     /** A search's criteria as the user typed them: in user histories only, never under a child. */
@@ -60,6 +72,9 @@ export function trailSubjects(event: AuditEvent): TrailSubject[] {
 export function trailEntry(event: AuditEvent, subject: TrailSubject): TrailEntry {
   const childId = 'childId' in subject ? subject.childId : undefined;
   const disclosure = childId ? event.disclosure?.[childId] : undefined;
+  // A user's history shows what they were shown of each child: levels only, keyed by the IDs it already lists.
+  const shown = Object.entries(event.disclosure ?? {}).filter(([id]) => event.childIds.includes(id));
+  const disclosures = childId === undefined && shown.length > 0 ? Object.fromEntries(shown) : undefined;
   return {
     at: event.at,
     eventId: event.eventId,
@@ -71,6 +86,7 @@ export function trailEntry(event: AuditEvent, subject: TrailSubject): TrailEntry
     ...(event.reason && { reasonCode: event.reason.code }),
     ...(event.reason?.text !== undefined && { reasonText: event.reason.text }),
     ...(disclosure !== undefined && { disclosure }),
+    ...(disclosures !== undefined && { disclosures }),
     childIds: childId ? [childId] : event.childIds,
     ...(event.subjectUserId !== undefined && { subjectUserId: event.subjectUserId }),
     // What a user searched for is part of what they did; under a child it would show others' searches.
@@ -97,6 +113,7 @@ const CSV_COLUMNS: (keyof TrailEntry)[] = [
   'reasonCode',
   'reasonText',
   'disclosure',
+  'disclosures',
   'childIds',
   'subjectUserId',
   'criteria',
