@@ -4,6 +4,7 @@
  * for logs, never for responses.
  */
 
+import type { RefusalReason } from './access/account.ts';
 import type { Role } from './access/principal.ts';
 
 export interface FieldProblem {
@@ -46,6 +47,8 @@ export class AccessRefusedError extends ForbiddenError {
   constructor(
     message: string,
     readonly actor: { userId: string; organisationId: string; roles: Role[] },
+    /** Why, as codes for the audit event and the user's trail (R6). */
+    readonly reasons: RefusalReason[],
     options?: ErrorOptions,
   ) {
     super(message, options);

@@ -93,22 +93,30 @@ function authorise<R extends RouteDefinition>(route: R, deps: MiddlewareDependen
                 action,
                 outcome: 'denied',
                 childIds: childIdFromPath(request.event),
+                refusalReasons: error.reasons,
               }),
             );
           }
           throw error;
         });
       if (!isPermitted(principal, action)) {
+        const right = RIGHT_REQUIRED[action];
+        const lacksRight = right !== undefined && !principal.machineClientId && !holdsRight(principal, right);
         await deps.audit.record(
           auditEventFor(deps.env, principal, request.event.facts, {
             action: action,
             outcome: 'denied',
             childIds: childIdFromPath(request.event),
+            refusalReasons: [
+              principal.machineClientId
+                ? 'scope-not-granted'
+                : lacksRight
+                  ? 'right-not-held'
+                  : 'role-not-permitted',
+            ],
           }),
         );
-        const right = RIGHT_REQUIRED[action];
-        if (right !== undefined && !principal.machineClientId && !holdsRight(principal, right))
-          throw new ForbiddenError(`Your account does not hold the ${right} right`);
+        if (lacksRight) throw new ForbiddenError(`Your account does not hold the ${right} right`);
         const who = principal.machineClientId
           ? 'This client’s scopes do not allow it to'
           : `The ${principal.roles.join(', ')} role may not`;

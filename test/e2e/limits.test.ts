@@ -150,6 +150,8 @@ describe('R4 refusals are audited (R6)', () => {
         outcome: 'denied',
         actorId: me.userId,
         childIds: [],
+        // The auditor sees why: the account was suspended.
+        refusalReasons: ['suspended'],
       }),
     );
   });

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { REFUSAL_REASONS } from '../access/account.ts';
 import { searchCriteriaShape } from '../search/criteria.ts';
 import type { AuditEvent } from './event.ts';
 
@@ -30,6 +31,11 @@ export const TrailEntrySchema = z
       }),
     childIds: z.array(z.string()),
     subjectUserId: z.string().optional(),
+    /** Why the request was refused (R4 or the permission table): codes, in user histories only. */
+    refusalReasons: z.array(z.enum(REFUSAL_REASONS)).optional().meta({
+      description:
+        'Why the request was refused, e.g. suspended, dbs-expired, no-account, organisation-mismatch (user histories only)',
+    }),
     /** A search's criteria as the user typed them: in user histories only, never under a child. */
     criteria: z
       .object(searchCriteriaShape)
@@ -89,6 +95,8 @@ export function trailEntry(event: AuditEvent, subject: TrailSubject): TrailEntry
     ...(disclosures !== undefined && { disclosures }),
     childIds: childId ? [childId] : event.childIds,
     ...(event.subjectUserId !== undefined && { subjectUserId: event.subjectUserId }),
+    // Why a user was refused is about their account (vetting, status): their organisation's auditors see it.
+    ...(childId === undefined && event.refusalReasons?.length && { refusalReasons: event.refusalReasons }),
     // What a user searched for is part of what they did; under a child it would show others' searches.
     ...(childId === undefined && event.criteria !== undefined && { criteria: event.criteria }),
   };
@@ -116,6 +124,7 @@ const CSV_COLUMNS: (keyof TrailEntry)[] = [
   'disclosures',
   'childIds',
   'subjectUserId',
+  'refusalReasons',
   'criteria',
   'eventId',
 ];

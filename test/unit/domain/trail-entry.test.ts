@@ -67,3 +67,26 @@ describe('the user trail shows auditors what the user was shown of each child (R
     expect(trailEntry(refused, { userId: 'user-1' })).not.toHaveProperty('disclosures');
   });
 });
+
+describe('the user trail shows auditors why a request was refused (R4, R6)', () => {
+  const refused: AuditEvent = {
+    ...search,
+    action: 'view-child',
+    outcome: 'denied',
+    childIds: ['CP7M3K9P2XN'],
+    disclosure: undefined,
+    criteria: undefined,
+    refusalReasons: ['suspended', 'dbs-expired'],
+  };
+
+  it('carries the refusal reason codes in the user’s history and its CSV', () => {
+    const entry = trailEntry(refused, { userId: 'user-1' });
+    expect(entry.refusalReasons).toEqual(['suspended', 'dbs-expired']);
+    expect(TrailEntrySchema.parse(entry)).toEqual(entry);
+    expect(trailCsv([entry])).toContain('suspended dbs-expired');
+  });
+
+  it('leaves them out of a child’s history: they are about the user’s account, not the child', () => {
+    expect(trailEntry(refused, { childId: 'CP7M3K9P2XN' })).not.toHaveProperty('refusalReasons');
+  });
+});
