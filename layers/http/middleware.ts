@@ -16,7 +16,7 @@ import { baseHeaders, headerValue } from './headers.ts';
 import { PrincipalResolver } from './principal.ts';
 import { problemFor, problemResponse } from './problem-details.ts';
 import type { RouteDefinition } from './route.ts';
-import { parseOrThrow } from './validation.ts';
+import { parseOrThrow, refuseUnexpected } from './validation.ts';
 
 type Middleware<R extends RouteDefinition> = MiddlewareObj<ApiEvent<R>, APIGatewayProxyResult>;
 
@@ -139,12 +139,18 @@ function parseJsonBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-/** Path, query and body against the route's zod schemas: anything unknown or malformed is 400 naming it. */
+/**
+ * Path, query and body against the route's zod schemas: anything unknown or malformed is 400 naming it.
+ * A route without a query schema takes no query parameters, and one without a body schema no body.
+ */
 function validateRequest<R extends RouteDefinition>(route: R): Middleware<R> {
   const { params, query, body, ifMatch } = route.request;
   return {
     before: (request) => {
       const event = request.event;
+      if (!query) refuseUnexpected('query', Object.keys(event.queryStringParameters ?? {}));
+      if (!body && event.body !== null && event.body !== undefined && event.body !== '')
+        refuseUnexpected('body', ['body']);
       const ifMatchHeader = ifMatch ? headerValue(event, 'if-match') : undefined;
       const ifMatchVersion = ifMatchHeader === undefined ? undefined : versionFromEtag(ifMatchHeader);
       if (ifMatchHeader !== undefined && ifMatchVersion === undefined) {
