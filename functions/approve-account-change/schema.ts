@@ -10,11 +10,13 @@ export const route = defineRoute({
   path: '/account-changes/{changeId}/approval',
   action: 'approve-account-change',
   summary:
-    'Approve a pending grant of data-manager, auditor or the override right (second user administrator)',
+    'Approve a pending grant of data-manager, auditor, user-admin or the override right (second user administrator)',
   description:
     'Two-person rule (R4): only a user administrator of the organisation that asked, other than the one who ' +
     'asked, may approve; the account then holds the roles and rights. Separation of duties is checked again ' +
-    'against the account as it stands (409 separation-of-duties). A change that lapsed (7 days), was already ' +
+    'against the account as it stands (409 separation-of-duties), and so is the override right against its ' +
+    'roles (400). The administrator who asked must still be an active user administrator of the organisation ' +
+    '(409 requester-no-longer-administrator). A change that lapsed (7 days), was already ' +
     'decided or belongs to another organisation answers 404.',
   tags: ['Accounts'],
   request: { params: AccountChangePathSchema },
@@ -23,7 +25,11 @@ export const route = defineRoute({
     200: { description: 'Approved: the account as it now stands', schema: AccountViewSchema },
     403: { description: 'You asked for this change yourself, or it concerns your own account' },
     404: { description: 'No pending change of your organisation has this ID' },
-    409: { description: 'The account may not hold these roles together, or is terminated' },
+    400: { description: 'The override right would be held without a practitioner or data-manager role (R3)' },
+    409: {
+      description:
+        'The account may not hold these roles together, is terminated, or the administrator who asked is no longer an active user administrator',
+    },
   },
 });
 

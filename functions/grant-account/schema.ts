@@ -14,7 +14,7 @@ export const route = defineRoute({
     'line manager authorised it, the enhanced DBS certificate is under 3 years old, training is complete, the ' +
     'end-user agreement is signed and MFA is enrolled — a refusal names each missing prerequisite. Nobody may ' +
     'grant a role above their own. Separation of duties (R4): auditor is never granted with practitioner or ' +
-    'data-manager (409 separation-of-duties). Two-person rule (R4): data-manager, auditor and the ' +
+    'data-manager (409 separation-of-duties). Two-person rule (R4): data-manager, auditor, user-admin and the ' +
     'child-protection-override right wait for a second user administrator (`awaitingApproval`; see ' +
     '/account-changes) — the account is created without them, and is `pending` if nothing else was asked for. ' +
     'Creates the Cognito sign-in, which e-mails a temporary password.',

@@ -11,7 +11,7 @@ export const route = defineRoute({
   action: 'list-account-changes',
   summary: 'Grants waiting for a second user administrator of your organisation',
   description:
-    'Two-person rule (R4): data-manager, auditor and the child-protection override, asked for by one user ' +
+    'Two-person rule (R4): data-manager, auditor, user-admin and the child-protection override, asked for by one user ' +
     'administrator, wait here until another approves or refuses them, or they lapse after 7 days.',
   tags: ['Accounts'],
   request: {},

@@ -13,7 +13,9 @@ export const route = defineRoute({
   summary: 'What this user searched for and viewed (auditor)',
   description:
     'Every search (with its criteria), view, change and refusal by the user, newest first, 50 a page. For auditors ' +
-    'of the organisation that administers the user; others get 404. `format=csv` exports the page. Audited (R6).',
+    'of the organisation that administers the user; others get 404. A refusal carries `refusalReasons` (e.g. ' +
+    'suspended, dbs-expired). A case management system’s history is `client:<clientId>`, for the auditors of ' +
+    'the organisation that administers its organisation. `format=csv` exports the page. Audited (R6).',
   tags: ['Oversight'],
   request: {
     params: z

@@ -12,7 +12,9 @@ export const route = defineRoute({
   summary: 'Register your involvement with a child',
   description:
     'Recorded for the caller’s own organisation. Sexual health, CAMHS and substance misuse need `consent` or an ' +
-    '`override` with justification (R2). Marking lead professional clears any other lead in the same transaction.',
+    '`override` with justification (R2). Marking lead professional clears your own organisation’s earlier lead in ' +
+    'the same transaction; while another organisation holds the lead the request is refused (409 ' +
+    'lead-professional-held, naming no one).',
   tags: ['Involvements'],
   request: {
     params: ChildPathSchema,
@@ -26,7 +28,10 @@ export const route = defineRoute({
     },
   },
   successStatus: 201,
-  responses: { 201: { description: 'Registered', schema: InvolvementViewSchema, headers: etagHeader } },
+  responses: {
+    201: { description: 'Registered', schema: InvolvementViewSchema, headers: etagHeader },
+    409: { description: 'Another organisation holds the lead professional role (lead-professional-held)' },
+  },
 });
 
 export const definition = defineFunction({

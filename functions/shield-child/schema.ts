@@ -9,6 +9,7 @@ export const route = defineRoute({
   method: 'PUT',
   path: '/children/{childId}/shield',
   action: 'shield-child',
+  usageLimit: 'view',
   summary: 'Shield a record (ContactPoint team)',
   description:
     'R3: from now on everyone but this authority’s ContactPoint team sees only name, ContactPoint ID, gender, ' +
@@ -31,6 +32,11 @@ export const route = defineRoute({
 export const definition = defineFunction({
   name: 'shield-child',
   trigger: { kind: 'http', route },
-  access: { ...signedInAccess, children: ['GetItem', 'PutItem', 'DeleteItem'], involvements: ['Query'] },
-  settings: ['adapters'],
+  access: {
+    ...signedInAccess,
+    usageCounters: ['UpdateItem'],
+    children: ['GetItem', 'PutItem', 'DeleteItem'],
+    involvements: ['Query'],
+  },
+  settings: ['adapters', 'limits'],
 });

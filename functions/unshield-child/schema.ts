@@ -9,6 +9,7 @@ export const route = defineRoute({
   method: 'DELETE',
   path: '/children/{childId}/shield',
   action: 'unshield-child',
+  usageLimit: 'view',
   summary: 'Lift a shield (the shielding team; with the maintaining team when they differ)',
   description:
     'The body gives the reason, which is audited (R3, R6). Where the council that shielded the record is not ' +
@@ -35,6 +36,11 @@ export const route = defineRoute({
 export const definition = defineFunction({
   name: 'unshield-child',
   trigger: { kind: 'http', route },
-  access: { ...signedInAccess, children: ['GetItem', 'PutItem', 'DeleteItem'], involvements: ['Query'] },
-  settings: ['adapters'],
+  access: {
+    ...signedInAccess,
+    usageCounters: ['UpdateItem'],
+    children: ['GetItem', 'PutItem', 'DeleteItem'],
+    involvements: ['Query'],
+  },
+  settings: ['adapters', 'limits'],
 });

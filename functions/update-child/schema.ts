@@ -9,6 +9,7 @@ export const route = defineRoute({
   method: 'PATCH',
   path: '/children/{childId}',
   action: 'update-child',
+  usageLimit: 'view',
   summary: 'Correct a child record (ContactPoint team)',
   description:
     'Needs If-Match with the ETag last read: without it 428, when someone else changed the record first 412 — ' +
@@ -31,6 +32,11 @@ export const route = defineRoute({
 export const definition = defineFunction({
   name: 'update-child',
   trigger: { kind: 'http', route },
-  access: { ...signedInAccess, children: ['GetItem', 'PutItem', 'DeleteItem'], involvements: ['Query'] },
-  settings: ['adapters'],
+  access: {
+    ...signedInAccess,
+    usageCounters: ['UpdateItem'],
+    children: ['GetItem', 'PutItem', 'DeleteItem'],
+    involvements: ['Query'],
+  },
+  settings: ['adapters', 'limits'],
 });

@@ -12,7 +12,9 @@ export const route = defineRoute({
   summary: 'End an involvement, or mark lead professional or assessment completed',
   description:
     'By the practitioner who recorded it or the record’s ContactPoint team. Needs If-Match with the ' +
-    'involvement’s ETag (428 without, 412 when stale).',
+    'involvement’s ETag (428 without, 412 when stale). Marking lead professional clears your own ' +
+    'organisation’s earlier lead; while another organisation holds the lead it is refused (409 ' +
+    'lead-professional-held, naming no one) unless the caller is the record’s ContactPoint team.',
   tags: ['Involvements'],
   request: {
     params: InvolvementPathSchema,
@@ -23,6 +25,7 @@ export const route = defineRoute({
   successStatus: 200,
   responses: {
     200: { description: 'Updated', schema: InvolvementViewSchema, headers: etagHeader },
+    409: { description: 'Another organisation holds the lead professional role (lead-professional-held)' },
     412: { description: 'The involvement changed since the ETag was read' },
     428: { description: 'If-Match missing' },
   },

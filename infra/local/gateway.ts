@@ -132,6 +132,17 @@ export function createGateway(options: GatewayOptions): Server {
     return authorizerClaims(payload);
   }
 
+  /** A path parameter as API Gateway hands it over; malformed percent-encoding (`%ff`) is 400 naming it. */
+  function decodedPathParameter(name: string, raw: string): string {
+    try {
+      return decodeURIComponent(raw);
+    } catch (error) {
+      throw new ValidationError([{ field: name, message: 'is not valid percent-encoding' }], {
+        cause: error,
+      });
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -152,7 +163,7 @@ export function createGateway(options: GatewayOptions): Server {
           hit.route.action === null ? undefined : await claimsFrom(req, routeScopes(hit.route.action));
         const values = hit.pattern.exec(url.pathname)?.slice(1) ?? [];
         const pathParameters = Object.fromEntries(
-          hit.paramNames.map((n, i) => [n, decodeURIComponent(values[i] ?? '')]),
+          hit.paramNames.map((n, i) => [n, decodedPathParameter(n, values[i] ?? '')]),
         );
         const query = Object.fromEntries(url.searchParams.entries());
         const multiQuery: Record<string, string[]> = {};

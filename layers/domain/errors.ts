@@ -4,6 +4,7 @@
  * for logs, never for responses.
  */
 
+import type { RefusalReason } from './access/account.ts';
 import type { Role } from './access/principal.ts';
 
 export interface FieldProblem {
@@ -46,6 +47,8 @@ export class AccessRefusedError extends ForbiddenError {
   constructor(
     message: string,
     readonly actor: { userId: string; organisationId: string; roles: Role[] },
+    /** Why, as codes for the audit event and the user's trail (R6). */
+    readonly reasons: RefusalReason[],
     options?: ErrorOptions,
   ) {
     super(message, options);
@@ -91,6 +94,31 @@ export class ConflictError extends Error {
 /** R4 separation of duties: the change would give one account roles that must stay apart. */
 export class SeparationOfDutiesError extends ConflictError {
   override readonly name = 'SeparationOfDutiesError';
+}
+
+/**
+ * R8: another organisation's involvement is the child's lead professional. Nobody outside that
+ * organisation (or the record's ContactPoint team) takes the lead from it; the organisations agree the
+ * handover and the holder ends or changes its own lead first. The answer names no one.
+ */
+export class LeadProfessionalHeldError extends ConflictError {
+  override readonly name = 'LeadProfessionalHeldError';
+  constructor(options?: ErrorOptions) {
+    super(
+      'Another organisation holds the lead professional role for this child. Agree the handover with the ' +
+        'lead professional; their organisation ends or changes its lead first.',
+      options,
+    );
+  }
+}
+
+/**
+ * R4 two-person rule: the administrator who asked for a pending change is no longer an active user
+ * administrator of the organisation (suspended, terminated, moved or no longer user-admin), so nobody
+ * stands behind the request and it cannot be approved. Another administrator asks again if it is needed.
+ */
+export class RequesterNoLongerAdministratorError extends ConflictError {
+  override readonly name = 'RequesterNoLongerAdministratorError';
 }
 
 /**

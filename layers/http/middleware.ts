@@ -16,7 +16,7 @@ import { baseHeaders, headerValue } from './headers.ts';
 import { PrincipalResolver } from './principal.ts';
 import { problemFor, problemResponse } from './problem-details.ts';
 import type { RouteDefinition } from './route.ts';
-import { parseOrThrow } from './validation.ts';
+import { parseOrThrow, refuseUnexpected } from './validation.ts';
 
 type Middleware<R extends RouteDefinition> = MiddlewareObj<ApiEvent<R>, APIGatewayProxyResult>;
 
@@ -93,22 +93,30 @@ function authorise<R extends RouteDefinition>(route: R, deps: MiddlewareDependen
                 action,
                 outcome: 'denied',
                 childIds: childIdFromPath(request.event),
+                refusalReasons: error.reasons,
               }),
             );
           }
           throw error;
         });
       if (!isPermitted(principal, action)) {
+        const right = RIGHT_REQUIRED[action];
+        const lacksRight = right !== undefined && !principal.machineClientId && !holdsRight(principal, right);
         await deps.audit.record(
           auditEventFor(deps.env, principal, request.event.facts, {
             action: action,
             outcome: 'denied',
             childIds: childIdFromPath(request.event),
+            refusalReasons: [
+              principal.machineClientId
+                ? 'scope-not-granted'
+                : lacksRight
+                  ? 'right-not-held'
+                  : 'role-not-permitted',
+            ],
           }),
         );
-        const right = RIGHT_REQUIRED[action];
-        if (right !== undefined && !principal.machineClientId && !holdsRight(principal, right))
-          throw new ForbiddenError(`Your account does not hold the ${right} right`);
+        if (lacksRight) throw new ForbiddenError(`Your account does not hold the ${right} right`);
         const who = principal.machineClientId
           ? 'This client’s scopes do not allow it to'
           : `The ${principal.roles.join(', ')} role may not`;
@@ -131,12 +139,18 @@ function parseJsonBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-/** Path, query and body against the route's zod schemas: anything unknown or malformed is 400 naming it. */
+/**
+ * Path, query and body against the route's zod schemas: anything unknown or malformed is 400 naming it.
+ * A route without a query schema takes no query parameters, and one without a body schema no body.
+ */
 function validateRequest<R extends RouteDefinition>(route: R): Middleware<R> {
   const { params, query, body, ifMatch } = route.request;
   return {
     before: (request) => {
       const event = request.event;
+      if (!query) refuseUnexpected('query', Object.keys(event.queryStringParameters ?? {}));
+      if (!body && event.body !== null && event.body !== undefined && event.body !== '')
+        refuseUnexpected('body', ['body']);
       const ifMatchHeader = ifMatch ? headerValue(event, 'if-match') : undefined;
       const ifMatchVersion = ifMatchHeader === undefined ? undefined : versionFromEtag(ifMatchHeader);
       if (ifMatchHeader !== undefined && ifMatchVersion === undefined) {

@@ -1,4 +1,4 @@
-import { type Account, accessProblems } from '#domain/access/account.ts';
+import { type Account, accessRefusals } from '#domain/access/account.ts';
 import type { MachineClient } from '#domain/access/machine-client.ts';
 import type { Organisation } from '#domain/access/organisation.ts';
 import type { Principal } from '#domain/access/principal.ts';
@@ -71,11 +71,15 @@ export class PrincipalResolver {
       claimedOrganisation ? organisationOf(claimedOrganisation) : undefined,
     ]);
     if (!account) {
-      throw new AccessRefusedError('There is no ContactPoint account for this sign-in (R4)', {
-        userId,
-        organisationId: claimedOrganisation ?? UNKNOWN_ORGANISATION,
-        roles: [],
-      });
+      throw new AccessRefusedError(
+        'There is no ContactPoint account for this sign-in (R4)',
+        {
+          userId,
+          organisationId: claimedOrganisation ?? UNKNOWN_ORGANISATION,
+          roles: [],
+        },
+        ['no-account'],
+      );
     }
     // Refusals are filed under the account's own organisation, whose auditors read its trail (R6).
     const refused = { userId, organisationId: account.organisationId, roles: account.roles };
@@ -83,12 +87,17 @@ export class PrincipalResolver {
       throw new AccessRefusedError(
         'The sign-in names a different organisation from the account (R4)',
         refused,
+        ['organisation-mismatch'],
       );
     }
     const organisation = claimed ?? (await organisationOf(account.organisationId));
-    const problems = accessProblems(account, organisation, todayIso(new Date(this.now())));
-    if (problems.length > 0 || !organisation)
-      throw new AccessRefusedError(`Access refused: ${problems.join('; ')} (R4)`, refused);
+    const refusals = accessRefusals(account, organisation, todayIso(new Date(this.now())));
+    if (refusals.length > 0 || !organisation)
+      throw new AccessRefusedError(
+        `Access refused: ${refusals.map((r) => r.message).join('; ')} (R4)`,
+        refused,
+        refusals.map((r) => r.reason),
+      );
     return {
       userId,
       roles: account.roles,
@@ -109,12 +118,16 @@ export class PrincipalResolver {
       roles: [],
     };
     if (client?.status !== 'active')
-      throw new AccessRefusedError('The client is not registered or has been revoked (R4)', refused);
+      throw new AccessRefusedError('The client is not registered or has been revoked (R4)', refused, [
+        'client-revoked',
+      ]);
     const organisation = await this.organisations.get(client.organisationId, () =>
       this.directory.getOrganisation(client.organisationId),
     );
     if (!organisation?.accredited)
-      throw new AccessRefusedError('Access refused: the organisation is not accredited (R4)', refused);
+      throw new AccessRefusedError('Access refused: the organisation is not accredited (R4)', refused, [
+        'organisation-not-accredited',
+      ]);
     return {
       userId: `client:${clientId}`,
       roles: [],

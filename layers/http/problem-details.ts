@@ -6,10 +6,12 @@ import {
   type FieldProblem,
   ForbiddenError,
   InvalidTokenError,
+  LeadProfessionalHeldError,
   NotFoundError,
   PreconditionFailedError,
   PreconditionRequiredError,
   RateLimitedError,
+  RequesterNoLongerAdministratorError,
   SeparationOfDutiesError,
   TooManyMatchesError,
   UnauthenticatedError,
@@ -43,6 +45,18 @@ const PROBLEMS: [new (...args: never[]) => Error, ProblemKind][] = [
   [
     SeparationOfDutiesError,
     { slug: 'separation-of-duties', title: 'Separation of duties (R4)', status: 409 },
+  ],
+  [
+    LeadProfessionalHeldError,
+    { slug: 'lead-professional-held', title: 'Another organisation holds the lead', status: 409 },
+  ],
+  [
+    RequesterNoLongerAdministratorError,
+    {
+      slug: 'requester-no-longer-administrator',
+      title: 'The administrator who asked is no longer an active administrator',
+      status: 409,
+    },
   ],
   [ConflictError, { slug: 'conflict', title: 'Conflicts with the current state', status: 409 }],
   [PreconditionFailedError, { slug: 'precondition-failed', title: 'Changed since it was read', status: 412 }],

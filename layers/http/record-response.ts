@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Principal } from '#domain/access/principal.ts';
 import { type ChildRecord, etagOf } from '#domain/child/record.ts';
 import { childViewFor } from '#domain/disclosure/view.ts';
+import type { ChildView } from '#domain/disclosure/view-schema.ts';
 import type { InvolvementRepository } from '#domain/ports.ts';
 import { json } from './headers.ts';
 
@@ -19,4 +20,12 @@ export async function recordResponse(
     ETag: etagOf(record.version),
     ...headers,
   });
+}
+
+/** After a change whose use case already worked out (and audited) the view the caller receives. */
+export function changedRecordResponse(
+  changed: { record: ChildRecord; view: ChildView },
+  statusCode = 200,
+): APIGatewayProxyResult {
+  return json(statusCode, changed.view, { ETag: etagOf(changed.record.version) });
 }

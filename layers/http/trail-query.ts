@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { IsoDate } from '#domain/dates.ts';
 
-/** Paging, a time window and the format of an access history. */
+/** Paging, a time window and the format of an access history; a window that ends before it starts is 400 on `to`. */
 export const TrailQuerySchema = z
   .object({
     from: IsoDate.optional().meta({ description: 'First day to include (UTC)', example: '2026-11-01' }),
@@ -9,4 +9,8 @@ export const TrailQuerySchema = z
     cursor: z.string().max(1000).optional().meta({ description: 'The `next` of the previous page' }),
     format: z.enum(['json', 'csv']).optional().meta({ description: 'csv for an export', example: 'json' }),
   })
-  .strict();
+  .strict()
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    path: ['to'],
+    message: 'is before from',
+  });

@@ -29,6 +29,19 @@ export function fieldProblems(error: z.ZodError, location: Location): FieldProbl
   });
 }
 
+/**
+ * A request part the route does not take at all (a query string on a route with no query parameters, a
+ * body on a route with none) is refused like an unknown field, never silently ignored.
+ */
+export function refuseUnexpected(location: 'query' | 'body', names: string[]): void {
+  if (names.length === 0) return;
+  throw new ValidationError(
+    location === 'body'
+      ? [{ field: 'body', message: 'must be empty: this route takes no body' }]
+      : names.map((name) => ({ field: name === '' ? '""' : name, message: UNKNOWN_FIELD.query })),
+  );
+}
+
 /** Parses a request part; issues its schema left unworded are worded by issue-messages.ts, never by zod. */
 export function parseOrThrow<S extends z.ZodType>(
   schema: S,

@@ -250,6 +250,19 @@ describe('separation of duties and the two-person rule (R4), over HTTP', () => {
     expect((await second.call('GET', '/account-changes')).json().changes).toEqual([]);
   });
 
+  it('does not let one administrator create a second administrator alone: user-admin waits for another', async () => {
+    const created = await admin.call('POST', '/users', {
+      body: { email: 'new.admin@leeds.example.gov.uk', roles: ['user-admin'], ...vetting },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json()).toMatchObject({ status: 'pending', roles: [], usable: false });
+    expect(created.json().awaitingApproval).toMatchObject({ addRoles: ['user-admin'] });
+    const changeId = created.json().awaitingApproval.changeId as string;
+    expect((await admin.call('POST', `/account-changes/${changeId}/approval`)).status).toBe(403);
+    const second = await clientFor(stack, 'user-admin.second@leeds.example.gov.uk');
+    expect((await second.call('POST', `/account-changes/${changeId}/refusal`)).status).toBe(200);
+  });
+
   it('records the request, the self-approval attempt, the approval and the refusal in the administrators’ trail', async () => {
     const auditor = await clientFor(stack, 'auditor@leeds.example.gov.uk');
     const first = await accountOf('user-admin@leeds.example.gov.uk');

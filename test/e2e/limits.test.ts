@@ -58,10 +58,19 @@ const childReads = (id: () => string) => ({
     ['GET', () => `/children/${id()}/contact-requests`, undefined],
     ['GET', () => `/children/${id()}/subject-access-report`, undefined],
   ] as const,
+  // Changes that answer with the record read it too, so they count as views.
+  dataManagerChanges: [
+    ['PATCH', () => `/children/${id()}`, { familyName: 'Marsh-Khan' }],
+    ['PUT', () => `/children/${id()}/shield`, { reason: 'adult-at-risk', reviewDate: '2099-01-01' }],
+    ['DELETE', () => `/children/${id()}/shield`, { reasonText: 'Risk reviewed' }],
+  ] as const,
 });
 
 async function expectLimited(client: Client, method: string, path: string, body?: unknown) {
-  const reply = await client.call(method, path, body === undefined ? {} : { body });
+  const reply = await client.call(method, path, {
+    ...(body !== undefined && { body }),
+    ...(method === 'PATCH' && { headers: { 'if-match': '"1"' } }),
+  });
   expect(reply.status, `${method} ${path}: ${reply.text}`).toBe(429);
   expect(reply.headers.get('content-type')).toContain('application/problem+json');
   const retryAfter = Number(reply.headers.get('retry-after'));
@@ -90,13 +99,16 @@ describe('R10 per-user limits, keyed on the account, over HTTP', () => {
     expect((await other.call('GET', search)).status).toBe(200);
   });
 
-  it('limits a data manager’s contact-request list and subject access reports as views', async () => {
+  it('limits a data manager’s contact-request list, subject access reports and record-returning changes as views', async () => {
     const dataManager = await clientFor(stack, 'data-manager@leeds.example.gov.uk');
-    const [list, report] = childReads(() => childId).dataManagerView;
+    const routes = childReads(() => childId);
+    const [list, report] = routes.dataManagerView;
     // Admitted requests count whatever the handler then answers.
     expect((await dataManager.call(list[0], list[1]())).status).not.toBe(429);
     expect((await dataManager.call(report[0], report[1]())).status).toBe(200);
     for (const [method, path] of [list, report]) await expectLimited(dataManager, method, path());
+    for (const [method, path, body] of routes.dataManagerChanges)
+      await expectLimited(dataManager, method, path(), body);
   });
 
   it('audits each refusal as rate-limited under the account, with no child', async () => {
@@ -148,6 +160,8 @@ describe('R4 refusals are audited (R6)', () => {
         outcome: 'denied',
         actorId: me.userId,
         childIds: [],
+        // The auditor sees why: the account was suspended.
+        refusalReasons: ['suspended'],
       }),
     );
   });

@@ -71,6 +71,22 @@ beforeAll(async () => {
   [fx, cognito] = await Promise.all([startDynamoFixture(), startCognitoLocal(cognitoDir)]);
   pool = await createPool(cognito, ROLES, []);
   for (const organisation of LOCAL_ORGANISATIONS) await fx.adapters.directory.putOrganisation(organisation);
+  // The administrators who ask for changes are in the registry: approval checks the requester still administers.
+  const seeded = new Date().toISOString();
+  await directory().importAccounts(
+    [leedsAdmin, bradfordAdmin].map((a) => ({
+      userId: a.userId,
+      email: `${a.userId}@example.gov.uk`,
+      organisationId: a.organisationId,
+      roles: ['user-admin'],
+      status: 'active',
+      grantedBy: 'seed',
+      version: 1,
+      createdAt: seeded,
+      updatedAt: seeded,
+      ...vetted,
+    })),
+  );
   deps = {
     directory: fx.adapters.directory,
     audit: fx.adapters.audit,

@@ -111,6 +111,6 @@ describe('one record per child (R3, R8)', () => {
       second.version,
       facts,
     );
-    expect(moved.nhsNumber).toBe('9434765927');
+    expect(moved.record.nhsNumber).toBe('9434765927');
   });
 });

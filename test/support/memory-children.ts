@@ -1,13 +1,18 @@
 import type { AuditEvent } from '#domain/audit/event.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
-import type { AuditSink, ChildRepository, Environment } from '#domain/ports.ts';
+import type { Involvement } from '#domain/involvement/schema.ts';
+import type { AuditSink, ChildRepository, Environment, InvolvementRepository } from '#domain/ports.ts';
 import { blockingKeysOf, type MatchProfile, profileOf } from '#domain/search/profile.ts';
 
 /** Children held in memory under exactly the keys the DynamoDB repository writes (for domain tests). */
 export class MemoryChildren implements ChildRepository {
   private readonly records = new Map<string, ChildRecord>();
 
-  constructor(records: ChildRecord[] = []) {
+  /** `audit`, when given, receives the events the DynamoDB repository writes in each change's transaction. */
+  constructor(
+    records: ChildRecord[] = [],
+    private readonly audit?: AuditSink,
+  ) {
     for (const record of records) this.records.set(record.childId, record);
   }
 
@@ -26,12 +31,14 @@ export class MemoryChildren implements ChildRepository {
     return found;
   }
 
-  async create(record: ChildRecord): Promise<void> {
+  async create(record: ChildRecord, audit?: AuditEvent): Promise<void> {
     this.records.set(record.childId, record);
+    if (audit) await this.audit?.record(audit);
   }
 
-  async replace(_previous: ChildRecord, next: ChildRecord): Promise<void> {
+  async replace(_previous: ChildRecord, next: ChildRecord, audit?: AuditEvent): Promise<void> {
     this.records.set(next.childId, next);
+    if (audit) await this.audit?.record(audit);
   }
 }
 
@@ -51,4 +58,45 @@ export function fixedEnvironment(now = '2026-11-22T10:00:00.000Z'): Environment 
     newChildId: () => `CP${String(++n).padStart(9, '0')}`,
     newId: (prefix) => `${prefix}-${++n}`,
   };
+}
+
+/** Involvements held in memory; a create or update clears the lead on `clearLeadOn` as the adapter does. */
+export class MemoryInvolvements implements InvolvementRepository {
+  readonly items: Involvement[] = [];
+
+  constructor(items: Involvement[] = []) {
+    this.items.push(...items);
+  }
+
+  async listForChild(childId: string): Promise<Involvement[]> {
+    return this.items.filter((i) => i.childId === childId);
+  }
+
+  async get(childId: string, involvementId: string): Promise<Involvement | undefined> {
+    return this.items.find((i) => i.childId === childId && i.involvementId === involvementId);
+  }
+
+  async create(involvement: Involvement, _audit: AuditEvent, clearLeadOn: Involvement[] = []): Promise<void> {
+    this.clearLead(clearLeadOn);
+    this.items.push(involvement);
+  }
+
+  async update(
+    next: Involvement,
+    _expectedVersion: number,
+    _audit: AuditEvent,
+    clearLeadOn: Involvement[] = [],
+  ): Promise<void> {
+    this.clearLead(clearLeadOn);
+    const at = this.items.findIndex((i) => i.involvementId === next.involvementId);
+    this.items[at] = next;
+  }
+
+  private clearLead(on: Involvement[]): void {
+    for (const cleared of on) {
+      const at = this.items.findIndex((i) => i.involvementId === cleared.involvementId);
+      const held = this.items[at];
+      if (held) this.items[at] = { ...held, leadProfessional: false };
+    }
+  }
 }

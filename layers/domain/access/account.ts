@@ -51,17 +51,53 @@ export function accessProblems(
   organisation: Organisation | undefined,
   today: string,
 ): string[] {
-  const problems: string[] = [];
-  if (account.status !== 'active') problems.push(`the account is ${account.status}`);
-  if (!organisation) problems.push('the organisation is not registered');
-  else if (!organisation.accredited) problems.push('the organisation is not accredited');
+  return accessRefusals(account, organisation, today).map((r) => r.message);
+}
+
+/**
+ * Why R4 refused a caller, as a code an auditor can filter on (R6): carried on the refusal's audit
+ * event and shown in the user's trail. Codes only — no child data, no vetting dates.
+ */
+export const REFUSAL_REASONS = [
+  'no-account',
+  'organisation-mismatch',
+  'pending',
+  'suspended',
+  'terminated',
+  'organisation-not-registered',
+  'organisation-not-accredited',
+  'dbs-expired',
+  'dbs-date-in-future',
+  'training-incomplete',
+  'agreement-unsigned',
+  'mfa-not-enrolled',
+  'client-revoked',
+  'role-not-permitted',
+  'right-not-held',
+  'scope-not-granted',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** Each R4 prerequisite the account or its organisation fails, with its code and its words. */
+export function accessRefusals(
+  account: Account,
+  organisation: Organisation | undefined,
+  today: string,
+): { reason: RefusalReason; message: string }[] {
+  const refusals: { reason: RefusalReason; message: string }[] = [];
+  const add = (reason: RefusalReason, message: string) => refusals.push({ reason, message });
+  if (account.status !== 'active') add(account.status, `the account is ${account.status}`);
+  if (!organisation) add('organisation-not-registered', 'the organisation is not registered');
+  else if (!organisation.accredited) add('organisation-not-accredited', 'the organisation is not accredited');
   if (dbsExpiresOn(account.dbsCertificateDate) <= today)
-    problems.push('the enhanced DBS certificate is 3 or more years old');
-  if (account.dbsCertificateDate > today) problems.push('the DBS certificate date is in the future');
-  if (account.trainingCompletedOn > today) problems.push('ContactPoint training is not complete');
-  if (account.agreementSignedOn > today) problems.push('the end-user agreement is not signed');
-  if (!account.mfaEnrolled) problems.push('multi-factor authentication is not enrolled');
-  return problems;
+    add('dbs-expired', 'the enhanced DBS certificate is 3 or more years old');
+  if (account.dbsCertificateDate > today)
+    add('dbs-date-in-future', 'the DBS certificate date is in the future');
+  if (account.trainingCompletedOn > today)
+    add('training-incomplete', 'ContactPoint training is not complete');
+  if (account.agreementSignedOn > today) add('agreement-unsigned', 'the end-user agreement is not signed');
+  if (!account.mfaEnrolled) add('mfa-not-enrolled', 'multi-factor authentication is not enrolled');
+  return refusals;
 }
 
 /** R4 prerequisites of a grant or reinstatement, each named by the field that is missing or stale. */

@@ -27,9 +27,15 @@ export function assertSeparationOfDuties(roles: readonly Role[]): void {
 
 /**
  * Two-person rule: these widen what an account can see or judge so much that one administrator alone
- * may only ask for them; a second administrator of the same organisation approves.
+ * may only ask for them; a second administrator of the same organisation approves. `user-admin` is
+ * among them because an administrator who could create another administrator alone could then approve
+ * their own requests through that second account: every new administrator is itself two-person.
  */
-export const ROLES_NEEDING_APPROVAL: ReadonlySet<Role> = new Set<Role>(['data-manager', 'auditor']);
+export const ROLES_NEEDING_APPROVAL: ReadonlySet<Role> = new Set<Role>([
+  'data-manager',
+  'auditor',
+  'user-admin',
+]);
 export const RIGHTS_NEEDING_APPROVAL: ReadonlySet<Right> = new Set<Right>(['child-protection-override']);
 
 export interface Holdings {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { RefusalReason } from '../access/account.ts';
 import type { Role } from '../access/principal.ts';
 import type { AccessReason } from '../access/reasons.ts';
 import type { DisclosureLevel } from '../disclosure/view-schema.ts';
@@ -65,6 +66,8 @@ export interface AuditEvent {
   involvementId?: string | undefined;
   /** The account an administrative action concerned (R4, R6). */
   subjectUserId?: string | undefined;
+  /** Why R4 or the permission table refused the request (codes only, no child data). */
+  refusalReasons?: RefusalReason[] | undefined;
   /** Free text an action carries, e.g. the grounds for shielding or unshielding (R3). */
   note?: string | undefined;
   requestId: string;

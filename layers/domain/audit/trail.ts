@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { REFUSAL_REASONS } from '../access/account.ts';
 import { searchCriteriaShape } from '../search/criteria.ts';
 import type { AuditEvent } from './event.ts';
 
@@ -14,10 +15,27 @@ export const TrailEntrySchema = z
     actorRoles: z.array(z.string()),
     reasonCode: z.string().optional(),
     reasonText: z.string().optional(),
-    /** What the actor was shown of this child (child histories), or of each child (user histories). */
-    disclosure: z.string().optional(),
+    /** What the actor was shown of this child (child histories only). */
+    disclosure: z
+      .string()
+      .optional()
+      .meta({ description: 'What the actor was shown of this child (child histories only)' }),
+    /** What the user was shown of each child the entry names, by ContactPoint ID (user histories only). */
+    disclosures: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({
+        description:
+          'What the user was shown of each child, by ContactPoint ID: full, sensitive-redacted, shielded, override, match-summary (user histories only)',
+        example: { CP7M3K9P2XN: 'full' },
+      }),
     childIds: z.array(z.string()),
     subjectUserId: z.string().optional(),
+    /** Why the request was refused (R4 or the permission table): codes, in user histories only. */
+    refusalReasons: z.array(z.enum(REFUSAL_REASONS)).optional().meta({
+      description:
+        'Why the request was refused, e.g. suspended, dbs-expired, no-account, organisation-mismatch (user histories only)',
+    }),
     /** A search's criteria as the user typed them: in user histories only, never under a child. */
     criteria: z
       .object(searchCriteriaShape)
@@ -60,6 +78,9 @@ export function trailSubjects(event: AuditEvent): TrailSubject[] {
 export function trailEntry(event: AuditEvent, subject: TrailSubject): TrailEntry {
   const childId = 'childId' in subject ? subject.childId : undefined;
   const disclosure = childId ? event.disclosure?.[childId] : undefined;
+  // A user's history shows what they were shown of each child: levels only, keyed by the IDs it already lists.
+  const shown = Object.entries(event.disclosure ?? {}).filter(([id]) => event.childIds.includes(id));
+  const disclosures = childId === undefined && shown.length > 0 ? Object.fromEntries(shown) : undefined;
   return {
     at: event.at,
     eventId: event.eventId,
@@ -71,8 +92,11 @@ export function trailEntry(event: AuditEvent, subject: TrailSubject): TrailEntry
     ...(event.reason && { reasonCode: event.reason.code }),
     ...(event.reason?.text !== undefined && { reasonText: event.reason.text }),
     ...(disclosure !== undefined && { disclosure }),
+    ...(disclosures !== undefined && { disclosures }),
     childIds: childId ? [childId] : event.childIds,
     ...(event.subjectUserId !== undefined && { subjectUserId: event.subjectUserId }),
+    // Why a user was refused is about their account (vetting, status): their organisation's auditors see it.
+    ...(childId === undefined && event.refusalReasons?.length && { refusalReasons: event.refusalReasons }),
     // What a user searched for is part of what they did; under a child it would show others' searches.
     ...(childId === undefined && event.criteria !== undefined && { criteria: event.criteria }),
   };
@@ -97,8 +121,10 @@ const CSV_COLUMNS: (keyof TrailEntry)[] = [
   'reasonCode',
   'reasonText',
   'disclosure',
+  'disclosures',
   'childIds',
   'subjectUserId',
+  'refusalReasons',
   'criteria',
   'eventId',
 ];

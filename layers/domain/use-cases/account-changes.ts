@@ -4,10 +4,17 @@ import type { Principal } from '../access/principal.ts';
 import { assertSeparationOfDuties, withApproved } from '../access/separation-of-duties.ts';
 import { auditEventFor, type RequestFacts } from '../audit/event.ts';
 import { todayIso } from '../dates.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RequesterNoLongerAdministratorError,
+  ValidationError,
+} from '../errors.ts';
 import {
   type AccountDeps,
   administeredOrganisation,
+  assertRightsFitRoles,
   auditingRefusal,
   followGroups,
   followInIdentityProvider,
@@ -36,8 +43,30 @@ async function decidableChange(
 }
 
 /**
+ * The two-person rule needs two administrators at the moment of approval: one whose request is approved
+ * must still be an active user administrator of the organisation that holds the change. A request left
+ * by someone since suspended, terminated or stripped of user-admin is refused (409), not approved.
+ */
+async function assertRequesterStillAdministers(
+  deps: Pick<AccountDeps, 'directory'>,
+  change: AccountChange,
+): Promise<void> {
+  const requester = await deps.directory.getAccount(change.requestedBy);
+  if (
+    requester?.status !== 'active' ||
+    !requester.roles.includes('user-admin') ||
+    requester.organisationId !== change.administeredBy
+  ) {
+    throw new RequesterNoLongerAdministratorError(
+      `Two-person rule (R4): ${change.changeId} was asked for by an administrator who is no longer an active user administrator of this organisation; ask for it again if it is still needed`,
+    );
+  }
+}
+
+/**
  * A second administrator approves: the roles and rights are added to the account as it stands now, so
- * separation of duties is checked again against whatever it gained since the request.
+ * separation of duties and the rights-fit-roles rule are checked again against whatever it gained or
+ * lost since the request, and the requester must still be an active administrator.
  */
 export function approveAccountChange(
   deps: AccountDeps,
@@ -60,11 +89,13 @@ export function approveAccountChange(
       if (!current || !organisation) throw new NotFoundError('Account');
       if (current.status === 'terminated')
         throw new ConflictError('A terminated account cannot be granted anything');
+      await assertRequesterStillAdministers(deps, change);
       const holds = withApproved(
         { roles: current.roles, rights: current.rights ?? [] },
         { roles: change.addRoles, rights: change.addRights },
       );
       assertSeparationOfDuties(holds.roles);
+      assertRightsFitRoles(holds.rights, holds.roles);
       const now = deps.env.now();
       const today = todayIso(now);
       const next: Account = {

@@ -46,7 +46,7 @@ export async function administeredOrganisation(
 }
 
 /** R3: the override right is for people who look at children; anyone else holding it is refused. */
-function assertRightsFitRoles(rights: Right[] | undefined, roles: Role[]): void {
+export function assertRightsFitRoles(rights: Right[] | undefined, roles: Role[]): void {
   if (
     rights?.includes('child-protection-override') &&
     !roles.some((r) => r === 'practitioner' || r === 'data-manager')

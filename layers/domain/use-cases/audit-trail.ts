@@ -60,10 +60,17 @@ export async function readChildTrail(
   return masked ? { ...page, entries: page.entries.map(withoutWhereabouts) } : page;
 }
 
-/** What a user searched for and viewed: for the auditors of the organisation that administers them. */
+/** Machine clients act, and are refused, under `client:<clientId>` (R8). */
+const CLIENT_PREFIX = 'client:';
+
+/**
+ * What a user searched for and viewed: for the auditors of the organisation that administers them. A
+ * case management system's history (`client:<clientId>`) is read the same way, by the auditors of the
+ * organisation that administers the client's organisation.
+ */
 export async function readUserTrail(
   deps: {
-    directory: Pick<DirectoryRepository, 'getAccount' | 'getOrganisation'>;
+    directory: Pick<DirectoryRepository, 'getAccount' | 'getOrganisation' | 'getMachineClient'>;
     trail: AuditTrailIndex;
     audit: AuditSink;
     env: Environment;
@@ -73,8 +80,10 @@ export async function readUserTrail(
   query: TrailQuery,
   facts: RequestFacts,
 ): Promise<{ entries: TrailEntry[]; next?: string | undefined }> {
-  const account = await deps.directory.getAccount(userId);
-  const organisation = account && (await deps.directory.getOrganisation(account.organisationId));
+  const holder = userId.startsWith(CLIENT_PREFIX)
+    ? await deps.directory.getMachineClient(userId.slice(CLIENT_PREFIX.length))
+    : await deps.directory.getAccount(userId);
+  const organisation = holder && (await deps.directory.getOrganisation(holder.organisationId));
   if (!organisation || organisation.administeredBy !== auditor.organisationId) {
     await deps.audit.record(
       auditEventFor(deps.env, auditor, facts, {

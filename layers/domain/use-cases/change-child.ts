@@ -4,6 +4,8 @@ import { applyPatch, type ChildRecord } from '../child/record.ts';
 import type { ChildFields, ChildPatch } from '../child/schema.ts';
 import { assertPlausibleBirthDate } from '../child/validate.ts';
 import { todayIso } from '../dates.ts';
+import { childViewFor } from '../disclosure/view.ts';
+import type { ChildView } from '../disclosure/view-schema.ts';
 import { ConflictError, DuplicateIdentifierError, ForbiddenError, ValidationError } from '../errors.ts';
 import type { Dependencies } from '../ports.ts';
 import type { ShieldRequest, UnshieldRequest } from '../shield/schema.ts';
@@ -11,6 +13,27 @@ import { isMaintainingTeam, isShieldingTeam } from '../shield/teams.ts';
 import { checkVersion, loadForChange, refuse, requireVersion } from './guard.ts';
 
 type Deps = Pick<Dependencies, 'children' | 'audit' | 'env'>;
+type ChangeDeps = Pick<Dependencies, 'children' | 'involvements' | 'audit' | 'env'>;
+
+/**
+ * A change that answers with the record as the caller may now see it. The answer is a read (R6, R10):
+ * its disclosure level goes on the change's audit event, as for a view, and the route counts against
+ * the per-user view limit, so a write cannot be used to read past what oversight sees.
+ */
+export interface ChangedChild {
+  record: ChildRecord;
+  view: ChildView;
+}
+
+/** The view the caller will receive of `next`, and the audit disclosure that records it. */
+async function disclosed(
+  deps: Pick<Dependencies, 'involvements'>,
+  principal: Principal,
+  next: ChildRecord,
+): Promise<{ view: ChildView; disclosure: Record<string, ChildView['disclosure']> }> {
+  const view = childViewFor(next, await deps.involvements.listForChild(next.childId), principal);
+  return { view, disclosure: { [next.childId]: view.disclosure } };
+}
 
 /**
  * R3/R8: an NHS number or UPN already held by another record refuses the change (409), so no create or
@@ -76,19 +99,20 @@ export async function createChild(
 
 /** A correction, guarded by If-Match; the audit event commits in the same transaction (R6). */
 export async function updateChild(
-  deps: Deps,
+  deps: ChangeDeps,
   principal: Principal,
   childId: string,
   patch: ChildPatch,
   expectedVersion: number | undefined,
   facts: RequestFacts,
-): Promise<ChildRecord> {
+): Promise<ChangedChild> {
   const version = requireVersion(expectedVersion);
   const record = await loadForChange(deps, principal, facts, 'update-child', childId);
   checkVersion(version, record.version);
   const now = deps.env.now();
   if (patch.dateOfBirth !== undefined) assertPlausibleBirthDate(patch.dateOfBirth, now);
   const next = applyPatch(record, patch, now.toISOString());
+  const { view, disclosure } = await disclosed(deps, principal, next);
   await refusingDuplicates(deps, principal, facts, { action: 'update-child', childIds: [childId] }, () =>
     deps.children.replace(
       record,
@@ -97,10 +121,11 @@ export async function updateChild(
         action: 'update-child',
         outcome: 'success',
         childIds: [childId],
+        disclosure,
       }),
     ),
   );
-  return next;
+  return { record: next, view };
 }
 
 /**
@@ -110,12 +135,12 @@ export async function updateChild(
  * council keeps the record, and only the shielding team changes the shield afterwards (decision 0004).
  */
 export async function shieldChild(
-  deps: Deps,
+  deps: ChangeDeps,
   principal: Principal,
   childId: string,
   request: ShieldRequest,
   facts: RequestFacts,
-): Promise<ChildRecord> {
+): Promise<ChangedChild> {
   const { localAuthority, localAuthorityName } = principal;
   if (!localAuthority || !localAuthorityName) {
     return refuse(
@@ -149,6 +174,7 @@ export async function shieldChild(
     version: record.version + 1,
     updatedAt: now.toISOString(),
   };
+  const { view, disclosure } = await disclosed(deps, principal, next);
   await deps.children.replace(
     record,
     next,
@@ -156,10 +182,11 @@ export async function shieldChild(
       action: 'shield-child',
       outcome: 'success',
       childIds: [childId],
+      disclosure,
       note: [request.reason, request.reasonText].filter(Boolean).join(': '),
     }),
   );
-  return next;
+  return { record: next, view };
 }
 
 /**
@@ -168,12 +195,12 @@ export async function shieldChild(
  * Nobody else may touch it. Each step is audited with its reason.
  */
 export async function unshieldChild(
-  deps: Deps,
+  deps: ChangeDeps,
   principal: Principal,
   childId: string,
   request: UnshieldRequest,
   facts: RequestFacts,
-): Promise<ChildRecord> {
+): Promise<ChangedChild> {
   const record = await loadForChange(
     deps,
     principal,
@@ -212,6 +239,7 @@ export async function unshieldChild(
     version: record.version + 1,
     updatedAt: now,
   };
+  const { view, disclosure } = await disclosed(deps, principal, next);
   await deps.children.replace(
     record,
     next,
@@ -219,8 +247,9 @@ export async function unshieldChild(
       action: 'unshield-child',
       outcome: allAgree ? 'success' : 'awaiting-agreement',
       childIds: [childId],
+      disclosure,
       note: request.reasonText,
     }),
   );
-  return next;
+  return { record: next, view };
 }

@@ -20,10 +20,14 @@ export async function refuse(
   action: AuditAction,
   childIds: string[],
   error: Error,
+  /** What was refused, for auditors (never child data). */
+  note?: string,
 ): Promise<never> {
   const outcome =
     error instanceof NotFoundError ? 'not-found' : error instanceof ForbiddenError ? 'denied' : 'conflict';
-  await deps.audit.record(auditEventFor(deps.env, principal, facts, { action, childIds, outcome }));
+  await deps.audit.record(
+    auditEventFor(deps.env, principal, facts, { action, childIds, outcome, ...(note && { note }) }),
+  );
   throw error;
 }
 

@@ -2,7 +2,7 @@ import type { Principal } from '../access/principal.ts';
 import { hasRole } from '../access/principal.ts';
 import { auditEventFor, type RequestFacts } from '../audit/event.ts';
 import { todayIso } from '../dates.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { ForbiddenError, LeadProfessionalHeldError, NotFoundError, ValidationError } from '../errors.ts';
 import {
   type Involvement,
   type InvolvementPatch,
@@ -18,6 +18,37 @@ type Deps = Pick<Dependencies, 'children' | 'involvements' | 'audit' | 'env'>;
 /** Only one active lead professional per child: marking a new one clears the others in the same transaction. */
 function otherLeads(all: Involvement[], except: string, today: string): Involvement[] {
   return all.filter((i) => i.involvementId !== except && i.leadProfessional && isActive(i, today));
+}
+
+/**
+ * R8: the leads a new lead clears. A caller clears only its own organisation's leads; another
+ * organisation's lead is refused (409 lead-professional-held, audited, naming no one), because one
+ * organisation must not change another's involvement. The record's ContactPoint team, which corrects
+ * the record for everyone, may move the lead between organisations.
+ */
+async function leadsToClear(
+  deps: Deps,
+  principal: Principal,
+  facts: RequestFacts,
+  action: 'register-involvement' | 'update-involvement',
+  childId: string,
+  except: string,
+  today: string,
+  mayMoveBetweenOrganisations: boolean,
+): Promise<Involvement[]> {
+  const others = otherLeads(await deps.involvements.listForChild(childId), except, today);
+  if (!mayMoveBetweenOrganisations && others.some((i) => i.organisationId !== principal.organisationId)) {
+    return refuse(
+      deps,
+      principal,
+      facts,
+      action,
+      [childId],
+      new LeadProfessionalHeldError(),
+      'lead-professional-held: another organisation holds the lead',
+    );
+  }
+  return others;
 }
 
 /** A practitioner records their own involvement with a child, for their own organisation. */
@@ -43,7 +74,16 @@ export async function registerInvolvement(
     updatedAt: now.toISOString(),
   };
   const clearLeadOn = involvement.leadProfessional
-    ? otherLeads(await deps.involvements.listForChild(childId), involvement.involvementId, todayIso(now))
+    ? await leadsToClear(
+        deps,
+        principal,
+        facts,
+        'register-involvement',
+        childId,
+        involvement.involvementId,
+        todayIso(now),
+        false,
+      )
     : [];
   await deps.involvements.create(
     involvement,
@@ -113,7 +153,16 @@ export async function updateInvolvement(
   }
   if (next.endDate !== undefined && !isActive(next, todayIso(now))) next.leadProfessional = false;
   const clearLeadOn = patch.leadProfessional
-    ? otherLeads(await deps.involvements.listForChild(childId), involvementId, todayIso(now))
+    ? await leadsToClear(
+        deps,
+        principal,
+        facts,
+        'update-involvement',
+        childId,
+        involvementId,
+        todayIso(now),
+        hasRole(principal, 'data-manager') && maintainsRecord(principal, record),
+      )
     : [];
   await deps.involvements.update(
     next,

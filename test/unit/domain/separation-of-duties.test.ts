@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AccountPatch, GrantAccount } from '#domain/access/account.ts';
+import type { Account, AccountPatch, GrantAccount } from '#domain/access/account.ts';
 import type { Principal, Right, Role } from '#domain/access/principal.ts';
 import {
   assertSeparationOfDuties,
@@ -9,7 +9,13 @@ import {
   separationConflicts,
   splitByApproval,
 } from '#domain/access/separation-of-duties.ts';
-import { ForbiddenError, NotFoundError, SeparationOfDutiesError } from '#domain/errors.ts';
+import {
+  ForbiddenError,
+  NotFoundError,
+  RequesterNoLongerAdministratorError,
+  SeparationOfDutiesError,
+  ValidationError,
+} from '#domain/errors.ts';
 import {
   approveAccountChange,
   listAccountChanges,
@@ -52,9 +58,26 @@ const vetted = {
   mfaEnrolled: true,
 };
 
+/** The registry's account of an administrator (approval checks the requester still administers). */
+const adminAccount = (principal: Principal, overrides: Partial<Account> = {}): Account => ({
+  userId: principal.userId,
+  email: `${principal.userId}@example.gov.uk`,
+  organisationId: principal.organisationId,
+  roles: ['user-admin'],
+  status: 'active',
+  grantedBy: 'seed',
+  version: 1,
+  createdAt: NOW,
+  updatedAt: NOW,
+  ...vetted,
+  ...overrides,
+});
+const ADMINS = [first, second, bradfordAdmin];
+
 function world(now = NOW) {
   const audit = new MemoryAudit();
   const directory = new MemoryDirectory(audit, [leeds, bradford]);
+  for (const a of ADMINS) directory.accounts.set(a.userId, adminAccount(a));
   const identity = new MemoryIdentity();
   const deps: AccountDeps = { directory, identity, audit, env: fixedEnvironment(now) };
   return {
@@ -87,13 +110,19 @@ describe('separation of duties (R4), the rule', () => {
     expect(problem).toMatchObject({ status: 409, type: '/problems/separation-of-duties' });
   });
 
-  it('lets removals and unguarded additions through at once and holds back data-manager, auditor and the override', () => {
+  it('lets removals and unguarded additions through at once and holds back data-manager, auditor, user-admin and the override', () => {
     const split = splitByApproval(
       { roles: ['practitioner', 'operator'], rights: [] },
-      { roles: ['practitioner', 'data-manager', 'user-admin'], rights: ['child-protection-override'] },
+      {
+        roles: ['practitioner', 'data-manager', 'user-admin', 'operator'],
+        rights: ['child-protection-override'],
+      },
     );
-    expect(split.now).toEqual({ roles: ['practitioner', 'user-admin'], rights: [] });
-    expect(split.awaiting).toEqual({ roles: ['data-manager'], rights: ['child-protection-override'] });
+    expect(split.now).toEqual({ roles: ['practitioner', 'operator'], rights: [] });
+    expect(split.awaiting).toEqual({
+      roles: ['data-manager', 'user-admin'],
+      rights: ['child-protection-override'],
+    });
   });
 });
 
@@ -103,7 +132,7 @@ describe('refused grants are audited (R6)', () => {
     await expect(
       grantAccount(deps, first, grantOf(['auditor', 'practitioner']), facts),
     ).rejects.toBeInstanceOf(SeparationOfDutiesError);
-    expect(directory.accounts.size).toBe(0);
+    expect(directory.accounts.size).toBe(ADMINS.length);
     expect(identity.groups.size).toBe(0);
     expect(audit.events).toEqual([
       expect.objectContaining({
@@ -218,6 +247,35 @@ describe('the two-person rule (R4)', () => {
     expect(directory.accounts.get(account.userId)?.rights).toBeUndefined();
   });
 
+  it('does not let one administrator create a second administrator alone, by grant or by update', async () => {
+    const { deps, directory, identity } = world();
+    const granted = await grantAccount(
+      deps,
+      first,
+      grantOf(['user-admin'], [], 'admin3@leeds.example.gov.uk'),
+      facts,
+    );
+    expect(granted.account).toMatchObject({ roles: [], status: 'pending' });
+    expect(granted.awaiting?.addRoles).toEqual(['user-admin']);
+    expect(identity.groups.get(granted.account.userId)).toEqual(new Set());
+
+    const { account } = await grantAccount(deps, first, grantOf(['practitioner']), facts);
+    const updated = await updateAccount(
+      deps,
+      first,
+      account.userId,
+      { roles: ['practitioner', 'user-admin'] },
+      1,
+      facts,
+    );
+    expect(updated.account.roles).toEqual(['practitioner']);
+    expect(updated.awaiting?.addRoles).toEqual(['user-admin']);
+    expect(directory.accounts.get(account.userId)?.roles).toEqual(['practitioner']);
+
+    const approved = await approveAccountChange(deps, second, granted.awaiting?.changeId as string, facts);
+    expect(approved.account).toMatchObject({ roles: ['user-admin'], status: 'active' });
+  });
+
   it('lets a change lapse after seven days, and hides it from another organisation’s administrators', async () => {
     const { deps, at } = world();
     const { awaiting } = await grantAccount(deps, first, grantOf(['auditor']), facts);
@@ -243,12 +301,65 @@ describe('the two-person rule (R4)', () => {
   });
 });
 
+describe('approval checks again what a direct grant checks', () => {
+  it.each([
+    ['suspended', { status: 'suspended' }],
+    ['terminated', { status: 'terminated' }],
+    ['no longer user-admin', { roles: ['practitioner'] }],
+    ['moved to another organisation', { organisationId: bradford.organisationId }],
+  ] as const)(
+    'refuses to approve a change asked for by an administrator since %s, 409 with its own problem type, audited',
+    async (_what, change) => {
+      const { deps, directory, audit } = world();
+      const { account, awaiting } = await grantAccount(deps, first, grantOf(['data-manager']), facts);
+      directory.accounts.set(first.userId, adminAccount(first, change as Partial<Account>));
+      const refused = approveAccountChange(deps, second, awaiting?.changeId as string, facts);
+      await expect(refused).rejects.toBeInstanceOf(RequesterNoLongerAdministratorError);
+      expect(problemFor(await refused.catch((e: unknown) => e))).toMatchObject({
+        status: 409,
+        type: '/problems/requester-no-longer-administrator',
+      });
+      expect(directory.accounts.get(account.userId)).toMatchObject({ roles: [], status: 'pending' });
+      expect(directory.changes.size).toBe(1);
+      expect(audit.events.at(-1)).toMatchObject({
+        action: 'approve-account-change',
+        outcome: 'conflict',
+        actorId: second.userId,
+        subjectUserId: account.userId,
+      });
+      expect(audit.events.at(-1)?.note).toContain('no longer an active user administrator');
+    },
+  );
+
+  it('refuses to approve the override right for an account that is no longer a practitioner or data manager (R3)', async () => {
+    const { deps, directory, audit } = world();
+    const { account } = await grantAccount(deps, first, grantOf(['practitioner']), facts);
+    const { awaiting } = await updateAccount(
+      deps,
+      first,
+      account.userId,
+      { rights: ['child-protection-override'] },
+      1,
+      facts,
+    );
+    await updateAccount(deps, first, account.userId, { roles: ['operator'] }, 2, facts);
+    await expect(
+      approveAccountChange(deps, second, awaiting?.changeId as string, facts),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(directory.accounts.get(account.userId)?.rights).toBeUndefined();
+    expect(audit.events.at(-1)).toMatchObject({ action: 'approve-account-change', outcome: 'denied' });
+  });
+});
+
 describe('no sequence of grants, updates and decisions', () => {
   // The roles the rules are about, plus one they leave alone.
-  const rolesArb = fc.subarray(['practitioner', 'data-manager', 'auditor', 'operator'] as Role[], {
-    minLength: 1,
-    maxLength: 2,
-  });
+  const rolesArb = fc.subarray(
+    ['practitioner', 'data-manager', 'auditor', 'user-admin', 'operator'] as Role[],
+    {
+      minLength: 1,
+      maxLength: 2,
+    },
+  );
   const rightsArb = fc.subarray(['child-protection-override'] as Right[]);
   const step = fc.oneof(
     fc.record({ kind: fc.constant('grant' as const), by: fc.nat(1), roles: rolesArb, rights: rightsArb }),
@@ -311,6 +422,7 @@ describe('no sequence of grants, updates and decisions', () => {
             // Refusals are part of the sequence; the invariant must hold whatever was refused.
           }
           for (const account of directory.accounts.values()) {
+            if (ADMINS.some((a) => a.userId === account.userId)) continue;
             expect(separationConflicts(account.roles)).toEqual([]);
             // Every guarded role or right held came through an approval by someone other than its requester.
             const guarded = [

@@ -32,3 +32,61 @@ describe('the user trail shows auditors what each search was for (R6)', () => {
     expect(trailEntry(search, { childId: 'CP7M3K9P2XN' }).criteria).toBeUndefined();
   });
 });
+
+describe('the user trail shows auditors what the user was shown of each child (R6)', () => {
+  const view: AuditEvent = {
+    ...search,
+    action: 'view-child',
+    childIds: ['CP7M3K9P2XN'],
+    disclosure: { CP7M3K9P2XN: 'shielded' },
+    criteria: undefined,
+  };
+
+  it('gives a user history the disclosure level per child, keyed by the IDs it already lists, and nothing more', () => {
+    const entry = trailEntry(view, { userId: 'user-1' });
+    expect(entry.disclosures).toEqual({ CP7M3K9P2XN: 'shielded' });
+    expect(entry.disclosure).toBeUndefined();
+    expect(TrailEntrySchema.parse(entry)).toEqual(entry);
+    expect(trailEntry(search, { userId: 'user-1' }).disclosures).toEqual({ CP7M3K9P2XN: 'match-summary' });
+    expect(trailCsv([entry])).toContain('CP7M3K9P2XN=shielded');
+  });
+
+  it('never names a child in disclosures that the entry does not list', () => {
+    const stray = { ...view, disclosure: { CP7M3K9P2XN: 'full' as const, CP0000000000: 'full' as const } };
+    expect(Object.keys(trailEntry(stray, { userId: 'user-1' }).disclosures ?? {})).toEqual(['CP7M3K9P2XN']);
+  });
+
+  it('keeps a child history to that child’s one level, with no per-child map', () => {
+    const entry = trailEntry(view, { childId: 'CP7M3K9P2XN' });
+    expect(entry.disclosure).toBe('shielded');
+    expect(entry.disclosures).toBeUndefined();
+  });
+
+  it('gives no disclosures to an event that showed nothing', () => {
+    const refused = { ...view, outcome: 'denied' as const, disclosure: undefined };
+    expect(trailEntry(refused, { userId: 'user-1' })).not.toHaveProperty('disclosures');
+  });
+});
+
+describe('the user trail shows auditors why a request was refused (R4, R6)', () => {
+  const refused: AuditEvent = {
+    ...search,
+    action: 'view-child',
+    outcome: 'denied',
+    childIds: ['CP7M3K9P2XN'],
+    disclosure: undefined,
+    criteria: undefined,
+    refusalReasons: ['suspended', 'dbs-expired'],
+  };
+
+  it('carries the refusal reason codes in the user’s history and its CSV', () => {
+    const entry = trailEntry(refused, { userId: 'user-1' });
+    expect(entry.refusalReasons).toEqual(['suspended', 'dbs-expired']);
+    expect(TrailEntrySchema.parse(entry)).toEqual(entry);
+    expect(trailCsv([entry])).toContain('suspended dbs-expired');
+  });
+
+  it('leaves them out of a child’s history: they are about the user’s account, not the child', () => {
+    expect(trailEntry(refused, { childId: 'CP7M3K9P2XN' })).not.toHaveProperty('refusalReasons');
+  });
+});

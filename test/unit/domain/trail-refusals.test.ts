@@ -63,3 +63,38 @@ describe('R6: 404s on the oversight routes are audited', () => {
     ]);
   });
 });
+
+describe('R6: a machine client’s history is read like a user’s', () => {
+  const leedsCc = { organisationId: 'ORG-LEEDS-CC', administeredBy: 'ORG-LEEDS-CC' };
+  const directory = {
+    getAccount: async () => undefined,
+    getMachineClient: async (clientId: string) =>
+      clientId === 'cms-1' ? { clientId, organisationId: 'ORG-LEEDS-CC', status: 'revoked' } : undefined,
+    getOrganisation: async (id: string) => (id === leedsCc.organisationId ? leedsCc : undefined),
+  };
+
+  it('lets an auditor of the organisation that administers the client read client:<id>', async () => {
+    const deps = fakes();
+    const trail = { page: async () => ({ entries: [] }) };
+    await expect(
+      readUserTrail({ ...deps, trail, directory } as never, auditor, 'client:cms-1', {}, facts),
+    ).resolves.toEqual({ entries: [] });
+    expect(deps.recorded).toEqual([
+      expect.objectContaining({ outcome: 'success', subjectUserId: 'client:cms-1' }),
+    ]);
+  });
+
+  it('answers another organisation’s auditor, or an unknown client, 404 (audited)', async () => {
+    const deps = fakes();
+    const bradford = { ...auditor, organisationId: 'ORG-BRADFORD-MDC' };
+    for (const [who, id] of [
+      [bradford, 'client:cms-1'],
+      [auditor, 'client:unknown'],
+    ] as const) {
+      await expect(readUserTrail({ ...deps, directory } as never, who, id, {}, facts)).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
+    }
+    expect(deps.recorded.map((e) => e.outcome)).toEqual(['not-found', 'not-found']);
+  });
+});

@@ -147,7 +147,7 @@ describe('GET /children', () => {
     expect(response.statusCode).toBe(403);
     expect(db).not.toHaveReceivedCommand(QueryCommand);
     expect(db).toHaveReceivedCommandWith(PutCommand, {
-      Item: expect.objectContaining({ outcome: 'denied' }),
+      Item: expect.objectContaining({ outcome: 'denied', refusalReasons: ['role-not-permitted'] }),
     });
   });
 
@@ -165,22 +165,28 @@ describe('GET /children', () => {
 });
 
 describe('R4: every request re-checks the account', () => {
-  const refusedWhen: [string, Parameters<typeof mockDirectory>[2]][] = [
-    ['the account is suspended', { accounts: [accountItem({ status: 'suspended' })] }],
-    ['the account is terminated', { accounts: [accountItem({ status: 'terminated' })] }],
+  const refusedWhen: [string, Parameters<typeof mockDirectory>[2], string][] = [
+    ['the account is suspended', { accounts: [accountItem({ status: 'suspended' })] }, 'suspended'],
+    ['the account is terminated', { accounts: [accountItem({ status: 'terminated' })] }, 'terminated'],
     [
       'the DBS certificate is four years old',
       { accounts: [accountItem({ dbsCertificateDate: '2022-01-01' })] },
+      'dbs-expired',
     ],
-    ['training is not complete', { accounts: [accountItem({ trainingCompletedOn: '2099-01-01' })] }],
-    ['MFA is not enrolled', { accounts: [accountItem({ mfaEnrolled: false })] }],
-    ['there is no account', { accounts: [] }],
+    [
+      'training is not complete',
+      { accounts: [accountItem({ trainingCompletedOn: '2099-01-01' })] },
+      'training-incomplete',
+    ],
+    ['MFA is not enrolled', { accounts: [accountItem({ mfaEnrolled: false })] }, 'mfa-not-enrolled'],
+    ['there is no account', { accounts: [] }, 'no-account'],
     [
       'the organisation is not accredited',
       { organisations: [{ ...leedsHealthOrganisation, accredited: false, administeredBy: 'ORG-LEEDS-CC' }] },
+      'organisation-not-accredited',
     ],
   ];
-  for (const [condition, directory] of refusedWhen) {
+  for (const [condition, directory, reason] of refusedWhen) {
     it(`refuses a signed-in practitioner with 403 when ${condition}`, async () => {
       mockDirectory(db, GetCommand, directory);
       const response = await search();
@@ -200,6 +206,7 @@ describe('R4: every request re-checks the account', () => {
         action: 'search-children',
         outcome: 'denied',
         childIds: [],
+        refusalReasons: [reason],
       });
       expect(audited[0]?.args[0].input.Item).not.toHaveProperty('disclosure');
     });
@@ -214,6 +221,7 @@ describe('R4: every request re-checks the account', () => {
         actorId: 'user-nurse',
         organisationId: 'ORG-LEEDS-CH',
         outcome: 'denied',
+        refusalReasons: ['organisation-mismatch'],
       }),
     });
   });

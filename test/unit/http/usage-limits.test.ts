@@ -10,9 +10,18 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { StorageUnavailableError } from '#adapters/dynamo/errors.ts';
 import { DynamoUsageCounter } from '#adapters/dynamo/usage-counter.ts';
 import { windowsAt } from '#domain/access/limits.ts';
+import { ChildViewSchema } from '#domain/disclosure/view-schema.ts';
 import { PreconditionFailedError } from '#domain/errors.ts';
+import { ROUTES } from '#functions/manifest.ts';
 import { handler as search } from '#functions/search-children/handler.ts';
-import { apiEvent, lambdaContext, mockDirectory, practitionerClaims } from '../../support/events.ts';
+import { handler as updateChild } from '#functions/update-child/handler.ts';
+import {
+  accountItem,
+  apiEvent,
+  lambdaContext,
+  mockDirectory,
+  practitionerClaims,
+} from '../../support/events.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const query = {
@@ -143,5 +152,71 @@ describe('R10 per-user limits: the middleware', () => {
     });
     expect((await search(event as Parameters<typeof search>[0], lambdaContext)).statusCode).toBe(400);
     expect(db).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+});
+
+describe('R10 per-user limits: which routes count as a view', () => {
+  it('counts every route that answers with a child’s record, contacts or trail, writes included', () => {
+    const counted = ROUTES.filter((r) => r.usageLimit === 'view').map((r) => r.operationId);
+    expect(counted.sort()).toEqual(
+      [
+        'viewChild',
+        'updateChild',
+        'shieldChild',
+        'unshieldChild',
+        'listChildContactRequests',
+        'warnBeforeOverride',
+        'viewWithOverride',
+        'prepareSubjectAccessReport',
+      ].sort(),
+    );
+    // Create answers with what its caller just sent and the new ID: the one record-returning route not counted.
+    const returningRecords = ROUTES.filter((r) =>
+      Object.values(r.responses).some((response) => response.schema === ChildViewSchema),
+    );
+    for (const route of returningRecords.filter((r) => r.operationId !== 'createChild'))
+      expect(route.usageLimit, route.operationId).toBe('view');
+  });
+
+  it('answers a correction over the view limit 429 with Retry-After, audited, without reading or changing the record', async () => {
+    mockDirectory(db, GetCommand, {
+      organisations: [
+        {
+          pk: 'ORG#ORG-LEEDS-CC',
+          sk: 'ORG',
+          organisationId: 'ORG-LEEDS-CC',
+          name: 'Leeds City Council',
+          kind: 'local-authority',
+          gssCode: 'E08000035',
+          accredited: true,
+          administeredBy: 'ORG-LEEDS-CC',
+        },
+      ],
+      accounts: [
+        accountItem({
+          pk: 'USER#user-dm',
+          userId: 'user-dm',
+          organisationId: 'ORG-LEEDS-CC',
+          roles: ['data-manager'],
+        }),
+      ],
+    });
+    db.on(TransactWriteCommand).rejects(windowFull(['None', 'ConditionalCheckFailed']));
+    const event = apiEvent({
+      path: '/children/{childId}',
+      method: 'PATCH',
+      pathParameters: { childId: 'CP7M3K9P2XN' },
+      headers: { 'If-Match': '"1"' },
+      body: { familyName: 'Khan' },
+      claims: { sub: 'user-dm', 'cognito:groups': 'data-manager', 'custom:organisationId': 'ORG-LEEDS-CC' },
+    });
+    const response = await updateChild(event as Parameters<typeof updateChild>[0], lambdaContext);
+    expect(response.statusCode).toBe(429);
+    expect(Number(response.headers?.['retry-after'])).toBeGreaterThanOrEqual(1);
+    const audited = db.commandCalls(PutCommand, { TableName: 'unit-audit' }).map((c) => c.args[0].input.Item);
+    expect(audited).toEqual([
+      expect.objectContaining({ actorId: 'user-dm', action: 'update-child', outcome: 'rate-limited' }),
+    ]);
+    expect(db.commandCalls(GetCommand, { TableName: 'unit-children' })).toEqual([]);
   });
 });

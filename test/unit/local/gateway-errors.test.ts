@@ -197,3 +197,18 @@ describe('reading the Authorization header', () => {
     expect(offendingHeader(packet('GET / HTTP/1.1\nHost: x'), 14)).toBeUndefined();
   });
 });
+
+describe('the local gateway’s malformed paths', () => {
+  it('answers a path parameter with malformed percent-encoding 400 problem+json naming it, never 500', async () => {
+    const reply = await fetch(`${base}/account-changes/%ff/refusal`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${idToken()}` },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.headers.get('content-type')).toBe('application/problem+json');
+    expect(await reply.json()).toMatchObject({
+      type: '/problems/validation-error',
+      errors: [{ field: 'changeId', message: 'is not valid percent-encoding' }],
+    });
+  });
+});
