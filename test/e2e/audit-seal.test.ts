@@ -120,7 +120,7 @@ describe('oversight over HTTP (R6)', () => {
     const csv = await auditor.call('GET', `/audit/children/${childId}?format=csv`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.text.split('\r\n')[0]).toBe(
-      'at,action,outcome,actorId,actorOrganisationId,actorRoles,reasonCode,reasonText,disclosure,childIds,subjectUserId,criteria,eventId',
+      'at,action,outcome,actorId,actorOrganisationId,actorRoles,reasonCode,reasonText,disclosure,childIds,subjectUserId,criteria,eventId,disclosures,refusalReasons',
     );
     expect(csv.text).toContain(
       `view-child,success,${practitionerId},ORG-LEEDS-CH,practitioner,EMERGENCY_CARE,Seen in A&E,full,${childId}`,

@@ -111,6 +111,7 @@ export function withoutWhereabouts(entry: TrailEntry): TrailEntry {
   return { ...rest, actorId: WITHHELD, actorOrganisationId: WITHHELD };
 }
 
+/** Columns added later go at the end, so a reader's spreadsheet keeps every earlier column where it was. */
 const CSV_COLUMNS: (keyof TrailEntry)[] = [
   'at',
   'action',
@@ -121,12 +122,12 @@ const CSV_COLUMNS: (keyof TrailEntry)[] = [
   'reasonCode',
   'reasonText',
   'disclosure',
-  'disclosures',
   'childIds',
   'subjectUserId',
-  'refusalReasons',
   'criteria',
   'eventId',
+  'disclosures',
+  'refusalReasons',
 ];
 
 /** RFC 4180 CSV; a cell that a spreadsheet would run as a formula is prefixed with an apostrophe. */
