@@ -1,7 +1,7 @@
 import { ChildViewSchema } from '#domain/disclosure/view-schema.ts';
 import { ShieldRequestSchema } from '#domain/shield/schema.ts';
 import { defineFunction } from '#functions/define-function.ts';
-import { ChildPathSchema, etagHeader, signedInAccess } from '#http/parameters.ts';
+import { ChildPathSchema, etagHeader, recordChangeAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
 
 export const route = defineRoute({
@@ -32,11 +32,6 @@ export const route = defineRoute({
 export const definition = defineFunction({
   name: 'shield-child',
   trigger: { kind: 'http', route },
-  access: {
-    ...signedInAccess,
-    usageCounters: ['UpdateItem'],
-    children: ['GetItem', 'PutItem', 'DeleteItem'],
-    involvements: ['Query'],
-  },
+  access: recordChangeAccess,
   settings: ['adapters', 'limits'],
 });

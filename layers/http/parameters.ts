@@ -40,3 +40,14 @@ export const etagHeader = { ETag: 'Version of the resource; send it back as If-M
  * append only (R6) — PutItem with a not-exists condition, never UpdateItem or DeleteItem.
  */
 export const signedInAccess = { directory: ['GetItem'], audit: ['PutItem'] } as const;
+
+/**
+ * What a change to a child's record reaches (correct, shield, unshield): the record with its key items,
+ * the involvements it is shown with, and the per-user view counter, since the answer is the record (R10).
+ */
+export const recordChangeAccess = {
+  ...signedInAccess,
+  usageCounters: ['UpdateItem'],
+  children: ['GetItem', 'PutItem', 'DeleteItem'],
+  involvements: ['Query'],
+} as const;
