@@ -350,10 +350,19 @@ if (run) {
     [
       `Load, one practitioner (${LOAD_CHILDREN} children; ${LOAD_CONNECTIONS} connections for ${LOAD_SECONDS} s; name + date of birth)`,
       table([
-        ['audit stream consumer', 'searches/s', 'p50 ms', 'p99 ms', 'requests', 'statuses'],
+        [
+          'audit stream consumer',
+          'searches/s',
+          'p50 ms',
+          'p99 ms',
+          'requests',
+          'statuses',
+          'last event sealed after the load',
+        ],
         ...loadRows,
       ]),
       'Every answer should be 200: a 429 means the local per-user limits, not the service, set the pace.',
+      'The last column: how long after the load ended every audit event was sealed (the consumer’s backlog).',
     ].join('\n'),
   );
   console.log(`\n${results.join('\n\n')}\n\nfinished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
