@@ -17,8 +17,9 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environments.ts';
-import { AUDIT_SEAL_PREFIX } from '../constructs/audit-seal-access.ts';
+import { AUDIT_SEAL_HEAD_KEY, AUDIT_SEAL_PREFIX } from '../constructs/audit-seal-access.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { auditSealRoleName } from '../constructs/names.ts';
 
 export interface AuditStackProps extends StackProps {
   environment: Environment;
@@ -83,6 +84,14 @@ const SECURITY_EVENTS: Record<string, { description: string; pattern: string }> 
       'A DynamoDB table was changed or deleted, or its point-in-time recovery changed: deletion protection, streams or backups may be off',
     pattern:
       '{ ($.eventSource = dynamodb.amazonaws.com) && (($.eventName = UpdateTable) || ($.eventName = DeleteTable) || ($.eventName = UpdateContinuousBackups)) }',
+  },
+  TrailBucketPolicyChanged: {
+    // The bucket policy is what keeps seals write-once and the sealer their only writer; lifecycle,
+    // versioning and Object Lock settings are what keep them at all.
+    description:
+      'An S3 bucket policy, lifecycle, versioning or Object Lock setting was changed: the audit trail bucket’s guards may be weaker',
+    pattern:
+      '{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketPolicy) || ($.eventName = DeleteBucketPolicy) || ($.eventName = PutBucketLifecycle) || ($.eventName = DeleteBucketLifecycle) || ($.eventName = PutBucketVersioning) || ($.eventName = PutObjectLockConfiguration)) }',
   },
   UnauthorisedApiCalls: {
     description: 'An AWS API call was refused as unauthorised',
@@ -167,6 +176,25 @@ export class AuditStack extends Stack {
         actions: ['s3:PutObject'],
         resources: [this.trailBucket.arnForObjects(`${AUDIT_SEAL_PREFIX}*`)],
         conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
+    // The sealer's and verifier's roles by their fixed names, as the seal key's policy matches them.
+    const roleArn = (mode: 'seal' | 'verify') =>
+      `arn:${this.partition}:iam::${this.account}:role/${auditSealRoleName(props.environment.name, mode)}`;
+    // Only the sealer writes under the prefix or the head hint: anyone else could plant the next kept-events file
+    // (Object Lock would keep it for six years and the sealer would refuse to seal over it) or point the
+    // hint far back. The role is matched by its fixed name, as in the seal key's policy.
+    this.trailBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyTheSealerWritesSeals',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [
+          this.trailBucket.arnForObjects(`${AUDIT_SEAL_PREFIX}*`),
+          this.trailBucket.arnForObjects(AUDIT_SEAL_HEAD_KEY),
+        ],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': roleArn('seal') } },
       }),
     );
     this.trailBucket.addToResourcePolicy(
@@ -273,7 +301,17 @@ export class AuditStack extends Stack {
       },
     ]);
 
-    for (const [name, event] of Object.entries(SECURITY_EVENTS)) {
+    // Being the sealer's or verifier's role is what lets a principal use the seal key and write seals:
+    // a changed trust policy, or a function given either role, could forge or stop seals.
+    const events = {
+      ...SECURITY_EVENTS,
+      SealRolesChanged: {
+        description:
+          'A role’s trust policy changed, or a function was created or changed with the audit sealer’s or verifier’s role: someone may be able to forge or stop seals (expected only during a deployment)',
+        pattern: `{ (($.eventSource = iam.amazonaws.com) && ($.eventName = UpdateAssumeRolePolicy)) || (($.eventSource = lambda.amazonaws.com) && (($.requestParameters.role = "${roleArn('seal')}") || ($.requestParameters.role = "${roleArn('verify')}"))) }`,
+      },
+    };
+    for (const [name, event] of Object.entries(events)) {
       const filter = new MetricFilter(this, `${name}Filter`, {
         logGroup: trailLogs,
         filterPattern: FilterPattern.literal(event.pattern),

@@ -153,7 +153,7 @@ export class MonitoringStack extends Stack {
                   threshold: 1,
                   comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
                   additionalDescription:
-                    'The nightly verification found edited, deleted, inserted or reordered audit events.',
+                    'The nightly verification found a problem in the audit trail: an event edited, deleted, inserted, backdated, reordered or left unsealed past the lag, a seal replaced, or the audit index changed.',
                 },
               },
             },

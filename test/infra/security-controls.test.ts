@@ -180,7 +180,7 @@ describe('R6: the audit table is append-only for every principal', () => {
   });
 });
 
-describe('R6: seals are write-once in the bucket policy, whoever writes', () => {
+describe('R6: seals are write-once in the bucket policy, and only the sealer writes them', () => {
   const bucketStatements = () =>
     resourcesOf(audit, 'AWS::S3::BucketPolicy').flatMap(
       (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
@@ -201,6 +201,16 @@ describe('R6: seals are write-once in the bucket policy, whoever writes', () => 
       },
       Condition: { Null: { 's3:if-none-match': 'true' } },
     });
+  });
+
+  it('denies writing seals, kept events or the head hint to every principal but the sealer’s role', () => {
+    const only = bucketStatements().find((s) => s.Sid === 'OnlyTheSealerWritesSeals');
+    expect(only).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject' });
+    const resources = JSON.stringify(only?.Resource);
+    expect(resources).toContain('/audit-seals/*');
+    expect(resources).toContain('/audit-seal-head.json');
+    const notSealer = JSON.stringify(only?.Condition?.ArnNotEquals?.['aws:PrincipalArn']);
+    expect(notSealer).toContain(`:role/${auditSealRoleName('staging', 'seal')}`);
   });
 
   it('denies deleting a seal (a delete marker would hide it) to every principal', () => {
@@ -275,7 +285,9 @@ describe('CloudTrail records the data events of every table with people’s data
 
   it('alarms when a key policy is replaced or a grant created directly, and when a table’s resource policy changes', () => {
     const filters = resourcesOf(audit, 'AWS::Logs::MetricFilter').map((f) =>
-      String(f.Properties.FilterPattern),
+      typeof f.Properties.FilterPattern === 'string'
+        ? f.Properties.FilterPattern
+        : JSON.stringify(f.Properties.FilterPattern),
     );
     const keyFilter = filters.find((p) => p.includes('PutKeyPolicy'));
     expect(keyFilter).toContain('CreateGrant');
@@ -285,7 +297,15 @@ describe('CloudTrail records the data events of every table with people’s data
     for (const call of ['DeleteAlias', 'RevokeGrant', 'RetireGrant']) expect(weakened).toContain(call);
     const tableSettings = filters.find((p) => p.includes('UpdateContinuousBackups'));
     for (const call of ['UpdateTable', 'DeleteTable']) expect(tableSettings).toContain(call);
+    const bucket = filters.find((p) => p.includes('PutBucketPolicy'));
+    for (const call of ['DeleteBucketPolicy', 'PutBucketLifecycle', 'PutObjectLockConfiguration'])
+      expect(bucket).toContain(call);
+    const sealRoles = filters.find((p) => p.includes('UpdateAssumeRolePolicy'));
+    expect(sealRoles).toContain(auditSealRoleName('staging', 'seal'));
+    expect(sealRoles).toContain(auditSealRoleName('staging', 'verify'));
     for (const name of [
+      'TrailBucketPolicyChanged',
+      'SealRolesChanged',
       'KeyPolicyChangedOrGrantCreated',
       'TableResourcePolicyChanged',
       'KeyProtectionWeakened',

@@ -147,6 +147,10 @@ export function describeProblem(problem: TrailProblem): string {
           ? 'it is not a readable audit event (a poison event the sealer left out)'
           : 'a batch was skipped or stalled, or the event was inserted afterwards'
       }`;
+    case 'event-backdated':
+      return `event ${problem.eventId} in seal ${problem.sequence} is dated ${problem.secondsBeforePreviousSeal} s before the seal before it was made (more than the ${problem.lagSeconds} s lag): it was written afterwards with a past time`;
+    case 'event-future-dated':
+      return `event ${problem.eventId}${problem.sequence === undefined ? '' : ` in seal ${problem.sequence}`} is dated after ${problem.sequence === undefined ? 'now' : 'its seal was made'}, beyond the sealing lag: it was written with a future time`;
     case 'events-reordered':
       return `event ${problem.eventId} is out of order in seal ${problem.sequence}`;
     case 'seal-tampered':

@@ -130,6 +130,20 @@ export type SealProblem =
       /** The stored item is not a readable audit event (a poison event the sealer had to leave out). */
       unreadable: boolean;
     }
+  | {
+      /** Dated more than the lag before the seal before its own was made: it must have been written later. */
+      kind: 'event-backdated';
+      eventId: string;
+      sequence: number;
+      secondsBeforePreviousSeal: number;
+      lagSeconds: number;
+    }
+  | {
+      /** Dated more than the lag after the moment it was sealed, or (unsealed) after now. */
+      kind: 'event-future-dated';
+      eventId: string;
+      sequence: number | undefined;
+    }
   | { kind: 'events-reordered'; eventId: string; sequence: number }
   | { kind: 'seal-tampered'; sequence: number; detail: string }
   | { kind: 'seal-replaced'; sequence: number; key: string; versions: number }
@@ -181,7 +195,9 @@ export async function verifySeals(
     });
   }
   let previousHash = GENESIS_HASH;
+  const lagMs = options.lagSeconds * 1000;
   ordered.forEach((seal, i) => {
+    const previous = i > 0 ? ordered[i - 1] : undefined;
     if (seal.sequence !== i + 1)
       problems.push({ kind: 'seal-tampered', sequence: seal.sequence, detail: `expected seal ${i + 1}` });
     if (seal.previousHash !== previousHash) {
@@ -230,6 +246,22 @@ export async function verifySeals(
           contentKept: copyHolds,
         });
       }
+      // When an event says it happened is checked against when the chain saw it: an event written with a
+      // past time is sealed after seals made since that time (inserted, not late), and one dated after its
+      // own seal was written with a future time. The lag allows for batches in flight.
+      const at = Date.parse(event.at);
+      const previousSealedAt = previous === undefined ? Number.NaN : Date.parse(previous.sealedAt);
+      if (!Number.isNaN(at) && at < previousSealedAt - lagMs) {
+        problems.push({
+          kind: 'event-backdated',
+          eventId: entry.eventId,
+          sequence: seal.sequence,
+          secondsBeforePreviousSeal: Math.round((previousSealedAt - at) / 1000),
+          lagSeconds: options.lagSeconds,
+        });
+      }
+      if (!Number.isNaN(at) && at > Date.parse(seal.sealedAt) + lagMs)
+        problems.push({ kind: 'event-future-dated', eventId: entry.eventId, sequence: seal.sequence });
       const order = `${event.at}|${event.eventId}`;
       if (order < lastKey)
         problems.push({ kind: 'events-reordered', eventId: entry.eventId, sequence: seal.sequence });
@@ -247,6 +279,10 @@ export async function verifySeals(
     const unreadable = trail.unreadable.has(event.eventId);
     const at = typeof event.at === 'string' ? Date.parse(event.at) : Number.NaN;
     const ageSeconds = Number.isNaN(at) ? undefined : Math.floor((options.now.getTime() - at) / 1000);
+    if (ageSeconds !== undefined && ageSeconds < -options.lagSeconds) {
+      problems.push({ kind: 'event-future-dated', eventId: event.eventId, sequence: undefined });
+      continue;
+    }
     if (ageSeconds !== undefined && ageSeconds <= options.lagSeconds) {
       pendingEvents++;
       continue;

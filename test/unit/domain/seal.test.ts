@@ -37,15 +37,10 @@ function event(i: number): AuditEvent {
 async function chain(events: AuditEvent[], batch: number): Promise<Seal[]> {
   const seals: Seal[] = [];
   for (let i = 0; i < events.length; i += batch) {
-    seals.push(
-      await sealEvents(
-        seals.at(-1),
-        events.slice(i, i + batch),
-        `2026-11-01T10:00:0${seals.length}Z`,
-        hasher,
-        key,
-      ),
-    );
+    const slice = events.slice(i, i + batch);
+    // Sealed a second after the batch's last event, as the stream consumer would.
+    const last = Math.max(...slice.map((e) => Date.parse(e.at)));
+    seals.push(await sealEvents(seals.at(-1), slice, new Date(last + 1000).toISOString(), hasher, key));
   }
   return seals;
 }
@@ -161,6 +156,63 @@ describe('R6 sealed audit trail', () => {
     expect(later.problems).toEqual([
       expect.objectContaining({ kind: 'event-unsealed', eventId: 'EV-recent' }),
     ]);
+  });
+
+  it('names an event written later with a past time, though it was sealed: dated before the seal before its own', async () => {
+    const events = Array.from({ length: 6 }, (_, i) => event(i + 1));
+    const first = await chain(events.slice(0, 3), 3);
+    // Written after seal 1 was made, claiming to be 20 minutes older than seal 1 — sealed in seal 2.
+    const sealOneAt = Date.parse((first[0] as Seal).sealedAt);
+    const forged = {
+      ...event(0),
+      eventId: 'EV-backdated',
+      at: new Date(sealOneAt - 1_200_000).toISOString(),
+    };
+    const second = await sealEvents(
+      first[0],
+      [...events.slice(3), forged],
+      new Date(Date.parse((events[5] as AuditEvent).at) + 1000).toISOString(),
+      hasher,
+      key,
+    );
+    const result = await verify([...first, second], [...events, forged]);
+    expect(result.problems).toContainEqual({
+      kind: 'event-backdated',
+      eventId: 'EV-backdated',
+      sequence: 2,
+      secondsBeforePreviousSeal: 1200,
+      lagSeconds: LAG,
+    });
+  });
+
+  it('accepts an event that reached its seal a little after the seal before it was made (a batch in flight)', async () => {
+    const events = Array.from({ length: 6 }, (_, i) => event(i + 1));
+    const first = await chain(events.slice(0, 3), 3);
+    const sealOneAt = Date.parse((first[0] as Seal).sealedAt);
+    const inFlight = { ...event(0), eventId: 'EV-in-flight', at: new Date(sealOneAt - 5_000).toISOString() };
+    const second = await sealEvents(
+      first[0],
+      [...events.slice(3), inFlight],
+      new Date(Date.parse((events[5] as AuditEvent).at) + 1000).toISOString(),
+      hasher,
+      key,
+    );
+    expect((await verify([...first, second], [...events, inFlight])).problems).toEqual([]);
+  });
+
+  it('names an event dated after its seal was made, or unsealed and dated after now, beyond the lag', async () => {
+    const events = Array.from({ length: 3 }, (_, i) => event(i + 1));
+    const future = { ...event(0), eventId: 'EV-future', at: '2099-01-01T00:00:00.000Z' };
+    const seal = await sealEvents(undefined, [...events, future], '2026-11-01T09:00:10.000Z', hasher, key);
+    const unsealed = { ...event(0), eventId: 'EV-future-unsealed', at: '2099-01-01T00:00:00.000Z' };
+    const result = await verify([seal], [...events, future, unsealed]);
+    expect(result.problems).toEqual(
+      expect.arrayContaining([
+        { kind: 'event-future-dated', eventId: 'EV-future', sequence: 1 },
+        { kind: 'event-future-dated', eventId: 'EV-future-unsealed', sequence: undefined },
+      ]),
+    );
+    expect(result.pendingEvents).toBe(0);
   });
 
   it('names a seal object with more than one version, and kept events missing or not matching their seal', async () => {
