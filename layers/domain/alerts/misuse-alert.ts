@@ -8,6 +8,17 @@ export type MisuseReviewOutcome = (typeof MISUSE_REVIEW_OUTCOMES)[number];
 export const MISUSE_ALERT_STATUSES = ['open', ...MISUSE_REVIEW_OUTCOMES] as const;
 export type MisuseAlertStatus = (typeof MISUSE_ALERT_STATUSES)[number];
 
+/** The reviews an alert keeps, oldest dropped first: enough for any real review, bounded for the item size. */
+export const MISUSE_REVIEW_HISTORY = 20;
+
+/** One auditor's review of an alert: kept in the alert's history, never overwritten by the next. */
+export interface MisuseAlertReview {
+  outcome: MisuseReviewOutcome;
+  note?: string | undefined;
+  by: string;
+  at: string;
+}
+
 /**
  * R10: one possible misuse by one user, for the auditors of one reviewing organisation (the council that
  * administers the user; for a break-glass view, also the shielding council). One item per alert and
@@ -28,6 +39,8 @@ export interface MisuseAlert {
   note?: string | undefined;
   reviewedBy?: string | undefined;
   reviewedAt?: string | undefined;
+  /** Every review so far, oldest first (at most MISUSE_REVIEW_HISTORY); the fields above repeat the last. */
+  reviews?: MisuseAlertReview[] | undefined;
   version: number;
   /** Epoch seconds after which the alert is deleted (TTL). */
   expiresAt: number;
@@ -63,6 +76,19 @@ export const MisuseAlertViewSchema = z
     note: z.string().optional(),
     reviewedBy: z.string().optional(),
     reviewedAt: z.string().optional(),
+    reviews: z
+      .array(
+        z
+          .object({
+            outcome: z.enum(MISUSE_REVIEW_OUTCOMES),
+            note: z.string().optional(),
+            by: z.string(),
+            at: z.string(),
+          })
+          .strict(),
+      )
+      .optional()
+      .meta({ description: 'Every review so far, oldest first (the last 20)' }),
     etag: z.string(),
   })
   .strict()
@@ -119,6 +145,14 @@ export function misuseAlertView(a: MisuseAlert): MisuseAlertView {
     ...(a.note !== undefined && { note: a.note }),
     ...(a.reviewedBy !== undefined && { reviewedBy: a.reviewedBy }),
     ...(a.reviewedAt !== undefined && { reviewedAt: a.reviewedAt }),
+    ...(a.reviews !== undefined && {
+      reviews: a.reviews.map((r) => ({
+        outcome: r.outcome,
+        ...(r.note !== undefined && { note: r.note }),
+        by: r.by,
+        at: r.at,
+      })),
+    }),
     etag: etagOf(a.version),
   };
 }
