@@ -8,6 +8,12 @@ export type MisuseReviewOutcome = (typeof MISUSE_REVIEW_OUTCOMES)[number];
 export const MISUSE_ALERT_STATUSES = ['open', ...MISUSE_REVIEW_OUTCOMES] as const;
 export type MisuseAlertStatus = (typeof MISUSE_ALERT_STATUSES)[number];
 
+/** How long an open alert, or one closed as no case, is kept (from its raising, or from the closing review). */
+export const MISUSE_ALERT_DAYS = 180;
+
+/** Outcomes under which an alert is kept without expiry, until it is closed as no case. */
+export const KEPT_WHILE: readonly MisuseReviewOutcome[] = ['investigating', 'referred'];
+
 /** The reviews an alert keeps, oldest dropped first: enough for any real review, bounded for the item size. */
 export const MISUSE_REVIEW_HISTORY = 20;
 
@@ -42,8 +48,11 @@ export interface MisuseAlert {
   /** Every review so far, oldest first (at most MISUSE_REVIEW_HISTORY); the fields above repeat the last. */
   reviews?: MisuseAlertReview[] | undefined;
   version: number;
-  /** Epoch seconds after which the alert is deleted (TTL). */
-  expiresAt: number;
+  /**
+   * Epoch seconds after which the alert is deleted (TTL): MISUSE_ALERT_DAYS after it was raised, or after
+   * the review that closed it as no case. None while it is being investigated or has been referred.
+   */
+  expiresAt?: number | undefined;
 }
 
 export const MisuseAlertIdSchema = z

@@ -1,4 +1,4 @@
-import type { MisuseAlert } from '../alerts/misuse-alert.ts';
+import { MISUSE_ALERT_DAYS, type MisuseAlert } from '../alerts/misuse-alert.ts';
 import type { AuditEvent } from '../audit/event.ts';
 import {
   type Actor,
@@ -28,7 +28,6 @@ export interface MisuseDeps {
   thresholds: MisuseThresholds;
 }
 
-const ALERT_DAYS = 180;
 /** Children counted per event: far above any search's page of results, bounded for a runaway event. */
 const MAX_CHILDREN = 200;
 /** Actions whose own children a rule looks at (personal connection, shielded duplicates, overrides). */
@@ -141,7 +140,7 @@ export async function detectMisuse(deps: MisuseDeps, events: AuditEvent[]): Prom
           createdAt: now.toISOString(),
           status: 'open',
           version: 1,
-          expiresAt: Math.floor(now.getTime() / 1000) + ALERT_DAYS * 86_400,
+          expiresAt: Math.floor(now.getTime() / 1000) + MISUSE_ALERT_DAYS * 86_400,
         };
         await deps.alerts.raise(alert);
         raised++;

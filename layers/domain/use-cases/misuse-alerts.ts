@@ -1,5 +1,7 @@
 import type { Principal } from '../access/principal.ts';
 import {
+  KEPT_WHILE,
+  MISUSE_ALERT_DAYS,
   MISUSE_REVIEW_HISTORY,
   type MisuseAlert,
   type MisuseAlertQuery,
@@ -43,7 +45,8 @@ export async function listMisuseAlerts(
  * R10: an auditor records where their review of an alert stands (investigating, no case, referred),
  * against the version they read (If-Match), with who and when; committed with its audit event. Each review
  * is appended to the alert's history (the last MISUSE_REVIEW_HISTORY), never overwriting an earlier one.
- * Another organisation's alert looks like nothing (404, audited); an alert about the auditor themselves is
+ * Investigating or referred, the alert is kept without expiry; closed as no case, it expires
+ * MISUSE_ALERT_DAYS after that review. Another organisation's alert looks like nothing (404, audited); an alert about the auditor themselves is
  * refused (403, audited): another auditor reviews it.
  */
 export async function reviewMisuseAlert(
@@ -76,9 +79,13 @@ export async function reviewMisuseAlert(
     by: auditor.userId,
     at,
   };
-  const { note: _previous, ...rest } = current;
+  // Kept while under investigation or referred; closed as no case, kept MISUSE_ALERT_DAYS from this review.
+  const { note: _previous, expiresAt: _expiry, ...rest } = current;
   const next: MisuseAlert = {
     ...rest,
+    ...(!KEPT_WHILE.includes(review.outcome) && {
+      expiresAt: Math.floor(Date.parse(at) / 1000) + MISUSE_ALERT_DAYS * 86_400,
+    }),
     status: review.outcome,
     ...(review.note !== undefined && { note: review.note }),
     reviewedBy: auditor.userId,

@@ -82,6 +82,7 @@ describe('R10 misuse alerts for auditors', () => {
       reviewedAt: '2026-11-22T10:00:00.000Z',
       reviews: [{ outcome: 'referred', by: 'user-auditor', at: '2026-11-22T10:00:00.000Z' }],
       version: 3,
+      expiresAt: undefined,
     });
     expect('note' in next).toBe(false);
     expect(deps.alerts.review).toHaveBeenCalledWith(
@@ -204,5 +205,22 @@ describe('R10 misuse alerts for auditors', () => {
       by: 'user-auditor',
       at: '2026-11-22T10:00:00.000Z',
     });
+  });
+
+  it('keeps an alert under investigation or referred without expiry, and expires one closed as no case 180 days after that review', async () => {
+    const reviewedAt = Date.parse('2026-11-22T10:00:00Z') / 1000;
+    for (const outcome of ['investigating', 'referred'] as const) {
+      const next = await reviewMisuseAlert(fakes(), auditor, stored.alertId, { outcome }, 2, facts);
+      expect('expiresAt' in next, outcome).toBe(false);
+    }
+    const closed = await reviewMisuseAlert(
+      fakes({ ...stored, expiresAt: undefined }),
+      auditor,
+      stored.alertId,
+      { outcome: 'no-case' },
+      2,
+      facts,
+    );
+    expect(closed.expiresAt).toBe(reviewedAt + 180 * 86_400);
   });
 });
