@@ -16,7 +16,8 @@ export const route = defineRoute({
   summary: 'Record the outcome of reviewing a misuse alert (auditor)',
   description:
     'Investigating, no case or referred, with an optional note; who and when are recorded. For the auditors of ' +
-    'the organisation the alert was raised for (others 404). Needs If-Match with the alert’s ETag (428 without, ' +
+    'the organisation the alert was raised for (others 404), but never by the user the alert is about (403). ' +
+    'Each review is kept in the alert’s `reviews`. Needs If-Match with the alert’s ETag (428 without, ' +
     '412 when stale). Audited (R6).',
   tags: ['Oversight'],
   request: {
@@ -31,6 +32,7 @@ export const route = defineRoute({
   successStatus: 200,
   responses: {
     200: { description: 'Reviewed', schema: MisuseAlertViewSchema, headers: etagHeader },
+    403: { description: 'The alert is about you: another auditor reviews it (`/problems/own-misuse-alert`)' },
     404: { description: 'No alert of your organisation has this ID' },
     412: { description: 'The alert changed since the ETag was read' },
     428: { description: 'If-Match missing' },

@@ -10,7 +10,7 @@ import { misuseAlertsFrom } from '#adapters/dynamo/alert-repository.ts';
 import { trailIndexFrom } from '#adapters/dynamo/audit-index.ts';
 import { DynamoMisuseCounters } from '#adapters/dynamo/misuse-counters.ts';
 import { type AuditEvent, readAuditEvent } from '#domain/audit/event.ts';
-import { detectMisuse } from '#domain/use-cases/detect-misuse.ts';
+import { detectMisuseWithRetries } from '#domain/use-cases/detect-misuse.ts';
 import { sealAuditEvents } from '#domain/use-cases/seal-audit-events.ts';
 import { logger } from '#runtime/logger.ts';
 import { count, metrics, recordSealLag } from '#runtime/metrics.ts';
@@ -70,13 +70,17 @@ export const handler = middy<DynamoDBStreamEvent, void>()
     }
     // Filed for oversight reads once sealed; the index is derived and can be rebuilt from the trail.
     await trail.file(inserted);
-    // R10: misuse detection must never hold up the seal chain; a failure is logged and counted.
+    // R10: misuse detection must never hold up the seal chain. It is idempotent, so it is retried here; a
+    // batch it still cannot check is counted and logged by its events' IDs (never their content).
     try {
-      const raised = await detectMisuse({ ...adapters, counters, alerts, thresholds }, inserted);
+      const raised = await detectMisuseWithRetries({ ...adapters, counters, alerts, thresholds }, inserted);
       if (raised > 0) count('MisuseAlerts');
     } catch (error) {
       count('MisuseDetectionFailures');
-      logger.error('misuse detection failed', { error: (error as Error).name });
+      logger.error('misuse detection failed', {
+        error: (error as Error).name,
+        eventIds: inserted.map((e) => e.eventId),
+      });
     }
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   });

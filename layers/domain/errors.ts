@@ -55,6 +55,19 @@ export class AccessRefusedError extends ForbiddenError {
   }
 }
 
+/**
+ * R10: an auditor may not review a misuse alert about themselves; another auditor of the organisation does.
+ */
+export class OwnMisuseAlertError extends ForbiddenError {
+  override readonly name = 'OwnMisuseAlertError';
+  constructor(options?: ErrorOptions) {
+    super(
+      'This misuse alert is about you, so you cannot review it. Another auditor of your organisation reviews it.',
+      options,
+    );
+  }
+}
+
 /** No credentials ContactPoint accepts: none were sent, or they were sent in a scheme it does not use. */
 export class UnauthenticatedError extends Error {
   override readonly name: string = 'UnauthenticatedError';

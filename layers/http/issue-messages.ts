@@ -105,12 +105,24 @@ function size(
   }
 }
 
+/**
+ * A value of the wrong type: what it must be, and what was sent when that says more. A query value coerced
+ * to a number that is not one (`limit=abc` becomes NaN) was not a number at all, so it says only what the
+ * value must be, never "must be a number, not a number".
+ */
+function wrongType(expected: string, input: unknown): string {
+  const wanted = EXPECTED[expected] ?? expected;
+  if (typeof input === 'number' && Number.isNaN(input)) return `must be ${wanted}`;
+  const sent = received(input);
+  return sent === wanted ? `must be ${wanted}` : `must be ${wanted}, not ${sent}`;
+}
+
 export function issueMessage(issue: Issue): string {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'is required';
       if (issue.expected === 'int' && typeof issue.input === 'number') return 'must be a whole number';
-      return `must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${received(issue.input)}`;
+      return wrongType(issue.expected, issue.input);
     case 'invalid_value':
       return choice(issue.values, issue.input === undefined);
     case 'too_small':

@@ -154,7 +154,14 @@ function validateRequest<R extends RouteDefinition>(route: R): Middleware<R> {
       const ifMatchHeader = ifMatch ? headerValue(event, 'if-match') : undefined;
       const ifMatchVersion = ifMatchHeader === undefined ? undefined : versionFromEtag(ifMatchHeader);
       if (ifMatchHeader !== undefined && ifMatchVersion === undefined) {
-        throw new ValidationError([{ field: 'If-Match', message: 'is not an ETag this API issued' }]);
+        throw new ValidationError([
+          {
+            field: 'If-Match',
+            message: /^\s*W\//.test(ifMatchHeader)
+              ? 'must be the strong ETag this API issued (a weak W/ ETag never matches), e.g. "1"'
+              : 'is not an ETag this API issued; send the ETag exactly as it was received, e.g. "1"',
+          },
+        ]);
       }
       event.input = {
         params: params ? parseOrThrow(params, event.pathParameters ?? {}, 'path') : undefined,

@@ -8,6 +8,7 @@ import {
   InvalidTokenError,
   LeadProfessionalHeldError,
   NotFoundError,
+  OwnMisuseAlertError,
   PreconditionFailedError,
   PreconditionRequiredError,
   RateLimitedError,
@@ -39,6 +40,11 @@ interface ProblemKind {
 const PROBLEMS: [new (...args: never[]) => Error, ProblemKind][] = [
   [ValidationError, { slug: 'validation-error', title: 'The request is not valid', status: 400 }],
   [UnauthenticatedError, { slug: 'unauthenticated', title: 'Sign-in required', status: 401 }],
+  // Before ForbiddenError: the same status, but the problem type names the rule that was broken.
+  [
+    OwnMisuseAlertError,
+    { slug: 'own-misuse-alert', title: 'An alert about you is reviewed by another auditor', status: 403 },
+  ],
   [ForbiddenError, { slug: 'forbidden', title: 'Not permitted', status: 403 }],
   [NotFoundError, { slug: 'not-found', title: 'Not found', status: 404 }],
   // Before ConflictError: the same status, but the problem type names the rule that was broken.

@@ -85,6 +85,12 @@ describe('R10 misuse alerts, read and reviewed by the auditors over HTTP', () =>
       headers: { 'if-match': '"1"' },
     });
     expect(extra.status, extra.text).toBe(400);
+    // If-Match compares strongly (RFC 9110): a weak or rewritten ETag is not the one issued.
+    for (const etag of ['W/"1"', '"01"']) {
+      const loose = await auditor.call('PATCH', path, { body, headers: { 'if-match': etag } });
+      expect(loose.status, loose.text).toBe(400);
+      expect(loose.json().errors).toEqual([expect.objectContaining({ field: 'If-Match' })]);
+    }
 
     const reviewed = await auditor.call('PATCH', path, { body, headers: { 'if-match': '"1"' } });
     expect(reviewed.status, reviewed.text).toBe(200);
@@ -97,6 +103,15 @@ describe('R10 misuse alerts, read and reviewed by the auditors over HTTP', () =>
       etag: '"2"',
     });
     expect(Date.now() - Date.parse(reviewed.json().reviewedAt)).toBeLessThan(60_000);
+    // Each review is kept in the alert's history, not overwritten by the next.
+    expect(reviewed.json().reviews).toEqual([
+      {
+        outcome: 'investigating',
+        note: body.note,
+        by: userIdOf(LEEDS_AUDITOR),
+        at: reviewed.json().reviewedAt,
+      },
+    ]);
     // The ETag read before the change is now stale.
     const again = await auditor.call('PATCH', path, {
       body: { outcome: 'referred' },
@@ -129,6 +144,9 @@ describe('R10 misuse alerts, read and reviewed by the auditors over HTTP', () =>
     expect(elsewhere.status, elsewhere.text).toBe(400);
     const forged = await auditor.call('GET', '/audit/alerts?cursor=bm90LWEtY3Vyc29y');
     expect(forged.status, forged.text).toBe(400);
+    const notNumber = await auditor.call('GET', '/audit/alerts?limit=abc');
+    expect(notNumber.status, notNumber.text).toBe(400);
+    expect(notNumber.json().errors).toEqual([{ field: 'limit', message: 'must be a number' }]);
   });
 
   it('hides the alert from another council’s auditor, who can neither list nor change it', async () => {

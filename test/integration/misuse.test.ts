@@ -8,6 +8,7 @@ import type { MisuseAlert } from '#domain/alerts/misuse-alert.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import { PreconditionFailedError, ValidationError } from '#domain/errors.ts';
 import { detectMisuse, type MisuseDeps } from '#domain/use-cases/detect-misuse.ts';
+import { reviewMisuseAlert } from '#domain/use-cases/misuse-alerts.ts';
 import { LOCAL_ORGANISATIONS } from '#infra/local/organisations.ts';
 import { type DynamoFixture, startDynamoFixture } from '../support/local-dynamo.ts';
 
@@ -191,5 +192,46 @@ describe('R10 misuse alerts per reviewing organisation', () => {
     );
     expect((await alerts.list('ORG-PAGED', { limit: 10, status: 'referred' })).alerts).toEqual([reviewed]);
     expect((await fx.adapters.audit.find('EV-review-1'))?.action).toBe('review-misuse-alert');
+  });
+
+  it('stores a review under investigation without the TTL attribute, and one closed as no case with it, keeping the history', async () => {
+    const raised = alert('ORG-REVIEWED', 7);
+    await alerts.raise(raised);
+    const deps = { alerts, audit: fx.adapters.audit, env: fx.adapters.env };
+    const auditor = {
+      userId: 'auditor-reviewed',
+      roles: ['auditor' as const],
+      organisationId: 'ORG-REVIEWED',
+      organisationName: 'Reviewing Council',
+    };
+    const facts = { requestId: 'req-review', sourceIp: '192.0.2.1' };
+    const ttlOf = async () => {
+      const { Item } = await fx.adapters.db.send(
+        new GetCommand({
+          TableName: fx.tables.alerts,
+          Key: keys.misuseAlert('ORG-REVIEWED', raised.alertId),
+        }),
+      );
+      return Item && 'expiresAt' in Item ? Item.expiresAt : 'none';
+    };
+    expect(await ttlOf()).toBe(1_900_000_000);
+    await reviewMisuseAlert(
+      deps,
+      auditor,
+      raised.alertId,
+      { outcome: 'investigating', note: 'first' },
+      1,
+      facts,
+    );
+    expect(await ttlOf()).toBe('none');
+    const closed = await reviewMisuseAlert(deps, auditor, raised.alertId, { outcome: 'no-case' }, 2, facts);
+    expect(await ttlOf()).toBe(closed.expiresAt);
+    expect(closed.expiresAt).toBeGreaterThan(Date.now() / 1000 + 179 * 86_400);
+    expect(
+      (await alerts.get('ORG-REVIEWED', raised.alertId))?.reviews?.map((r) => [r.outcome, r.note]),
+    ).toEqual([
+      ['investigating', 'first'],
+      ['no-case', undefined],
+    ]);
   });
 });

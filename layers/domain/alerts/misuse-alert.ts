@@ -8,6 +8,23 @@ export type MisuseReviewOutcome = (typeof MISUSE_REVIEW_OUTCOMES)[number];
 export const MISUSE_ALERT_STATUSES = ['open', ...MISUSE_REVIEW_OUTCOMES] as const;
 export type MisuseAlertStatus = (typeof MISUSE_ALERT_STATUSES)[number];
 
+/** How long an open alert, or one closed as no case, is kept (from its raising, or from the closing review). */
+export const MISUSE_ALERT_DAYS = 180;
+
+/** Outcomes under which an alert is kept without expiry, until it is closed as no case. */
+export const KEPT_WHILE: readonly MisuseReviewOutcome[] = ['investigating', 'referred'];
+
+/** The reviews an alert keeps, oldest dropped first: enough for any real review, bounded for the item size. */
+export const MISUSE_REVIEW_HISTORY = 20;
+
+/** One auditor's review of an alert: kept in the alert's history, never overwritten by the next. */
+export interface MisuseAlertReview {
+  outcome: MisuseReviewOutcome;
+  note?: string | undefined;
+  by: string;
+  at: string;
+}
+
 /**
  * R10: one possible misuse by one user, for the auditors of one reviewing organisation (the council that
  * administers the user; for a break-glass view, also the shielding council). One item per alert and
@@ -28,9 +45,14 @@ export interface MisuseAlert {
   note?: string | undefined;
   reviewedBy?: string | undefined;
   reviewedAt?: string | undefined;
+  /** Every review so far, oldest first (at most MISUSE_REVIEW_HISTORY); the fields above repeat the last. */
+  reviews?: MisuseAlertReview[] | undefined;
   version: number;
-  /** Epoch seconds after which the alert is deleted (TTL). */
-  expiresAt: number;
+  /**
+   * Epoch seconds after which the alert is deleted (TTL): MISUSE_ALERT_DAYS after it was raised, or after
+   * the review that closed it as no case. None while it is being investigated or has been referred.
+   */
+  expiresAt?: number | undefined;
 }
 
 export const MisuseAlertIdSchema = z
@@ -63,6 +85,19 @@ export const MisuseAlertViewSchema = z
     note: z.string().optional(),
     reviewedBy: z.string().optional(),
     reviewedAt: z.string().optional(),
+    reviews: z
+      .array(
+        z
+          .object({
+            outcome: z.enum(MISUSE_REVIEW_OUTCOMES),
+            note: z.string().optional(),
+            by: z.string(),
+            at: z.string(),
+          })
+          .strict(),
+      )
+      .optional()
+      .meta({ description: 'Every review so far, oldest first (the last 20)' }),
     etag: z.string(),
   })
   .strict()
@@ -119,6 +154,14 @@ export function misuseAlertView(a: MisuseAlert): MisuseAlertView {
     ...(a.note !== undefined && { note: a.note }),
     ...(a.reviewedBy !== undefined && { reviewedBy: a.reviewedBy }),
     ...(a.reviewedAt !== undefined && { reviewedAt: a.reviewedAt }),
+    ...(a.reviews !== undefined && {
+      reviews: a.reviews.map((r) => ({
+        outcome: r.outcome,
+        ...(r.note !== undefined && { note: r.note }),
+        by: r.by,
+        at: r.at,
+      })),
+    }),
     etag: etagOf(a.version),
   };
 }

@@ -70,17 +70,30 @@ export function isOutOfArea(actor: Actor, child: ChildFacts): boolean {
   );
 }
 
+/** Reads: the children they name were shown to the actor. */
+const READ_ACTIONS = new Set<AuditEvent['action']>(['search-children', 'view-child', 'override-view']);
+/**
+ * Changes that answer with the record (correct, shield, unshield): their success events carry the
+ * disclosure returned, and they count towards the per-user view limits, so they count as seen here too.
+ */
+const RECORD_RETURNING_CHANGES = new Set<AuditEvent['action']>([
+  'update-child',
+  'shield-child',
+  'unshield-child',
+]);
+
 /**
  * The children an event showed its actor: the results of a search as much as the records viewed (a run of
- * searches that returns many children is trawling the directory). Refusals showed nobody.
+ * searches that returns many children is trawling the directory), and the record a change answered with.
+ * Refusals showed nobody.
  */
 export function childrenSeen(event: AuditEvent): string[] {
   if (event.outcome !== 'success') return [];
-  return event.action === 'search-children' ||
-    event.action === 'view-child' ||
-    event.action === 'override-view'
-    ? event.childIds
-    : [];
+  if (READ_ACTIONS.has(event.action)) return event.childIds;
+  if (RECORD_RETURNING_CHANGES.has(event.action) && event.disclosure !== undefined) {
+    return event.childIds.filter((id) => event.disclosure?.[id] !== undefined);
+  }
+  return [];
 }
 
 /**

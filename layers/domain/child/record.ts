@@ -59,8 +59,15 @@ export function etagOf(version: number): string {
   return `"${version}"`;
 }
 
-/** Reads an If-Match header value (`"3"` or `W/"3"`); undefined when it is not one of our ETags. */
+/**
+ * Reads an If-Match header value: only a strong ETag exactly as `etagOf` wrote it (`"3"`). If-Match uses
+ * strong comparison (RFC 9110 §13.1.1), so a weak `W/"3"` never matches, nor does `"03"`, which is not the
+ * ETag issued; undefined for either, and for anything else that is not one of our ETags.
+ */
 export function versionFromEtag(etag: string): number | undefined {
-  const m = /^(?:W\/)?"(\d+)"$/.exec(etag.trim());
-  return m ? Number(m[1]) : undefined;
+  const value = etag.trim();
+  const m = /^"([1-9]\d{0,14})"$/.exec(value);
+  if (!m) return undefined;
+  const version = Number(m[1]);
+  return etagOf(version) === value ? version : undefined;
 }

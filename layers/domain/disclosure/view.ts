@@ -25,8 +25,11 @@ export function disclosureLevelFor(
   return involvements.some((i) => hiddenFromViewer(i, viewer)) ? 'sensitive-redacted' : 'full';
 }
 
-/** R2: a sensitive involvement is visible only inside the organisation that recorded it. */
-function hiddenFromViewer(involvement: Involvement, viewer: Principal): boolean {
+/**
+ * R2: a sensitive involvement is visible only inside the organisation that recorded it. The one predicate
+ * for "does this caller know of it": views, reports and changes to involvements (leads included) use it.
+ */
+export function hiddenFromViewer(involvement: Involvement, viewer: Principal): boolean {
   return isSensitive(involvement.serviceType) && involvement.organisationId !== viewer.organisationId;
 }
 

@@ -1,4 +1,4 @@
-import type { MisuseAlert } from '../alerts/misuse-alert.ts';
+import { MISUSE_ALERT_DAYS, type MisuseAlert } from '../alerts/misuse-alert.ts';
 import type { AuditEvent } from '../audit/event.ts';
 import {
   type Actor,
@@ -28,7 +28,6 @@ export interface MisuseDeps {
   thresholds: MisuseThresholds;
 }
 
-const ALERT_DAYS = 180;
 /** Children counted per event: far above any search's page of results, bounded for a runaway event. */
 const MAX_CHILDREN = 200;
 /** Actions whose own children a rule looks at (personal connection, shielded duplicates, overrides). */
@@ -141,15 +140,50 @@ export async function detectMisuse(deps: MisuseDeps, events: AuditEvent[]): Prom
           createdAt: now.toISOString(),
           status: 'open',
           version: 1,
-          expiresAt: Math.floor(now.getTime() / 1000) + ALERT_DAYS * 86_400,
+          expiresAt: Math.floor(now.getTime() / 1000) + MISUSE_ALERT_DAYS * 86_400,
         };
         await deps.alerts.raise(alert);
         raised++;
       }
-      // Marked only once raised: a failure in between raises it again on the retry, and raise is idempotent.
+      // Marked only once raised: a failure in between raises it again on the next attempt
+      // (detectMisuseWithRetries), and raise is idempotent.
       if (ONCE_A_DAY_RULES.includes(finding.rule))
         await deps.counters.markAlerted(actor.userId, day, finding.rule);
     }
   }
   return raised;
+}
+
+/** How often a batch's detection is tried, and the first pause between tries (doubled each time, jittered). */
+export interface MisuseRetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export const MISUSE_RETRY: MisuseRetryPolicy = { attempts: 3, baseDelayMs: 100 };
+
+/**
+ * R10: detection is idempotent (a child is counted once by its marker, an alert raised once by its key, a
+ * once-a-day rule marked only after it is raised), so a failed attempt is simply run again over the same
+ * batch, after a short exponential pause with jitter. The last attempt's error is thrown: the caller
+ * records the batch as unchecked, since the stream has moved on and nothing will check it again.
+ */
+export async function detectMisuseWithRetries(
+  deps: MisuseDeps,
+  events: AuditEvent[],
+  policy: MisuseRetryPolicy = MISUSE_RETRY,
+): Promise<number> {
+  const sleep = policy.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = policy.random ?? Math.random;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await detectMisuse(deps, events);
+    } catch (error) {
+      if (attempt >= policy.attempts) throw error;
+      const ceiling = policy.baseDelayMs * 2 ** (attempt - 1);
+      await sleep(ceiling / 2 + (random() * ceiling) / 2);
+    }
+  }
 }

@@ -2,22 +2,29 @@ import type { Principal } from '../access/principal.ts';
 import { hasRole } from '../access/principal.ts';
 import { auditEventFor, type RequestFacts } from '../audit/event.ts';
 import { todayIso } from '../dates.ts';
+import { hiddenFromViewer } from '../disclosure/view.ts';
 import { ForbiddenError, LeadProfessionalHeldError, NotFoundError, ValidationError } from '../errors.ts';
 import {
   type Involvement,
   type InvolvementPatch,
   type InvolvementRequest,
   isActive,
-  isSensitive,
 } from '../involvement/schema.ts';
 import type { Dependencies } from '../ports.ts';
 import { checkVersion, loadForChange, maintainsRecord, refuse, requireVersion } from './guard.ts';
 
 type Deps = Pick<Dependencies, 'children' | 'involvements' | 'audit' | 'env'>;
 
-/** Only one active lead professional per child: marking a new one clears the others in the same transaction. */
-function otherLeads(all: Involvement[], except: string, today: string): Involvement[] {
-  return all.filter((i) => i.involvementId !== except && i.leadProfessional && isActive(i, today));
+/**
+ * Only one active lead professional per child that the caller can know of: marking a new one clears the
+ * others in the same transaction. Another organisation's sensitive involvement does not exist for the
+ * caller (R2), so it neither blocks nor is cleared: its lead can stand beside a visible one.
+ */
+function otherLeads(all: Involvement[], except: string, today: string, caller: Principal): Involvement[] {
+  return all.filter(
+    (i) =>
+      i.involvementId !== except && i.leadProfessional && isActive(i, today) && !hiddenFromViewer(i, caller),
+  );
 }
 
 /**
@@ -36,7 +43,7 @@ async function leadsToClear(
   today: string,
   mayMoveBetweenOrganisations: boolean,
 ): Promise<Involvement[]> {
-  const others = otherLeads(await deps.involvements.listForChild(childId), except, today);
+  const others = otherLeads(await deps.involvements.listForChild(childId), except, today, principal);
   if (!mayMoveBetweenOrganisations && others.some((i) => i.organisationId !== principal.organisationId)) {
     return refuse(
       deps,
@@ -115,7 +122,7 @@ export async function updateInvolvement(
   const version = requireVersion(expectedVersion);
   const record = await loadForChange(deps, principal, facts, 'update-involvement', childId, () => true);
   const current = await deps.involvements.get(childId, involvementId);
-  if (!current || (isSensitive(current.serviceType) && current.organisationId !== principal.organisationId)) {
+  if (!current || hiddenFromViewer(current, principal)) {
     return refuse(deps, principal, facts, 'update-involvement', [childId], new NotFoundError('Involvement'));
   }
   const mayChange =

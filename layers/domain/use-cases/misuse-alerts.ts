@@ -1,7 +1,15 @@
 import type { Principal } from '../access/principal.ts';
-import type { MisuseAlert, MisuseAlertQuery, ReviewMisuseAlert } from '../alerts/misuse-alert.ts';
+import {
+  KEPT_WHILE,
+  MISUSE_ALERT_DAYS,
+  MISUSE_REVIEW_HISTORY,
+  type MisuseAlert,
+  type MisuseAlertQuery,
+  type MisuseAlertReview,
+  type ReviewMisuseAlert,
+} from '../alerts/misuse-alert.ts';
 import { auditEventFor, type RequestFacts } from '../audit/event.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, OwnMisuseAlertError } from '../errors.ts';
 import type { AuditSink, Environment, MisuseAlertRepository } from '../ports.ts';
 import { checkVersion, refuse, requireVersion } from './guard.ts';
 
@@ -35,8 +43,11 @@ export async function listMisuseAlerts(
 
 /**
  * R10: an auditor records where their review of an alert stands (investigating, no case, referred),
- * against the version they read (If-Match), with who and when; committed with its audit event. Another
- * organisation's alert looks like nothing (404, audited).
+ * against the version they read (If-Match), with who and when; committed with its audit event. Each review
+ * is appended to the alert's history (the last MISUSE_REVIEW_HISTORY), never overwriting an earlier one.
+ * Investigating or referred, the alert is kept without expiry; closed as no case, it expires
+ * MISUSE_ALERT_DAYS after that review. Another organisation's alert looks like nothing (404, audited); an alert about the auditor themselves is
+ * refused (403, audited): another auditor reviews it.
  */
 export async function reviewMisuseAlert(
   deps: MisuseAlertDeps,
@@ -49,14 +60,37 @@ export async function reviewMisuseAlert(
   const version = requireVersion(expectedVersion);
   const current = await deps.alerts.get(auditor.organisationId, alertId);
   if (!current) return refuse(deps, auditor, facts, 'review-misuse-alert', [], new NotFoundError('Alert'));
+  if (current.subjectUserId === auditor.userId) {
+    return refuse(
+      deps,
+      auditor,
+      facts,
+      'review-misuse-alert',
+      [],
+      new OwnMisuseAlertError(),
+      `misuse alert ${alertId}: about the reviewer`,
+    );
+  }
   checkVersion(version, current.version);
-  const { note: _previous, ...rest } = current;
+  const at = deps.env.now().toISOString();
+  const entry: MisuseAlertReview = {
+    outcome: review.outcome,
+    ...(review.note !== undefined && { note: review.note }),
+    by: auditor.userId,
+    at,
+  };
+  // Kept while under investigation or referred; closed as no case, kept MISUSE_ALERT_DAYS from this review.
+  const { note: _previous, expiresAt: _expiry, ...rest } = current;
   const next: MisuseAlert = {
     ...rest,
+    ...(!KEPT_WHILE.includes(review.outcome) && {
+      expiresAt: Math.floor(Date.parse(at) / 1000) + MISUSE_ALERT_DAYS * 86_400,
+    }),
     status: review.outcome,
     ...(review.note !== undefined && { note: review.note }),
     reviewedBy: auditor.userId,
-    reviewedAt: deps.env.now().toISOString(),
+    reviewedAt: at,
+    reviews: [...(current.reviews ?? []), entry].slice(-MISUSE_REVIEW_HISTORY),
     version: current.version + 1,
   };
   await deps.alerts.review(
@@ -66,7 +100,7 @@ export async function reviewMisuseAlert(
       action: 'review-misuse-alert',
       outcome: 'success',
       subjectUserId: current.subjectUserId,
-      note: `misuse alert ${alertId}: ${review.outcome}`,
+      note: `misuse alert ${alertId}: from ${current.status} to ${review.outcome}`,
     }),
   );
   return next;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -70,5 +70,35 @@ describe('the audit stream consumer and poison events (R6, finding 0)', () => {
     const poisonLogs = logged.mock.calls.filter(([message]) => String(message).includes('cannot be read'));
     expect(poisonLogs.map(([, details]) => details)).toEqual([{ eventId: 'EV-2' }, { eventId: 'EV-3' }]);
     expect(JSON.stringify(logged.mock.calls)).not.toMatch(/Seen in A&E|CP000000001|user-1/);
+  });
+
+  it('when misuse detection still fails after its retries, seals anyway, counts it and logs the batch by event ID only', async () => {
+    const addMetric = vi.spyOn(metrics, 'addMetric');
+    const logged = vi.spyOn(logger, 'error');
+    // Misuse detection reads the user's account first: make that read fail every time.
+    db.on(GetCommand).rejects(new Error('storage down'));
+    try {
+      await handler(
+        { Records: [insert('EV-11', marshall(event(11))), insert('EV-12', marshall(event(12)))] },
+        {
+          functionName: 'seal-audit-events',
+        } as Context,
+      );
+    } finally {
+      db.on(GetCommand).resolves({});
+    }
+    const seals = await new FileSealStore(dir).all();
+    expect(seals.flatMap((s) => s.entries.map((e) => e.eventId))).toEqual(
+      expect.arrayContaining(['EV-11', 'EV-12']),
+    );
+    expect(addMetric.mock.calls.filter(([name]) => name === 'MisuseDetectionFailures')).toHaveLength(1);
+    const failures = logged.mock.calls.filter(([message]) =>
+      String(message).includes('misuse detection failed'),
+    );
+    expect(failures.map(([, details]) => details)).toEqual([
+      { error: 'Error', eventIds: ['EV-11', 'EV-12'] },
+    ]);
+    expect(JSON.stringify(logged.mock.calls)).not.toMatch(/Seen in A&E|CP000000001|user-1/);
+    expect(db.commandCalls(GetCommand).length).toBeGreaterThanOrEqual(3);
   });
 });

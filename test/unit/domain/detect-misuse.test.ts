@@ -3,7 +3,12 @@ import type { Account } from '#domain/access/account.ts';
 import type { Organisation } from '#domain/access/organisation.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
-import { detectMisuse, type MisuseDeps } from '#domain/use-cases/detect-misuse.ts';
+import {
+  detectMisuse,
+  detectMisuseWithRetries,
+  MISUSE_RETRY,
+  type MisuseDeps,
+} from '#domain/use-cases/detect-misuse.ts';
 import { MemoryMisuseAlerts, MemoryMisuseCounters } from '../../support/memory-misuse.ts';
 
 const organisations: Record<string, Organisation> = {
@@ -170,5 +175,44 @@ describe('R10 misuse detection over a batch of audit events', () => {
     const { run, counters } = fakes();
     expect(await run([event('search-children', ids('C', 0, 9), { actorId: 'client:leeds-cms' })])).toBe(0);
     expect(counters.writes).toBe(0);
+  });
+
+  it('tries a failing batch again within the invocation: two failures then success raise the alert once', async () => {
+    const { deps, alerts, counters } = fakes();
+    const markAlerted = counters.markAlerted.bind(counters);
+    vi.spyOn(counters, 'markAlerted')
+      .mockRejectedValueOnce(new Error('storage down'))
+      .mockRejectedValueOnce(new Error('storage down'))
+      .mockImplementation(markAlerted);
+    const raise = vi.spyOn(alerts, 'raise');
+    const pauses: number[] = [];
+    const raised = await detectMisuseWithRetries(
+      deps as unknown as MisuseDeps,
+      [event('search-children', ids('C', 0, 5))],
+      { ...MISUSE_RETRY, sleep: async (ms) => void pauses.push(ms), random: () => 1 },
+    );
+    expect(raised).toBe(1);
+    expect(alerts.alerts.size).toBe(1);
+    expect(raise).toHaveBeenCalledTimes(3); // raised on each attempt, stored once
+    expect(counters.days.get('nurse#2026-07-01')).toMatchObject({ distinctChildren: 5 });
+    expect(counters.days.get('nurse#2026-07-01')?.alerted).toEqual(new Set(['many-children']));
+    // Short exponential pauses: the second twice the first.
+    expect(pauses).toEqual([100, 200]);
+  });
+
+  it('gives up after the last attempt and throws its error, pausing a jittered time between attempts', async () => {
+    const { deps, counters } = fakes();
+    vi.spyOn(counters, 'uncounted').mockRejectedValue(new Error('storage down'));
+    const pauses: number[] = [];
+    await expect(
+      detectMisuseWithRetries(deps as unknown as MisuseDeps, [event('view-child', ['C1'])], {
+        attempts: 3,
+        baseDelayMs: 100,
+        sleep: async (ms) => void pauses.push(ms),
+        random: () => 0,
+      }),
+    ).rejects.toThrow('storage down');
+    expect(counters.uncounted).toHaveBeenCalledTimes(3);
+    expect(pauses).toEqual([50, 100]);
   });
 });

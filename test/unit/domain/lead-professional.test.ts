@@ -124,4 +124,70 @@ describe('R8: one organisation cannot take the lead professional from another', 
     );
     expect(store.items.filter((i) => i.leadProfessional).map((i) => i.involvementId)).toEqual(['INV-OWN']);
   });
+
+  describe('R2: another organisation’s sensitive-service lead is hidden, so it neither refuses nor is cleared', () => {
+    /** The sexual-health clinic (otherPractitioner's organisation) holds the lead; nobody else may know. */
+    const hiddenLead = anInvolvement({
+      involvementId: 'INV-CLINIC',
+      organisationId: otherPractitioner.organisationId,
+      organisationName: otherPractitioner.organisationName,
+      recordedBy: otherPractitioner.userId,
+      serviceType: 'sexual-health',
+      leadProfessional: true,
+    });
+
+    it('registers a lead beside it (no 409 revealing it) and leaves it the lead', async () => {
+      const { deps, audit, store } = world([hiddenLead]);
+      const registered = await registerInvolvement(deps, practitioner, child.childId, request, facts);
+      expect(store.items.filter((i) => i.leadProfessional).map((i) => i.involvementId)).toEqual([
+        hiddenLead.involvementId,
+        registered.involvementId,
+      ]);
+      expect(audit.events.filter((e) => e.outcome === 'conflict')).toEqual([]);
+    });
+
+    it('marks one’s own involvement lead by update beside it, leaving it the lead', async () => {
+      const own = anInvolvement({ involvementId: 'INV-OWN', recordedBy: practitioner.userId });
+      const { deps, store } = world([hiddenLead, own]);
+      await updateInvolvement(
+        deps,
+        practitioner,
+        child.childId,
+        own.involvementId,
+        { leadProfessional: true },
+        1,
+        facts,
+      );
+      expect(store.items.filter((i) => i.leadProfessional).map((i) => i.involvementId)).toEqual([
+        hiddenLead.involvementId,
+        own.involvementId,
+      ]);
+    });
+
+    it('is not cleared when the record’s ContactPoint team moves the lead either', async () => {
+      const own = anInvolvement({ involvementId: 'INV-OWN' });
+      const { deps, store } = world([hiddenLead, hospitalLead, own]);
+      await updateInvolvement(
+        deps,
+        leedsDataManager,
+        child.childId,
+        own.involvementId,
+        { leadProfessional: true },
+        1,
+        facts,
+      );
+      expect(store.items.filter((i) => i.leadProfessional).map((i) => i.involvementId)).toEqual([
+        hiddenLead.involvementId,
+        own.involvementId,
+      ]);
+    });
+
+    it('within its own organisation it is an ordinary lead: a new lead there clears it', async () => {
+      const { deps, store } = world([hiddenLead]);
+      const registered = await registerInvolvement(deps, otherPractitioner, child.childId, request, facts);
+      expect(store.items.filter((i) => i.leadProfessional).map((i) => i.involvementId)).toEqual([
+        registered.involvementId,
+      ]);
+    });
+  });
 });

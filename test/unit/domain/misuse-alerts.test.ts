@@ -1,9 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Principal } from '#domain/access/principal.ts';
-import type { MisuseAlert } from '#domain/alerts/misuse-alert.ts';
+import { MISUSE_REVIEW_HISTORY, type MisuseAlert } from '#domain/alerts/misuse-alert.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
-import { NotFoundError, PreconditionFailedError, PreconditionRequiredError } from '#domain/errors.ts';
+import {
+  NotFoundError,
+  OwnMisuseAlertError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+} from '#domain/errors.ts';
 import { listMisuseAlerts, reviewMisuseAlert } from '#domain/use-cases/misuse-alerts.ts';
+import { problemFor } from '#http/problem-details.ts';
 
 const auditor: Principal = {
   userId: 'user-auditor',
@@ -29,12 +35,12 @@ const stored: MisuseAlert = {
   expiresAt: 1_900_000_000,
 };
 
-function fakes() {
+function fakes(alert: MisuseAlert = stored) {
   const recorded: AuditEvent[] = [];
   const alerts = {
     raise: vi.fn(),
     get: vi.fn(async (organisation: string, id: string) =>
-      organisation === stored.reviewingOrganisationId && id === stored.alertId ? stored : undefined,
+      organisation === alert.reviewingOrganisationId && id === alert.alertId ? alert : undefined,
     ),
     list: vi.fn(async () => ({ alerts: [stored] })),
     review: vi.fn(async () => {}),
@@ -74,7 +80,9 @@ describe('R10 misuse alerts for auditors', () => {
       note: undefined,
       reviewedBy: 'user-auditor',
       reviewedAt: '2026-11-22T10:00:00.000Z',
+      reviews: [{ outcome: 'referred', by: 'user-auditor', at: '2026-11-22T10:00:00.000Z' }],
       version: 3,
+      expiresAt: undefined,
     });
     expect('note' in next).toBe(false);
     expect(deps.alerts.review).toHaveBeenCalledWith(
@@ -84,7 +92,7 @@ describe('R10 misuse alerts for auditors', () => {
         action: 'review-misuse-alert',
         outcome: 'success',
         subjectUserId: 'nurse',
-        note: `misuse alert ${stored.alertId}: referred`,
+        note: `misuse alert ${stored.alertId}: from investigating to referred`,
       }),
     );
   });
@@ -116,5 +124,103 @@ describe('R10 misuse alerts for auditors', () => {
         actorId: 'user-bradford',
       }),
     ]);
+  });
+
+  it('refuses an auditor the review of an alert about themselves (403, its own problem type), audited, nothing written', async () => {
+    const deps = fakes({ ...stored, subjectUserId: auditor.userId });
+    const refused = reviewMisuseAlert(deps, auditor, stored.alertId, { outcome: 'no-case' }, 2, facts);
+    await expect(refused).rejects.toBeInstanceOf(OwnMisuseAlertError);
+    const problem = problemFor(await refused.catch((e: unknown) => e));
+    expect(problem).toMatchObject({ status: 403, type: '/problems/own-misuse-alert' });
+    expect(deps.alerts.review).not.toHaveBeenCalled();
+    expect(deps.recorded).toEqual([
+      expect.objectContaining({
+        action: 'review-misuse-alert',
+        outcome: 'denied',
+        actorId: 'user-auditor',
+        note: `misuse alert ${stored.alertId}: about the reviewer`,
+      }),
+    ]);
+  });
+
+  it('keeps every review (outcome, note, by, at) in the alert’s history instead of overwriting the last note', async () => {
+    const deps = fakes({ ...stored, status: 'open', note: undefined, version: 1 });
+    const first = await reviewMisuseAlert(
+      deps,
+      auditor,
+      stored.alertId,
+      { outcome: 'investigating', note: 'Asked the ward manager' },
+      1,
+      facts,
+    );
+    deps.alerts.get.mockResolvedValueOnce(first);
+    const colleague = { ...auditor, userId: 'user-auditor-2' };
+    const second = await reviewMisuseAlert(
+      deps,
+      colleague,
+      stored.alertId,
+      { outcome: 'no-case', note: 'Covering a colleague’s caseload' },
+      2,
+      facts,
+    );
+    expect(second.reviews).toEqual([
+      {
+        outcome: 'investigating',
+        note: 'Asked the ward manager',
+        by: 'user-auditor',
+        at: '2026-11-22T10:00:00.000Z',
+      },
+      {
+        outcome: 'no-case',
+        note: 'Covering a colleague’s caseload',
+        by: 'user-auditor-2',
+        at: '2026-11-22T10:00:00.000Z',
+      },
+    ]);
+    expect(second).toMatchObject({
+      status: 'no-case',
+      note: 'Covering a colleague’s caseload',
+      reviewedBy: 'user-auditor-2',
+    });
+    expect(deps.alerts.review).toHaveBeenLastCalledWith(
+      second,
+      2,
+      expect.objectContaining({ note: `misuse alert ${stored.alertId}: from investigating to no-case` }),
+    );
+  });
+
+  it('bounds the history: the oldest review is dropped once it holds MISUSE_REVIEW_HISTORY', async () => {
+    const reviews = Array.from({ length: MISUSE_REVIEW_HISTORY }, (_, i) => ({
+      outcome: 'investigating' as const,
+      note: `review ${i}`,
+      by: 'user-auditor-2',
+      at: '2026-11-21T10:00:00.000Z',
+    }));
+    const deps = fakes({ ...stored, reviews });
+    const next = await reviewMisuseAlert(deps, auditor, stored.alertId, { outcome: 'referred' }, 2, facts);
+    expect(next.reviews).toHaveLength(MISUSE_REVIEW_HISTORY);
+    expect(next.reviews?.[0]?.note).toBe('review 1');
+    expect(next.reviews?.at(-1)).toEqual({
+      outcome: 'referred',
+      by: 'user-auditor',
+      at: '2026-11-22T10:00:00.000Z',
+    });
+  });
+
+  it('keeps an alert under investigation or referred without expiry, and expires one closed as no case 180 days after that review', async () => {
+    const reviewedAt = Date.parse('2026-11-22T10:00:00Z') / 1000;
+    for (const outcome of ['investigating', 'referred'] as const) {
+      const next = await reviewMisuseAlert(fakes(), auditor, stored.alertId, { outcome }, 2, facts);
+      expect('expiresAt' in next, outcome).toBe(false);
+    }
+    const closed = await reviewMisuseAlert(
+      fakes({ ...stored, expiresAt: undefined }),
+      auditor,
+      stored.alertId,
+      { outcome: 'no-case' },
+      2,
+      facts,
+    );
+    expect(closed.expiresAt).toBe(reviewedAt + 180 * 86_400);
   });
 });

@@ -92,6 +92,23 @@ describe('R10 misuse rules', () => {
     expect(childrenSeen(access('create-child', ['X1']))).toEqual([]);
   });
 
+  it('counts the record a change answered with (correct, shield, unshield) as seen, like a view', () => {
+    for (const action of ['update-child', 'shield-child', 'unshield-child'] as const) {
+      expect(childrenSeen(access(action, ['X1'], { disclosure: { X1: 'full' } }))).toEqual(['X1']);
+      // Refused, or awaiting another council's agreement: nothing was counted as a view, nor is it here.
+      expect(childrenSeen(access(action, ['X1'], { outcome: 'denied', disclosure: { X1: 'full' } }))).toEqual(
+        [],
+      );
+      // No disclosure recorded: no record was returned.
+      expect(childrenSeen(access(action, ['X1'], { disclosure: undefined }))).toEqual([]);
+    }
+    expect(
+      childrenSeen(
+        access('unshield-child', ['X1'], { outcome: 'awaiting-agreement', disclosure: { X1: 'full' } }),
+      ),
+    ).toEqual([]);
+  });
+
   it('flags a day that reaches the limit of children far outside the user’s area with no involvement', () => {
     expect(
       rulesOf(misuseFindings(access('search-children', ['X3']), day(3, 3), actor, none, thresholds)),

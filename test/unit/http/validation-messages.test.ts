@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ReasonCodeSchema } from '#domain/access/reasons.ts';
+import { MisuseAlertQuerySchema } from '#domain/alerts/misuse-alert.ts';
 import { ValidationError } from '#domain/errors.ts';
 import { ROUTES } from '#functions/manifest.ts';
 import { InvolvementPathSchema, ReasonQuerySchema } from '#http/parameters.ts';
@@ -157,5 +158,14 @@ describe('every route', () => {
     }
     expect(seen.length).toBeGreaterThan(100);
     expect(seen.filter((message) => ZOD_WORDING.test(message))).toEqual([]);
+  });
+});
+
+describe('a query number that is not one', () => {
+  it('says what it must be, without contradicting itself (limit=abc)', () => {
+    const [problem] = problems(MisuseAlertQuerySchema, { limit: 'abc' }, 'query');
+    expect(problem?.field).toBe('limit');
+    expect(problem?.message).toBe('must be a number');
+    expect(problem?.message).not.toContain('not a number');
   });
 });
