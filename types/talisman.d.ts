@@ -3,3 +3,8 @@ declare module 'talisman/metrics/jaro-winkler.js' {
   const jaroWinkler: (a: string, b: string) => number;
   export default jaroWinkler;
 }
+
+declare module 'talisman/metrics/damerau-levenshtein.js' {
+  /** The Damerau–Levenshtein distance: insertions, deletions, substitutions and adjacent transpositions. */
+  export default function damerauLevenshtein(a: string, b: string): number;
+}
