@@ -14,6 +14,7 @@ import { syntheticChildren } from '#infra/local/synthetic.ts';
 import { coldStart } from './cold-start.ts';
 import { enforcement } from './enforcement.ts';
 import { asChild, febrlChildId, readFebrl } from './febrl.ts';
+import { modelQuality } from './matching-model.ts';
 import { sealBatches, sealingTable } from './sealing.ts';
 import { mean, percentile, pool, table } from './stats.ts';
 
@@ -23,6 +24,7 @@ import { mean, percentile, pool, table } from './stats.ts';
  *  2. R4 enforcement: what the per-request account check adds, cache cold and warm.
  *  3. Search latency through the local gateway beside the bare DynamoDB Local queries for the same keys.
  *  4. Search quality on FEBRL 4: recall of the true child in the top 10, precision of the top 1.
+ *     Then the matching engine's model alone (issue 11): no blocking, every record scored, on a sample.
  *  5. R6 sealing: 10,000 batches sealed one after another; cost per seal early and late in the chain.
  *  6. Load: 10 connections searching as one practitioner for 10 s, without and then with the audit
  *     stream consumer (sealing, indexing, misuse detection) running in the same process.
@@ -304,6 +306,10 @@ const PARTS: Record<string, () => Promise<string>> = {
   enforcement: () => enforcement(log),
   latency,
   quality,
+  'matching-model': () => {
+    const [originalsFile, duplicatesFile] = FEBRL_FILES as [string, string];
+    return modelQuality(readFebrl(originalsFile), readFebrl(duplicatesFile), log);
+  },
   sealing: async () => {
     log('sealing 10000 batches into a temporary local seal store');
     return sealingTable(await sealBatches(10_000));
@@ -325,12 +331,12 @@ if (run) {
   const missing = febrlMissing();
   if (missing.length > 0) {
     skipped.push(
-      `quality: not measured, FEBRL 4 not found (${FEBRL_DIR ? missing.join(', ') : 'FEBRL_DIR is not set'}); ${FEBRL_HELP}`,
+      `quality and matching-model: not measured, FEBRL 4 not found (${FEBRL_DIR ? missing.join(', ') : 'FEBRL_DIR is not set'}); ${FEBRL_HELP}`,
     );
     console.log(`  ! ${skipped[0]}`);
   }
   for (const name of Object.keys(PARTS)) {
-    if (name === 'quality' && missing.length > 0) continue;
+    if ((name === 'quality' || name === 'matching-model') && missing.length > 0) continue;
     const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, name], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
