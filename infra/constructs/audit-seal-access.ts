@@ -1,12 +1,11 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { AUDIT_SEAL_HEAD_KEY, AUDIT_SEAL_PREFIX } from '#adapters/audit/seal-objects.ts';
 import type { ContactPointFunction } from './contactpoint-function.ts';
 
-/** Seal objects (and the events kept with each, under events/) live under this prefix of the Object Lock bucket. */
-export const AUDIT_SEAL_PREFIX = 'audit-seals/';
-/** The chain-head hint: outside the write-once prefix, overwritten after every seal, trusted only as a start. */
-export const AUDIT_SEAL_HEAD_KEY = 'audit-seal-head.json';
+// Named once, where the seal store writes them; the stacks grant and guard the same keys.
+export { AUDIT_SEAL_HEAD_KEY, AUDIT_SEAL_PREFIX };
 
 export interface AuditSealResources {
   /** The Object Lock bucket's ARN, imported by the name the audit stack exports it under. */

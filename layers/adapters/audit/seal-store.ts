@@ -10,14 +10,33 @@ import {
 import type { AuditEvent } from '#domain/audit/event.ts';
 import type { ReplacedObject, Seal, SealStore } from '#domain/audit/seal.ts';
 import { PreconditionFailedError } from '#domain/errors.ts';
+import { AUDIT_SEAL_HEAD_KEY, AUDIT_SEAL_PREFIX } from './seal-objects.ts';
 
 const name = (sequence: number) => `${String(sequence).padStart(12, '0')}.json`;
 const SEAL_NAME = /^(\d{12})\.json$/;
+/** The local store's head hint. */
+const HEAD_FILE = 'head.json';
 /** Where the events of each seal are kept, beside the seals. */
 const EVENTS = 'events/';
 
 interface Hint {
   sequence: number;
+}
+
+/**
+ * The newest seal, wherever the store keeps it: start at the hint's seal (if it names one that exists),
+ * then probe the next sequence numbers until one is absent. A stale or missing hint only costs probes.
+ */
+async function headFrom(
+  hint: Hint | undefined,
+  get: (sequence: number) => Promise<Seal | undefined>,
+  exists: (sequence: number) => Promise<boolean>,
+): Promise<Seal | undefined> {
+  let current = hint && hint.sequence > 0 ? await get(hint.sequence) : undefined;
+  let sequence = current?.sequence ?? 0;
+  while (await exists(sequence + 1)) sequence++;
+  if (sequence !== (current?.sequence ?? 0)) current = await get(sequence);
+  return current;
 }
 
 /**
@@ -30,17 +49,16 @@ export class S3SealStore implements SealStore {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
-    private readonly prefix = 'audit-seals/',
-    private readonly headKey = 'audit-seal-head.json',
+    private readonly prefix = AUDIT_SEAL_PREFIX,
+    private readonly headKey = AUDIT_SEAL_HEAD_KEY,
   ) {}
 
   async head(): Promise<Seal | undefined> {
-    const hint = await this.readJson<Hint>(this.headKey);
-    let current = hint && hint.sequence > 0 ? await this.get(hint.sequence) : undefined;
-    let sequence = current?.sequence ?? 0;
-    while (await this.exists(`${this.prefix}${name(sequence + 1)}`)) sequence++;
-    if (sequence !== (current?.sequence ?? 0)) current = await this.get(sequence);
-    return current;
+    return headFrom(
+      await this.readJson<Hint>(this.headKey),
+      (sequence) => this.get(sequence),
+      (sequence) => this.exists(`${this.prefix}${name(sequence)}`),
+    );
   }
 
   async all(): Promise<Seal[]> {
@@ -182,15 +200,11 @@ export class FileSealStore implements SealStore {
   }
 
   async head(): Promise<Seal | undefined> {
-    const hintPath = join(this.dir, 'head.json');
-    const hint = this.files.existsSync(hintPath)
-      ? (JSON.parse(this.files.readFileSync(hintPath, 'utf8')) as Hint)
-      : undefined;
-    let current = hint && hint.sequence > 0 ? await this.get(hint.sequence) : undefined;
-    let sequence = current?.sequence ?? 0;
-    while (this.files.existsSync(join(this.dir, name(sequence + 1)))) sequence++;
-    if (sequence !== (current?.sequence ?? 0)) current = await this.get(sequence);
-    return current;
+    return headFrom(
+      this.readJson<Hint>(HEAD_FILE),
+      (sequence) => this.get(sequence),
+      async (sequence) => this.files.existsSync(join(this.dir, name(sequence))),
+    );
   }
 
   async all(): Promise<Seal[]> {
@@ -223,16 +237,13 @@ export class FileSealStore implements SealStore {
     } catch (error) {
       throw new PreconditionFailedError(`Seal ${seal.sequence} already exists`, { cause: error });
     }
-    const hint = join(this.dir, 'head.json');
+    const hint = join(this.dir, HEAD_FILE);
     this.files.writeFileSync(`${hint}.tmp`, JSON.stringify({ sequence: seal.sequence } satisfies Hint));
     this.files.renameSync(`${hint}.tmp`, hint);
   }
 
   async keptEvents(sequence: number): Promise<AuditEvent[] | undefined> {
-    const path = join(this.dir, EVENTS, name(sequence));
-    return this.files.existsSync(path)
-      ? (JSON.parse(this.files.readFileSync(path, 'utf8')) as AuditEvent[])
-      : undefined;
+    return this.readJson<AuditEvent[]>(join(EVENTS, name(sequence)));
   }
 
   async replacedObjects(): Promise<ReplacedObject[]> {
@@ -263,9 +274,12 @@ export class FileSealStore implements SealStore {
   }
 
   async get(sequence: number): Promise<Seal | undefined> {
-    const path = join(this.dir, name(sequence));
-    return this.files.existsSync(path)
-      ? (JSON.parse(this.files.readFileSync(path, 'utf8')) as Seal)
-      : undefined;
+    return this.readJson<Seal>(name(sequence));
+  }
+
+  /** A file's JSON, or undefined when there is none (the head hint before the first seal). */
+  private readJson<T>(file: string): T | undefined {
+    const path = join(this.dir, file);
+    return this.files.existsSync(path) ? (JSON.parse(this.files.readFileSync(path, 'utf8')) as T) : undefined;
   }
 }
