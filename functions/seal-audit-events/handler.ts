@@ -1,15 +1,15 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
 import { adaptersFrom } from '#adapters/dependencies.ts';
 import { misuseAlertsFrom } from '#adapters/dynamo/alert-repository.ts';
+import { auditEventFromImage } from '#adapters/dynamo/audit-image.ts';
 import { trailIndexFrom } from '#adapters/dynamo/audit-index.ts';
 import { DynamoMisuseCounters } from '#adapters/dynamo/misuse-counters.ts';
-import { type AuditEvent, readAuditEvent } from '#domain/audit/event.ts';
+import type { AuditEvent } from '#domain/audit/event.ts';
 import { detectMisuseWithRetries } from '#domain/use-cases/detect-misuse.ts';
 import { sealAuditEvents } from '#domain/use-cases/seal-audit-events.ts';
 import { logger } from '#runtime/logger.ts';
@@ -28,22 +28,13 @@ const counters = new DynamoMisuseCounters(adapters.db, readSettings('misuseCount
 const thresholds = readSettings('misuse');
 const trail = trailIndexFrom(adapters.db);
 
-/** The record's new image as an audit event, or undefined when it cannot be read as one. */
-function readRecord(image: Record<string, AttributeValue>): AuditEvent | undefined {
-  try {
-    return readAuditEvent(unmarshall(image));
-  } catch {
-    return undefined;
-  }
-}
-
 export const handler = middy<DynamoDBStreamEvent, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     const inserted: AuditEvent[] = [];
     for (const record of event.Records) {
       if (record.eventName === 'INSERT' && record.dynamodb?.NewImage) {
-        const read = readRecord(record.dynamodb.NewImage as Record<string, AttributeValue>);
+        const read = auditEventFromImage(record.dynamodb.NewImage as Record<string, AttributeValue>);
         if (read) inserted.push(read);
         else {
           // A poison event: sealing the rest goes on; it stays unsealed, and the verifier names it once

@@ -4,10 +4,10 @@ import {
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type AuditEvent, readAuditEvent } from '#domain/audit/event.ts';
+import type { AuditEvent } from '#domain/audit/event.ts';
 import { canonicalJson, type SealProblem, verifySeals } from '#domain/audit/seal.ts';
 import type { SealDeps } from '#domain/use-cases/seal-audit-events.ts';
+import { auditEventFromImage } from '../dynamo/audit-image.ts';
 import { type TrailIndexItem, trailIndexItems } from '../dynamo/audit-index.ts';
 
 /** What the audit index holds that the sealed events do not say, or the reverse (R6). */
@@ -63,12 +63,7 @@ export async function verifyAuditTrail(
     )) as ScanCommandOutput;
     start = page.LastEvaluatedKey;
     for (const item of page.Items ?? []) {
-      let event: AuditEvent | undefined;
-      try {
-        event = readAuditEvent(unmarshall(item));
-      } catch {
-        event = undefined;
-      }
+      const event = auditEventFromImage(item);
       if (event) events.push(event);
       else {
         const eventId = item.eventId?.S ?? '(no event ID)';
