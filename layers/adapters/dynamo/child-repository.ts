@@ -5,6 +5,7 @@ import { DuplicateIdentifierError } from '#domain/errors.ts';
 import type { ChildRepository } from '#domain/ports.ts';
 import { blockingKeysOf, type MatchProfile, profileOf } from '#domain/search/profile.ts';
 import { auditPut } from './audit-sink.ts';
+import { cancellationReasons } from './errors.ts';
 import { keys } from './keys.ts';
 import { BLOCKING_KEY_INDEX } from './tables.ts';
 import { putGroups, type TransactItem, transactWrite } from './write.ts';
@@ -20,20 +21,6 @@ function identifiersOf(record: ChildRecord): IdentifierClaim[] {
     ...(record.nhsNumber ? [{ kind: 'nhsNumber' as const, value: record.nhsNumber }] : []),
     ...(record.upn ? [{ kind: 'upn' as const, value: record.upn }] : []),
   ];
-}
-
-interface CancellationReason {
-  Code?: string;
-  Item?: Record<string, { S?: string }>;
-}
-
-/** Why each item of a cancelled transaction failed, in order (the client keeps the SDK error as the cause). */
-function cancellationReasons(error: unknown): (CancellationReason | undefined)[] {
-  const cause = error instanceof Error ? (error.cause ?? error) : error;
-  return ((cause as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []) as (
-    | CancellationReason
-    | undefined
-  )[];
 }
 
 /** A key entry's page size; a key with more entries than this is a name far too common to rank anyway. */

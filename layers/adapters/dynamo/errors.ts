@@ -18,8 +18,25 @@ const UNAVAILABLE = new Set([
   'TransactionConflictException',
 ]);
 
-interface CancellationReason {
+/** Why one item of a cancelled transaction failed; `Item` only when the write asked for it back. */
+export interface CancellationReason {
   Code?: string;
+  Item?: Record<string, { S?: string }>;
+}
+
+/** Why each item of a cancelled transaction failed, in order (the translated error keeps the SDK's as its cause). */
+export function cancellationReasons(error: unknown): (CancellationReason | undefined)[] {
+  const cause = error instanceof Error ? (error.cause ?? error) : error;
+  return ((cause as { CancellationReasons?: CancellationReason[] } | undefined)?.CancellationReasons ??
+    []) as (CancellationReason | undefined)[];
+}
+
+/** A transaction that lost to a concurrent one on the same items (503 as it stands): worth retrying at once. */
+export function isTransactionConflict(error: unknown): boolean {
+  return (
+    error instanceof StorageUnavailableError &&
+    cancellationReasons(error).some((r) => r?.Code === 'TransactionConflict')
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import {
 import type { MisuseDay } from '#domain/audit/misuse.ts';
 import { PreconditionFailedError } from '#domain/errors.ts';
 import type { MisuseCounters } from '#domain/ports.ts';
-import { StorageUnavailableError } from './errors.ts';
+import { cancellationReasons, isTransactionConflict } from './errors.ts';
 import { keys } from './keys.ts';
 import { type TransactItem, transactWrite } from './write.ts';
 
@@ -17,10 +17,6 @@ const KEPT_SECONDS = 2 * 86_400;
 const MARKERS_PER_TRANSACTION = 99;
 const CONFLICT_ATTEMPTS = 5;
 const BATCH_GET_SIZE = 100;
-
-type Reasons = { Code?: string }[] | undefined;
-const reasonsOf = (error: unknown): Reasons =>
-  (error as { cause?: { CancellationReasons?: Reasons } }).cause?.CancellationReasons;
 
 function expiresAt(day: string): number {
   return Math.floor(Date.parse(`${day}T00:00:00.000Z`) / 1000) + KEPT_SECONDS;
@@ -81,19 +77,15 @@ export class DynamoMisuseCounters implements MisuseCounters {
         await transactWrite(this.db, this.counting(userId, day, chunk));
         pending = pending.slice(chunk.length);
       } catch (error) {
-        const reasons = reasonsOf(error);
-        if (error instanceof PreconditionFailedError && reasons) {
+        const reasons = cancellationReasons(error);
+        if (error instanceof PreconditionFailedError && reasons.length > 0) {
           // Markers come first in the transaction, in chunk order; a failed condition is a child already counted.
           const counted = new Set(
             chunk.flatMap((c, i) => (reasons[i]?.Code === 'ConditionalCheckFailed' ? [c.childId] : [])),
           );
           if (counted.size === 0) throw error;
           pending = pending.filter((c) => !counted.has(c.childId));
-        } else if (
-          error instanceof StorageUnavailableError &&
-          (reasons ?? []).some((r) => r.Code === 'TransactionConflict') &&
-          ++conflicts < CONFLICT_ATTEMPTS
-        ) {
+        } else if (isTransactionConflict(error) && ++conflicts < CONFLICT_ATTEMPTS) {
           await new Promise((r) => setTimeout(r, 10 * 2 ** conflicts * Math.random()));
         } else {
           throw error;

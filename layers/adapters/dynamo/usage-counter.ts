@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LimitKind, UsageWindow } from '#domain/access/limits.ts';
 import { PreconditionFailedError } from '#domain/errors.ts';
 import type { UsageCounter } from '#domain/ports.ts';
-import { StorageUnavailableError } from './errors.ts';
+import { cancellationReasons, isTransactionConflict } from './errors.ts';
 import { keys } from './keys.ts';
 import { transactWrite } from './write.ts';
 
@@ -10,14 +10,6 @@ import { transactWrite } from './write.ts';
 const EXPIRY_MARGIN_SECONDS = 86_400;
 /** One user's parallel requests touch the same counters: a transaction conflict is retried, not a 503. */
 const CONFLICT_ATTEMPTS = 4;
-
-function isTransactionConflict(error: unknown): boolean {
-  const reasons = (error as { cause?: { CancellationReasons?: { Code?: string }[] } }).cause
-    ?.CancellationReasons;
-  return (
-    error instanceof StorageUnavailableError && (reasons ?? []).some((r) => r.Code === 'TransactionConflict')
-  );
-}
 
 /**
  * R10 per-user limits in DynamoDB: every window's counter is incremented in one transaction, each only
@@ -67,9 +59,8 @@ export class DynamoUsageCounter implements UsageCounter {
       return undefined;
     } catch (error) {
       if (!(error instanceof PreconditionFailedError)) throw error;
-      const reasons = (error.cause as { CancellationReasons?: { Code?: string }[] } | undefined)
-        ?.CancellationReasons;
-      const full = windows.filter((_, i) => reasons?.[i]?.Code === 'ConditionalCheckFailed');
+      const reasons = cancellationReasons(error);
+      const full = windows.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
       // The full window that resets last; without reasons, the longest: Retry-After never promises too early.
       return [...(full.length > 0 ? full : windows)].sort((a, b) => b.resetsAt - a.resetsAt)[0];
     }
