@@ -4,6 +4,7 @@ import damerauLevenshtein from 'talisman/metrics/damerau-levenshtein.js';
 import jaroWinkler from 'talisman/metrics/jaro-winkler.js';
 import { swapDayAndMonth } from '../dates.ts';
 import { canonicalGivenNames } from '../search/nicknames.ts';
+import { lettersOnly } from '../search/normalise.ts';
 
 /**
  * The comparison levels of the matching engine (Fellegi–Sunter). Each compared field falls into exactly
@@ -35,11 +36,7 @@ export type OrderLevel = (typeof ORDER_LEVELS)[number];
  * only what is compared and keyed.
  */
 export function matchingName(raw: string): string {
-  return anyAscii(raw.normalize('NFC'))
-    .toLowerCase()
-    .split(/[^a-z]+/)
-    .map((part) => (part.startsWith('mac') && part.length > 4 ? `mc${part.slice(3)}` : part))
-    .join('');
+  return lettersOnly(anyAscii(raw.normalize('NFC')));
 }
 
 /** Both double-metaphone codes of a normalised name (primary first), without empties. */

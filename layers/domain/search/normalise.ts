@@ -6,9 +6,12 @@ import { canonicalGivenNames } from './nicknames.ts';
  * not a letter (spaces, hyphens, apostrophes: O'Brien → obrien), and read Mac as Mc.
  */
 export function normaliseName(raw: string): string {
-  return raw
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
+  return lettersOnly(raw.normalize('NFKD').replace(/\p{M}/gu, ''));
+}
+
+/** The common tail of every name normalisation: lower case, letters only, Mac read as Mc. */
+export function lettersOnly(folded: string): string {
+  return folded
     .toLowerCase()
     .split(/[^a-z]+/)
     .map((part) => (part.startsWith('mac') && part.length > 4 ? `mc${part.slice(3)}` : part))
