@@ -29,5 +29,5 @@ export const definition = defineFunction({
   name: 'create-child',
   trigger: { kind: 'http', route },
   access: { ...signedInAccess, children: ['PutItem'] },
-  settings: ['adapters'],
+  settings: ['adapters', 'searchKeys'],
 });

@@ -1,7 +1,10 @@
 import * as z from 'zod';
 import { MatchSummarySchema, matchSummaryExample } from '#domain/disclosure/view-schema.ts';
-import { requireNameAndBirthOrIdentifier, searchCriteriaShape } from '#domain/search/criteria.ts';
-import { MAX_MATCHES } from '#domain/search/rank.ts';
+import {
+  MAX_MATCHES,
+  requireNameAndBirthOrIdentifier,
+  searchCriteriaShape,
+} from '#domain/search/criteria.ts';
 import { defineFunction } from '#functions/define-function.ts';
 import { reasonShape, signedInAccess } from '#http/parameters.ts';
 import { defineRoute } from '#http/route.ts';
@@ -24,9 +27,12 @@ export const route = defineRoute({
   usageLimit: 'search',
   summary: 'Find a child by name and date of birth, or by an identifier',
   description:
-    'Needs a name and date of birth, or an NHS number or UPN (R10). Tolerates case, spacing, accents, Mc/Mac, ' +
-    'nicknames, common misspellings and a transposed day and month. Returns at most 10 candidates, best first; ' +
-    'more is 422 too-many-matches. A search that uses a postcode, NHS number or UPN never returns a shielded child (R3).',
+    'Needs a name and date of birth, or an NHS number or UPN (R10). Names in any script are transliterated; ' +
+    'case, spacing, accents, Mc/Mac, nicknames, misspellings, names typed the other way round and slips in the ' +
+    'date are weighed by the matching engine. Each candidate carries the probability that it is the child and ' +
+    'why, in words; candidates below the threshold probability are not offered. A name of three letters or ' +
+    'fewer matches only that whole name. At most 10 candidates, most probable first; more is 422 ' +
+    'too-many-matches. A search that uses a postcode, NHS number or UPN never returns a shielded child (R3).',
   tags: ['Children'],
   request: {
     query: SearchQuerySchema,
@@ -48,5 +54,5 @@ export const definition = defineFunction({
   name: 'search-children',
   trigger: { kind: 'http', route },
   access: { ...signedInAccess, usageCounters: ['UpdateItem'], children: ['Query'] },
-  settings: ['adapters', 'limits'],
+  settings: ['adapters', 'searchKeys', 'limits', 'matching'],
 });

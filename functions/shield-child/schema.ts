@@ -33,5 +33,5 @@ export const definition = defineFunction({
   name: 'shield-child',
   trigger: { kind: 'http', route },
   access: recordChangeAccess,
-  settings: ['adapters', 'limits'],
+  settings: ['adapters', 'searchKeys', 'limits'],
 });

@@ -37,5 +37,5 @@ export const definition = defineFunction({
   name: 'unshield-child',
   trigger: { kind: 'http', route },
   access: recordChangeAccess,
-  settings: ['adapters', 'limits'],
+  settings: ['adapters', 'searchKeys', 'limits'],
 });

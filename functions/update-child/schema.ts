@@ -33,5 +33,5 @@ export const definition = defineFunction({
   name: 'update-child',
   trigger: { kind: 'http', route },
   access: recordChangeAccess,
-  settings: ['adapters', 'limits'],
+  settings: ['adapters', 'searchKeys', 'limits'],
 });

@@ -11,6 +11,7 @@ import { documentClient } from '#adapters/dynamo/client.ts';
 import { DynamoDirectoryRepository } from '#adapters/dynamo/directory-repository.ts';
 import { DynamoInvolvementRepository } from '#adapters/dynamo/involvement-repository.ts';
 import type { TableNames } from '#adapters/dynamo/tables.ts';
+import { localBlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
 import { ROLES, type Role } from '#domain/access/principal.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
 import type { FunctionDefinition } from '#functions/define-function.ts';
@@ -195,7 +196,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       consumers.map((f) => f.trigger.table),
     );
     const db = documentClient(REGION, dynamo.endpoint);
-    const children = new DynamoChildRepository(db, tables);
+    const children = new DynamoChildRepository(
+      db,
+      tables,
+      localBlockingKeyHasher(join(stateDir, 'keyring.json')),
+    );
     const directory = new DynamoDirectoryRepository(db, tables);
     const data = syntheticChildren(options.seedCount);
     const shortcutCouncil = LOCAL_ORGANISATIONS.find(

@@ -8,6 +8,7 @@ import { DynamoDirectoryRepository } from './dynamo/directory-repository.ts';
 import { DynamoInvolvementRepository } from './dynamo/involvement-repository.ts';
 import { DynamoUsageCounter } from './dynamo/usage-counter.ts';
 import { systemEnvironment } from './environment.ts';
+import { blockingKeyHasherFrom } from './keys/blocking-key-hasher.ts';
 
 export interface Adapters extends Dependencies {
   audit: AuditLog;
@@ -18,10 +19,17 @@ export interface Adapters extends Dependencies {
 }
 
 /** Wires the real adapters from validated configuration; handlers call this once, at cold start. */
-export function adaptersFrom(config: Settings<'adapters'> = readSettings('adapters')): Adapters {
+export function adaptersFrom(
+  config: Settings<'adapters'> = readSettings('adapters'),
+  env: Record<string, string | undefined> = process.env,
+): Adapters {
   const db = documentClient(config.AWS_REGION, config.DYNAMODB_ENDPOINT);
   return {
-    children: new DynamoChildRepository(db, { children: config.CHILDREN_TABLE, audit: config.AUDIT_TABLE }),
+    children: new DynamoChildRepository(
+      db,
+      { children: config.CHILDREN_TABLE, audit: config.AUDIT_TABLE },
+      blockingKeyHasherFrom(env),
+    ),
     involvements: new DynamoInvolvementRepository(db, {
       involvements: config.INVOLVEMENTS_TABLE,
       audit: config.AUDIT_TABLE,

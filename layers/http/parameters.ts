@@ -48,6 +48,6 @@ export const signedInAccess = { directory: ['GetItem'], audit: ['PutItem'] } as 
 export const recordChangeAccess = {
   ...signedInAccess,
   usageCounters: ['UpdateItem'],
-  children: ['GetItem', 'PutItem', 'DeleteItem'],
+  children: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
   involvements: ['Query'],
 } as const;

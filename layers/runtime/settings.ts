@@ -58,6 +58,19 @@ export const SETTINGS = {
     z.object({ LOCAL_KEYRING_FILE: name, LOCAL_SEAL_DIR: name }),
   ]),
   /**
+   * The secret that keys blocking keys and identifier claims (HMAC): a Secrets Manager secret under its own
+   * KMS key in AWS; the keyring file locally.
+   */
+  searchKeys: z.union([
+    z.object({ AWS_REGION: name, BLOCKING_KEY_SECRET_ID: name }),
+    z.object({ LOCAL_KEYRING_FILE: name }),
+  ]),
+  /**
+   * The matching model: the reviewed file bundled with the code, unless a file is named — only the local
+   * stand-in and the benchmark name one (a model trained on the directory they loaded).
+   */
+  matching: z.object({ MATCHING_MODEL_FILE: z.string().min(1).optional() }),
+  /**
    * R6: how long an audit event may wait for its seal. The verifier fails on any unsealed event older
    * than this, and the seal lag and the consumer's iterator age alarm above it.
    */

@@ -31,6 +31,7 @@ export async function modelQuality(
       version: 'bench',
       source: 'FEBRL 4, both files, labels unread',
       trainedAt: new Date().toISOString(),
+      threshold: 0.5,
       randomPairs: 200_000,
       minimumCount: 5,
     },

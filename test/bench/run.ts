@@ -8,6 +8,7 @@ import { verifyAuditTrail } from '#adapters/audit/verify-trail.ts';
 import { DynamoChildRepository } from '#adapters/dynamo/child-repository.ts';
 import { documentClient } from '#adapters/dynamo/client.ts';
 import { BLOCKING_KEY_INDEX } from '#adapters/dynamo/tables.ts';
+import { localBlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
 import { type SearchCriteria, searchKeysFor } from '#domain/search/criteria.ts';
 import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
 import { syntheticChildren } from '#infra/local/synthetic.ts';
@@ -225,6 +226,7 @@ async function quality(): Promise<string> {
     const repository = new DynamoChildRepository(
       documentClient('eu-west-2', stack.dynamo.endpoint),
       stack.tables,
+      localBlockingKeyHasher(join(stack.stateDir, 'keyring.json')),
     );
     await repository.importRecords(children);
     log(`loaded ${children.length} of ${originals.length} FEBRL originals as children`);

@@ -1,8 +1,15 @@
+import { BlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
 import type { Involvement } from '#domain/involvement/schema.ts';
+import { blockingKeysOf } from '#domain/matching/blocking.ts';
 import type { AuditSink, ChildRepository, Environment, InvolvementRepository } from '#domain/ports.ts';
-import { blockingKeysOf, type MatchProfile, profileOf } from '#domain/search/profile.ts';
+import { type MatchProfile, profileOf } from '#domain/search/profile.ts';
+
+const MEMORY_HASHER = new BlockingKeyHasher({
+  current: 'k1',
+  k1: 'memory-children-blocking-key-secret-for-tests',
+});
 
 /** Children held in memory under exactly the keys the DynamoDB repository writes (for domain tests). */
 export class MemoryChildren implements ChildRepository {
@@ -20,24 +27,39 @@ export class MemoryChildren implements ChildRepository {
     return this.records.get(childId);
   }
 
+  /** Keys are stored and looked up as their keyed hashes, exactly as the DynamoDB repository does. */
   async findByKeys(keys: string[]): Promise<Map<string, MatchProfile[]>> {
+    this.index ??= this.indexByHashedKey();
     const found = new Map<string, MatchProfile[]>();
     for (const key of keys) {
-      const profiles = [...this.records.values()]
-        .filter((r) => blockingKeysOf(r).includes(key))
-        .map(profileOf);
+      const profiles = MEMORY_HASHER.keysToRead(key).flatMap((hashed) => this.index?.get(hashed) ?? []);
       if (profiles.length > 0) found.set(key, profiles);
     }
     return found;
   }
 
+  private index: Map<string, MatchProfile[]> | undefined;
+
+  private indexByHashedKey(): Map<string, MatchProfile[]> {
+    const index = new Map<string, MatchProfile[]>();
+    for (const record of this.records.values()) {
+      for (const material of blockingKeysOf(record)) {
+        const hashed = MEMORY_HASHER.keyOf(material);
+        index.set(hashed, [...(index.get(hashed) ?? []), profileOf(record)]);
+      }
+    }
+    return index;
+  }
+
   async create(record: ChildRecord, audit?: AuditEvent): Promise<void> {
     this.records.set(record.childId, record);
+    this.index = undefined;
     if (audit) await this.audit?.record(audit);
   }
 
   async replace(_previous: ChildRecord, next: ChildRecord, audit?: AuditEvent): Promise<void> {
     this.records.set(next.childId, next);
+    this.index = undefined;
     if (audit) await this.audit?.record(audit);
   }
 }

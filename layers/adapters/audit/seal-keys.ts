@@ -1,8 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { GenerateMacCommand, type KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
 import type { Hasher, MacKey } from '#domain/audit/seal.ts';
+import { keyringEntry } from '../keys/local-keyring.ts';
 
 export const sha256Hasher: Hasher = {
   sha256: (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
@@ -45,14 +44,8 @@ export class LocalKeyringMacKey implements MacKey {
   private readonly key: Buffer;
 
   constructor(path: string) {
-    if (!existsSync(path)) {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, JSON.stringify({ auditMacKey: randomBytes(32).toString('base64') }), {
-        mode: 0o600,
-      });
-    }
     this.key = Buffer.from(
-      (JSON.parse(readFileSync(path, 'utf8')) as { auditMacKey: string }).auditMacKey,
+      keyringEntry(path, 'auditMacKey', () => randomBytes(32).toString('base64')),
       'base64',
     );
   }

@@ -1,13 +1,15 @@
-import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
 import { DuplicateIdentifierError } from '#domain/errors.ts';
+import { blockingKeysOf } from '#domain/matching/blocking.ts';
 import type { ChildRepository } from '#domain/ports.ts';
-import { blockingKeysOf, type MatchProfile, profileOf } from '#domain/search/profile.ts';
+import { type MatchProfile, profileOf } from '#domain/search/profile.ts';
+import type { BlockingKeyHasher } from '../keys/blocking-key-hasher.ts';
 import { auditPut } from './audit-sink.ts';
 import { cancellationReasons } from './errors.ts';
 import { keys } from './keys.ts';
-import { BLOCKING_KEY_INDEX } from './tables.ts';
+import { BLOCKING_KEY_INDEX, BLOCKING_KEY_SK_PREFIX } from './tables.ts';
 import { putGroups, type TransactItem, transactWrite } from './write.ts';
 
 interface IdentifierClaim {
@@ -23,13 +25,20 @@ function identifiersOf(record: ChildRecord): IdentifierClaim[] {
   ];
 }
 
-/** A key entry's page size; a key with more entries than this is a name far too common to rank anyway. */
-const MAX_ENTRIES_PER_KEY = 200;
+/**
+ * A key's entries read at most: a date of birth holds every child born that day (about 3,300 nationally
+ * with day and month in either order); a key holding more than this is not one a search can rank anyway.
+ */
+const MAX_ENTRIES_PER_KEY = 5000;
+
+/** Attributes of the record item that are storage bookkeeping, not part of the record. */
+const RECORD_BOOKKEEPING = ['sk', 'keyGeneration'] as const;
 
 export class DynamoChildRepository implements ChildRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: { children: string; audit: string },
+    private readonly hasher: () => Promise<BlockingKeyHasher>,
   ) {}
 
   async get(childId: string): Promise<ChildRecord | undefined> {
@@ -41,26 +50,31 @@ export class DynamoChildRepository implements ChildRepository {
       }),
     );
     if (!Item) return undefined;
-    const { sk: _sk, ...record } = Item;
-    return record as ChildRecord;
+    for (const attribute of RECORD_BOOKKEEPING) delete Item[attribute];
+    return Item as ChildRecord;
   }
 
-  async findByKeys(blockingKeys: string[]): Promise<Map<string, MatchProfile[]>> {
+  /** Profiles under each key (material in, map keyed by material); during a re-keying, old keys too. */
+  async findByKeys(material: string[]): Promise<Map<string, MatchProfile[]>> {
+    const hasher = await this.hasher();
     const entries = await Promise.all(
-      blockingKeys.map(async (blockingKey) => [blockingKey, await this.profilesUnder(blockingKey)] as const),
+      material.map(async (key) => {
+        const found = await Promise.all(hasher.keysToRead(key).map((hashed) => this.profilesUnder(hashed)));
+        return [key, found.flat()] as const;
+      }),
     );
     return new Map(entries);
   }
 
-  private async profilesUnder(blockingKey: string): Promise<MatchProfile[]> {
+  private async profilesUnder(hashedKey: string): Promise<MatchProfile[]> {
     const profiles: MatchProfile[] = [];
     const pages = paginateQuery(
-      { client: this.db, pageSize: 100 },
+      { client: this.db },
       {
         TableName: this.tables.children,
         IndexName: BLOCKING_KEY_INDEX,
         KeyConditionExpression: 'blockingKey = :key',
-        ExpressionAttributeValues: { ':key': blockingKey },
+        ExpressionAttributeValues: { ':key': hashedKey },
         ProjectionExpression: 'profile',
       },
     );
@@ -72,33 +86,34 @@ export class DynamoChildRepository implements ChildRepository {
   }
 
   async create(record: ChildRecord, audit: AuditEvent): Promise<void> {
-    const claims = this.claimPuts(record.childId, identifiersOf(record));
+    const hasher = await this.hasher();
+    const claims = this.claimItems(hasher, record.childId, identifiersOf(record));
     const items: TransactItem[] = [
       ...claims,
       {
         Put: {
           TableName: this.tables.children,
-          Item: { ...record, ...keys.childRecord(record.childId) },
+          Item: { ...record, ...keys.childRecord(record.childId), keyGeneration: hasher.generation },
           ConditionExpression: 'attribute_not_exists(childId)',
         },
       },
-      ...this.keyPuts(record, blockingKeysOf(record)),
+      ...this.keyPuts(hasher, record),
       { Put: auditPut(this.tables.audit, audit) },
     ];
     await this.transactClaiming(items, claims.length);
   }
 
-  /** Record, search keys and audit event change together or not at all; a stale version is 412. */
+  /**
+   * Record, search keys and audit event change together or not at all; a stale version is 412. The keys
+   * stored are read back and replaced whole, whatever generation wrote them, so a change also re-keys.
+   */
   async replace(previous: ChildRecord, next: ChildRecord, audit: AuditEvent): Promise<void> {
-    const before = new Set(blockingKeysOf(previous));
-    const after = blockingKeysOf(next);
-    const profileChanged = JSON.stringify(profileOf(previous)) !== JSON.stringify(profileOf(next));
-    const toPut = profileChanged ? after : after.filter((k) => !before.has(k));
-    const toDelete = [...before].filter((k) => !after.includes(k));
+    const hasher = await this.hasher();
     const held = identifiersOf(previous);
     const wanted = identifiersOf(next);
     const sameClaim = (a: IdentifierClaim, b: IdentifierClaim) => a.kind === b.kind && a.value === b.value;
-    const claims = this.claimPuts(
+    const claims = this.claimItems(
+      hasher,
       next.childId,
       wanted.filter((w) => !held.some((h) => sameClaim(h, w))),
     );
@@ -109,39 +124,144 @@ export class DynamoChildRepository implements ChildRepository {
         {
           Put: {
             TableName: this.tables.children,
-            Item: { ...next, ...keys.childRecord(next.childId) },
+            Item: { ...next, ...keys.childRecord(next.childId), keyGeneration: hasher.generation },
             ConditionExpression: 'version = :expected',
             ExpressionAttributeValues: { ':expected': previous.version },
           },
         },
-        ...released.map((claim) => ({
-          Delete: {
-            TableName: this.tables.children,
-            Key: keys.identifierClaim(claim.kind, claim.value),
-            ConditionExpression: 'ownerChildId = :me',
-            ExpressionAttributeValues: { ':me': next.childId },
-          },
-        })),
-        ...this.keyPuts(next, toPut),
-        ...toDelete.map((k) => ({
-          Delete: { TableName: this.tables.children, Key: keys.childBlockingKey(next.childId, k) },
-        })),
+        ...this.claimReleases(hasher, next.childId, released),
+        ...(await this.keyChanges(hasher, next)),
         { Put: auditPut(this.tables.audit, audit) },
       ],
       claims.length,
     );
   }
 
-  /** Claims that must not exist yet: the first `count` items of a transaction. */
-  private claimPuts(childId: string, claims: IdentifierClaim[]): TransactItem[] {
-    return claims.map((claim) => ({
-      Put: {
-        TableName: this.tables.children,
-        Item: { ...keys.identifierClaim(claim.kind, claim.value), ownerChildId: childId },
-        ConditionExpression: 'attribute_not_exists(childId)',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  /**
+   * Re-keys one record under the current generation (the re-keying migration): its key items and identifier
+   * claims are rewritten, the record itself is untouched but for its generation, and only if it has not
+   * changed since it was read. False when there was nothing to do.
+   */
+  async rekey(record: ChildRecord & { keyGeneration?: string }): Promise<boolean> {
+    const hasher = await this.hasher();
+    if (record.keyGeneration === hasher.generation) return false;
+    const identifiers = identifiersOf(record);
+    const claims = identifiers.flatMap((claim) => {
+      const material = keys.identifierClaimMaterial(claim.kind, claim.value);
+      const [current, ...older] = hasher.keysToRead(material);
+      return [
+        {
+          Put: {
+            TableName: this.tables.children,
+            Item: { ...keys.identifierClaim(current as string), ownerChildId: record.childId },
+            ConditionExpression: 'attribute_not_exists(childId) OR ownerChildId = :me',
+            ExpressionAttributeValues: { ':me': record.childId },
+          },
+        },
+        ...older.map((hashed) => ({
+          Delete: {
+            TableName: this.tables.children,
+            Key: keys.identifierClaim(hashed),
+            ConditionExpression: 'attribute_not_exists(childId) OR ownerChildId = :me',
+            ExpressionAttributeValues: { ':me': record.childId },
+          },
+        })),
+      ];
+    });
+    await this.transact([
+      {
+        Update: {
+          TableName: this.tables.children,
+          Key: keys.childRecord(record.childId),
+          UpdateExpression: 'SET keyGeneration = :generation',
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':generation': hasher.generation, ':expected': record.version },
+        },
       },
-    }));
+      ...claims,
+      ...(await this.keyChanges(hasher, record)),
+    ]);
+    return true;
+  }
+
+  /** Puts of the record's keys under the current generation; deletes of every other key item it has. */
+  private async keyChanges(hasher: BlockingKeyHasher, record: ChildRecord): Promise<TransactItem[]> {
+    const puts = this.keyPuts(hasher, record);
+    const wanted = new Set(puts.map((p) => p.Put?.Item?.sk as string));
+    const stored = await this.storedKeySortKeys(record.childId);
+    return [
+      ...puts,
+      ...stored
+        .filter((sk) => !wanted.has(sk))
+        .map((sk) => ({ Delete: { TableName: this.tables.children, Key: { childId: record.childId, sk } } })),
+    ];
+  }
+
+  private async storedKeySortKeys(childId: string): Promise<string[]> {
+    const sortKeys: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tables.children,
+          KeyConditionExpression: 'childId = :child AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':child': childId, ':prefix': BLOCKING_KEY_SK_PREFIX },
+          ProjectionExpression: 'sk',
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) sortKeys.push(item.sk as string);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return sortKeys;
+  }
+
+  /**
+   * Claims that must not exist yet, under the current generation — and, while a re-keying runs, checks that
+   * no older generation's claim of the same identifier belongs to another child. They lead the transaction.
+   */
+  private claimItems(hasher: BlockingKeyHasher, childId: string, claims: IdentifierClaim[]): TransactItem[] {
+    return claims.flatMap((claim) => {
+      const [current, ...older] = hasher.keysToRead(keys.identifierClaimMaterial(claim.kind, claim.value));
+      return [
+        {
+          Put: {
+            TableName: this.tables.children,
+            Item: { ...keys.identifierClaim(current as string), ownerChildId: childId },
+            ConditionExpression: 'attribute_not_exists(childId)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        ...older.map((hashed) => ({
+          ConditionCheck: {
+            TableName: this.tables.children,
+            Key: keys.identifierClaim(hashed),
+            ConditionExpression: 'attribute_not_exists(childId) OR ownerChildId = :me',
+            ExpressionAttributeValues: { ':me': childId },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        })),
+      ] as TransactItem[];
+    });
+  }
+
+  /** Claims given up, under every generation that may still hold them. */
+  private claimReleases(
+    hasher: BlockingKeyHasher,
+    childId: string,
+    claims: IdentifierClaim[],
+  ): TransactItem[] {
+    return claims.flatMap((claim) =>
+      hasher.keysToRead(keys.identifierClaimMaterial(claim.kind, claim.value)).map((hashed) => ({
+        Delete: {
+          TableName: this.tables.children,
+          Key: keys.identifierClaim(hashed),
+          ConditionExpression: 'attribute_not_exists(childId) OR ownerChildId = :me',
+          ExpressionAttributeValues: { ':me': childId },
+        },
+      })),
+    );
   }
 
   /** A transaction whose first `claimCount` items claim identifiers: a claim already held is a 409, not a 412. */
@@ -158,25 +278,34 @@ export class DynamoChildRepository implements ChildRepository {
 
   /** Loads records without audit events: the seeding of synthetic data and the benchmark's data set only. */
   async importRecords(records: ChildRecord[]): Promise<void> {
+    const hasher = await this.hasher();
     const groups = records.map((record) => [
       ...identifiersOf(record).map((claim) => ({
-        ...keys.identifierClaim(claim.kind, claim.value),
+        ...keys.identifierClaim(hasher.keyOf(keys.identifierClaimMaterial(claim.kind, claim.value))),
         ownerChildId: record.childId,
       })),
-      { ...record, ...keys.childRecord(record.childId) },
-      ...this.keyPuts(record, blockingKeysOf(record)).map((put) => put.Put?.Item as Record<string, unknown>),
+      { ...record, ...keys.childRecord(record.childId), keyGeneration: hasher.generation },
+      ...this.keyPuts(hasher, record).map((put) => put.Put?.Item as Record<string, unknown>),
     ]);
     await putGroups(this.db, this.tables.children, groups);
   }
 
-  private keyPuts(record: ChildRecord, blockingKeys: string[]): TransactItem[] {
+  private keyPuts(hasher: BlockingKeyHasher, record: ChildRecord): TransactItem[] {
     const profile = profileOf(record);
-    return blockingKeys.map((blockingKey) => ({
-      Put: {
-        TableName: this.tables.children,
-        Item: { ...keys.childBlockingKey(record.childId, blockingKey), blockingKey, profile },
-      },
-    }));
+    return blockingKeysOf(record).map((material) => {
+      const blockingKey = hasher.keyOf(material);
+      return {
+        Put: {
+          TableName: this.tables.children,
+          Item: {
+            ...keys.childBlockingKey(record.childId, blockingKey),
+            blockingKey,
+            profile,
+            keyGeneration: hasher.generation,
+          },
+        },
+      };
+    });
   }
 
   private transact(items: TransactItem[]): Promise<void> {

@@ -1,15 +1,21 @@
 import type { TrailSubject } from '#domain/audit/trail.ts';
-import { CHILD_RECORD_SK } from './tables.ts';
+import { BLOCKING_KEY_SK_PREFIX, CHILD_RECORD_SK } from './tables.ts';
 
 /** Every DynamoDB key ContactPoint writes is built here. */
 export const keys = {
   childRecord: (childId: string) => ({ childId, sk: CHILD_RECORD_SK }),
-  childBlockingKey: (childId: string, blockingKey: string) => ({ childId, sk: `KEY#${blockingKey}` }),
-  /** An identifier's claim: one item per NHS number or UPN, naming the one record that holds it. */
-  identifierClaim: (kind: 'nhsNumber' | 'upn', value: string) => ({
-    childId: `CLAIM#${kind === 'nhsNumber' ? 'NHS' : 'UPN'}#${value}`,
-    sk: 'CLAIM',
+  /** A child's blocking-key item; `hashedKey` is the keyed hash, never the key material (no name, no date). */
+  childBlockingKey: (childId: string, hashedKey: string) => ({
+    childId,
+    sk: `${BLOCKING_KEY_SK_PREFIX}${hashedKey}`,
   }),
+  /**
+   * An identifier's claim: one item per NHS number or UPN, naming the one record that holds it. Keyed by
+   * the identifier's keyed hash (`identifierClaimMaterial`), so the table never holds the identifier as a key.
+   */
+  identifierClaim: (hashedClaim: string) => ({ childId: `CLAIM#${hashedClaim}`, sk: 'CLAIM' }),
+  identifierClaimMaterial: (kind: 'nhsNumber' | 'upn', value: string) =>
+    `claim#${kind === 'nhsNumber' ? 'NHS' : 'UPN'}#${value}`,
   involvement: (childId: string, involvementId: string) => ({ childId, involvementId }),
   contactRequest: (childId: string, requestId: string) => ({ childId, requestId }),
   /** Index attribute of a contact request: its team's queue, by status then newest first. */

@@ -39,6 +39,7 @@ export interface TableDefinition {
 }
 
 export const CHILD_RECORD_SK = 'RECORD';
+export const BLOCKING_KEY_SK_PREFIX = 'KEY#';
 export const BLOCKING_KEY_INDEX = 'byBlockingKey';
 export const ACCOUNTS_BY_ORGANISATION_INDEX = 'accountsByOrganisation';
 export const ACTIVE_ACCOUNTS_BY_DBS_INDEX = 'activeAccountsByDbsDate';

@@ -1,4 +1,4 @@
-import { normaliseName } from '../search/normalise.ts';
+import { matchingName } from '../matching/compare.ts';
 import type { AuditEvent } from './event.ts';
 
 /**
@@ -142,7 +142,7 @@ export function misuseFindings(
       const sameName =
         actor.familyName !== undefined &&
         child &&
-        normaliseName(child.familyName) === normaliseName(actor.familyName);
+        matchingName(child.familyName) === matchingName(actor.familyName);
       const sameAddress = actor.homePostcode !== undefined && child?.postcodes.includes(actor.homePostcode);
       if (sameName || sameAddress)
         findings.push({ rule: 'personal-connection', key: `personal-connection.${event.eventId}` });

@@ -187,7 +187,8 @@ export const matchSummaryExample = {
   familyName: 'Walker',
   dateOfBirth: '2016-04-09',
   gender: 'female',
-  score: 0.987,
+  probability: 0.998,
+  why: ['family name: the same', 'date of birth: day and month swapped', 'Millie is a form of Amelia'],
 } as const;
 
 export const MatchSummarySchema = z
@@ -197,7 +198,10 @@ export const MatchSummarySchema = z
     familyName: z.string(),
     dateOfBirth: z.string(),
     gender: GenderSchema,
-    score: z.number().min(0).max(1),
+    /** The matching engine's probability that this is the child searched for (floored to 3 places). */
+    probability: z.number().min(0).max(1),
+    /** Why, in words, strongest first — only about fields the viewer may see (R3). */
+    why: z.array(z.string()),
   })
   .strict()
   .meta({ id: 'MatchSummary', example: matchSummaryExample });

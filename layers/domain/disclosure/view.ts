@@ -133,13 +133,14 @@ export function overrideViewFor(
 }
 
 /** A search result: only what even the shielded view shows (R3), so a match list never reveals more. */
-export function matchSummaryOf(profile: MatchProfile, score: number): MatchSummary {
+export function matchSummaryOf(profile: MatchProfile, probability: number, why: string[]): MatchSummary {
   return {
     childId: profile.childId,
     givenName: profile.givenName,
     familyName: profile.familyName,
     dateOfBirth: profile.dateOfBirth,
     gender: profile.gender,
-    score: Math.round(score * 1000) / 1000,
+    probability: Math.floor(probability * 1000) / 1000,
+    why,
   };
 }

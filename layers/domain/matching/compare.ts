@@ -3,8 +3,7 @@ import { doubleMetaphone } from 'double-metaphone';
 import damerauLevenshtein from 'talisman/metrics/damerau-levenshtein.js';
 import jaroWinkler from 'talisman/metrics/jaro-winkler.js';
 import { swapDayAndMonth } from '../dates.ts';
-import { canonicalGivenNames } from '../search/nicknames.ts';
-import { lettersOnly } from '../search/normalise.ts';
+import { canonicalGivenNames } from './nicknames.ts';
 
 /**
  * The comparison levels of the matching engine (Fellegi–Sunter). Each compared field falls into exactly
@@ -36,7 +35,11 @@ export type OrderLevel = (typeof ORDER_LEVELS)[number];
  * only what is compared and keyed.
  */
 export function matchingName(raw: string): string {
-  return lettersOnly(anyAscii(raw.normalize('NFC')));
+  return anyAscii(raw.normalize('NFC'))
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .map((part) => (part.startsWith('mac') && part.length > 4 ? `mc${part.slice(3)}` : part))
+    .join('');
 }
 
 /** Both double-metaphone codes of a normalised name (primary first), without empties. */
@@ -45,7 +48,7 @@ export function soundsOf(name: string): string[] {
   return codes.length > 0 ? [...new Set(codes)] : [name.toUpperCase()];
 }
 
-/** The formal forms a given name may stand for, itself included (Bill → bill, william). */
+/** The formal names a given name may stand for (Bill → william); the name itself when it has none. */
 export function formsOf(name: string): string[] {
   return canonicalGivenNames(name);
 }

@@ -52,6 +52,11 @@ export const MatchingModelSchema = z
       .strict(),
     /** The prior: the probability that two records drawn at random are the same child. */
     matchPrior: Probability,
+    /**
+     * A candidate below this probability of being the same child is not offered. Chosen by a person reading
+     * the precision/recall curve (`npm run bench`), written when the model is trained, reviewed with it.
+     */
+    threshold: Probability,
     comparisons: z
       .object({
         givenName: levelsOf(NAME_LEVELS),

@@ -23,6 +23,8 @@ export interface TrainingOptions {
   version: string;
   source: string;
   trainedAt: string;
+  /** The probability a candidate must reach to be offered (see MatchingModel.threshold). */
+  threshold: number;
   randomPairs?: number;
   minimumCount?: number;
   /** A seed for the random pairs, so the same records always give the same model. */
@@ -148,6 +150,7 @@ export function trainModel(records: Comparable[], options: TrainingOptions): Mat
       iterations: Math.max(...estimates.map((e) => e.result.iterations)),
     },
     matchPrior,
+    threshold: options.threshold,
     comparisons: Object.fromEntries(
       COMPARISON_NAMES.map((c) => [
         c,

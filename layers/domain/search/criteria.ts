@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { GenderSchema, NamePart } from '../child/schema.ts';
-import { IsoDate, swapDayAndMonth } from '../dates.ts';
+import { IsoDate } from '../dates.ts';
 import { NhsNumberSchema } from '../identifiers/nhs-number.ts';
 import { PostcodeSchema } from '../identifiers/postcode.ts';
 import { UpnSchema } from '../identifiers/upn.ts';
-import { familyNameKey, givenNameKeys, namePrefix } from './normalise.ts';
-import { blockingKey, type KeyScope } from './profile.ts';
+import { type KeyScope, keysOf } from '../matching/blocking.ts';
+
+/** R10: never more than this many candidates leave a search. */
+export const MAX_MATCHES = 10;
 
 /** R10: a search needs a name and a date of birth, or an identifier — never a browse. */
 export const searchCriteriaShape = {
@@ -56,36 +58,18 @@ export function usesHiddenField(c: SearchCriteria): boolean {
   return c.postcode !== undefined || c.nhsNumber !== undefined || c.upn !== undefined;
 }
 
-/** The blocking keys to query for these criteria: each is one cheap Query, issued in parallel. */
+/**
+ * The blocking keys to query for these criteria, each one Query issued in parallel: the open scope always,
+ * the shielded scope only when no hidden field is used (R3).
+ */
 export function searchKeysFor(c: SearchCriteria): string[] {
-  const keys = new Set<string>();
-  if (c.nhsNumber) keys.add(blockingKey.nhsNumber(c.nhsNumber));
-  if (c.upn) keys.add(blockingKey.upn(c.upn));
-  if (c.dateOfBirth) {
-    const scopes: KeyScope[] = usesHiddenField(c) ? ['open'] : ['open', 'shielded'];
-    const swapped = swapDayAndMonth(c.dateOfBirth);
-    const dates = swapped ? [c.dateOfBirth, swapped] : [c.dateOfBirth];
-    const family = c.familyName ? familyNameKey(c.familyName) : undefined;
-    const givens = c.givenName ? givenNameKeys(c.givenName) : [];
-    const phonetics = [...(family ? [family] : []), ...givens];
-    const prefixes = [c.familyName, c.givenName]
-      .flatMap((n) => (n ? [namePrefix(n)] : []))
-      .filter((p) => p !== undefined);
-    for (const scope of scopes) {
-      for (const dob of dates) {
-        for (const phonetic of phonetics) keys.add(blockingKey.nameAndBirth(scope, phonetic, dob));
-        for (const prefix of prefixes) keys.add(blockingKey.prefixAndBirth(scope, prefix, dob));
-      }
-      // Date mistyped: same names, same year (swapping day and month keeps the year), either way round.
-      if (family) {
-        const year = c.dateOfBirth.slice(0, 4);
-        for (const given of givens) {
-          keys.add(blockingKey.namesAndYear(scope, family, given, year));
-          keys.add(blockingKey.namesAndYear(scope, given, family, year));
-        }
-      }
-    }
-    if (c.postcode) for (const dob of dates) keys.add(blockingKey.birthAndPostcode(dob, c.postcode));
-  }
-  return [...keys];
+  const fields = {
+    names: [{ givenName: c.givenName, familyName: c.familyName }],
+    dateOfBirth: c.dateOfBirth,
+    postcodes: c.postcode ? [c.postcode] : [],
+    nhsNumber: c.nhsNumber,
+    upn: c.upn,
+  };
+  const scopes: KeyScope[] = usesHiddenField(c) ? ['open'] : ['open', 'shielded'];
+  return [...new Set(scopes.flatMap((scope) => keysOf(fields, scope, 'query')))];
 }

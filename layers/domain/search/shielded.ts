@@ -1,20 +1,19 @@
+import { formsOf, matchingName, soundsOf } from '../matching/compare.ts';
 import type { SearchCriteria } from './criteria.ts';
 import { usesHiddenField } from './criteria.ts';
-import { canonicalGivenNames } from './nicknames.ts';
-import { normaliseName, phoneticKey } from './normalise.ts';
 import type { MatchProfile } from './profile.ts';
 
-/** The forms a name may be typed in and still be the same name: as written, by sound, by formal name. */
-function formsOf(raw: string): Set<string> {
-  const normalised = normaliseName(raw);
-  if (!normalised) return new Set();
-  const formal = canonicalGivenNames(normalised);
-  return new Set([normalised, ...formal, phoneticKey(normalised), ...formal.map(phoneticKey)]);
+/** The forms a name may be typed in and still be the same name: as written, by formal name, by sound. */
+function formsOfName(raw: string): Set<string> {
+  const name = matchingName(raw);
+  if (!name) return new Set();
+  const formal = formsOf(name);
+  return new Set([name, ...formal, ...[name, ...formal].flatMap(soundsOf)]);
 }
 
 function agrees(typed: string, current: string[]): boolean {
-  const typedForms = formsOf(typed);
-  return current.some((name) => [...formsOf(name)].some((form) => typedForms.has(form)));
+  const typedForms = formsOfName(typed);
+  return current.some((name) => [...formsOfName(name)].some((form) => typedForms.has(form)));
 }
 
 /**

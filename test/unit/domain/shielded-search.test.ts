@@ -2,12 +2,13 @@ import { doubleMetaphone } from 'double-metaphone';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChildRecord } from '#domain/child/record.ts';
+import { matchingName } from '#domain/matching/compare.ts';
 import type { SearchCriteria } from '#domain/search/criteria.ts';
-import { normaliseName } from '#domain/search/normalise.ts';
 import { searchChildren } from '#domain/use-cases/search-children.ts';
 import { syntheticChildren } from '#infra/local/synthetic.ts';
 import { aChild, practitioner, shieldBy } from '../../support/builders.ts';
 import { fixedEnvironment, MemoryAudit, MemoryChildren } from '../../support/memory-children.ts';
+import { reviewedModel } from '../../support/model.ts';
 
 const population = syntheticChildren(200, 7).children.filter((c) => !c.shield);
 const facts = { requestId: 'req-1', sourceIp: '192.0.2.1' };
@@ -15,7 +16,12 @@ const reason = { code: 'SAFEGUARDING' as const };
 
 /** The answer exactly as a client would receive it: the matches, or the refusal. */
 async function answer(records: ChildRecord[], criteria: SearchCriteria): Promise<string> {
-  const deps = { children: new MemoryChildren(records), audit: new MemoryAudit(), env: fixedEnvironment() };
+  const deps = {
+    children: new MemoryChildren(records),
+    audit: new MemoryAudit(),
+    env: fixedEnvironment(),
+    matching: reviewedModel,
+  };
   try {
     return JSON.stringify({ matches: await searchChildren(deps, practitioner, criteria, reason, facts) });
   } catch (error) {
@@ -36,12 +42,12 @@ const FAMILIES = [
   "O'Brien",
   'Patel',
 ];
-const sound = (name: string) => doubleMetaphone(normaliseName(name))[0];
+const sound = (name: string) => doubleMetaphone(matchingName(name))[0];
 /** Another name that neither reads nor sounds like the current family name (an adoption's birth name). */
 const differentFamily = (current: string) =>
   fc
     .constantFrom(...FAMILIES)
-    .filter((f) => sound(f) !== sound(current) && normaliseName(f) !== normaliseName(current));
+    .filter((f) => sound(f) !== sound(current) && matchingName(f) !== matchingName(current));
 
 const shieldedChild = fc
   .record({
@@ -115,7 +121,7 @@ describe('R3: a shielded child is found only by what its shielded view shows', (
         ) as { matches: { childId: string }[] };
         expect(found.matches.map((m) => m.childId)).toEqual([record.childId]);
         expect(Object.keys(found.matches[0] ?? {}).sort()).toEqual(
-          ['childId', 'dateOfBirth', 'familyName', 'gender', 'givenName', 'score'].sort(),
+          ['childId', 'dateOfBirth', 'familyName', 'gender', 'givenName', 'probability', 'why'].sort(),
         );
       }),
       { numRuns: 50 },

@@ -41,7 +41,11 @@ describe('GET /children', () => {
     const response = await search();
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body).matches).toEqual([
-      expect.objectContaining({ childId: child.childId, score: 1 }),
+      expect.objectContaining({
+        childId: child.childId,
+        probability: 0.999,
+        why: expect.arrayContaining(['date of birth: the same']),
+      }),
     ]);
     expect(db).toHaveReceivedCommandWith(PutCommand, {
       TableName: 'unit-audit',

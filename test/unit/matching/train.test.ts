@@ -69,6 +69,7 @@ describe('training a model from unlabelled records', () => {
   const records = population(3000);
   const model = trainModel(records, {
     version: 't1',
+    threshold: 0.5,
     source: 'test',
     trainedAt: '2026-12-06T00:00:00.000Z',
     randomPairs: 20_000,
@@ -95,6 +96,7 @@ describe('training a model from unlabelled records', () => {
   it('gives the same model for the same records and seed', () => {
     const again = trainModel(records, {
       version: 't1',
+      threshold: 0.5,
       source: 'test',
       trainedAt: '2026-12-06T00:00:00.000Z',
       randomPairs: 20_000,

@@ -20,6 +20,7 @@ function model(): MatchingModel {
   ) as MatchingModel['comparisons'];
   return {
     version: 'test',
+    threshold: 0.5,
     trainedAt: '2026-12-06T00:00:00.000Z',
     trainedOn: { source: 'test', records: 1000, pairs: 0, iterations: 0 },
     matchPrior: 1 / 1000,

@@ -94,3 +94,8 @@ for (const [formal, variants] of Object.entries(VARIANTS)) {
 export function canonicalGivenNames(normalisedGivenName: string): string[] {
   return canonicalByVariant.get(normalisedGivenName) ?? [normalisedGivenName];
 }
+
+/** The nicknames and variants of a formal given name (none when it is not one listed). */
+export function variantsOf(formalGivenName: string): string[] {
+  return VARIANTS[formalGivenName] ?? [];
+}

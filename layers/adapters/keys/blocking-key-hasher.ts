@@ -1,0 +1,118 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as z from 'zod';
+import { BLOCKING_SCHEME } from '#domain/matching/blocking.ts';
+import { ConfigurationError, readSettings, type Settings } from '#runtime/settings.ts';
+import { keyringEntry } from './local-keyring.ts';
+
+/**
+ * The blocking-key secrets: a current one that every write uses, and, while a re-keying migration runs,
+ * the previous ones that searches still read. In AWS a Secrets Manager secret encrypted with its own KMS
+ * key, read once per cold start; locally the keyring file under .local/.
+ */
+export const BlockingSecretsSchema = z
+  .object({ current: z.string().regex(/^k\d+$/) })
+  .catchall(z.string().min(32))
+  .transform((raw, ctx) => {
+    const keys = Object.fromEntries(Object.entries(raw).filter(([id]) => /^k\d+$/.test(id)));
+    if (keys[raw.current] === undefined) {
+      ctx.addIssue({ code: 'custom', message: `the current key ${raw.current} is not in the secret` });
+      return z.NEVER;
+    }
+    return { current: raw.current, keys };
+  });
+/** As stored: `{ "current": "k2", "k2": "<secret>", "k1": "<secret, kept while re-keying>" }`. */
+export type StoredBlockingSecrets = z.input<typeof BlockingSecretsSchema>;
+export type BlockingSecrets = z.output<typeof BlockingSecretsSchema>;
+
+/** A generation names what a key item was written with: the key design and the secret. */
+export const generationOf = (keyId: string) => `${BLOCKING_SCHEME}.${keyId}`;
+
+/**
+ * Key material in, keyed hash out (HMAC-SHA-256, 128 bits, base64url): equal material gives equal keys,
+ * and without the secret a key says nothing about the name, date, postcode or identifier behind it.
+ */
+export class BlockingKeyHasher {
+  readonly generation: string;
+  readonly readGenerations: string[];
+  private readonly current: Buffer;
+  private readonly previous: Buffer[];
+
+  constructor(secrets: StoredBlockingSecrets) {
+    const parsed = BlockingSecretsSchema.parse(secrets);
+    this.generation = generationOf(parsed.current);
+    this.current = Buffer.from(parsed.keys[parsed.current] as string, 'utf8');
+    const others = Object.entries(parsed.keys).filter(([id]) => id !== parsed.current);
+    this.previous = others.map(([, secret]) => Buffer.from(secret, 'utf8'));
+    this.readGenerations = [this.generation, ...others.map(([id]) => generationOf(id))];
+  }
+
+  /** The key a write uses. */
+  keyOf(material: string): string {
+    return hmac(this.current, material);
+  }
+
+  /** Every key a read must try: the current one first, then those of records not yet re-keyed. */
+  keysToRead(material: string): string[] {
+    return [this.keyOf(material), ...this.previous.map((secret) => hmac(secret, material))];
+  }
+}
+
+function hmac(secret: Buffer, material: string): string {
+  return createHmac('sha256', secret)
+    .update(`${BLOCKING_SCHEME}|${material}`, 'utf8')
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
+}
+
+/** The keyring file's blocking secrets, created (k1) on first use. */
+export function localBlockingSecrets(path: string): StoredBlockingSecrets {
+  return keyringEntry<StoredBlockingSecrets>(path, 'blockingKeys', () => ({
+    current: 'k1',
+    k1: randomBytes(32).toString('base64url'),
+  }));
+}
+
+async function secretsManagerSecrets(region: string, secretId: string): Promise<StoredBlockingSecrets> {
+  const client = new SecretsManagerClient({ region });
+  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  if (!SecretString) throw new ConfigurationError('The blocking-key secret has no value');
+  return JSON.parse(SecretString) as StoredBlockingSecrets;
+}
+
+/**
+ * The hasher of a function that declares the `searchKeys` settings, loaded once (the first call waits for
+ * Secrets Manager; later calls reuse it). A function that does not declare them cannot key anything.
+ */
+export function blockingKeyHasherFrom(
+  env: Record<string, string | undefined> = process.env,
+): () => Promise<BlockingKeyHasher> {
+  let config: Settings<'searchKeys'> | undefined;
+  let failure: unknown;
+  try {
+    config = readSettings('searchKeys', env);
+  } catch (error) {
+    failure = error;
+  }
+  let loading: Promise<BlockingKeyHasher> | undefined;
+  return () => {
+    if (!config) return Promise.reject(failure);
+    const settings = config;
+    loading ??= (
+      'BLOCKING_KEY_SECRET_ID' in settings
+        ? secretsManagerSecrets(settings.AWS_REGION, settings.BLOCKING_KEY_SECRET_ID)
+        : Promise.resolve(localBlockingSecrets(settings.LOCAL_KEYRING_FILE))
+    ).then((secrets) => new BlockingKeyHasher(secrets));
+    // A failed load is not remembered: the next request tries again.
+    loading.catch(() => {
+      loading = undefined;
+    });
+    return loading;
+  };
+}
+
+/** The hasher of the local keyring file, for local tools (seeding, the benchmark's loader, re-keying). */
+export function localBlockingKeyHasher(keyringFile: string): () => Promise<BlockingKeyHasher> {
+  return blockingKeyHasherFrom({ LOCAL_KEYRING_FILE: keyringFile });
+}

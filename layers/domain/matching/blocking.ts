@@ -1,0 +1,143 @@
+import type { ChildRecord } from '../child/record.ts';
+import { formsOf, matchingName, soundsOf } from './compare.ts';
+
+/**
+ * Blocking: which stored children a query is compared with at all. Each key is one DynamoDB Query, so the
+ * design trades queries for pairs completeness — the share of true pairs that reach scoring, measured by
+ * `npm run bench`. In the open scope four kinds, each catching what the others lose:
+ *  - `D`, the date of birth with day and month in order (so a swapped day and month meets the same key);
+ *  - `N`, the sounds of given and family name together, in either order, with no date (a date mistyped);
+ *  - `S`, one name's sound with the other's first three letters (a date mistyped and one name misspelt);
+ *  - `P`, one name's sound with a postcode (only when a postcode is typed: it is a hidden field, R3).
+ * Plus `NHS` and `UPN`, exact. These strings are key material only: the repository stores and queries
+ * their keyed hashes (HMAC), so no key attribute holds a name, date, postcode or identifier.
+ */
+export const BLOCKING_SCHEME = 'b2';
+
+/**
+ * Shielded children are keyed in a scope of their own, from only what their shielded view shows (current
+ * given and family name, date of birth) — never previous or other names, postcode, NHS number or UPN. A
+ * search that uses a hidden field queries the open scope only, so it cannot meet a shielded child; a
+ * search by an old name meets no key of theirs — by construction, not by a filter (R3).
+ */
+export type KeyScope = 'open' | 'shielded';
+const SCOPE_TAG: Record<KeyScope, string> = { open: 'o', shielded: 's' };
+
+/** What a search or a record is keyed by: names may be missing; the date is YYYY-MM-DD. */
+export interface KeyedFields {
+  names: { givenName?: string | undefined; familyName?: string | undefined }[];
+  dateOfBirth?: string | undefined;
+  postcodes?: string[] | undefined;
+  nhsNumber?: string | undefined;
+  upn?: string | undefined;
+}
+
+/** Day and month in order: 2016-04-09 and 2016-09-04 share this. */
+export function dateInEitherOrder(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-');
+  return `${year}-${[month, day].sort().join('-')}`;
+}
+
+const primarySound = (name: string) => soundsOf(name)[0] as string;
+const compactPostcode = (postcode: string) => postcode.replace(/\s+/g, '').toUpperCase();
+
+export const blockingKey = {
+  birth: (scope: KeyScope, dob: string) => `D#${SCOPE_TAG[scope]}#${dateInEitherOrder(dob)}`,
+  names: (scope: KeyScope, a: string, b: string) => `N#${SCOPE_TAG[scope]}#${[a, b].sort().join('#')}`,
+  nameAndBirth: (sound: string, dob: string) => `ND#${SCOPE_TAG.shielded}#${sound}#${dateInEitherOrder(dob)}`,
+  soundAndPrefix: (sound: string, prefix: string) => `S#${SCOPE_TAG.open}#${sound}#${prefix}`,
+  soundAndPostcode: (sound: string, postcode: string) =>
+    `P#${SCOPE_TAG.open}#${sound}#${compactPostcode(postcode)}`,
+  nhsNumber: (nhs: string) => `NHS#${nhs}`,
+  upn: (upn: string) => `UPN#${upn}`,
+} as const;
+
+interface NameKeys {
+  givenSounds: string[];
+  familySound: string | undefined;
+  given: string;
+  family: string;
+}
+
+/** A name pair's sounds: a given name blocks under every formal name it may stand for (Bill: william). */
+function nameKeysOf(name: KeyedFields['names'][number]): NameKeys {
+  const given = name.givenName ? matchingName(name.givenName) : '';
+  const family = name.familyName ? matchingName(name.familyName) : '';
+  return {
+    givenSounds: given ? [...new Set(formsOf(given).map(primarySound))] : [],
+    familySound: family ? primarySound(family) : undefined,
+    given,
+    family,
+  };
+}
+
+/**
+ * Every key of these fields in one scope. A record and a query are keyed alike, so a query meets a record
+ * whenever one kind of key agrees; the record lists its other names (open scope only) as further name pairs.
+ * The shielded scope has only keys whose every name agrees by sound with the child's current names — the
+ * names together (`N`), or one name with the date of birth (`ND`, for a search that types one name) — so a
+ * search by a birth name, or by a date alone, meets no key of a shielded child at all (R3).
+ */
+export function keysOf(fields: KeyedFields, scope: KeyScope, side: 'record' | 'query'): string[] {
+  const keys = new Set<string>();
+  const dob = fields.dateOfBirth;
+  if (dob && scope === 'open') keys.add(blockingKey.birth(scope, dob));
+  for (const name of fields.names.map(nameKeysOf)) {
+    const { familySound, givenSounds, given, family } = name;
+    if (familySound) for (const g of givenSounds) keys.add(blockingKey.names(scope, g, familySound));
+    if (scope === 'shielded' && dob) {
+      const single = side === 'record' || !familySound || givenSounds.length === 0;
+      const sounds = [...givenSounds, ...(familySound ? [familySound] : [])];
+      if (single) for (const sound of sounds) keys.add(blockingKey.nameAndBirth(sound, dob));
+    }
+    if (scope === 'open') {
+      if (familySound && given) keys.add(blockingKey.soundAndPrefix(familySound, given.slice(0, 3)));
+      if (family) for (const g of givenSounds) keys.add(blockingKey.soundAndPrefix(g, family.slice(0, 3)));
+      for (const postcode of fields.postcodes ?? []) {
+        for (const sound of [...givenSounds, ...(familySound ? [familySound] : [])])
+          keys.add(blockingKey.soundAndPostcode(sound, postcode));
+      }
+    }
+  }
+  if (scope === 'open') {
+    if (fields.nhsNumber) keys.add(blockingKey.nhsNumber(fields.nhsNumber));
+    if (fields.upn) keys.add(blockingKey.upn(fields.upn));
+  }
+  return [...keys];
+}
+
+/** Every key a record is written under: a shielded record only from what its shielded view shows (R3). */
+export function blockingKeysOf(record: ChildRecord): string[] {
+  const current = { givenName: record.givenName, familyName: record.familyName };
+  if (record.shield) {
+    return keysOf({ names: [current], dateOfBirth: record.dateOfBirth }, 'shielded', 'record');
+  }
+  // An other name changes one part at a time: the part it leaves out is the current one.
+  const others = (record.otherNames ?? []).map((n) => ({
+    givenName: n.givenName ?? record.givenName,
+    familyName: n.familyName ?? record.familyName,
+  }));
+  const postcodes = [record.address, ...(record.previousAddresses ?? [])]
+    .filter((a) => a !== undefined)
+    .map((a) => a.postcode);
+  return keysOf(
+    {
+      names: [current, ...others],
+      dateOfBirth: record.dateOfBirth,
+      postcodes,
+      nhsNumber: record.nhsNumber,
+      upn: record.upn,
+    },
+    'open',
+    'record',
+  );
+}
+
+/** A key of the shielded scope: whatever its profile says, the child behind it is treated as shielded. */
+export function isShieldedScopeKey(key: string): boolean {
+  return key.split('#')[1] === SCOPE_TAG.shielded;
+}
+
+export function isIdentifierKey(key: string): boolean {
+  return key.startsWith('NHS#') || key.startsWith('UPN#');
+}

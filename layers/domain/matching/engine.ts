@@ -1,0 +1,105 @@
+import { TooManyMatchesError } from '../errors.ts';
+import { formsOf, matchingName } from './compare.ts';
+import { type ExplainableField, explainMatch } from './explain.ts';
+import type { MatchingModel } from './model.ts';
+import { type Comparable, compareRecords } from './vector.ts';
+import { weigh } from './weigh.ts';
+
+/**
+ * The matching engine: one query against the candidates blocking found, each given the probability that it
+ * is the same child (Fellegi–Sunter, with the reviewed model) and the reasons in words. The search and the
+ * feed linkage both call it; it reads no storage and knows no transport.
+ */
+export interface Scored {
+  probability: number;
+  /** Why, strongest evidence first, only about the fields the viewer may see (R3). */
+  why: string[];
+}
+
+export interface MatchCandidate<T> {
+  id: string;
+  item: T;
+  /** What is compared: for a shielded child only what its shielded view shows (R3). */
+  record: Comparable;
+  /** What may be said about the record: fields the viewer may see. */
+  explainable: ReadonlySet<ExplainableField>;
+  /** Found through an exact identifier (NHS number, UPN), which belongs to one child only. */
+  identifier?: 'NHS number' | 'UPN' | undefined;
+}
+
+export interface RankedMatch<T> extends Scored {
+  id: string;
+  item: T;
+}
+
+/** R10: a name of three letters or fewer is a fragment unless it is a whole name of the record's. */
+export const FRAGMENT_LETTERS = 3;
+
+function recordNames(record: Comparable): string[] {
+  return [record, ...(record.otherNames ?? [])]
+    .flatMap((n) => [n.givenName, n.familyName])
+    .filter((n): n is string => n !== undefined)
+    .map(matchingName)
+    .filter((n) => n.length > 0);
+}
+
+/**
+ * R10: "Wil" and a date of birth must not list the Williamsons. A typed name of three letters or fewer
+ * agrees only with a record name that is the same name (Ava, Li) or a form of it (Tom: Thomas).
+ */
+export function isFragmentQuery(query: Comparable, record: Comparable): boolean {
+  const names = recordNames(record);
+  return [query.givenName, query.familyName].some((typed) => {
+    const name = typed ? matchingName(typed) : '';
+    if (!name || name.length > FRAGMENT_LETTERS) return false;
+    const typedForms = formsOf(name);
+    return !names.some((n) => n === name || formsOf(n).some((f) => typedForms.includes(f)));
+  });
+}
+
+export function scoreMatch(
+  model: MatchingModel,
+  query: Comparable,
+  record: Comparable,
+  explainable: ReadonlySet<ExplainableField>,
+): Scored {
+  const vector = compareRecords(query, record);
+  const { probability, evidence } = weigh(model, vector);
+  return { probability, why: explainMatch(vector, evidence, query, record, explainable) };
+}
+
+/**
+ * The candidates at or above the model's threshold, most probable first; an identifier match is certain.
+ * More than `limit` is refused (R10), never cut: the practitioner adds details instead.
+ */
+export function rankMatches<T>(
+  model: MatchingModel,
+  query: Comparable,
+  candidates: MatchCandidate<T>[],
+  limit: number,
+): RankedMatch<T>[] {
+  const byId = new Map<string, MatchCandidate<T>>();
+  for (const c of candidates) {
+    const seen = byId.get(c.id);
+    if (!seen || (c.identifier && !seen.identifier)) byId.set(c.id, c);
+  }
+  const ranked: RankedMatch<T>[] = [];
+  for (const c of byId.values()) {
+    if (c.identifier) {
+      const scored = scoreMatch(model, query, c.record, c.explainable);
+      ranked.push({
+        id: c.id,
+        item: c.item,
+        probability: 1,
+        why: [`${c.identifier}: the same`, ...scored.why],
+      });
+      continue;
+    }
+    if (isFragmentQuery(query, c.record)) continue;
+    const scored = scoreMatch(model, query, c.record, c.explainable);
+    if (scored.probability >= model.threshold) ranked.push({ id: c.id, item: c.item, ...scored });
+  }
+  ranked.sort((a, b) => b.probability - a.probability || a.id.localeCompare(b.id));
+  if (ranked.length > limit) throw new TooManyMatchesError(limit);
+  return ranked;
+}
