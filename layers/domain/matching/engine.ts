@@ -43,18 +43,28 @@ function recordNames(record: Comparable): string[] {
     .filter((n) => n.length > 0);
 }
 
+function isFragmentOf(typed: string | undefined, names: string[]): boolean {
+  const name = typed ? matchingName(typed) : '';
+  if (!name || name.length > FRAGMENT_LETTERS) return false;
+  const typedForms = formsOf(name);
+  const sameName = names.some((n) => n === name || formsOf(n).some((f) => typedForms.includes(f)));
+  return !sameName && names.some((n) => n.length > name.length && n.includes(name));
+}
+
 /**
- * R10: "Wil" and a date of birth must not list the Williamsons. A typed name of three letters or fewer
- * agrees only with a record name that is the same name (Ava, Li) or a form of it (Tom: Thomas).
+ * R10: "Wil" and a date of birth must not list the Williamsons. A typed name of three letters or fewer that
+ * is part of a longer name of the record (Wil in Williamson, son in Dawson) is a fragment, not a name — unless
+ * the record also has that very name or one it is a form of (Tom: Thomas). A fragment is no evidence: it is
+ * left out of the comparison, and a query whose every typed name is a fragment offers no candidate at all.
+ * A short name that is not part of the longer one (Hai for Hari, a slip) is compared like any other.
  */
-export function isFragmentQuery(query: Comparable, record: Comparable): boolean {
+export function withoutFragments(query: Comparable, record: Comparable): Comparable | undefined {
   const names = recordNames(record);
-  return [query.givenName, query.familyName].some((typed) => {
-    const name = typed ? matchingName(typed) : '';
-    if (!name || name.length > FRAGMENT_LETTERS) return false;
-    const typedForms = formsOf(name);
-    return !names.some((n) => n === name || formsOf(n).some((f) => typedForms.includes(f)));
-  });
+  const given = isFragmentOf(query.givenName, names) ? undefined : query.givenName;
+  const family = isFragmentOf(query.familyName, names) ? undefined : query.familyName;
+  if (given === query.givenName && family === query.familyName) return query;
+  if (!given && !family) return undefined;
+  return { ...query, givenName: given, familyName: family };
 }
 
 export function scoreMatch(
@@ -95,8 +105,9 @@ export function rankMatches<T>(
       });
       continue;
     }
-    if (isFragmentQuery(query, c.record)) continue;
-    const scored = scoreMatch(model, query, c.record, c.explainable);
+    const compared = withoutFragments(query, c.record);
+    if (!compared) continue;
+    const scored = scoreMatch(model, compared, c.record, c.explainable);
     if (scored.probability >= model.threshold) ranked.push({ id: c.id, item: c.item, ...scored });
   }
   ranked.sort((a, b) => b.probability - a.probability || a.id.localeCompare(b.id));
