@@ -251,6 +251,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ACCOUNT_CACHE_SECONDS: process.env.ACCOUNT_CACHE_SECONDS ?? '0',
       // The stand-ins for the KMS HMAC key and the Object Lock bucket that seal the audit trail.
       LOCAL_KEYRING_FILE: join(stateDir, 'keyring.json'),
+      // The reviewed model unless a file is named (the benchmark names one trained on the records it loads).
+      MATCHING_MODEL_FILE: process.env.MATCHING_MODEL_FILE,
       LOCAL_SEAL_DIR: join(stateDir, 'audit-seals'),
       AUDIT_SEAL_LAG_SECONDS: process.env.AUDIT_SEAL_LAG_SECONDS ?? LOCAL_SEAL_LAG_SECONDS,
       MISUSE_DISTINCT_CHILDREN_PER_DAY: process.env.MISUSE_DISTINCT_CHILDREN_PER_DAY ?? '50',

@@ -7,7 +7,8 @@ import { table } from './stats.ts';
 /** Every query up to this many, spread evenly over the file: an exhaustive pass scores each against every record. */
 const SAMPLE = 1000;
 
-const comparable = (r: FebrlRecord, withPostcode: boolean): Comparable => ({
+/** A FEBRL record as the engine compares it (FEBRL has no gender). */
+export const comparableOf = (r: FebrlRecord, withPostcode = true): Comparable => ({
   givenName: r.givenName || undefined,
   familyName: r.familyName || undefined,
   dateOfBirth: r.dateOfBirth,
@@ -26,7 +27,7 @@ export async function modelQuality(
 ): Promise<string> {
   const trainingStarted = performance.now();
   const model = trainModel(
-    [...originals, ...duplicates].map((r) => comparable(r, true)),
+    [...originals, ...duplicates].map((r) => comparableOf(r)),
     {
       version: 'bench',
       source: 'FEBRL 4, both files, labels unread',
@@ -56,11 +57,11 @@ export async function modelQuality(
     let found = 0;
     let first = 0;
     sample.forEach((query, n) => {
-      const q = comparable(query, withPostcode);
+      const q = comparableOf(query, withPostcode);
       const best = loaded
         .map((record, i) => ({
           i,
-          weight: weigh(model, compareRecords(q, comparable(record, true))).matchWeight,
+          weight: weigh(model, compareRecords(q, comparableOf(record))).matchWeight,
         }))
         .sort((a, b) => b.weight - a.weight)
         .slice(0, 10);

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import type { ChildRecord } from '#domain/child/record.ts';
 import { blockingKeysOf } from '#domain/matching/blocking.ts';
 import { scoreMatch, withoutFragments } from '#domain/matching/engine.ts';
@@ -17,6 +18,8 @@ export interface QueryOutcome {
   /** Probabilities of every candidate blocking found, and whether each is the true child. */
   scored: { probability: number; truth: boolean }[];
   keys: number;
+  /** The true pair's probability scored directly, blocking or not: what the model alone could find. */
+  truthProbability: number;
 }
 
 export function criteriaOf(d: FebrlRecord, withPostcode: boolean): SearchCriteria | undefined {
@@ -28,6 +31,13 @@ export function criteriaOf(d: FebrlRecord, withPostcode: boolean): SearchCriteri
     ...(withPostcode && d.postcode && { postcode: d.postcode }),
   };
 }
+
+const query_ = (criteria: SearchCriteria) => ({
+  givenName: criteria.givenName,
+  familyName: criteria.familyName,
+  dateOfBirth: criteria.dateOfBirth,
+  postcodes: criteria.postcode ? [criteria.postcode] : undefined,
+});
 
 /**
  * Every findable FEBRL 4 query run through the engine in process, exactly as the search runs it but
@@ -43,28 +53,33 @@ export function scoreQueries(
   const byKey = new Map<string, ChildRecord[]>();
   for (const child of children)
     for (const key of blockingKeysOf(child)) byKey.set(key, [...(byKey.get(key) ?? []), child]);
-  const loaded = new Set(children.map((c) => c.childId));
+  const byId = new Map(children.map((c) => [c.childId, c]));
   const outcomes: QueryOutcome[] = [];
   for (const d of duplicates) {
     const criteria = criteriaOf(d, withPostcode);
     const truth = febrlChildId(d.trueId);
-    if (!criteria || !loaded.has(truth)) continue;
+    if (!criteria || !byId.has(truth)) continue;
     const keys = searchKeysFor(criteria);
+    const trueProfile = profileOf(byId.get(truth) as ChildRecord);
+    const trueCompared = withoutFragments(query_(criteria), trueProfile);
+    const truthProbability = trueCompared
+      ? scoreMatch(model, trueCompared, trueProfile, EVERYTHING).probability
+      : 0;
     const candidates = new Map<string, ChildRecord>();
     for (const key of keys) for (const c of byKey.get(key) ?? []) candidates.set(c.childId, c);
-    const query = {
-      givenName: criteria.givenName,
-      familyName: criteria.familyName,
-      dateOfBirth: criteria.dateOfBirth,
-      postcodes: criteria.postcode ? [criteria.postcode] : undefined,
-    };
+    const query = query_(criteria);
     const scored = [...candidates.values()].map(profileOf).flatMap((p) => {
       const compared = withoutFragments(query, p);
       return compared
-        ? [{ probability: scoreMatch(model, compared, p, EVERYTHING).probability, truth: p.childId === truth }]
+        ? [
+            {
+              probability: scoreMatch(model, compared, p, EVERYTHING).probability,
+              truth: p.childId === truth,
+            },
+          ]
         : [];
     });
-    outcomes.push({ blocked: candidates.has(truth), scored, keys: keys.length });
+    outcomes.push({ blocked: candidates.has(truth), scored, keys: keys.length, truthProbability });
   }
   return outcomes;
 }
@@ -87,7 +102,9 @@ export function atThreshold(outcomes: QueryOutcome[], threshold: number): AtThre
   let returnedTrue = 0;
   let tooMany = 0;
   for (const o of outcomes) {
-    const kept = o.scored.filter((s) => s.probability >= threshold).sort((a, b) => b.probability - a.probability);
+    const kept = o.scored
+      .filter((s) => s.probability >= threshold)
+      .sort((a, b) => b.probability - a.probability);
     if (kept.length > MAX_MATCHES) {
       tooMany++;
       continue;
@@ -111,7 +128,9 @@ export function atThreshold(outcomes: QueryOutcome[], threshold: number): AtThre
   };
 }
 
-export const THRESHOLDS = [0.001, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999];
+export const THRESHOLDS = [
+  0.001, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999,
+];
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -120,7 +139,14 @@ export function curveTable(outcomes: QueryOutcome[], chosen: number): string {
     ['threshold', 'recall@10', 'precision@1', 'precision (all returned)', 'too many', ''],
     ...THRESHOLDS.map((t) => {
       const r = atThreshold(outcomes, t);
-      return [t, pct(r.recallAt10), pct(r.precisionAt1), pct(r.precision), pct(r.tooMany), t === chosen ? '← the model’s threshold' : ''];
+      return [
+        t,
+        pct(r.recallAt10),
+        pct(r.precisionAt1),
+        pct(r.precision),
+        pct(r.tooMany),
+        t === chosen ? '← the model’s threshold' : '',
+      ];
     }),
   ]);
 }
@@ -150,7 +176,9 @@ export function curveSvg(series: { name: string; outcomes: QueryOutcome[] }[], c
   for (let i = 0; i <= 4; i++) {
     const r = minRecall + ((1 - minRecall) * i) / 4;
     const p = minPrecision + ((1 - minPrecision) * i) / 4;
-    parts.push(`<text x="${x(r)}" y="${top + plotH + 18}" text-anchor="middle">${(100 * r).toFixed(1)}%</text>`);
+    parts.push(
+      `<text x="${x(r)}" y="${top + plotH + 18}" text-anchor="middle">${(100 * r).toFixed(1)}%</text>`,
+    );
     parts.push(`<text x="${left - 6}" y="${y(p) + 4}" text-anchor="end">${(100 * p).toFixed(1)}%</text>`);
   }
   points.forEach((line, i) => {
@@ -164,16 +192,82 @@ export function curveSvg(series: { name: string; outcomes: QueryOutcome[] }[], c
         `<circle cx="${x(p.recallAt10).toFixed(1)}" cy="${y(p.precision).toFixed(1)}" r="${mark ? 6 : 3}" fill="${mark ? '#fff' : colour}" stroke="${colour}" stroke-width="2"><title>threshold ${p.threshold}: recall@10 ${pct(p.recallAt10)}, precision ${pct(p.precision)}</title></circle>`,
       );
       if (mark || p.threshold === THRESHOLDS[0] || p.threshold === THRESHOLDS[THRESHOLDS.length - 1])
-        parts.push(`<text x="${x(p.recallAt10).toFixed(1)}" y="${(y(p.precision) - 9).toFixed(1)}" text-anchor="middle" fill="${colour}">${p.threshold}</text>`);
+        parts.push(
+          `<text x="${x(p.recallAt10).toFixed(1)}" y="${(y(p.precision) - 9).toFixed(1)}" text-anchor="middle" fill="${colour}">${p.threshold}</text>`,
+        );
     }
-    parts.push(`<rect x="${left + plotW + 20}" y="${top + 20 * i}" width="12" height="12" fill="${colour}"/>`);
+    parts.push(
+      `<rect x="${left + plotW + 20}" y="${top + 20 * i}" width="12" height="12" fill="${colour}"/>`,
+    );
     parts.push(`<text x="${left + plotW + 38}" y="${top + 20 * i + 10}">${series[i]?.name}</text>`);
   });
-  parts.push(`<text x="${left + plotW + 20}" y="${top + 20 * series.length + 14}">open circle: threshold ${chosen}</text>`);
+  parts.push(
+    `<text x="${left + plotW + 20}" y="${top + 20 * series.length + 14}">open circle: threshold ${chosen}</text>`,
+  );
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }
 
-export function writeCurve(path: string, svg: string): void {
-  writeFileSync(path, svg);
+const CURVE_FILE = join(import.meta.dirname, '../../docs/performance/search-threshold.svg');
+
+/**
+ * The engine's own figures on FEBRL 4, in process: blocking's pairs completeness (of all findable pairs,
+ * and of the pairs the model gives at least the threshold when it scores them directly), queries per
+ * search, the precision/recall curve over the threshold (printed, and drawn to docs/performance/), and
+ * the reviewed model (trained on the synthetic directory) on the same queries, to show it generalises.
+ */
+export function engineReport(
+  model: MatchingModel,
+  reviewed: MatchingModel,
+  originals: FebrlRecord[],
+  duplicates: FebrlRecord[],
+): string {
+  const lines: string[] = [];
+  const rows: (string | number)[][] = [
+    [
+      'query',
+      'findable',
+      'pairs completeness',
+      'of pairs the model finds unblocked',
+      'keys per search',
+      `recall@10 (reviewed model)`,
+      `precision@1 (reviewed model)`,
+    ],
+  ];
+  const series: { name: string; outcomes: QueryOutcome[] }[] = [];
+  for (const withPostcode of [false, true]) {
+    const outcomes = scoreQueries(model, originals, duplicates, withPostcode);
+    const findableByModel = outcomes.filter((o) => o.truthProbability >= model.threshold);
+    const generalised = atThreshold(
+      scoreQueries(reviewed, originals, duplicates, withPostcode),
+      reviewed.threshold,
+    );
+    const name = withPostcode ? 'name + date of birth + postcode' : 'name + date of birth';
+    rows.push([
+      name,
+      outcomes.length,
+      pct(outcomes.filter((o) => o.blocked).length / outcomes.length),
+      `${pct(findableByModel.filter((o) => o.blocked).length / findableByModel.length)} of ${findableByModel.length}`,
+      (outcomes.reduce((sum, o) => sum + o.keys, 0) / outcomes.length).toFixed(2),
+      pct(generalised.recallAt10),
+      pct(generalised.precisionAt1),
+    ]);
+    series.push({ name, outcomes });
+    lines.push(
+      `Precision and recall over the threshold, ${name} (the engine in process, the same keys and model):`,
+      curveTable(outcomes, model.threshold),
+      '',
+    );
+  }
+  mkdirSync(dirname(CURVE_FILE), { recursive: true });
+  writeFileSync(CURVE_FILE, curveSvg(series, model.threshold));
+  return [
+    'Matching engine on FEBRL 4: blocking and threshold',
+    table(rows),
+    `pairs completeness: share of findable queries whose true child shares a blocking key with the query; "of pairs the model finds unblocked": the same, of the pairs the model scores at or above the threshold (${model.threshold}) when compared directly.`,
+    `reviewed model: layers/domain/matching/model.json (${reviewed.trainedOn.source}), on the same queries at its threshold (${reviewed.threshold}).`,
+    '',
+    ...lines,
+    `The curve is drawn in ${relative(process.cwd(), CURVE_FILE)}.`,
+  ].join('\n');
 }
