@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { BLOCKING_SCHEME } from '#domain/matching/blocking.ts';
@@ -35,15 +35,16 @@ export const generationOf = (keyId: string) => `${BLOCKING_SCHEME}.${keyId}`;
 export class BlockingKeyHasher {
   readonly generation: string;
   readonly readGenerations: string[];
-  private readonly current: Buffer;
-  private readonly previous: Buffer[];
+  private readonly current: KeyObject;
+  private readonly previous: KeyObject[];
 
   constructor(secrets: StoredBlockingSecrets) {
     const parsed = BlockingSecretsSchema.parse(secrets);
     this.generation = generationOf(parsed.current);
-    this.current = Buffer.from(parsed.keys[parsed.current] as string, 'utf8');
+    // Imported once: an HMAC keyed by a KeyObject skips re-importing the secret for every key.
+    this.current = createSecretKey(Buffer.from(parsed.keys[parsed.current] as string, 'utf8'));
     const others = Object.entries(parsed.keys).filter(([id]) => id !== parsed.current);
-    this.previous = others.map(([, secret]) => Buffer.from(secret, 'utf8'));
+    this.previous = others.map(([, secret]) => createSecretKey(Buffer.from(secret, 'utf8')));
     this.readGenerations = [this.generation, ...others.map(([id]) => generationOf(id))];
   }
 
@@ -58,7 +59,7 @@ export class BlockingKeyHasher {
   }
 }
 
-function hmac(secret: Buffer, material: string): string {
+function hmac(secret: KeyObject, material: string): string {
   return createHmac('sha256', secret)
     .update(`${BLOCKING_SCHEME}|${material}`, 'utf8')
     .digest()
