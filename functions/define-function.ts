@@ -4,7 +4,8 @@ import type { SettingGroup } from '#runtime/settings.ts';
 
 /**
  * DynamoDB actions a handler performs; the house construct grants exactly these and no more. Scan is for
- * the nightly audit verifier only; no request path may scan (an infra test checks the API).
+ * jobs only (the nightly audit verifier, the re-keying migration); no request path may scan (an infra
+ * test checks the API).
  */
 export type TableAction =
   | 'GetItem'
@@ -39,7 +40,13 @@ export type Trigger =
    */
   | { kind: 'stream'; table: TableId; batchSize: number; batchingWindowSeconds: number }
   /** Cognito's pre-token-generation trigger: every sign-in and token refresh. */
-  | { kind: 'sign-in' };
+  | { kind: 'sign-in' }
+  /**
+   * Started by an operator, never on a schedule, and run to the end however many invocations that takes:
+   * a Step Functions state machine in AWS invokes it with the cursor it last returned until it returns
+   * `done: true`; an npm script runs the same module here.
+   */
+  | { kind: 'job'; description: string };
 
 /**
  * One function, declared once, beside its handler: what invokes it, what it may touch and what it
@@ -72,6 +79,7 @@ export type HttpFunction = FunctionDefinition<Extract<Trigger, { kind: 'http' }>
 export type ScheduledFunction = FunctionDefinition<Extract<Trigger, { kind: 'schedule' }>>;
 export type StreamFunction = FunctionDefinition<Extract<Trigger, { kind: 'stream' }>>;
 export type SignInFunction = FunctionDefinition<Extract<Trigger, { kind: 'sign-in' }>>;
+export type OperatorJobFunction = FunctionDefinition<Extract<Trigger, { kind: 'job' }>>;
 
 export function isTriggeredBy<K extends Trigger['kind']>(
   kind: K,

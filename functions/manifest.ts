@@ -15,6 +15,7 @@ import { definition as readChildAuditTrail } from './read-child-audit-trail/sche
 import { definition as readUserAuditTrail } from './read-user-audit-trail/schema.ts';
 import { definition as refuseAccountChange } from './refuse-account-change/schema.ts';
 import { definition as registerInvolvement } from './register-involvement/schema.ts';
+import { definition as rekeyChildren } from './rekey-children/schema.ts';
 import { definition as requestContact } from './request-contact/schema.ts';
 import { definition as reviewMisuseAlert } from './review-misuse-alert/schema.ts';
 import { definition as sealAuditEvents } from './seal-audit-events/schema.ts';
@@ -33,7 +34,7 @@ import { definition as warnBeforeOverride } from './warn-before-override/schema.
 
 /**
  * Every function of ContactPoint, whatever invokes it: the one list that API Gateway and the OpenAPI
- * document (routes), the jobs stack (schedules, stream consumers), the identity stack (the sign-in
+ * document (routes), the jobs stack (schedules, operator jobs, stream consumers), the identity stack (the sign-in
  * trigger), monitoring, IAM and the local stand-in all iterate. A new function is its folder and one
  * line here.
  */
@@ -71,6 +72,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   // Schedules
   suspendExpiredAccounts,
   verifyAuditTrail,
+  // Started by an operator
+  rekeyChildren,
   // Stream consumers
   sealAuditEvents,
 ];

@@ -82,6 +82,7 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     ACCOUNT_CACHE_SECONDS: String(environment.accountCacheSeconds),
     USER_POOL_ID: identity.userPool.userPoolId,
     AUDIT_MAC_KEY_ID: keys.auditMacKey.keyArn,
+    BLOCKING_KEY_SECRET_ID: keys.blockingKeySecret.secretArn,
     AUDIT_SEAL_BUCKET: audit.trailBucket.bucketName,
     AUDIT_SEAL_LAG_SECONDS: String(environment.auditSealLagSeconds),
     MISUSE_DISTINCT_CHILDREN_PER_DAY: String(environment.misuse.distinctChildrenPerDay),
@@ -96,6 +97,7 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     tables: tableBindings(data.tables, keys),
     settings,
     userPoolArn: identity.userPool.userPoolArn,
+    searchKeys: { secret: keys.blockingKeySecret, key: keys.blockingKeySecretKey },
     logsKey: keys.logsKey,
     logRetention,
     reservedConcurrency: environment.reservedConcurrency,
@@ -110,7 +112,7 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
   });
   const jobs = new JobsStack(app, `${prefix}-Jobs`, {
     env,
-    functions: FUNCTIONS.filter((f) => f.trigger.kind === 'schedule' || f.trigger.kind === 'stream'),
+    functions: FUNCTIONS.filter((f) => ['schedule', 'stream', 'job'].includes(f.trigger.kind)),
     context,
     auditSeals: {
       bucketArn: audit.sealBucketArn,

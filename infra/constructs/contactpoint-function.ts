@@ -6,6 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLES, type TableId } from '#adapters/dynamo/tables.ts';
@@ -28,6 +29,8 @@ export interface FunctionContext {
   settings: SettingValues;
   /** The user pool a function with identity actions administers. */
   userPoolArn?: string;
+  /** The blocking-key secret and its key, which a function declaring the `searchKeys` settings reads. */
+  searchKeys?: { secret: ISecret; key: IKey };
   logsKey: IKey;
   logRetention: RetentionDays;
   reservedConcurrency: number;
@@ -50,6 +53,31 @@ export interface ContactPointFunctionProps {
   extraStatements?: PolicyStatement[];
   /** Why a Lambda dead-letter queue does not apply, when the function has none. */
   noDeadLetterQueueBecause?: string;
+}
+
+/**
+ * Reading the blocking-key secret: its current value only (no listing, no other secret), and decrypting it
+ * through Secrets Manager, for this secret alone (its encryption context names it).
+ */
+function searchKeysStatements(searchKeys: { secret: ISecret; key: IKey }, region: string): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      sid: 'ReadBlockingKeySecret',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [searchKeys.secret.secretArn],
+    }),
+    new PolicyStatement({
+      sid: 'DecryptBlockingKeySecret',
+      actions: ['kms:Decrypt'],
+      resources: [searchKeys.key.keyArn],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': `secretsmanager.${region}.amazonaws.com`,
+          'kms:EncryptionContext:SecretARN': searchKeys.secret.secretArn,
+        },
+      },
+    }),
+  ];
 }
 
 /**
@@ -138,6 +166,11 @@ export class ContactPointFunction extends Construct {
           resources: [context.userPoolArn],
         }),
       );
+    }
+    if (definition.settings.includes('searchKeys')) {
+      if (!context.searchKeys)
+        throw new Error(`${functionName} keys children: give it the blocking-key secret`);
+      statements.push(...searchKeysStatements(context.searchKeys, region));
     }
     statements.push(...(props.extraStatements ?? []));
     // A customer-managed policy of its own (not inline), so reviewers can list and diff it.

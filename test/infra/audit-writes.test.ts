@@ -32,6 +32,8 @@ describe('R6: every audit write is an append', () => {
       /auditPut\(this\.tables\.audit, /, // the one append
       /^audit: (config|settings)\.AUDIT_TABLE,?$/, // a repository told the table's name
       /new Dynamo\w+\(db, \{ [^}]*audit: config\.AUDIT_TABLE \}\)/,
+      // the child repository's tables, on a line of their own (adapters wiring, the re-keying job)
+      /^\{ children: config\.CHILDREN_TABLE, audit: config\.AUDIT_TABLE \},$/,
       /new DynamoAuditSink\(db, config\.AUDIT_TABLE\)/, // the sink: conditional Put and Get only
       /^AUDIT_TABLE: name,$|^audit: 'AUDIT_TABLE',$/, // settings
       /TableName: tables\.audit, ConsistentRead: true/, // the verifier's Scan

@@ -4,7 +4,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INVOLVEMENTS_WRITE_SCOPE } from '#domain/access/machine-client.ts';
 import { routeScopes, USER_ACCESS_SCOPE } from '#domain/access/permissions.ts';
-import { ROUTES } from '#functions/manifest.ts';
+import { FUNCTIONS, ROUTES } from '#functions/manifest.ts';
 import { auditSealRoleName } from '#infra/constructs/names.ts';
 import { AUDIT_TABLE_DENIED_ACTIONS } from '#infra/stacks/data-stack.ts';
 import { type Synthesised, synthesise } from './synth.ts';
@@ -101,6 +101,124 @@ describe('R6: the audit seal key is used only by the sealer and the verifier', (
     };
     expect(roleOf(auditSealRoleName('staging', 'seal'))).toHaveLength(1);
     expect(roleOf(auditSealRoleName('staging', 'verify'))).toHaveLength(1);
+  });
+});
+
+describe('the blocking-key secret is read only by the functions that key children', () => {
+  const secret = () => {
+    const [found] = resourcesOf(keys, 'AWS::SecretsManager::Secret');
+    return found as NonNullable<typeof found>;
+  };
+  /** Each function's managed policy, by the function named in its description, in every stack. */
+  const functionPolicies = () =>
+    (['Api', 'Jobs', 'Identity'] as const).flatMap((stack) =>
+      resourcesOf(out.template(stack), 'AWS::IAM::ManagedPolicy').map((p) => ({
+        name: String(p.Properties.Description).replace(/^ContactPoint /, ''),
+        statements: (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+      })),
+    );
+
+  it('keeps the secret under a customer-managed key of its own, rotated yearly and usable only through Secrets Manager, with a value Secrets Manager generates', () => {
+    expect(resourcesOf(keys, 'AWS::SecretsManager::Secret')).toHaveLength(1);
+    const { Properties } = secret();
+    expect(Properties.SecretString).toBeUndefined();
+    expect(Properties.GenerateSecretString).toMatchObject({
+      SecretStringTemplate: JSON.stringify({ current: 'k1' }),
+      GenerateStringKey: 'k1',
+      ExcludePunctuation: true,
+      PasswordLength: expect.any(Number),
+    });
+    expect(
+      (Properties.GenerateSecretString as { PasswordLength: number }).PasswordLength,
+    ).toBeGreaterThanOrEqual(32);
+    const keyId = (Properties.KmsKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const key = (keys.findResources('AWS::KMS::Key') as Resources)[keyId];
+    expect(key?.Properties).toMatchObject({ EnableKeyRotation: true, RotationPeriodInDays: 365 });
+    const policy = key?.Properties.KeyPolicy as { Statement: Statement[] } | undefined;
+    const uses = (policy?.Statement ?? []).filter((st) => st.Sid !== 'Administration');
+    expect(uses).toHaveLength(1);
+    expect(uses[0]?.Condition?.StringEquals?.['kms:ViaService']).toEqual([
+      'secretsmanager.eu-west-2.amazonaws.com',
+    ]);
+    // No other resource of the keys stack is encrypted with it.
+    expect(JSON.stringify(keys.toJSON().Resources).split(`"${keyId}"`).length - 1).toBe(2);
+    expect(uses[0]?.Condition?.StringEquals?.['kms:CallerAccount']).toBe('111111111111');
+  });
+
+  it('lets exactly the functions that declare the searchKeys settings read the secret, and decrypt it only through Secrets Manager', () => {
+    const declaring = FUNCTIONS.filter((f) => f.settings.includes('searchKeys')).map((f) => f.name);
+    expect(declaring).toEqual(
+      expect.arrayContaining([
+        'search-children',
+        'create-child',
+        'update-child',
+        'shield-child',
+        'unshield-child',
+        'rekey-children',
+      ]),
+    );
+    const reading = functionPolicies().filter(({ statements }) =>
+      statements.some((s) => actionsOf(s).includes('secretsmanager:GetSecretValue')),
+    );
+    expect(reading.map((p) => p.name).sort()).toEqual([...declaring].sort());
+    for (const { name, statements } of reading) {
+      const read = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
+      expect(read, name).toHaveLength(1);
+      expect(actionsOf(read[0] as Statement), name).toEqual(['secretsmanager:GetSecretValue']);
+      expect(JSON.stringify(read[0]?.Resource), name).toMatch(/BlockingKeySecret[0-9A-F]{8}/);
+      const decrypt = statements.find((s) => s.Sid === 'DecryptBlockingKeySecret');
+      expect(actionsOf(decrypt as Statement)).toEqual(['kms:Decrypt']);
+      expect(decrypt?.Condition?.StringEquals?.['kms:ViaService']).toBe(
+        'secretsmanager.eu-west-2.amazonaws.com',
+      );
+      expect(JSON.stringify(decrypt?.Condition?.StringEquals?.['kms:EncryptionContext:SecretARN'])).toMatch(
+        /BlockingKeySecret[0-9A-F]{8}/,
+      );
+    }
+    // And no other identity statement anywhere reaches the secret or its key.
+    const elsewhere = everyIdentityStatement().filter(
+      ({ statement }) =>
+        /BlockingKeySecret/.test(JSON.stringify(statement.Resource)) &&
+        !['ReadBlockingKeySecret', 'DecryptBlockingKeySecret'].includes(statement.Sid ?? ''),
+    );
+    expect(elsewhere).toEqual([]);
+  });
+
+  it('gives the search function no write to the children table: it only queries the table and its blocking-key index', () => {
+    const search = functionPolicies().find((p) => p.name === 'search-children');
+    const onChildren = (search?.statements ?? []).filter(
+      (s) =>
+        JSON.stringify(s.Resource).includes('ChildrenTable') &&
+        actionsOf(s).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(onChildren).toHaveLength(1);
+    expect(actionsOf(onChildren[0] as Statement)).toEqual(['dynamodb:Query']);
+    expect(JSON.stringify(onChildren[0]?.Resource)).toContain('/index/byBlockingKey');
+  });
+
+  it('runs the re-keying job from an operator-started state machine that may invoke only its function, retrying Lambda’s own failures', () => {
+    const machines = resourcesOf(jobs, 'AWS::StepFunctions::StateMachine');
+    expect(machines).toHaveLength(1);
+    // Started by an operator: no schedule targets the machine or its function.
+    expect(JSON.stringify(resourcesOf(jobs, 'AWS::Events::Rule'))).not.toContain('RekeyChildren');
+    const definition = JSON.stringify(machines[0]?.Properties.DefinitionString);
+    expect(definition).toContain('Lambda.ServiceException');
+    expect(definition).toContain('Lambda.TooManyRequestsException');
+    expect(definition).toContain('BooleanEquals');
+    const policy = functionPolicies().find((p) => p.name === 'rekey-children state machine');
+    const invoke = policy?.statements.filter((s) => actionsOf(s).some((a) => a.startsWith('lambda:')));
+    expect(invoke).toHaveLength(1);
+    expect(actionsOf(invoke?.[0] as Statement)).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(invoke?.[0]?.Resource)).toMatch(
+      /^\{"Fn::GetAtt":\["RekeyChildrenJobFunction[0-9A-F]{8}","Arn"\]\}$/,
+    );
+    // The job's own role: scan and re-key the children table, nothing on any other table.
+    const job = functionPolicies().find((p) => p.name === 'rekey-children');
+    const tablesReached = (job?.statements ?? [])
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))
+      .map((s) => JSON.stringify(s.Resource));
+    expect(tablesReached).toHaveLength(1);
+    expect(tablesReached[0]).toContain('ChildrenTable');
   });
 });
 

@@ -33,7 +33,8 @@ describe('keys', () => {
   it('rotates every encryption key; the audit seal key is an HMAC key that never leaves KMS', () => {
     const all = resourcesOf(keys, 'AWS::KMS::Key');
     const encryption = all.filter((k) => k.Properties.KeyUsage !== 'GENERATE_VERIFY_MAC');
-    expect(encryption).toHaveLength(3);
+    // data, audit, logs, and the blocking-key secret's
+    expect(encryption).toHaveLength(4);
     for (const key of encryption) expect(key.Properties.EnableKeyRotation).toBe(true);
     keys.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
   });

@@ -1,0 +1,51 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { documentClient } from '#adapters/dynamo/client.ts';
+import {
+  ChildRekeying,
+  isDone,
+  type RekeyCounts,
+  type RekeyCursor,
+} from '#adapters/dynamo/rekey-children.ts';
+import { blockingKeyHasherFrom } from '#adapters/keys/blocking-key-hasher.ts';
+import { logger } from '#runtime/logger.ts';
+import { readSettings } from '#runtime/settings.ts';
+
+/**
+ * One leg of the re-keying migration (the deployed twin of `npm run search:rekey`): pages from the cursor
+ * it is given (none: the start) until its remaining time is short, then returns where it stopped. The
+ * state machine invokes it again with that cursor until `done`. Logs carry counts only.
+ */
+const config = readSettings('adapters');
+const rekeying = new ChildRekeying(
+  documentClient(config.AWS_REGION, config.DYNAMODB_ENDPOINT),
+  { children: config.CHILDREN_TABLE, audit: config.AUDIT_TABLE },
+  blockingKeyHasherFrom(),
+);
+/** Time kept back for one more page (a page of each segment) and the return. */
+export const STOP_WHEN_LESS_THAN_MS = 120_000;
+
+export interface RekeyJobInput {
+  cursor?: RekeyCursor;
+}
+export interface RekeyJobOutput {
+  done: boolean;
+  cursor: RekeyCursor;
+  counts: RekeyCounts;
+}
+
+export const handler = middy<RekeyJobInput, RekeyJobOutput>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event, context) => {
+    const from = event.cursor ?? (await rekeying.start());
+    const cursor = await rekeying.run(from, {
+      keepGoing: () => context.getRemainingTimeInMillis() > STOP_WHEN_LESS_THAN_MS,
+    });
+    const done = isDone(cursor);
+    logger.info(done ? 're-keying finished' : 're-keying paused', {
+      generation: cursor.generation,
+      pass: cursor.pass,
+      ...cursor.counts,
+    });
+    return { done, cursor, counts: cursor.counts };
+  });

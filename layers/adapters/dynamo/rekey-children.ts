@@ -1,0 +1,231 @@
+import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChildRecord } from '#domain/child/record.ts';
+import { PreconditionFailedError } from '#domain/errors.ts';
+import type { BlockingKeyHasher } from '../keys/blocking-key-hasher.ts';
+import { DynamoChildRepository } from './child-repository.ts';
+import { isTransactionConflict } from './errors.ts';
+import { keys } from './keys.ts';
+import { CHILD_RECORD_SK } from './tables.ts';
+
+/**
+ * The re-keying migration: after the blocking-key secret gains a new current key, every child's key items
+ * and identifier claims are rewritten under it, record by record (DynamoChildRepository.rekey), by a
+ * parallel-segment Scan of the record items. It runs a page at a time and hands back a cursor, so it can
+ * stop at any page and resume there: the Step Functions job (functions/rekey-children) and the local
+ * runner (`npm run search:rekey`) both drive this one module.
+ *
+ * Two passes: `rekey` rewrites every record not yet under the current generation; `check` then counts the
+ * records still under another one (written meanwhile by a function that had not yet reloaded the secret),
+ * which the summary reports as remaining. Nothing here logs or returns a child's data: counts only.
+ */
+export interface RekeyCounts {
+  /** Records rewritten under the current generation. */
+  rekeyed: number;
+  /** Records found already under it (written since the key changed, or by an earlier run). */
+  alreadyCurrent: number;
+  /** Re-keyings that lost to a change of the record meanwhile, re-read and tried again. */
+  retried: number;
+  /** Records deleted between the scan and their re-keying. */
+  gone: number;
+  /** From the check pass: records still under an older generation. Known once `done`. */
+  remaining: number;
+}
+
+/** Where one segment of the scan stands: its next page's start, or finished. */
+export type SegmentPosition = { done: false; startKey?: Record<string, unknown> } | { done: true };
+
+/** Everything a later run needs to carry on: plain JSON, kept in a checkpoint file or a state machine's state. */
+export interface RekeyCursor {
+  /** The generation this run re-keys to; a cursor from a run to another generation is refused. */
+  generation: string;
+  pass: 'rekey' | 'check';
+  segments: SegmentPosition[];
+  counts: RekeyCounts;
+}
+
+export interface RekeyOptions {
+  /** Parallel scan segments (DynamoDB's TotalSegments); one page of each is read at a time. */
+  totalSegments?: number;
+  /** Items a scan page evaluates (before the record-items filter). */
+  pageSize?: number;
+  /** Re-keyings of one record before giving up; each failure re-reads the record first. */
+  maxAttempts?: number;
+  /** Records of a page re-keyed at once. */
+  concurrency?: number;
+}
+
+/** A record could not be re-keyed: the run stops with its cursor at the page before, never skipping it. */
+export class RekeyFailedError extends Error {
+  override readonly name = 'RekeyFailedError';
+}
+
+const DEFAULTS = { totalSegments: 4, pageSize: 100, maxAttempts: 5, concurrency: 8 } as const;
+
+type StoredRecord = ChildRecord & { keyGeneration?: string };
+type Outcome = 'rekeyed' | 'alreadyCurrent' | 'gone';
+
+export class ChildRekeying {
+  private readonly children: DynamoChildRepository;
+  private readonly options: Required<RekeyOptions>;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: { children: string; audit: string },
+    private readonly hasher: () => Promise<BlockingKeyHasher>,
+    options: RekeyOptions = {},
+  ) {
+    this.children = new DynamoChildRepository(db, tables, hasher);
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** The cursor of a run that has not started. */
+  async start(): Promise<RekeyCursor> {
+    const { generation } = await this.hasher();
+    return {
+      generation,
+      pass: 'rekey',
+      segments: Array.from({ length: this.options.totalSegments }, () => ({ done: false })),
+      counts: { rekeyed: 0, alreadyCurrent: 0, retried: 0, gone: 0, remaining: 0 },
+    };
+  }
+
+  /**
+   * One page of every unfinished segment, then the cursor after it (a new object; the one given is not
+   * changed). A failure leaves the given cursor as the place to resume.
+   */
+  async nextPage(cursor: RekeyCursor): Promise<RekeyCursor> {
+    const { generation } = await this.hasher();
+    if (cursor.generation !== generation)
+      throw new RekeyFailedError(
+        `The cursor re-keys to ${cursor.generation} but the current generation is ${generation}: start again`,
+      );
+    if (isDone(cursor)) return cursor;
+    const counts = { ...cursor.counts };
+    const segments = await Promise.all(
+      cursor.segments.map((position, segment) =>
+        position.done
+          ? position
+          : this.segmentPage(cursor.pass, segment, cursor.segments.length, position, counts),
+      ),
+    );
+    if (cursor.pass === 'rekey' && segments.every((s) => s.done))
+      return { ...cursor, pass: 'check', counts, segments: segments.map(() => ({ done: false })) };
+    return { ...cursor, counts, segments };
+  }
+
+  /**
+   * Pages until the run is done or `keepGoing` says stop (checked before each page), reporting each
+   * cursor as it is reached — where a caller writes its checkpoint.
+   */
+  async run(
+    cursor: RekeyCursor,
+    options: { keepGoing?: () => boolean; onPage?: (cursor: RekeyCursor) => void | Promise<void> } = {},
+  ): Promise<RekeyCursor> {
+    let at = cursor;
+    while (!isDone(at) && (options.keepGoing?.() ?? true)) {
+      at = await this.nextPage(at);
+      await options.onPage?.(at);
+    }
+    return at;
+  }
+
+  /** How many record items the table holds now: the denominator of the local runner's progress. */
+  async countRecords(): Promise<number> {
+    let total = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tables.children,
+          Select: 'COUNT',
+          FilterExpression: 'sk = :record',
+          ExpressionAttributeValues: { ':record': CHILD_RECORD_SK },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      total += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return total;
+  }
+
+  private async segmentPage(
+    pass: RekeyCursor['pass'],
+    segment: number,
+    totalSegments: number,
+    position: { startKey?: Record<string, unknown> },
+    counts: RekeyCounts,
+  ): Promise<SegmentPosition> {
+    const { generation } = await this.hasher();
+    const page = await this.db.send(
+      new ScanCommand({
+        TableName: this.tables.children,
+        Segment: segment,
+        TotalSegments: totalSegments,
+        Limit: this.options.pageSize,
+        ExclusiveStartKey: position.startKey,
+        ...(pass === 'rekey'
+          ? {
+              FilterExpression: 'sk = :record',
+              ExpressionAttributeValues: { ':record': CHILD_RECORD_SK },
+            }
+          : {
+              Select: 'COUNT',
+              FilterExpression:
+                'sk = :record AND (attribute_not_exists(keyGeneration) OR keyGeneration <> :generation)',
+              ExpressionAttributeValues: { ':record': CHILD_RECORD_SK, ':generation': generation },
+            }),
+      }),
+    );
+    if (pass === 'rekey') {
+      const records = (page.Items ?? []) as StoredRecord[];
+      for (let i = 0; i < records.length; i += this.options.concurrency) {
+        const outcomes = await Promise.all(
+          records.slice(i, i + this.options.concurrency).map((r) => this.rekeyOne(r, counts)),
+        );
+        for (const outcome of outcomes) counts[outcome]++;
+      }
+    } else {
+      counts.remaining += page.Count ?? 0;
+    }
+    return page.LastEvaluatedKey ? { done: false, startKey: page.LastEvaluatedKey } : { done: true };
+  }
+
+  /** Re-keys one record; a record changed meanwhile is read again and re-keyed as it now is. */
+  private async rekeyOne(scanned: StoredRecord, counts: RekeyCounts): Promise<Outcome> {
+    let record = scanned;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.children.rekey(record)) ? 'rekeyed' : 'alreadyCurrent';
+      } catch (error) {
+        const lostRace = error instanceof PreconditionFailedError || isTransactionConflict(error);
+        if (!lostRace) throw error;
+        if (attempt >= this.options.maxAttempts)
+          throw new RekeyFailedError(
+            `A record could not be re-keyed in ${attempt} attempts: it kept changing, or an identifier claim belongs to another record`,
+            { cause: error },
+          );
+        counts.retried++;
+        const reread = await this.read(record.childId);
+        if (!reread) return 'gone';
+        record = reread;
+      }
+    }
+  }
+
+  private async read(childId: string): Promise<StoredRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tables.children,
+        Key: keys.childRecord(childId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item as StoredRecord | undefined;
+  }
+}
+
+/** Both passes finished: the counts are final. */
+export function isDone(cursor: RekeyCursor): boolean {
+  return cursor.pass === 'check' && cursor.segments.every((s) => s.done);
+}

@@ -1,0 +1,182 @@
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { documentClient } from '#adapters/dynamo/client.ts';
+import { StorageUnavailableError } from '#adapters/dynamo/errors.ts';
+import { ChildRekeying, type RekeyCursor, RekeyFailedError } from '#adapters/dynamo/rekey-children.ts';
+import { BlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
+import { PreconditionFailedError } from '#domain/errors.ts';
+import { aChild } from '../../support/builders.ts';
+import { lambdaContext } from '../../support/events.ts';
+
+const db = mockClient(DynamoDBDocumentClient);
+const hasher = new BlockingKeyHasher({ current: 'k2', k2: 'b'.repeat(40), k1: 'a'.repeat(40) });
+const tables = { children: 'unit-children', audit: 'unit-audit' };
+const child = aChild({ nhsNumber: '9434765919', upn: 'X801200001001' });
+const stored = { ...child, sk: 'RECORD', keyGeneration: 'b2.k1' };
+const rekeying = (options = {}) =>
+  new ChildRekeying(documentClient('eu-west-2'), tables, () => Promise.resolve(hasher), options);
+const counts = { rekeyed: 0, alreadyCurrent: 0, retried: 0, gone: 0, remaining: 0 };
+/** The record's generation update: the first item of each re-keying transaction. */
+const updatesSent = () =>
+  db
+    .commandCalls(TransactWriteCommand)
+    .map((call) => call.args[0].input.TransactItems?.[0]?.Update?.ExpressionAttributeValues);
+
+beforeEach(() => {
+  db.reset();
+  db.on(QueryCommand).resolves({ Items: [{ sk: 'KEY#old' }] });
+});
+
+describe('the re-keying migration', () => {
+  it('resumes from a cursor: scans only unfinished segments, each from its saved position, and keeps the counts', async () => {
+    db.on(ScanCommand).resolves({ Items: [stored] });
+    db.on(TransactWriteCommand).resolves({});
+    const saved: RekeyCursor = {
+      generation: hasher.generation,
+      pass: 'rekey',
+      segments: [{ done: true }, { done: false, startKey: { childId: 'CP0000000001', sk: 'RECORD' } }],
+      counts: { ...counts, rekeyed: 7 },
+    };
+    const next = await rekeying().nextPage(saved);
+    const scans = db.commandCalls(ScanCommand).map((c) => c.args[0].input);
+    expect(scans).toEqual([
+      expect.objectContaining({
+        Segment: 1,
+        TotalSegments: 2,
+        ExclusiveStartKey: { childId: 'CP0000000001', sk: 'RECORD' },
+        FilterExpression: 'sk = :record',
+      }),
+    ]);
+    expect(updatesSent()).toEqual([{ ':generation': 'b2.k2', ':expected': child.version }]);
+    // Every segment finished: the check pass starts, from the beginning of every segment.
+    expect(next).toEqual({
+      generation: 'b2.k2',
+      pass: 'check',
+      segments: [{ done: false }, { done: false }],
+      counts: { ...counts, rekeyed: 8 },
+    });
+    expect(saved.counts.rekeyed).toBe(7);
+  });
+
+  it('keeps a segment’s place when its page has more to come, and counts records already current without writing', async () => {
+    db.on(ScanCommand).resolves({
+      Items: [{ ...stored, keyGeneration: 'b2.k2' }],
+      LastEvaluatedKey: { childId: child.childId, sk: 'RECORD' },
+    });
+    const start = await rekeying({ totalSegments: 1 }).start();
+    const next = await rekeying({ totalSegments: 1 }).nextPage(start);
+    expect(next.segments).toEqual([{ done: false, startKey: { childId: child.childId, sk: 'RECORD' } }]);
+    expect(next.counts).toEqual({ ...counts, alreadyCurrent: 1 });
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['the record changed (a failed version condition)', new PreconditionFailedError('changed')],
+    [
+      'a concurrent transaction won',
+      new StorageUnavailableError({
+        cause: Object.assign(new Error('cancelled'), {
+          CancellationReasons: [{ Code: 'TransactionConflict' }],
+        }),
+      }),
+    ],
+  ])('re-reads and re-keys a record again when %s, and counts the retry', async (_, conflict) => {
+    db.on(ScanCommand).resolves({ Items: [stored] });
+    db.on(TransactWriteCommand).rejectsOnce(conflict).resolves({});
+    db.on(GetCommand).resolves({ Item: { ...stored, version: child.version + 1 } });
+    const next = await rekeying({ totalSegments: 1 }).nextPage(await rekeying({ totalSegments: 1 }).start());
+    expect(updatesSent()).toEqual([
+      { ':generation': 'b2.k2', ':expected': child.version },
+      { ':generation': 'b2.k2', ':expected': child.version + 1 },
+    ]);
+    expect(next.counts).toEqual({ ...counts, rekeyed: 1, retried: 1 });
+  });
+
+  it('stops with an error rather than skip a record that keeps failing, leaving the cursor it was given', async () => {
+    db.on(ScanCommand).resolves({ Items: [stored] });
+    db.on(TransactWriteCommand).rejects(new PreconditionFailedError('changed'));
+    db.on(GetCommand).resolves({ Item: stored });
+    const job = rekeying({ totalSegments: 1, maxAttempts: 3 });
+    const start = await job.start();
+    const error = await job.run(start).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RekeyFailedError);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(3);
+    expect(start.segments).toEqual([{ done: false }]);
+    expect(JSON.stringify(start.counts)).toBe(JSON.stringify(counts));
+  });
+
+  it('refuses a cursor made for another generation of the secret', async () => {
+    const stale = { ...(await rekeying().start()), generation: 'b2.k1' };
+    await expect(rekeying().nextPage(stale)).rejects.toThrow(RekeyFailedError);
+    expect(db.commandCalls(ScanCommand)).toHaveLength(0);
+  });
+
+  it('counts in its check pass the records still under an older generation', async () => {
+    db.on(ScanCommand).resolves({ Count: 2 });
+    const checking: RekeyCursor = {
+      ...(await rekeying({ totalSegments: 1 }).start()),
+      pass: 'check',
+    };
+    const end = await rekeying({ totalSegments: 1 }).run(checking);
+    expect(end.counts.remaining).toBe(2);
+    expect(db.commandCalls(ScanCommand)[0]?.args[0].input).toMatchObject({
+      Select: 'COUNT',
+      ExpressionAttributeValues: { ':record': 'RECORD', ':generation': 'b2.k2' },
+    });
+  });
+});
+
+describe('the rekey-children job', () => {
+  let written: string[];
+  beforeEach(() => {
+    written = [];
+    const capture = (chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    };
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  });
+
+  it('pauses with its cursor when its time runs short, finishes from it, and logs counts but never a child’s data', async () => {
+    const { handler, STOP_WHEN_LESS_THAN_MS } = await import('#functions/rekey-children/handler.ts');
+    // Under a generation older than any the unit keyring's current key can be.
+    const older = { ...stored, keyGeneration: 'b2.k0' };
+    db.on(ScanCommand, { Select: 'COUNT' }).resolves({ Count: 0 });
+    db.on(ScanCommand, { FilterExpression: 'sk = :record' }).resolves({ Items: [older] });
+    db.on(TransactWriteCommand).rejectsOnce(new PreconditionFailedError('changed')).resolves({});
+    db.on(GetCommand).resolves({ Item: older });
+    const short = { ...lambdaContext, getRemainingTimeInMillis: () => STOP_WHEN_LESS_THAN_MS - 1 };
+    const paused = await handler({}, short);
+    expect(paused.done).toBe(false);
+    expect(db.commandCalls(ScanCommand)).toHaveLength(0);
+    const long = { ...lambdaContext, getRemainingTimeInMillis: () => STOP_WHEN_LESS_THAN_MS * 5 };
+    const finished = await handler({ cursor: paused.cursor }, long);
+    expect(finished.done).toBe(true);
+    expect(finished.counts.retried).toBeGreaterThan(0);
+    const log = written.join('');
+    expect(log).toContain('re-keying finished');
+    expect(log).toContain('"retried"');
+    for (const secret of [
+      child.givenName,
+      child.familyName,
+      child.dateOfBirth,
+      child.nhsNumber,
+      child.upn,
+      child.childId,
+    ])
+      expect(log).not.toContain(secret);
+  });
+});
