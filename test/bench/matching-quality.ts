@@ -62,9 +62,8 @@ export function scoreQueries(
     const keys = searchKeysFor(criteria);
     const trueProfile = profileOf(byId.get(truth) as ChildRecord);
     const trueCompared = withoutFragments(query_(criteria), trueProfile);
-    const truthProbability = trueCompared
-      ? scoreMatch(model, trueCompared, trueProfile, EVERYTHING).probability
-      : 0;
+    const trueScored = trueCompared && scoreMatch(model, trueCompared, trueProfile, EVERYTHING);
+    const truthProbability = trueScored?.identifiesChild ? trueScored.probability : 0;
     const candidates = new Map<string, ChildRecord>();
     for (const key of keys) for (const c of byKey.get(key) ?? []) candidates.set(c.childId, c);
     const query = query_(criteria);

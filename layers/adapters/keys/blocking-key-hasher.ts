@@ -82,6 +82,9 @@ async function secretsManagerSecrets(region: string, secretId: string): Promise<
   return JSON.parse(SecretString) as StoredBlockingSecrets;
 }
 
+/** How long a function keeps the secret it read before reading it again. */
+const SECRET_REFRESH_MS = 5 * 60_000;
+
 /**
  * The hasher of a function that declares the `searchKeys` settings, loaded once (the first call waits for
  * Secrets Manager; later calls reuse it). A function that does not declare them cannot key anything.
@@ -97,9 +100,14 @@ export function blockingKeyHasherFrom(
     failure = error;
   }
   let loading: Promise<BlockingKeyHasher> | undefined;
+  let loadedAt = 0;
   return () => {
     if (!config) return Promise.reject(failure);
     const settings = config;
+    // Re-read now and then, so a warm function starts writing under a newly current secret within minutes
+    // of a rotation (the re-keying job's check pass counts anything written under the old one meanwhile).
+    if (loading && Date.now() - loadedAt > SECRET_REFRESH_MS) loading = undefined;
+    if (!loading) loadedAt = Date.now();
     loading ??= (
       'BLOCKING_KEY_SECRET_ID' in settings
         ? secretsManagerSecrets(settings.AWS_REGION, settings.BLOCKING_KEY_SECRET_ID)

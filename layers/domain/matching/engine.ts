@@ -2,7 +2,7 @@ import { TooManyMatchesError } from '../errors.ts';
 import { formsOf, matchingName } from './compare.ts';
 import { type ExplainableField, explainMatch } from './explain.ts';
 import type { MatchingModel } from './model.ts';
-import { type Comparable, compareRecords } from './vector.ts';
+import { type Comparable, type ComparisonVector, compareRecords } from './vector.ts';
 import { weigh } from './weigh.ts';
 
 /**
@@ -67,15 +67,34 @@ export function withoutFragments(query: Comparable, record: Comparable): Compara
   return { ...query, givenName: given, familyName: family };
 }
 
+/** Levels at which two given names are not the same name: a sister's name is often somewhat alike. */
+const WEAK_NAME_LEVELS: readonly string[] = ['jw70', 'other'];
+
+/**
+ * R10: a family name and an address are shared by a household, so they cannot pick out a child. A
+ * candidate is offered only when something of the child's own agrees — the given name at least in spelling or
+ * sound (as typed, swapped, or as a name the child is also known by), or the date of birth at least in part. Otherwise a family name and
+ * a postcode would list the brothers and sisters behind them, whatever given name and date were typed.
+ */
+export function agreesOnTheChild(vector: ComparisonVector): boolean {
+  const given = vector.givenName !== null && !WEAK_NAME_LEVELS.includes(vector.givenName);
+  const birth = vector.dateOfBirth !== null && vector.dateOfBirth !== 'other';
+  return given || birth;
+}
+
 export function scoreMatch(
   model: MatchingModel,
   query: Comparable,
   record: Comparable,
   explainable: ReadonlySet<ExplainableField>,
-): Scored {
+): Scored & { identifiesChild: boolean } {
   const vector = compareRecords(query, record);
   const { probability, evidence } = weigh(model, vector);
-  return { probability, why: explainMatch(vector, evidence, query, record, explainable) };
+  return {
+    probability,
+    why: explainMatch(vector, evidence, query, record, explainable),
+    identifiesChild: agreesOnTheChild(vector),
+  };
 }
 
 /**
@@ -107,8 +126,9 @@ export function rankMatches<T>(
     }
     const compared = withoutFragments(query, c.record);
     if (!compared) continue;
-    const scored = scoreMatch(model, compared, c.record, c.explainable);
-    if (scored.probability >= model.threshold) ranked.push({ id: c.id, item: c.item, ...scored });
+    const { probability, why, identifiesChild } = scoreMatch(model, compared, c.record, c.explainable);
+    if (identifiesChild && probability >= model.threshold)
+      ranked.push({ id: c.id, item: c.item, probability, why });
   }
   ranked.sort((a, b) => b.probability - a.probability || a.id.localeCompare(b.id));
   if (ranked.length > limit) throw new TooManyMatchesError(limit);

@@ -241,6 +241,25 @@ describe('R10 no bulk access', () => {
     expect(match?.why.join(' ')).not.toContain('family name');
   });
 
+  it('does not list a household: a sibling with the same family name and postcode is not offered for another given name and date, even with a rare family name', async () => {
+    const isla = twin(1, { givenName: 'Isla', familyName: 'Oyelaran', dateOfBirth: '2012-07-08' });
+    const sibling = twin(2, { givenName: 'Amelia', familyName: 'Oyelaran', dateOfBirth: '2016-04-09' });
+    const matches = await search([isla, sibling], {
+      givenName: 'Isla',
+      familyName: 'Oyelaran',
+      dateOfBirth: '2012-07-08',
+      postcode: isla.address?.postcode as string,
+    });
+    expect(matches.map((m) => m.childId)).toEqual([isla.childId]);
+    const madeUp = await search([isla, sibling], {
+      givenName: 'Zainab',
+      familyName: 'Oyelaran',
+      dateOfBirth: '2019-02-01',
+      postcode: isla.address?.postcode as string,
+    });
+    expect(madeUp).toEqual([]);
+  });
+
   it('still finds a child whose whole name has three letters or fewer', async () => {
     const ava = twin(1, { givenName: 'Ava', familyName: 'Li' });
     expect(
