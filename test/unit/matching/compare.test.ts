@@ -26,6 +26,8 @@ describe('name comparison levels', () => {
   it('puts a heavier slip in the second band', () => expect(level('Jonathon', 'Jnathan')).toBe('jw85'));
   it('finds names that sound alike but are spelt apart', () =>
     expect(level('Phoebe', 'Feebee')).toBe('sound'));
+  it('puts a spelling somewhat alike, sounding different, in the third band', () =>
+    expect(level('Siobhan', 'Shivon')).toBe('jw70'));
   it('calls unrelated names other', () => expect(level('Amelia', 'Oscar')).toBe('other'));
   it('says nothing when either side is missing', () => expect(compareName('', 'amelia')).toBeNull());
 });
