@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { sealDependencies } from '#adapters/audit/seal-dependencies.ts';
 import { describeProblem, verifyAuditTrail } from '#adapters/audit/verify-trail.ts';
 import { documentClient } from '#adapters/dynamo/client.ts';
 import { readSettings } from '#runtime/settings.ts';
-import { LOCAL_SEAL_LAG_SECONDS, RUNTIME_FILE } from './stack.ts';
+import { runningStack } from './running-stack.ts';
+import { LOCAL_SEAL_LAG_SECONDS } from './stack.ts';
 
 /**
  * `npm run audit:verify`: checks the local audit trail against its seals, the events kept with them and
@@ -13,17 +13,7 @@ import { LOCAL_SEAL_LAG_SECONDS, RUNTIME_FILE } from './stack.ts';
  * long an event may wait for its seal. Exit code 0 when intact, 1 when anything is wrong, 2 when it
  * cannot run. Needs `npm start` running (it reads the trail from the running DynamoDB Local).
  */
-const stateDir =
-  process.env.CONTACTPOINT_STATE_DIR ?? join(resolve(import.meta.dirname, '..', '..'), '.local');
-const runtimePath = join(stateDir, RUNTIME_FILE);
-if (!existsSync(runtimePath)) {
-  console.error('No running ContactPoint found: start it with npm start first.');
-  process.exit(2);
-}
-const runtime = JSON.parse(readFileSync(runtimePath, 'utf8')) as {
-  dynamoEndpoint: string;
-  tables: { audit: string; auditIndex: string };
-};
+const { stateDir, runtime } = runningStack();
 const { AUDIT_SEAL_LAG_SECONDS: lagSeconds } = readSettings('auditVerification', {
   AUDIT_SEAL_LAG_SECONDS: LOCAL_SEAL_LAG_SECONDS,
   ...process.env,

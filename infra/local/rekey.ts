@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { documentClient } from '#adapters/dynamo/client.ts';
 import { ChildRekeying, isDone, type RekeyCursor } from '#adapters/dynamo/rekey-children.ts';
 import { localBlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
-import { RUNTIME_FILE } from './stack.ts';
+import { runningStack } from './running-stack.ts';
 
 /**
  * `npm run search:rekey`: the re-keying migration against the running local stack (the twin of the
@@ -15,17 +15,7 @@ import { RUNTIME_FILE } from './stack.ts';
  */
 export const CHECKPOINT_FILE = 'rekey-checkpoint.json';
 
-const stateDir =
-  process.env.CONTACTPOINT_STATE_DIR ?? join(resolve(import.meta.dirname, '..', '..'), '.local');
-const runtimePath = join(stateDir, RUNTIME_FILE);
-if (!existsSync(runtimePath)) {
-  console.error('No running ContactPoint found: start it with npm start first.');
-  process.exit(2);
-}
-const runtime = JSON.parse(readFileSync(runtimePath, 'utf8')) as {
-  dynamoEndpoint: string;
-  tables: { children: string; audit: string };
-};
+const { stateDir, runtime } = runningStack();
 const checkpointPath = join(stateDir, CHECKPOINT_FILE);
 const rekeying = new ChildRekeying(
   documentClient('eu-west-2', runtime.dynamoEndpoint),
