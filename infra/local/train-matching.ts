@@ -55,8 +55,19 @@ const comparableOf = (r: Registration): Comparable => ({
   ...(r.postcode && { postcodes: [r.postcode] }),
 });
 
-const previous: MatchingModel | undefined = existsSync(values.out)
-  ? MatchingModelSchema.parse(JSON.parse(readFileSync(values.out, 'utf8')))
+/**
+ * The file being replaced, for its threshold and to compare weights with. A file of an older schema still
+ * gives both; the new one is written in the current schema either way.
+ */
+const PreviousModelSchema = MatchingModelSchema.pick({
+  version: true,
+  threshold: true,
+  comparisons: true,
+}).loose();
+const previous: Pick<MatchingModel, 'version' | 'threshold' | 'comparisons'> | undefined = existsSync(
+  values.out,
+)
+  ? PreviousModelSchema.parse(JSON.parse(readFileSync(values.out, 'utf8')))
   : undefined;
 const threshold = values.threshold ? Number(values.threshold) : previous?.threshold;
 if (threshold === undefined || !(threshold > 0 && threshold < 1)) {
@@ -67,12 +78,16 @@ if (threshold === undefined || !(threshold > 0 && threshold < 1)) {
 
 let records: Comparable[];
 let source: string;
+/** The directory the model will serve: an export holds each of its children once. */
+let directoryChildren: number;
 if (values.records) {
   records = fromCsv(values.records);
+  directoryChildren = records.length;
   source = `directory export ${values.records.split('/').pop()}`;
 } else {
   const count = Number(values.synthetic ?? 20_000);
   const { children } = syntheticChildren(count);
+  directoryChildren = count;
   records = [
     ...children.map((c) => comparableOf(registrationOf(c))),
     ...faultyRegistrations(children).map(comparableOf),
@@ -87,6 +102,7 @@ const draft = trainModel(records, {
   source,
   trainedAt,
   threshold,
+  directoryChildren,
   randomPairs: 200_000,
   minimumCount: 10,
 });
@@ -112,7 +128,7 @@ for (const [comparison, levels] of Object.entries(model.comparisons)) {
   );
 }
 console.log(
-  `Prior ${model.matchPrior.toExponential(2)}; threshold ${model.threshold}; ${Object.keys(model.termFrequencies.givenName.values).length} given and ${Object.keys(model.termFrequencies.familyName.values).length} family names listed.`,
+  `Prior ${model.matchPrior.toExponential(2)} (search: ${model.searchPrior.toExponential(2)}, one in ${directoryChildren} children); threshold ${model.threshold}; ${Object.keys(model.termFrequencies.givenName.values).length} given and ${Object.keys(model.termFrequencies.familyName.values).length} family names listed.`,
 );
 console.log(
   `Wrote ${values.out}, version ${model.version}${previous ? ` (was ${previous.version})` : ''}. Review the change before committing it.`,

@@ -33,6 +33,7 @@ export async function modelQuality(
       source: 'FEBRL 4, both files, labels unread',
       trainedAt: new Date().toISOString(),
       threshold: 0.5,
+      directoryChildren: originals.filter((r) => asChild(r) !== undefined).length,
       randomPairs: 200_000,
       minimumCount: 5,
     },

@@ -255,7 +255,8 @@ async function quality(): Promise<string> {
   const duplicates = readFebrl(duplicatesFile);
   const reviewed = matchingModelFrom({});
   // As an operator would: the model trained on the directory's own records (both files, labels unread),
-  // with the reviewed model's threshold — the threshold is a policy, not something fitted to FEBRL.
+  // serving the directory of the originals that can be loaded, with the reviewed model's threshold — the
+  // threshold is a policy, not something fitted to FEBRL.
   log('training the matching model on FEBRL 4 without its labels');
   const model = trainModel(
     [...originals, ...duplicates].map((r) => comparableOf(r)),
@@ -264,6 +265,7 @@ async function quality(): Promise<string> {
       source: 'FEBRL 4, both files, labels unread',
       trainedAt: new Date().toISOString(),
       threshold: reviewed.threshold,
+      directoryChildren: originals.filter((r) => asChild(r) !== undefined).length,
       randomPairs: 200_000,
       minimumCount: 5,
     },

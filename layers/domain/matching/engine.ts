@@ -89,7 +89,7 @@ export function scoreMatch(
   explainable: ReadonlySet<ExplainableField>,
 ): Scored & { identifiesChild: boolean } {
   const vector = compareRecords(query, record);
-  const { probability, evidence } = weigh(model, vector);
+  const { probability, evidence } = weigh(model, vector, model.searchPrior);
   return {
     probability,
     why: explainMatch(vector, evidence, query, record, explainable),

@@ -50,8 +50,14 @@ export const MatchingModelSchema = z
         iterations: z.number().int(),
       })
       .strict(),
-    /** The prior: the probability that two records drawn at random are the same child. */
+    /** The prior of the records trained on: the probability that two of them drawn at random are the same child. */
     matchPrior: Probability,
+    /**
+     * The prior of a search: the chance that one given record of the directory is the child searched for —
+     * one over the number of children in the directory the model serves (the directory's own records when
+     * it is trained on them). Probabilities offered to practitioners are computed with this prior.
+     */
+    searchPrior: Probability,
     /**
      * A candidate below this probability of being the same child is not offered. Chosen by a person reading
      * the precision/recall curve (`npm run bench`), written when the model is trained, reviewed with it.

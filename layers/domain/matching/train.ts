@@ -25,6 +25,8 @@ export interface TrainingOptions {
   trainedAt: string;
   /** The probability a candidate must reach to be offered (see MatchingModel.threshold). */
   threshold: number;
+  /** How many children the directory the model serves holds (its search prior is one over this). */
+  directoryChildren: number;
   randomPairs?: number;
   minimumCount?: number;
   /** A seed for the random pairs, so the same records always give the same model. */
@@ -150,6 +152,7 @@ export function trainModel(records: Comparable[], options: TrainingOptions): Mat
       iterations: Math.max(...estimates.map((e) => e.result.iterations)),
     },
     matchPrior,
+    searchPrior: 1 / Math.max(2, options.directoryChildren),
     threshold: options.threshold,
     comparisons: Object.fromEntries(
       COMPARISON_NAMES.map((c) => [

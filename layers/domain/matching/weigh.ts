@@ -28,9 +28,10 @@ function termFrequencyBits(
   return Math.log2(model.comparisons[comparison].exact.u / share);
 }
 
-export function weigh(model: MatchingModel, vector: ComparisonVector): Weighed {
+/** `prior` is the training prior unless a caller knows better (a search: `model.searchPrior`). */
+export function weigh(model: MatchingModel, vector: ComparisonVector, prior = model.matchPrior): Weighed {
   const evidence: Evidence[] = [];
-  let matchWeight = Math.log2(model.matchPrior / (1 - model.matchPrior));
+  let matchWeight = Math.log2(prior / (1 - prior));
   for (const comparison of COMPARISON_NAMES) {
     const level = vector[comparison];
     if (level === null) continue;

@@ -70,6 +70,7 @@ describe('training a model from unlabelled records', () => {
   const model = trainModel(records, {
     version: 't1',
     threshold: 0.5,
+    directoryChildren: 1500,
     source: 'test',
     trainedAt: '2026-12-06T00:00:00.000Z',
     randomPairs: 20_000,
@@ -97,6 +98,7 @@ describe('training a model from unlabelled records', () => {
     const again = trainModel(records, {
       version: 't1',
       threshold: 0.5,
+      directoryChildren: 1500,
       source: 'test',
       trainedAt: '2026-12-06T00:00:00.000Z',
       randomPairs: 20_000,

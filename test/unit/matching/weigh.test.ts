@@ -24,6 +24,7 @@ function model(): MatchingModel {
     trainedAt: '2026-12-06T00:00:00.000Z',
     trainedOn: { source: 'test', records: 1000, pairs: 0, iterations: 0 },
     matchPrior: 1 / 1000,
+    searchPrior: 1 / 1000,
     comparisons,
     termFrequencies: {
       givenName: { minimumCount: 5, unlisted: 0.001, values: { amelia: 0.05 } },
