@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
-import { DuplicateIdentifierError } from '#domain/errors.ts';
+import { DuplicateIdentifierError, PreconditionFailedError } from '#domain/errors.ts';
 import { blockingKeysOf } from '#domain/matching/blocking.ts';
 import type { ChildRepository } from '#domain/ports.ts';
 import { type MatchProfile, profileOf } from '#domain/search/profile.ts';
@@ -30,6 +30,9 @@ function identifiersOf(record: ChildRecord): IdentifierClaim[] {
  * with day and month in either order); a key holding more than this is not one a search can rank anyway.
  */
 const MAX_ENTRIES_PER_KEY = 5000;
+
+/** How often a change is tried again when a re-keying rewrote the record's keys under it. */
+const REKEY_RACE_ATTEMPTS = 3;
 
 /** Attributes of the record item that are storage bookkeeping, not part of the record. */
 const RECORD_BOOKKEEPING = ['sk', 'keyGeneration'] as const;
@@ -105,7 +108,10 @@ export class DynamoChildRepository implements ChildRepository {
 
   /**
    * Record, search keys and audit event change together or not at all; a stale version is 412. The keys
-   * stored are read back and replaced whole, whatever generation wrote them, so a change also re-keys.
+   * stored are read back and replaced whole, whatever generation wrote them, so a change also re-keys. The
+   * record's generation is read before its keys and must be unchanged at commit: a re-keying that lands in
+   * between (it rewrites the keys without changing the version) makes this change read them again, so no key
+   * of the record as it was — open keys of a child being shielded, say — can outlive the change (R3).
    */
   async replace(previous: ChildRecord, next: ChildRecord, audit: AuditEvent): Promise<void> {
     const hasher = await this.hasher();
@@ -118,23 +124,65 @@ export class DynamoChildRepository implements ChildRepository {
       wanted.filter((w) => !held.some((h) => sameClaim(h, w))),
     );
     const released = held.filter((h) => !wanted.some((w) => sameClaim(h, w)));
-    await this.transactClaiming(
-      [
-        ...claims,
-        {
-          Put: {
-            TableName: this.tables.children,
-            Item: { ...next, ...keys.childRecord(next.childId), keyGeneration: hasher.generation },
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': previous.version },
-          },
-        },
-        ...this.claimReleases(hasher, next.childId, released),
-        ...(await this.keyChanges(hasher, next)),
-        { Put: auditPut(this.tables.audit, audit) },
-      ],
-      claims.length,
+    for (let attempt = 1; ; attempt++) {
+      const generation = await this.storedGeneration(next.childId);
+      try {
+        await this.transactClaiming(
+          [
+            ...claims,
+            {
+              Put: {
+                TableName: this.tables.children,
+                Item: { ...next, ...keys.childRecord(next.childId), keyGeneration: hasher.generation },
+                ConditionExpression:
+                  generation === undefined
+                    ? 'version = :expected AND attribute_not_exists(keyGeneration)'
+                    : 'version = :expected AND keyGeneration = :generation',
+                ExpressionAttributeValues: {
+                  ':expected': previous.version,
+                  ...(generation !== undefined && { ':generation': generation }),
+                },
+              },
+            },
+            ...this.claimReleases(hasher, next.childId, released),
+            ...(await this.keyChanges(hasher, next)),
+            { Put: auditPut(this.tables.audit, audit) },
+          ],
+          claims.length,
+        );
+        return;
+      } catch (error) {
+        // Refused by the generation alone (the version still matches): re-keyed meanwhile, so read again.
+        const raced =
+          error instanceof PreconditionFailedError &&
+          attempt < REKEY_RACE_ATTEMPTS &&
+          (await this.storedVersion(next.childId)) === previous.version;
+        if (!raced) throw error;
+      }
+    }
+  }
+
+  /** The generation the record's keys were last written under, read before them (see `replace`). */
+  private async storedGeneration(childId: string): Promise<string | undefined> {
+    return (await this.recordBookkeeping(childId))?.keyGeneration;
+  }
+
+  private async storedVersion(childId: string): Promise<number | undefined> {
+    return (await this.recordBookkeeping(childId))?.version;
+  }
+
+  private async recordBookkeeping(
+    childId: string,
+  ): Promise<{ keyGeneration?: string; version?: number } | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tables.children,
+        Key: keys.childRecord(childId),
+        ConsistentRead: true,
+        ProjectionExpression: 'keyGeneration, version',
+      }),
     );
+    return Item as { keyGeneration?: string; version?: number } | undefined;
   }
 
   /**

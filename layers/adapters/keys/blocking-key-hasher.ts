@@ -2,6 +2,7 @@ import { createHmac, createSecretKey, type KeyObject, randomBytes } from 'node:c
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { BLOCKING_SCHEME } from '#domain/matching/blocking.ts';
+import { logger } from '#runtime/logger.ts';
 import { ConfigurationError, readSettings, type Settings } from '#runtime/settings.ts';
 import { keyringEntry } from './local-keyring.ts';
 
@@ -79,11 +80,18 @@ async function secretsManagerSecrets(region: string, secretId: string): Promise<
   const client = new SecretsManagerClient({ region });
   const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
   if (!SecretString) throw new ConfigurationError('The blocking-key secret has no value');
-  return JSON.parse(SecretString) as StoredBlockingSecrets;
+  try {
+    return JSON.parse(SecretString) as StoredBlockingSecrets;
+  } catch {
+    // Not the parser's message: it quotes the start of the text, which would put the secret in a log.
+    throw new ConfigurationError('The blocking-key secret is not JSON of the form {"current":"k1","k1":"…"}');
+  }
 }
 
 /** How long a function keeps the secret it read before reading it again. */
 const SECRET_REFRESH_MS = 5 * 60_000;
+/** After a failed re-read, how long before the next try (requests meanwhile use the secret held). */
+const SECRET_RETRY_MS = 60_000;
 
 /**
  * The hasher of a function that declares the `searchKeys` settings, loaded once (the first call waits for
@@ -99,25 +107,38 @@ export function blockingKeyHasherFrom(
   } catch (error) {
     failure = error;
   }
+  let loaded: { hasher: BlockingKeyHasher; at: number } | undefined;
   let loading: Promise<BlockingKeyHasher> | undefined;
-  let loadedAt = 0;
-  return () => {
-    if (!config) return Promise.reject(failure);
-    const settings = config;
-    // Re-read now and then, so a warm function starts writing under a newly current secret within minutes
-    // of a rotation (the re-keying job's check pass counts anything written under the old one meanwhile).
-    if (loading && Date.now() - loadedAt > SECRET_REFRESH_MS) loading = undefined;
-    if (!loading) loadedAt = Date.now();
-    loading ??= (
+  const load = (settings: Settings<'searchKeys'>) =>
+    (loading ??= (
       'BLOCKING_KEY_SECRET_ID' in settings
         ? secretsManagerSecrets(settings.AWS_REGION, settings.BLOCKING_KEY_SECRET_ID)
-        : Promise.resolve(localBlockingSecrets(settings.LOCAL_KEYRING_FILE))
-    ).then((secrets) => new BlockingKeyHasher(secrets));
-    // A failed load is not remembered: the next request tries again.
-    loading.catch(() => {
-      loading = undefined;
-    });
-    return loading;
+        : Promise.resolve().then(() => localBlockingSecrets(settings.LOCAL_KEYRING_FILE))
+    )
+      .then((secrets) => {
+        const hasher = new BlockingKeyHasher(secrets);
+        loaded = { hasher, at: Date.now() };
+        return hasher;
+      })
+      .finally(() => {
+        loading = undefined;
+      }));
+  return async () => {
+    if (!config) throw failure;
+    if (!loaded) return load(config);
+    // Re-read now and then, so a warm function follows a rotation within minutes (see the operator guide).
+    // A failed re-read keeps the secret already held: an outage of Secrets Manager stops no search.
+    if (Date.now() - loaded.at > SECRET_REFRESH_MS) {
+      const held = loaded.hasher;
+      return load(config).catch((error: unknown) => {
+        logger.warn('blocking-key secret not re-read; keeping the one held', {
+          error: (error as Error).name,
+        });
+        loaded = { hasher: held, at: Date.now() - SECRET_REFRESH_MS + SECRET_RETRY_MS };
+        return held;
+      });
+    }
+    return loaded.hasher;
   };
 }
 

@@ -23,6 +23,9 @@ export const BLOCKING_SCHEME = 'b2';
 export type KeyScope = 'open' | 'shielded';
 const SCOPE_TAG: Record<KeyScope, string> = { open: 'o', shielded: 's' };
 
+/** Postcodes keyed: the current one and the two most recent before it (a search with an older one still meets the date key). */
+export const MAX_POSTCODES = 3;
+
 /** What a search or a record is keyed by: names may be missing; the date is YYYY-MM-DD. */
 export interface KeyedFields {
   names: { givenName?: string | undefined; familyName?: string | undefined }[];
@@ -73,7 +76,8 @@ function nameKeysOf(name: KeyedFields['names'][number]): NameKeys {
 
 /**
  * Every key of these fields in one scope. A record and a query are keyed alike, so a query meets a record
- * whenever one kind of key agrees; the record lists its other names (open scope only) as further name pairs.
+ * whenever one kind of key agrees. The first name pair is the current one; a record's other names (open
+ * scope only) follow, and are keyed by their names together (`N`).
  * The shielded scope has only keys whose every name agrees by sound with the child's current names — the
  * names together (`N`), or one name with the date of birth (`ND`, for a search that types one name) — so a
  * search by a birth name, or by a date alone, meets no key of a shielded child at all (R3).
@@ -82,7 +86,7 @@ export function keysOf(fields: KeyedFields, scope: KeyScope, side: 'record' | 'q
   const keys = new Set<string>();
   const dob = fields.dateOfBirth;
   if (dob && scope === 'open') keys.add(blockingKey.birth(scope, dob));
-  for (const name of fields.names.map(nameKeysOf)) {
+  fields.names.map(nameKeysOf).forEach((name, i) => {
     const { familySound, givenSounds, given, family } = name;
     if (familySound) for (const g of givenSounds) keys.add(blockingKey.names(scope, g, familySound));
     if (scope === 'shielded' && dob) {
@@ -90,15 +94,17 @@ export function keysOf(fields: KeyedFields, scope: KeyScope, side: 'record' | 'q
       const sounds = [...givenSounds, ...(familySound ? [familySound] : [])];
       if (single) for (const sound of sounds) keys.add(blockingKey.nameAndBirth(sound, dob));
     }
-    if (scope === 'open') {
+    // The slip keys only for the current name: an other name is met by its names and the date of birth,
+    // and a record's keys stay few enough to rewrite in one transaction.
+    if (scope === 'open' && i === 0) {
       if (familySound && given) keys.add(blockingKey.soundAndPrefix(familySound, given.slice(0, 3)));
       if (family) for (const g of givenSounds) keys.add(blockingKey.soundAndPrefix(g, family.slice(0, 3)));
-      for (const postcode of fields.postcodes ?? []) {
+      for (const postcode of (fields.postcodes ?? []).slice(0, MAX_POSTCODES)) {
         for (const sound of [...givenSounds, ...(familySound ? [familySound] : [])])
           keys.add(blockingKey.soundAndPostcode(sound, postcode));
       }
     }
-  }
+  });
   if (scope === 'open') {
     if (fields.nhsNumber) keys.add(blockingKey.nhsNumber(fields.nhsNumber));
     if (fields.upn) keys.add(blockingKey.upn(fields.upn));

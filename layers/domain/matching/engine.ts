@@ -43,20 +43,29 @@ function recordNames(record: Comparable): string[] {
     .filter((n) => n.length > 0);
 }
 
+/** A typed name this much shorter than the record's name it begins is cut short, not mistyped. */
+const PREFIX_SHARE = 0.75;
+
 function isFragmentOf(typed: string | undefined, names: string[]): boolean {
   const name = typed ? matchingName(typed) : '';
-  if (!name || name.length > FRAGMENT_LETTERS) return false;
+  if (!name) return false;
   const typedForms = formsOf(name);
   const sameName = names.some((n) => n === name || formsOf(n).some((f) => typedForms.includes(f)));
-  return !sameName && names.some((n) => n.length > name.length && n.includes(name));
+  if (sameName) return false;
+  const short =
+    name.length <= FRAGMENT_LETTERS && names.some((n) => n.length > name.length && n.includes(name));
+  const cutShort = names.some((n) => n.startsWith(name) && name.length < PREFIX_SHARE * n.length);
+  return short || cutShort;
 }
 
 /**
- * R10: "Wil" and a date of birth must not list the Williamsons. A typed name of three letters or fewer that
- * is part of a longer name of the record (Wil in Williamson, son in Dawson) is a fragment, not a name — unless
- * the record also has that very name or one it is a form of (Tom: Thomas). A fragment is no evidence: it is
- * left out of the comparison, and a query whose every typed name is a fragment offers no candidate at all.
- * A short name that is not part of the longer one (Hai for Hari, a slip) is compared like any other.
+ * R10: "Wil" or "Scha" and a date of birth must not list the Williamsons or the Schaefers. A typed name is a
+ * fragment of a record's name when it has three letters or fewer and is part of a longer name (Wil in
+ * Williamson, son in Dawson), or when it begins a name at least a third longer (Scha, Schaefer) — unless the
+ * record also has that very name or one it is a form of (Tom: Thomas, Will: William). A fragment is no
+ * evidence: it is left out of the comparison, and a query whose every typed name is a fragment offers no
+ * candidate at all. A name a letter short (Loui for Louis) or a short slip (Hai for Hari) is compared like any
+ * other.
  */
 export function withoutFragments(query: Comparable, record: Comparable): Comparable | undefined {
   const names = recordNames(record);
@@ -67,19 +76,22 @@ export function withoutFragments(query: Comparable, record: Comparable): Compara
   return { ...query, givenName: given, familyName: family };
 }
 
-/** Levels at which two given names are not the same name: a sister's name is often somewhat alike. */
+/** Levels at which two names are not the same name: a sister's name is often somewhat alike. */
 const WEAK_NAME_LEVELS: readonly string[] = ['jw70', 'other'];
+const agrees = (level: string | null) => level !== null && !WEAK_NAME_LEVELS.includes(level);
 
 /**
- * R10: a family name and an address are shared by a household, so they cannot pick out a child. A
- * candidate is offered only when something of the child's own agrees — the given name at least in spelling or
- * sound (as typed, swapped, or as a name the child is also known by), or the date of birth at least in part. Otherwise a family name and
- * a postcode would list the brothers and sisters behind them, whatever given name and date were typed.
+ * R10: a search needs a name and a date of birth, and it is the child they describe that it must find.
+ *  - A name typed must agree (given or family, in spelling or sound, as typed, swapped, or as a name the
+ *    child is also known by): a date of birth and a postcode alone describe nobody by name.
+ *  - Something of the child's own must agree — the given name, or the date of birth at least in part: a
+ *    family name and an address are shared by a household, so otherwise a search would list the brothers
+ *    and sisters behind them, whatever given name and date were typed.
  */
-export function agreesOnTheChild(vector: ComparisonVector): boolean {
-  const given = vector.givenName !== null && !WEAK_NAME_LEVELS.includes(vector.givenName);
-  const birth = vector.dateOfBirth !== null && vector.dateOfBirth !== 'other';
-  return given || birth;
+export function describesTheChild(vector: ComparisonVector): boolean {
+  const name = agrees(vector.givenName) || agrees(vector.familyName);
+  const own = agrees(vector.givenName) || (vector.dateOfBirth !== null && vector.dateOfBirth !== 'other');
+  return name && own;
 }
 
 export function scoreMatch(
@@ -93,7 +105,7 @@ export function scoreMatch(
   return {
     probability,
     why: explainMatch(vector, evidence, query, record, explainable),
-    identifiesChild: agreesOnTheChild(vector),
+    identifiesChild: describesTheChild(vector),
   };
 }
 

@@ -5,6 +5,7 @@ import { NhsNumberSchema } from '../identifiers/nhs-number.ts';
 import { PostcodeSchema } from '../identifiers/postcode.ts';
 import { UpnSchema } from '../identifiers/upn.ts';
 import { type KeyScope, keysOf } from '../matching/blocking.ts';
+import { matchingName } from '../matching/compare.ts';
 
 /** R10: never more than this many candidates leave a search. */
 export const MAX_MATCHES = 10;
@@ -36,6 +37,13 @@ export function hasIdentifier(c: SearchCriteria): boolean {
 
 /** Refinement shared by every schema that carries search criteria: names the missing field. */
 export function requireNameAndBirthOrIdentifier(c: SearchCriteria, ctx: z.RefinementCtx): void {
+  // A name with no letter to match on ("-", "ー") would make the search a browse by date of birth (R10).
+  for (const field of ['givenName', 'familyName'] as const) {
+    const name = c[field];
+    if (name !== undefined && matchingName(name) === '') {
+      ctx.addIssue({ code: 'custom', path: [field], message: 'must contain letters to match on (R10)' });
+    }
+  }
   if (hasIdentifier(c)) return;
   if (c.dateOfBirth === undefined) {
     ctx.addIssue({

@@ -260,6 +260,34 @@ describe('R10 no bulk access', () => {
     expect(madeUp).toEqual([]);
   });
 
+  it('treats the start of a longer name as a fragment too: "Scha" and a date do not list the Schaefers', async () => {
+    const schaefers = [
+      twin(1, { familyName: 'Schaefer' }),
+      twin(2, { givenName: 'Saige', familyName: 'Schaefer' }),
+    ];
+    expect(await search(schaefers, { familyName: 'Scha', dateOfBirth: '2015-01-01' })).toEqual([]);
+    expect(await search(schaefers, { givenName: 'Quen', dateOfBirth: '2015-01-01' })).toEqual([]);
+    // A name one letter short is a slip, not a fragment.
+    const [louis] = await search([twin(3, { givenName: 'Louis' })], {
+      givenName: 'Loui',
+      familyName: 'Smith',
+      dateOfBirth: '2015-01-01',
+    });
+    expect(louis?.childId).toBe(twin(3).childId);
+  });
+
+  it('finds nobody by a date of birth and a postcode with names that agree with no child (names invented)', async () => {
+    const child = twin(1, { givenName: 'Isla', familyName: 'Walker' });
+    expect(
+      await search([child], {
+        givenName: 'Qqqqq',
+        familyName: 'Wwwww',
+        dateOfBirth: '2015-01-01',
+        postcode: child.address?.postcode as string,
+      }),
+    ).toEqual([]);
+  });
+
   it('still finds a child whose whole name has three letters or fewer', async () => {
     const ava = twin(1, { givenName: 'Ava', familyName: 'Li' });
     expect(

@@ -82,6 +82,23 @@ describe('GET /children', () => {
     expect(response.body).not.toContain('unreachable');
   });
 
+  it('refuses a name with no letter to match on, so a search cannot browse by date of birth and postcode (R10)', async () => {
+    for (const name of ['-', 'ー', "'."]) {
+      const response = await search({
+        givenName: name,
+        dateOfBirth: '2019-02-03',
+        postcode: 'LS9 9ZZ',
+        reason: 'SAFEGUARDING',
+      });
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(response.body).errors).toContainEqual({
+        field: 'givenName',
+        message: 'must contain letters to match on (R10)',
+      });
+    }
+    expect(db).not.toHaveReceivedCommand(QueryCommand);
+  });
+
   it('lists the reason codes when a search has no reason (R5)', async () => {
     const { reason: _reason, ...withoutReason } = query;
     const response = await search(withoutReason);
