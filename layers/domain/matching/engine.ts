@@ -139,8 +139,15 @@ export function rankMatches<T>(
     const compared = withoutFragments(query, c.record);
     if (!compared) continue;
     const { probability, why, identifiesChild } = scoreMatch(model, compared, c.record, c.explainable);
-    if (identifiesChild && probability >= model.threshold)
-      ranked.push({ id: c.id, item: c.item, probability, why });
+    if (identifiesChild && probability >= model.threshold) {
+      // Say which typed name was left out, so nobody reads its silence as agreement.
+      const leftOut = (['givenName', 'familyName'] as const)
+        .filter((part) => query[part] && !compared[part])
+        .map(
+          (part) => `${part === 'givenName' ? 'given' : 'family'} name: only part of a name, not compared`,
+        );
+      ranked.push({ id: c.id, item: c.item, probability, why: [...why, ...leftOut] });
+    }
   }
   ranked.sort((a, b) => b.probability - a.probability || a.id.localeCompare(b.id));
   if (ranked.length > limit) throw new TooManyMatchesError(limit);

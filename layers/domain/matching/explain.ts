@@ -74,13 +74,13 @@ export function explainMatch(
         words.push(
           level === 'form'
             ? formWords(typed, recorded)
-            : `given name: ${NAME_WORDS[level] ?? level}${vector.nameSet > 0 ? ' (a name the child is also known by)' : ''}`,
+            : `${vector.nameOrder === 'swapped' ? 'name typed as given name, against the family name' : 'given name'}: ${NAME_WORDS[level] ?? level}${vector.nameSet > 0 ? ' (a name the child is also known by)' : ''}`,
         );
         break;
       }
       case 'familyName':
         words.push(
-          `family name: ${level === 'form' ? 'a form of the same name' : (NAME_WORDS[level] ?? level)}${vector.nameSet > 0 ? ' (a name the child is also known by)' : ''}`,
+          `${vector.nameOrder === 'swapped' ? 'name typed as family name, against the given name' : 'family name'}: ${level === 'form' ? 'a form of the same name' : (NAME_WORDS[level] ?? level)}${vector.nameSet > 0 ? ' (a name the child is also known by)' : ''}`,
         );
         break;
       case 'nameOrder':
