@@ -1,4 +1,11 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  DefaultStackSynthesizer,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import {
   AccountRootPrincipal,
   AnyPrincipal,
@@ -222,6 +229,13 @@ export class KeysStack extends Stack {
       ...Object.values(this.searchKeysRoleNames).map(roleArn),
       props.environment.keyAdministratorRoleArn,
     ];
+    // Secrets Manager decrypts as the caller when a secret's value is created, so the deployment role must
+    // be able to decrypt through it for the first deployment to create the secret. It still cannot read
+    // the value: the secret's resource policy denies it GetSecretValue, and the key allows use only
+    // through Secrets Manager.
+    const deploymentRole = roleArn(
+      `cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-cfn-exec-role-${account}-${region}`,
+    );
     this.blockingKeySecretKey = key(
       'BlockingKeySecretKey',
       'ContactPoint blocking-key secret (Secrets Manager)',
@@ -233,7 +247,7 @@ export class KeysStack extends Stack {
           principals: [new AnyPrincipal()],
           actions: ['kms:Decrypt', 'kms:ReEncrypt*'],
           resources: ['*'],
-          conditions: { ArnNotEquals: { 'aws:PrincipalArn': secretReaders } },
+          conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...secretReaders, deploymentRole] } },
         }),
       ],
     );
