@@ -85,7 +85,10 @@ export class InvalidRekeyCursorError extends Error {
 export interface RekeyOptions {
   /** Parallel scan segments (DynamoDB's TotalSegments); one page of each is read at a time. */
   totalSegments?: number;
-  /** Items a scan page evaluates (before the record-items filter). */
+  /**
+   * Items a page of the rekey pass evaluates (before the record-items filter). The check pass only counts,
+   * so its pages are DynamoDB's largest (1 MB): a check given from outside restarts, so it must fit one run.
+   */
   pageSize?: number;
   /** Re-keyings of one record before giving up; each failure re-reads the record first. */
   maxAttempts?: number;
@@ -263,7 +266,7 @@ export class ChildRekeying {
         TableName: this.tables.children,
         Segment: segment,
         TotalSegments: totalSegments,
-        Limit: this.options.pageSize,
+        ...(pass === 'rekey' && { Limit: this.options.pageSize }),
         ExclusiveStartKey: position.startKey,
         ...(pass === 'rekey'
           ? {
