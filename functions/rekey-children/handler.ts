@@ -17,9 +17,9 @@ import { readSettings } from '#runtime/settings.ts';
  * state machine invokes it again with that cursor until `done`. Logs carry counts only.
  *
  * The cursor is input, so it is not trusted: ChildRekeying.resume refuses any that is not exactly a cursor of
- * this generation and number of segments, and restarts a check pass from the beginning, so `remaining` is
- * always the count of a complete check made by this job. The event's other fields (the last output's `done`
- * and `counts`) are ignored.
+ * this generation and number of segments, or whose seal (the job seals what it returns) does not match, and
+ * restarts an unsealed check pass from the beginning, so `remaining` is always the count of a complete check
+ * made by this job. The event's other fields (the last output's `done` and `counts`) are ignored.
  */
 const config = readSettings('adapters');
 const rekeying = new ChildRekeying(

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { ChildRecord } from '#domain/child/record.ts';
@@ -20,9 +21,10 @@ import { BLOCKING_KEY_SK_PREFIX, CHILD_RECORD_SK } from './tables.ts';
  * which the summary reports as remaining. Nothing here logs or returns a child's data: counts only.
  *
  * A cursor from outside (the job's input, the local checkpoint) is not trusted: `resume` validates it
- * strictly and never takes a check pass from it. A cursor in the check pass restarts the check from the
- * beginning with `remaining` at 0, so `remaining` is only ever the count of one complete check pass this
- * run made itself; a forged cursor can at most skip re-keying, which that check then reports as remaining.
+ * strictly. The cursors a run hands out are sealed (an HMAC under the current blocking key); a sealed one
+ * resumes as it was, and an altered one is refused. An unsealed cursor in the check pass restarts the check
+ * from the beginning with `remaining` at 0. So `remaining` is only ever the count of a complete check pass
+ * the job made itself; an unsealed rekey-pass cursor can at most skip re-keying, which the check reports.
  */
 export interface RekeyCounts {
   /** Records rewritten under the current generation. */
@@ -47,6 +49,12 @@ export interface RekeyCursor {
   pass: 'rekey' | 'check';
   segments: SegmentPosition[];
   counts: RekeyCounts;
+  /**
+   * The run's seal on the cursors it hands out: an HMAC of the rest under the current blocking key (which only
+   * the job's role and the key administrator can read). A cursor with a valid seal is resumed as it is, check
+   * pass included; one without is resumed only as far as it cannot mislead (see `resume`).
+   */
+  mac?: string;
 }
 
 /** A scan position: the key of an item of the children table (a record, a blocking-key item or a claim). */
@@ -74,6 +82,10 @@ const RekeyCursorSchema = z
     counts: z
       .object({ rekeyed: count, alreadyCurrent: count, retried: count, gone: count, remaining: count })
       .strict(),
+    mac: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{22}$/)
+      .optional(),
   })
   .strict();
 
@@ -136,10 +148,10 @@ export class ChildRekeying {
   /**
    * The place to carry on from a cursor given from outside (a job's input, a checkpoint file), which is not
    * trusted: it must be exactly a cursor's shape, for the current generation and this run's number of
-   * segments (another number would change the scan's segments mid-scan and skip records). A cursor in the
-   * check pass restarts the check from the beginning, its `remaining` at 0: the check is read-only and cheap,
-   * and `remaining` comes only from a complete check pass made here, never from input. A rekey-pass cursor's
-   * `remaining` must be 0 (nothing has been checked yet).
+   * segments (another number would change the scan's segments mid-scan and skip records). A sealed cursor
+   * (`seal`) must carry the seal of exactly its fields under the current key, and then resumes as it is. An
+   * unsealed one in the check pass restarts the check from the beginning, its `remaining` at 0 (the check is
+   * read-only and cheap), so `remaining` never comes from input. A rekey-pass cursor's `remaining` must be 0.
    */
   async resume(input: unknown): Promise<RekeyCursor> {
     const parsed = RekeyCursorSchema.safeParse(input);
@@ -154,8 +166,45 @@ export class ChildRekeying {
     await this.checkFits(cursor);
     if (cursor.pass === 'rekey' && cursor.counts.remaining !== 0)
       throw new InvalidRekeyCursorError('A cursor of the rekey pass cannot carry a remaining count');
+    if (cursor.mac !== undefined) {
+      const expected = Buffer.from(await this.macOf(cursor));
+      const given = Buffer.from(cursor.mac);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        throw new InvalidRekeyCursorError('The cursor was not made by this job, or was changed since');
+      return this.issue(cursor);
+    }
     if (cursor.pass === 'check') return this.checkFromStart(cursor.counts);
     return this.issue(cursor);
+  }
+
+  /** The cursor with the run's seal, for handing out (a job's output, a checkpoint). */
+  async seal(cursor: RekeyCursor): Promise<RekeyCursor> {
+    if (!this.issued.has(cursor)) throw new InvalidRekeyCursorError('Only a cursor this run made is sealed');
+    return this.issue({ ...unsealed(cursor), mac: await this.macOf(cursor) });
+  }
+
+  /** The seal of a cursor: an HMAC under the current key of its fields in one fixed order, the seal left out. */
+  private async macOf(cursor: RekeyCursor): Promise<string> {
+    const { generation, pass, segments, counts } = cursor;
+    const canonical = {
+      generation,
+      pass,
+      segments: segments.map((s) =>
+        s.done
+          ? { done: true }
+          : s.startKey
+            ? { done: false, startKey: { childId: s.startKey.childId, sk: s.startKey.sk } }
+            : { done: false },
+      ),
+      counts: {
+        rekeyed: counts.rekeyed,
+        alreadyCurrent: counts.alreadyCurrent,
+        retried: counts.retried,
+        gone: counts.gone,
+        remaining: counts.remaining,
+      },
+    };
+    return (await this.hasher()).keyOf(`rekey-cursor#${JSON.stringify(canonical)}`);
   }
 
   /**
@@ -177,7 +226,7 @@ export class ChildRekeying {
       ),
     );
     if (cursor.pass === 'rekey' && segments.every((s) => s.done)) return this.checkFromStart(counts);
-    return this.issue({ ...cursor, counts, segments });
+    return this.issue({ ...unsealed(cursor), counts, segments });
   }
 
   /** A check pass from the beginning of every segment, nothing yet counted as remaining. */
@@ -219,7 +268,7 @@ export class ChildRekeying {
   /**
    * From a cursor given from outside (validated by `resume`; none: the start), pages until the run is done
    * or `keepGoing` says stop (checked before each page), reporting each cursor as it is reached — where a
-   * caller writes its checkpoint.
+   * caller writes its checkpoint. The cursors it reports and returns are sealed.
    */
   async run(
     cursor: unknown,
@@ -227,10 +276,10 @@ export class ChildRekeying {
   ): Promise<RekeyCursor> {
     let at = cursor === undefined ? await this.start() : await this.resume(cursor);
     while (!isDone(at) && (options.keepGoing?.() ?? true)) {
-      at = await this.nextPage(at);
+      at = await this.seal(await this.nextPage(at));
       await options.onPage?.(at);
     }
-    return at;
+    return this.seal(at);
   }
 
   /** How many record items the table holds now: the denominator of the local runner's progress. */
@@ -327,6 +376,12 @@ export class ChildRekeying {
     );
     return Item as StoredRecord | undefined;
   }
+}
+
+/** The cursor without its seal. */
+function unsealed(cursor: RekeyCursor): RekeyCursor {
+  const { mac: _mac, ...rest } = cursor;
+  return rest;
 }
 
 /** Both passes finished: the counts are final. */

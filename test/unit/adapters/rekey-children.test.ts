@@ -173,7 +173,7 @@ describe('the re-keying migration', () => {
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
-  it('restarts a check pass given from outside from the beginning of every segment, never keeping its remaining count', async () => {
+  it('restarts an unsealed check pass from the beginning of every segment, never keeping its remaining count', async () => {
     db.on(ScanCommand).resolves({ Count: 3 });
     const job = rekeying({ totalSegments: 2 });
     // A forged or stale cursor: the check "finished", or half-way with a remaining count of its own.
@@ -199,6 +199,48 @@ describe('the re-keying migration', () => {
         [1, undefined],
       ]);
     }
+  });
+
+  it('seals the cursors it hands out: a sealed check pass resumes where it was, an altered one is refused', async () => {
+    const page = { Count: 2, LastEvaluatedKey: { childId: 'CP0000000001', sk: 'KEY#abc' } };
+    db.on(ScanCommand).resolves(page);
+    const job = rekeying({ totalSegments: 1 });
+    const checking = await job.run(
+      { ...valid, pass: 'check', segments: [{ done: false }] },
+      {
+        keepGoing: (() => {
+          let pages = 0;
+          return () => pages++ < 1;
+        })(),
+      },
+    );
+    expect(checking.mac).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(checking.counts.remaining).toBe(2);
+    expect(checking.segments).toEqual([{ done: false, startKey: page.LastEvaluatedKey }]);
+    // As the state machine hands it back: JSON, to another instance of the job.
+    const handedBack = JSON.parse(JSON.stringify(checking)) as RekeyCursor;
+    const again = rekeying({ totalSegments: 1 });
+    db.reset();
+    db.on(ScanCommand).resolves({ Count: 1 });
+    const end = await again.run(handedBack);
+    expect(db.commandCalls(ScanCommand).map((c) => c.args[0].input.ExclusiveStartKey)).toEqual([
+      page.LastEvaluatedKey,
+    ]);
+    expect(end.counts.remaining).toBe(3);
+    for (const altered of [
+      { ...handedBack, counts: { ...handedBack.counts, remaining: 0 } },
+      { ...handedBack, segments: [{ done: true }] },
+      { ...handedBack, mac: 'A'.repeat(22) },
+    ])
+      await expect(again.resume(altered)).rejects.toThrow(InvalidRekeyCursorError);
+    // A seal made under another key does not hold under this one.
+    const otherKey = new ChildRekeying(
+      documentClient('eu-west-2'),
+      tables,
+      () => Promise.resolve(new BlockingKeyHasher({ current: 'k2', k2: 'c'.repeat(40) })),
+      { totalSegments: 1 },
+    );
+    await expect(otherKey.resume(handedBack)).rejects.toThrow(InvalidRekeyCursorError);
   });
 
   it('takes in nextPage only a cursor it made, so a forged finished check cannot be returned as done', async () => {
