@@ -44,7 +44,11 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
   const logRetention = RETENTION[environment.logRetentionDays] as RetentionDays;
   const stateful = { env, terminationProtection: true };
 
-  const keys = new KeysStack(app, `${prefix}-Keys`, { ...stateful, environment });
+  const keys = new KeysStack(app, `${prefix}-Keys`, {
+    ...stateful,
+    environment,
+    searchKeysFunctions: FUNCTIONS.filter((f) => f.settings.includes('searchKeys')).map((f) => f.name),
+  });
   const data = new DataStack(app, `${prefix}-Data`, {
     ...stateful,
     environment,
@@ -102,6 +106,7 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     logRetention,
     reservedConcurrency: environment.reservedConcurrency,
     auditSealRoleNames: keys.auditSealRoleNames,
+    searchKeysRoleNames: keys.searchKeysRoleNames,
   };
   const api = new ApiStack(app, `${prefix}-Api`, {
     env,

@@ -15,6 +15,11 @@ import { readSettings } from '#runtime/settings.ts';
  * One leg of the re-keying migration (the deployed twin of `npm run search:rekey`): pages from the cursor
  * it is given (none: the start) until its remaining time is short, then returns where it stopped. The
  * state machine invokes it again with that cursor until `done`. Logs carry counts only.
+ *
+ * The cursor is input, so it is not trusted: ChildRekeying.resume refuses any that is not exactly a cursor of
+ * this generation and number of segments, or whose seal (the job seals what it returns) does not match, and
+ * restarts an unsealed check pass from the beginning, so `remaining` is always the count of a complete check
+ * made by this job. The event's other fields (the last output's `done` and `counts`) are ignored.
  */
 const config = readSettings('adapters');
 const rekeying = new ChildRekeying(
@@ -26,7 +31,11 @@ const rekeying = new ChildRekeying(
 export const STOP_WHEN_LESS_THAN_MS = 120_000;
 
 export interface RekeyJobInput {
-  cursor?: RekeyCursor;
+  /** Validated by ChildRekeying.resume; none: start. */
+  cursor?: unknown;
+  /** The last output's, passed back by the state machine with its cursor: ignored. */
+  done?: unknown;
+  counts?: unknown;
 }
 export interface RekeyJobOutput {
   done: boolean;
@@ -37,8 +46,7 @@ export interface RekeyJobOutput {
 export const handler = middy<RekeyJobInput, RekeyJobOutput>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event, context) => {
-    const from = event.cursor ?? (await rekeying.start());
-    const cursor = await rekeying.run(from, {
+    const cursor = await rekeying.run(event.cursor, {
       keepGoing: () => context.getRemainingTimeInMillis() > STOP_WHEN_LESS_THAN_MS,
     });
     const done = isDone(cursor);

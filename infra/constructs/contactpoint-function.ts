@@ -39,6 +39,11 @@ export interface FunctionContext {
    * (infra/constructs/names.ts auditSealRoleName); every other role gets a generated name.
    */
   auditSealRoleNames?: Record<'seal' | 'verify', string>;
+  /**
+   * By function name, the fixed role names of the functions that declare the `searchKeys` settings, which
+   * the blocking-key secret's resource policy and its key's policy name (names.ts searchKeysRoleName).
+   */
+  searchKeysRoleNames?: Record<string, string>;
 }
 
 export interface ContactPointFunctionProps {
@@ -105,10 +110,17 @@ export class ContactPointFunction extends Construct {
       retention: context.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const roleName = definition.auditSeals && context.auditSealRoleNames?.[definition.auditSeals];
+    const readsSearchKeys = definition.settings.includes('searchKeys');
+    const roleName =
+      (definition.auditSeals && context.auditSealRoleNames?.[definition.auditSeals]) ||
+      (readsSearchKeys ? context.searchKeysRoleNames?.[functionName] : undefined);
     if (definition.auditSeals && !roleName)
       throw new Error(
         `${functionName} uses the audit seal key, whose policy names its role: give the role names`,
+      );
+    if (readsSearchKeys && !roleName)
+      throw new Error(
+        `${functionName} reads the blocking-key secret, whose policies name its role: give the role names`,
       );
     this.role = new Role(this, 'Role', {
       ...(roleName && { roleName }),

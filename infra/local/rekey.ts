@@ -32,8 +32,9 @@ function saveCheckpoint(cursor: RekeyCursor): void {
 
 try {
   const resumed = existsSync(checkpointPath);
+  // A checkpoint is validated as any cursor from outside; one in the check pass restarts the check.
   const from = resumed
-    ? (JSON.parse(readFileSync(checkpointPath, 'utf8')) as RekeyCursor)
+    ? await rekeying.resume(JSON.parse(readFileSync(checkpointPath, 'utf8')))
     : await rekeying.start();
   const total = await rekeying.countRecords();
   console.log(

@@ -1,4 +1,11 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  DefaultStackSynthesizer,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import {
   AccountRootPrincipal,
   AnyPrincipal,
@@ -12,7 +19,7 @@ import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environments.ts';
-import { auditSealRoleName } from '../constructs/names.ts';
+import { auditSealRoleName, searchKeysRoleName } from '../constructs/names.ts';
 
 /**
  * Everything a key administrator may do — which excludes using the key, and creating grants (a grant would
@@ -39,7 +46,18 @@ const USE = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKe
 
 export interface KeysStackProps extends StackProps {
   environment: Environment;
+  /** The functions that declare the `searchKeys` settings: the only ones whose roles may read the secret. */
+  searchKeysFunctions: readonly string[];
 }
+
+/** Actions that change or remove the blocking-key secret's value (or which version is current). */
+export const BLOCKING_KEY_SECRET_CHANGES = [
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecret',
+  'secretsmanager:UpdateSecretVersionStage',
+  'secretsmanager:RotateSecret',
+  'secretsmanager:DeleteSecret',
+];
 
 /**
  * Customer-managed keys, rotated yearly: data (children, involvements, directory, alerts), audit
@@ -62,6 +80,8 @@ export class KeysStack extends Stack {
   readonly blockingKeySecret: Secret;
   /** The fixed names of the only roles that may use the seal key (see the key's policy). */
   readonly auditSealRoleNames: Record<'seal' | 'verify', string>;
+  /** By function name, the fixed names of the only function roles that may read the blocking-key secret. */
+  readonly searchKeysRoleNames: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: KeysStackProps) {
     super(scope, id, props);
@@ -197,10 +217,39 @@ export class KeysStack extends Stack {
 
     // Its own key, so that reading the secret is a decision of its own: only the functions that key
     // children (the searchKeys settings) may decrypt through Secrets Manager, and no table's reader can.
+    // Allowing use through Secrets Manager to the account would let any principal whose IAM policy allows
+    // it read the secret (an administrator's, say), so the key policy and the secret's resource policy both
+    // deny reading to every principal but those functions' roles — fixed names, matched by
+    // aws:PrincipalArn as for the seal key — and the key administrator's role, which the rotation needs
+    // (it writes the old keys back beside the new). Changing the value is denied to all but that role.
+    this.searchKeysRoleNames = Object.fromEntries(
+      props.searchKeysFunctions.map((name) => [name, searchKeysRoleName(props.environment.name, name)]),
+    );
+    const secretReaders = [
+      ...Object.values(this.searchKeysRoleNames).map(roleArn),
+      props.environment.keyAdministratorRoleArn,
+    ];
+    // Secrets Manager decrypts as the caller when a secret's value is created, so the deployment role must
+    // be able to decrypt through it for the first deployment to create the secret. It still cannot read
+    // the value: the secret's resource policy denies it GetSecretValue, and the key allows use only
+    // through Secrets Manager.
+    const deploymentRole = roleArn(
+      `cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-cfn-exec-role-${account}-${region}`,
+    );
     this.blockingKeySecretKey = key(
       'BlockingKeySecretKey',
       'ContactPoint blocking-key secret (Secrets Manager)',
-      [useVia('UseThroughSecretsManager', ['secretsmanager'])],
+      [
+        useVia('UseThroughSecretsManager', ['secretsmanager']),
+        new PolicyStatement({
+          sid: 'NoDecryptForAnyoneElse',
+          effect: Effect.DENY,
+          principals: [new AnyPrincipal()],
+          actions: ['kms:Decrypt', 'kms:ReEncrypt*'],
+          resources: ['*'],
+          conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...secretReaders, deploymentRole] } },
+        }),
+      ],
     );
     this.blockingKeySecret = new Secret(this, 'BlockingKeySecret', {
       description:
@@ -217,6 +266,26 @@ export class KeysStack extends Stack {
         includeSpace: false,
       },
     });
+    this.blockingKeySecret.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'NoReadForAnyoneElse',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': secretReaders } },
+      }),
+    );
+    this.blockingKeySecret.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'NoChangeButByKeyAdministrators',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: BLOCKING_KEY_SECRET_CHANGES,
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': props.environment.keyAdministratorRoleArn } },
+      }),
+    );
     for (const id of [
       'AwsSolutions::AwsSolutions-SMG4',
       'HIPAA.Security::HIPAA.Security-SecretsManagerRotationEnabled',
@@ -225,7 +294,7 @@ export class KeysStack extends Stack {
       Validations.of(this.blockingKeySecret).acknowledge({
         id,
         reason:
-          'Rotated deliberately, not on a schedule: a new key (k2) is added and made current, the re-keying job rewrites every stored key under it while searches still read the old keys, and the old key is removed only once the job reports none remaining (operator guide). A rotation Lambda replacing the value would orphan every stored key. The secret is generated by Secrets Manager and encrypted with its own rotated CMK.',
+          'Rotated deliberately, not on a schedule: a new key (k2) is added beside the old, made current once every function has read it, the re-keying job rewrites every stored key under it while searches still read the old keys, and the old key is removed only once the job reports none remaining (operator guide). A rotation Lambda replacing the value would orphan every stored key. The secret is generated by Secrets Manager and encrypted with its own rotated CMK.',
       });
     }
   }

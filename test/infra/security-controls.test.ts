@@ -5,8 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { INVOLVEMENTS_WRITE_SCOPE } from '#domain/access/machine-client.ts';
 import { routeScopes, USER_ACCESS_SCOPE } from '#domain/access/permissions.ts';
 import { FUNCTIONS, ROUTES } from '#functions/manifest.ts';
-import { auditSealRoleName } from '#infra/constructs/names.ts';
+import { auditSealRoleName, searchKeysRoleName } from '#infra/constructs/names.ts';
 import { AUDIT_TABLE_DENIED_ACTIONS } from '#infra/stacks/data-stack.ts';
+import { BLOCKING_KEY_SECRET_CHANGES } from '#infra/stacks/keys-stack.ts';
 import { type Synthesised, synthesise } from './synth.ts';
 
 let out: Synthesised;
@@ -135,7 +136,9 @@ describe('the blocking-key secret is read only by the functions that key childre
     const key = (keys.findResources('AWS::KMS::Key') as Resources)[keyId];
     expect(key?.Properties).toMatchObject({ EnableKeyRotation: true, RotationPeriodInDays: 365 });
     const policy = key?.Properties.KeyPolicy as { Statement: Statement[] } | undefined;
-    const uses = (policy?.Statement ?? []).filter((st) => st.Sid !== 'Administration');
+    const uses = (policy?.Statement ?? []).filter(
+      (st) => st.Sid !== 'Administration' && st.Effect === 'Allow',
+    );
     expect(uses).toHaveLength(1);
     expect(uses[0]?.Condition?.StringEquals?.['kms:ViaService']).toEqual([
       'secretsmanager.eu-west-2.amazonaws.com',
@@ -182,6 +185,86 @@ describe('the blocking-key secret is read only by the functions that key childre
         !['ReadBlockingKeySecret', 'DecryptBlockingKeySecret'].includes(statement.Sid ?? ''),
     );
     expect(elsewhere).toEqual([]);
+  });
+
+  const KEY_ADMINISTRATORS = 'arn:aws:iam::111111111111:role/contactpoint-key-administrators';
+  const declaringNames = () => FUNCTIONS.filter((f) => f.settings.includes('searchKeys')).map((f) => f.name);
+  /** The role ARNs a condition lists, as the template writes them (Fn::Join of the partition, or literal). */
+  const arnsIn = (value: unknown) =>
+    [value].flat().map((arn) => {
+      const text = JSON.stringify(arn);
+      return text.match(/:role\/([^"]+)"/)?.[1] ?? text;
+    });
+
+  it('denies reading the secret, and decrypting with its key, to every principal but the searchKeys functions’ roles and the key administrators', () => {
+    const readers = [
+      ...declaringNames().map((n) => searchKeysRoleName('staging', n)),
+      'contactpoint-key-administrators',
+    ];
+    const [resourcePolicy, ...others] = resourcesOf(keys, 'AWS::SecretsManager::ResourcePolicy');
+    expect(others).toHaveLength(0);
+    expect(JSON.stringify(resourcePolicy?.Properties.SecretId)).toMatch(/BlockingKeySecret[0-9A-F]{8}/);
+    const secretStatements =
+      (resourcePolicy?.Properties.ResourcePolicy as { Statement: Statement[] } | undefined)?.Statement ?? [];
+    const keyId = (secret().Properties.KmsKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const keyStatements =
+      (
+        (keys.findResources('AWS::KMS::Key') as Resources)[keyId]?.Properties.KeyPolicy as
+          | { Statement: Statement[] }
+          | undefined
+      )?.Statement ?? [];
+    // The deployment role may decrypt through Secrets Manager (creating the secret needs it), never read it.
+    const deployment = 'cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-2';
+    for (const [statements, action, allowed] of [
+      [secretStatements, 'secretsmanager:GetSecretValue', readers],
+      [keyStatements, 'kms:Decrypt', [...readers, deployment]],
+    ] as const) {
+      const denies = statements.filter((st) => st.Effect === 'Deny' && actionsOf(st).includes(action));
+      expect(denies, action).toHaveLength(1);
+      expect(denies[0]?.Principal, action).toEqual({ AWS: '*' });
+      expect(Object.keys(denies[0]?.Condition ?? {}), action).toEqual(['ArnNotEquals']);
+      expect(arnsIn(denies[0]?.Condition?.ArnNotEquals?.['aws:PrincipalArn']).sort(), action).toEqual(
+        [...allowed].sort(),
+      );
+    }
+    // The secret's policy allows nothing: what may read it is decided by the functions' own policies.
+    expect(secretStatements.filter((st) => st.Effect === 'Allow')).toEqual([]);
+  });
+
+  it('denies changing or deleting the secret to every principal but the key administrators', () => {
+    const [resourcePolicy] = resourcesOf(keys, 'AWS::SecretsManager::ResourcePolicy');
+    const statements =
+      (resourcePolicy?.Properties.ResourcePolicy as { Statement: Statement[] } | undefined)?.Statement ?? [];
+    for (const action of [
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:UpdateSecret',
+      'secretsmanager:DeleteSecret',
+    ])
+      expect(BLOCKING_KEY_SECRET_CHANGES).toContain(action);
+    const denies = statements.filter(
+      (st) => st.Effect === 'Deny' && actionsOf(st).includes('secretsmanager:PutSecretValue'),
+    );
+    expect(denies).toHaveLength(1);
+    expect(actionsOf(denies[0] as Statement).sort()).toEqual([...BLOCKING_KEY_SECRET_CHANGES].sort());
+    expect(denies[0]?.Principal).toEqual({ AWS: '*' });
+    expect(denies[0]?.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': KEY_ADMINISTRATORS } });
+  });
+
+  it('gives each function that reads the secret exactly the role name the secret’s and key’s policies name', () => {
+    for (const name of declaringNames()) {
+      const stack = FUNCTIONS.find((f) => f.name === name)?.trigger.kind === 'http' ? 'Api' : 'Jobs';
+      const template = out.template(stack);
+      const [roleId, ...more] = Object.entries(template.findResources('AWS::IAM::Role') as Resources)
+        .filter(([, r]) => r.Properties.RoleName === searchKeysRoleName('staging', name))
+        .map(([id]) => id);
+      expect(more, name).toHaveLength(0);
+      expect(roleId, name).toBeDefined();
+      const functions = resourcesOf(template, 'AWS::Lambda::Function').filter((f) =>
+        JSON.stringify(f.Properties.Role).includes(`"${roleId}"`),
+      );
+      expect(functions, name).toHaveLength(1);
+      expect(JSON.stringify(functions[0]?.Properties.Environment), name).toContain('BLOCKING_KEY_SECRET_ID');
+    }
   });
 
   it('gives the search function no write to the children table: it only queries the table and its blocking-key index', () => {

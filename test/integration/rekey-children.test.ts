@@ -14,7 +14,9 @@ import {
   localBlockingKeyHasher,
   type StoredBlockingSecrets,
 } from '#adapters/keys/blocking-key-hasher.ts';
+import type { AuditEvent } from '#domain/audit/event.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
+import { DuplicateIdentifierError } from '#domain/errors.ts';
 import { blockingKeysOf } from '#domain/matching/blocking.ts';
 import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, tableNames } from '#infra/local/dynamodb.ts';
 import { aChild, shieldBy } from '../support/builders.ts';
@@ -199,5 +201,58 @@ describe('re-keying every child under a new blocking-key secret', () => {
     const next = migration(tables, keyring);
     const second = await next.run(await next.start());
     expect(second.counts).toMatchObject({ rekeyed: 1, alreadyCurrent: CHILDREN.length, remaining: 0 });
+  });
+});
+
+/** A create's audit event (the repository stores it in the same transaction). */
+const created = (childId: string): AuditEvent => ({
+  eventId: randomBytes(8).toString('hex'),
+  at: new Date().toISOString(),
+  actorId: 'u-rekey',
+  organisationId: 'E08000035',
+  roles: ['data-manager'],
+  action: 'create-child',
+  childIds: [childId],
+  outcome: 'success',
+  requestId: 'req-rekey',
+  sourceIp: '127.0.0.1',
+});
+
+describe('rotation in phases: a function that knows the new key before it is current', () => {
+  /** Phase 1: k2 beside k1, k1 still current — what a function that has not re-read the secret since phase 2 holds. */
+  const phaseOne = new BlockingKeyHasher({ current: 'k1', k1, k2 });
+  /** Phase 2: k2 current, k1 kept. */
+  const phaseTwo = new BlockingKeyHasher(during);
+
+  it('refuses an identifier already claimed under k2 while it still writes under k1, and finds a child keyed under k2', async () => {
+    const tables = tableNames(`phase-${randomBytes(3).toString('hex')}`);
+    await ensureTables(dynamo.client, tables);
+    const holder = aChild({ childId: 'CPPHASE0001', nhsNumber: '9434765919', upn: 'H801200001005' });
+    // Written by a function that already makes k2 current: its claims are under k2 only.
+    await new DynamoChildRepository(db, tables, () => Promise.resolve(phaseTwo)).create(
+      holder,
+      created(holder.childId),
+    );
+    const lagging = new DynamoChildRepository(db, tables, () => Promise.resolve(phaseOne));
+    for (const duplicate of [
+      { nhsNumber: holder.nhsNumber, upn: undefined },
+      { nhsNumber: undefined, upn: holder.upn },
+    ]) {
+      const second = aChild({ childId: `CPPHASE00${duplicate.upn ? '03' : '02'}`, ...duplicate });
+      await expect(lagging.create(second, created(second.childId))).rejects.toThrow(DuplicateIdentifierError);
+    }
+    const items = await everyItem(tables.children);
+    expect(items.filter((i) => i.sk === 'RECORD').map((i) => i.childId)).toEqual([holder.childId]);
+    // It reads the keys of every generation in the secret, so a child keyed under k2 is found.
+    const found = await lagging.findByKeys(blockingKeysOf(holder));
+    for (const [material, profiles] of found)
+      expect(
+        profiles.map((p) => p.childId),
+        material,
+      ).toContain(holder.childId);
+    // Without k2 in its secret (the single-step rotation), the same function would take the identifier.
+    const unaware = new DynamoChildRepository(db, tables, () => Promise.resolve(oldKeys));
+    const taken = aChild({ childId: 'CPPHASE0004', nhsNumber: holder.nhsNumber, upn: undefined });
+    await expect(unaware.create(taken, created(taken.childId))).resolves.toBeUndefined();
   });
 });

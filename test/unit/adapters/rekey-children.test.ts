@@ -9,7 +9,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '#adapters/dynamo/client.ts';
 import { StorageUnavailableError } from '#adapters/dynamo/errors.ts';
-import { ChildRekeying, type RekeyCursor, RekeyFailedError } from '#adapters/dynamo/rekey-children.ts';
+import {
+  ChildRekeying,
+  InvalidRekeyCursorError,
+  type RekeyCursor,
+  RekeyFailedError,
+} from '#adapters/dynamo/rekey-children.ts';
 import { BlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
 import { PreconditionFailedError } from '#domain/errors.ts';
 import { aChild } from '../../support/builders.ts';
@@ -44,7 +49,8 @@ describe('the re-keying migration', () => {
       segments: [{ done: true }, { done: false, startKey: { childId: 'CP0000000001', sk: 'RECORD' } }],
       counts: { ...counts, rekeyed: 7 },
     };
-    const next = await rekeying().nextPage(saved);
+    const job = rekeying({ totalSegments: 2 });
+    const next = await job.nextPage(await job.resume(saved));
     const scans = db.commandCalls(ScanCommand).map((c) => c.args[0].input);
     expect(scans).toEqual([
       expect.objectContaining({
@@ -70,8 +76,8 @@ describe('the re-keying migration', () => {
       Items: [{ ...stored, keyGeneration: 'b2.k2' }],
       LastEvaluatedKey: { childId: child.childId, sk: 'RECORD' },
     });
-    const start = await rekeying({ totalSegments: 1 }).start();
-    const next = await rekeying({ totalSegments: 1 }).nextPage(start);
+    const job = rekeying({ totalSegments: 1 });
+    const next = await job.nextPage(await job.start());
     expect(next.segments).toEqual([{ done: false, startKey: { childId: child.childId, sk: 'RECORD' } }]);
     expect(next.counts).toEqual({ ...counts, alreadyCurrent: 1 });
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
@@ -91,7 +97,8 @@ describe('the re-keying migration', () => {
     db.on(ScanCommand).resolves({ Items: [stored] });
     db.on(TransactWriteCommand).rejectsOnce(conflict).resolves({});
     db.on(GetCommand).resolves({ Item: { ...stored, version: child.version + 1 } });
-    const next = await rekeying({ totalSegments: 1 }).nextPage(await rekeying({ totalSegments: 1 }).start());
+    const job = rekeying({ totalSegments: 1 });
+    const next = await job.nextPage(await job.start());
     expect(updatesSent()).toEqual([
       { ':generation': 'b2.k2', ':expected': child.version },
       { ':generation': 'b2.k2', ':expected': child.version + 1 },
@@ -114,11 +121,139 @@ describe('the re-keying migration', () => {
 
   it('refuses a cursor made for another generation of the secret', async () => {
     const stale = { ...(await rekeying().start()), generation: 'b2.k1' };
-    await expect(rekeying().nextPage(stale)).rejects.toThrow(RekeyFailedError);
+    await expect(rekeying().resume(stale)).rejects.toThrow(InvalidRekeyCursorError);
+    await expect(rekeying().run(stale)).rejects.toThrow(InvalidRekeyCursorError);
     expect(db.commandCalls(ScanCommand)).toHaveLength(0);
   });
 
-  it('counts in its check pass the records still under an older generation', async () => {
+  const valid: RekeyCursor = {
+    generation: 'b2.k2',
+    pass: 'rekey',
+    segments: [{ done: true }, { done: false, startKey: { childId: 'CP0000000001', sk: 'KEY#abc' } }],
+    counts,
+  };
+  it.each<[string, unknown]>([
+    ['no segments (would skip the whole scan)', { ...valid, segments: [] }],
+    [
+      'fewer segments than the run scans (TotalSegments would change mid-scan)',
+      { ...valid, segments: [{ done: true }] },
+    ],
+    ['more segments than the run scans', { ...valid, segments: [...valid.segments, { done: false }] }],
+    ['a field that is not a cursor’s', { ...valid, extra: true }],
+    [
+      'a start key with another attribute',
+      {
+        ...valid,
+        segments: [{ done: true }, { done: false, startKey: { childId: 'CP1', sk: 'RECORD', x: 1 } }],
+      },
+    ],
+    [
+      'a start key of another table',
+      { ...valid, segments: [{ done: true }, { done: false, startKey: { pk: 'ORG#1', sk: 'ORG' } }] },
+    ],
+    [
+      'a start key whose sort key no children-table item has',
+      { ...valid, segments: [{ done: true }, { done: false, startKey: { childId: 'CP1', sk: 'USER' } }] },
+    ],
+    [
+      'a finished segment with a start key',
+      { ...valid, segments: [{ done: true, startKey: { childId: 'CP1', sk: 'RECORD' } }, { done: true }] },
+    ],
+    ['a negative count', { ...valid, counts: { ...counts, rekeyed: -1 } }],
+    ['a fractional count', { ...valid, counts: { ...counts, gone: 0.5 } }],
+    ['a missing count', { ...valid, counts: { rekeyed: 0, alreadyCurrent: 0, retried: 0, gone: 0 } }],
+    ['a remaining count in the rekey pass', { ...valid, counts: { ...counts, remaining: 3 } }],
+    ['another pass', { ...valid, pass: 'done' }],
+    ['not an object', 'cursor'],
+  ])('refuses a cursor with %s, before scanning anything', async (_, cursor) => {
+    const job = rekeying({ totalSegments: 2 });
+    await expect(job.resume(cursor)).rejects.toThrow(InvalidRekeyCursorError);
+    await expect(job.run(cursor)).rejects.toThrow(InvalidRekeyCursorError);
+    expect(db.commandCalls(ScanCommand)).toHaveLength(0);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('restarts an unsealed check pass from the beginning of every segment, never keeping its remaining count', async () => {
+    db.on(ScanCommand).resolves({ Count: 3 });
+    const job = rekeying({ totalSegments: 2 });
+    // A forged or stale cursor: the check "finished", or half-way with a remaining count of its own.
+    for (const given of [
+      { ...valid, pass: 'check', segments: [{ done: true }, { done: true }] },
+      {
+        ...valid,
+        pass: 'check',
+        segments: [{ done: true }, { done: false }],
+        counts: { ...counts, remaining: 40 },
+      },
+    ]) {
+      db.resetHistory();
+      const resumed = await job.resume(given);
+      expect(resumed).toMatchObject({ pass: 'check', segments: [{ done: false }, { done: false }] });
+      expect(resumed.counts.remaining).toBe(0);
+      const end = await job.run(given);
+      expect(end.counts.remaining).toBe(6);
+      expect(
+        db.commandCalls(ScanCommand).map((c) => [c.args[0].input.Segment, c.args[0].input.ExclusiveStartKey]),
+      ).toEqual([
+        [0, undefined],
+        [1, undefined],
+      ]);
+    }
+  });
+
+  it('seals the cursors it hands out: a sealed check pass resumes where it was, an altered one is refused', async () => {
+    const page = { Count: 2, LastEvaluatedKey: { childId: 'CP0000000001', sk: 'KEY#abc' } };
+    db.on(ScanCommand).resolves(page);
+    const job = rekeying({ totalSegments: 1 });
+    const checking = await job.run(
+      { ...valid, pass: 'check', segments: [{ done: false }] },
+      {
+        keepGoing: (() => {
+          let pages = 0;
+          return () => pages++ < 1;
+        })(),
+      },
+    );
+    expect(checking.mac).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(checking.counts.remaining).toBe(2);
+    expect(checking.segments).toEqual([{ done: false, startKey: page.LastEvaluatedKey }]);
+    // As the state machine hands it back: JSON, to another instance of the job.
+    const handedBack = JSON.parse(JSON.stringify(checking)) as RekeyCursor;
+    const again = rekeying({ totalSegments: 1 });
+    db.reset();
+    db.on(ScanCommand).resolves({ Count: 1 });
+    const end = await again.run(handedBack);
+    expect(db.commandCalls(ScanCommand).map((c) => c.args[0].input.ExclusiveStartKey)).toEqual([
+      page.LastEvaluatedKey,
+    ]);
+    expect(end.counts.remaining).toBe(3);
+    for (const altered of [
+      { ...handedBack, counts: { ...handedBack.counts, remaining: 0 } },
+      { ...handedBack, segments: [{ done: true }] },
+      { ...handedBack, mac: 'A'.repeat(22) },
+    ])
+      await expect(again.resume(altered)).rejects.toThrow(InvalidRekeyCursorError);
+    // A seal made under another key does not hold under this one.
+    const otherKey = new ChildRekeying(
+      documentClient('eu-west-2'),
+      tables,
+      () => Promise.resolve(new BlockingKeyHasher({ current: 'k2', k2: 'c'.repeat(40) })),
+      { totalSegments: 1 },
+    );
+    await expect(otherKey.resume(handedBack)).rejects.toThrow(InvalidRekeyCursorError);
+  });
+
+  it('takes in nextPage only a cursor it made, so a forged finished check cannot be returned as done', async () => {
+    const job = rekeying({ totalSegments: 1 });
+    const forged: RekeyCursor = { ...valid, pass: 'check', segments: [{ done: true }] };
+    await expect(job.nextPage(forged)).rejects.toThrow(InvalidRekeyCursorError);
+    const made = await job.start();
+    expect(() => {
+      (made.segments as { done: boolean }[])[0] = { done: true };
+    }).toThrow(TypeError);
+  });
+
+  it('counts in its check pass, in pages of the largest size, the records still under an older generation', async () => {
     db.on(ScanCommand).resolves({ Count: 2 });
     const checking: RekeyCursor = {
       ...(await rekeying({ totalSegments: 1 }).start()),
@@ -130,6 +265,8 @@ describe('the re-keying migration', () => {
       Select: 'COUNT',
       ExpressionAttributeValues: { ':record': 'RECORD', ':generation': 'b2.k2' },
     });
+    // Only counting: pages of DynamoDB's largest size, so a whole check fits one invocation of the job.
+    expect(db.commandCalls(ScanCommand)[0]?.args[0].input.Limit).toBeUndefined();
   });
 });
 
@@ -148,6 +285,29 @@ describe('the rekey-children job', () => {
   afterEach(() => {
     vi.restoreAllMocks();
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  });
+
+  it('never reports done with nothing remaining from a forged cursor: it refuses one and checks every segment for another', async () => {
+    const { handler, STOP_WHEN_LESS_THAN_MS } = await import('#functions/rekey-children/handler.ts');
+    const short = { ...lambdaContext, getRemainingTimeInMillis: () => STOP_WHEN_LESS_THAN_MS - 1 };
+    const long = { ...lambdaContext, getRemainingTimeInMillis: () => STOP_WHEN_LESS_THAN_MS * 5 };
+    const { generation, segments } = (await handler({}, short)).cursor;
+    const zero = { ...counts };
+    await expect(
+      handler({ cursor: { generation, pass: 'rekey', segments: [], counts: zero } }, long),
+    ).rejects.toThrow(InvalidRekeyCursorError);
+    db.on(ScanCommand, { Select: 'COUNT' }).resolves({ Count: 1 });
+    const finished = await handler(
+      {
+        done: true,
+        counts: zero,
+        cursor: { generation, pass: 'check', segments: segments.map(() => ({ done: true })), counts: zero },
+      },
+      long,
+    );
+    expect(finished.done).toBe(true);
+    expect(finished.counts.remaining).toBe(segments.length);
+    expect(db.commandCalls(ScanCommand)).toHaveLength(segments.length);
   });
 
   it('pauses with its cursor when its time runs short, finishes from it, and logs counts but never a child’s data', async () => {
