@@ -9,7 +9,7 @@ import { keyringEntry } from './local-keyring.ts';
 /**
  * The blocking-key secrets: a current one that every write uses, and, while a re-keying migration runs,
  * the previous ones that searches still read. In AWS a Secrets Manager secret encrypted with its own KMS
- * key, read once per cold start; locally the keyring file under .local/.
+ * key, read at cold start and again every five minutes; locally the keyring file under .local/.
  */
 export const BlockingSecretsSchema = z
   .object({ current: z.string().regex(/^k\d+$/) })
