@@ -280,7 +280,10 @@ describe('the rekey-children job', () => {
     };
     vi.spyOn(process.stdout, 'write').mockImplementation(capture);
     vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    // A fresh logger at DEBUG for the handler imported below (the one the test file's imports made is
+    // silent, and the Lambda middleware puts a logger back to the level it was made with on every call).
     process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+    vi.resetModules();
   });
   afterEach(() => {
     vi.restoreAllMocks();
@@ -289,6 +292,8 @@ describe('the rekey-children job', () => {
 
   it('never reports done with nothing remaining from a forged cursor: it refuses one and checks every segment for another', async () => {
     const { handler, STOP_WHEN_LESS_THAN_MS } = await import('#functions/rekey-children/handler.ts');
+    // The classes of the modules imported afresh for this test (see beforeEach).
+    const { InvalidRekeyCursorError } = await import('#adapters/dynamo/rekey-children.ts');
     const short = { ...lambdaContext, getRemainingTimeInMillis: () => STOP_WHEN_LESS_THAN_MS - 1 };
     const long = { ...lambdaContext, getRemainingTimeInMillis: () => STOP_WHEN_LESS_THAN_MS * 5 };
     const { generation, segments } = (await handler({}, short)).cursor;
@@ -312,6 +317,7 @@ describe('the rekey-children job', () => {
 
   it('pauses with its cursor when its time runs short, finishes from it, and logs counts but never a child’s data', async () => {
     const { handler, STOP_WHEN_LESS_THAN_MS } = await import('#functions/rekey-children/handler.ts');
+    const { PreconditionFailedError } = await import('#domain/errors.ts');
     // Under a generation older than any the unit keyring's current key can be.
     const older = { ...stored, keyGeneration: 'b2.k0' };
     db.on(ScanCommand, { Select: 'COUNT' }).resolves({ Count: 0 });
