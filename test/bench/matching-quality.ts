@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { ChildRecord } from '#domain/child/record.ts';
 import { blockingKeysOf } from '#domain/matching/blocking.ts';
-import { scoreMatch, withoutFragments } from '#domain/matching/engine.ts';
+import { assessCandidate } from '#domain/matching/engine.ts';
 import type { ExplainableField } from '#domain/matching/explain.ts';
 import type { MatchingModel } from '#domain/matching/model.ts';
 import { MAX_MATCHES, type SearchCriteria, searchKeysFor } from '#domain/search/criteria.ts';
@@ -61,22 +61,14 @@ export function scoreQueries(
     if (!criteria || !byId.has(truth)) continue;
     const keys = searchKeysFor(criteria);
     const trueProfile = profileOf(byId.get(truth) as ChildRecord);
-    const trueCompared = withoutFragments(query_(criteria), trueProfile);
-    const trueScored = trueCompared && scoreMatch(model, trueCompared, trueProfile, EVERYTHING);
-    const truthProbability = trueScored?.identifiesChild ? trueScored.probability : 0;
+    const query = query_(criteria);
+    // Exactly as the search weighs each candidate (the same engine function), keeping every probability.
+    const truthProbability = assessCandidate(model, query, trueProfile, EVERYTHING)?.probability ?? 0;
     const candidates = new Map<string, ChildRecord>();
     for (const key of keys) for (const c of byKey.get(key) ?? []) candidates.set(c.childId, c);
-    const query = query_(criteria);
     const scored = [...candidates.values()].map(profileOf).flatMap((p) => {
-      const compared = withoutFragments(query, p);
-      return compared
-        ? [
-            {
-              probability: scoreMatch(model, compared, p, EVERYTHING).probability,
-              truth: p.childId === truth,
-            },
-          ]
-        : [];
+      const assessed = assessCandidate(model, query, p, EVERYTHING);
+      return assessed ? [{ probability: assessed.probability, truth: p.childId === truth }] : [];
     });
     outcomes.push({ blocked: candidates.has(truth), scored, keys: keys.length, truthProbability });
   }

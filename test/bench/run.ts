@@ -299,6 +299,7 @@ async function quality(): Promise<string> {
         '422 too many',
         '400 unusable',
         'DynamoDB queries per search',
+        'other answers',
       ],
     ];
     const pct = (x: number, of: number) => `${((100 * x) / of).toFixed(1)}%`;
@@ -344,6 +345,14 @@ async function quality(): Promise<string> {
         `${outcomes.filter((o) => o.status === 422).length} (${pct(outcomes.filter((o) => o.status === 422).length, n - outcomes.filter((o) => o.status === 400).length)})`,
         outcomes.filter((o) => o.status === 400).length,
         mean(queries).toFixed(2),
+        Object.entries(
+          outcomes.reduce<Record<number, number>>((by, o) => {
+            if (![200, 400, 422].includes(o.status)) by[o.status] = (by[o.status] ?? 0) + 1;
+            return by;
+          }, {}),
+        )
+          .map(([status, count]) => `${status}×${count}`)
+          .join(' ') || 'none',
       ]);
     }
     const engine = engineReport(model, reviewed, originals, duplicates);
@@ -354,6 +363,7 @@ async function quality(): Promise<string> {
       'precision@1: of the searches that returned anyone, the share whose first match is the true child.',
       '400 unusable: the corrupted record lacks a date of birth or both names, which the API requires (R10).',
       `DynamoDB queries per search: blocking keys × key generations read (${generations}: nothing is being re-keyed).`,
+      'other answers: any status but 200, 400 and 422 — there should be none.',
       '',
       engine,
     ].join('\n');

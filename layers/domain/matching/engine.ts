@@ -52,6 +52,8 @@ function isFragmentOf(typed: string | undefined, names: string[]): boolean {
   const typedForms = formsOf(name);
   const sameName = names.some((n) => n === name || formsOf(n).some((f) => typedForms.includes(f)));
   if (sameName) return false;
+  // Two letters are never a name by spelling or sound alone ("kl" sounds like Kyle): only as the name itself.
+  if (name.length <= 2) return true;
   const short =
     name.length <= FRAGMENT_LETTERS && names.some((n) => n.length > name.length && n.includes(name));
   const cutShort = names.some((n) => n.startsWith(name) && name.length < PREFIX_SHARE * n.length);
@@ -99,14 +101,35 @@ export function scoreMatch(
   query: Comparable,
   record: Comparable,
   explainable: ReadonlySet<ExplainableField>,
-): Scored & { identifiesChild: boolean } {
+): Scored & { describesTheChild: boolean } {
   const vector = compareRecords(query, record);
   const { probability, evidence } = weigh(model, vector, model.searchPrior);
   return {
     probability,
     why: explainMatch(vector, evidence, query, record, explainable),
-    identifiesChild: describesTheChild(vector),
+    describesTheChild: describesTheChild(vector),
   };
+}
+
+/**
+ * One candidate as a search weighs it: its probability and reasons, or undefined when R10 forbids offering it
+ * whatever its probability — every typed name a fragment of its names, or the query not describing it.
+ */
+export function assessCandidate(
+  model: MatchingModel,
+  query: Comparable,
+  record: Comparable,
+  explainable: ReadonlySet<ExplainableField>,
+): Scored | undefined {
+  const compared = withoutFragments(query, record);
+  if (!compared) return undefined;
+  const scored = scoreMatch(model, compared, record, explainable);
+  if (!scored.describesTheChild) return undefined;
+  // Say which typed name was left out, so nobody reads its silence as agreement.
+  const leftOut = (['givenName', 'familyName'] as const)
+    .filter((part) => query[part] && !compared[part])
+    .map((part) => `${part === 'givenName' ? 'given' : 'family'} name: only part of a name, not compared`);
+  return { probability: scored.probability, why: [...scored.why, ...leftOut] };
 }
 
 /**
@@ -127,27 +150,13 @@ export function rankMatches<T>(
   const ranked: RankedMatch<T>[] = [];
   for (const c of byId.values()) {
     if (c.identifier) {
-      const scored = scoreMatch(model, query, c.record, c.explainable);
-      ranked.push({
-        id: c.id,
-        item: c.item,
-        probability: 1,
-        why: [`${c.identifier}: the same`, ...scored.why],
-      });
+      const { why } = scoreMatch(model, query, c.record, c.explainable);
+      ranked.push({ id: c.id, item: c.item, probability: 1, why: [`${c.identifier}: the same`, ...why] });
       continue;
     }
-    const compared = withoutFragments(query, c.record);
-    if (!compared) continue;
-    const { probability, why, identifiesChild } = scoreMatch(model, compared, c.record, c.explainable);
-    if (identifiesChild && probability >= model.threshold) {
-      // Say which typed name was left out, so nobody reads its silence as agreement.
-      const leftOut = (['givenName', 'familyName'] as const)
-        .filter((part) => query[part] && !compared[part])
-        .map(
-          (part) => `${part === 'givenName' ? 'given' : 'family'} name: only part of a name, not compared`,
-        );
-      ranked.push({ id: c.id, item: c.item, probability, why: [...why, ...leftOut] });
-    }
+    const assessed = assessCandidate(model, query, c.record, c.explainable);
+    if (assessed && assessed.probability >= model.threshold)
+      ranked.push({ id: c.id, item: c.item, ...assessed });
   }
   ranked.sort((a, b) => b.probability - a.probability || a.id.localeCompare(b.id));
   if (ranked.length > limit) throw new TooManyMatchesError(limit);

@@ -271,6 +271,10 @@ describe('R10 no bulk access', () => {
     ];
     expect(await search(schaefers, { familyName: 'Scha', dateOfBirth: '2015-01-01' })).toEqual([]);
     expect(await search(schaefers, { givenName: 'Quen', dateOfBirth: '2015-01-01' })).toEqual([]);
+    // Two letters are a name only as the name itself: "kl" sounds like Kyle, and is not Kyle.
+    expect(
+      await search([twin(4, { givenName: 'Kyle' })], { givenName: 'kl', dateOfBirth: '2015-01-01' }),
+    ).toEqual([]);
     // A name one letter short is a slip, not a fragment.
     const [louis] = await search([twin(3, { givenName: 'Louis' })], {
       givenName: 'Loui',
