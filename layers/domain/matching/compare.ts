@@ -29,31 +29,51 @@ export type PostcodeLevel = (typeof POSTCODE_LEVELS)[number];
 export type GenderLevel = (typeof GENDER_LEVELS)[number];
 export type OrderLevel = (typeof ORDER_LEVELS)[number];
 
+/** How many names each memo below keeps; common names recur, and a search meets thousands of candidates. */
+const REMEMBERED_NAMES = 50_000;
+
+/**
+ * A pure function of a name, remembered: a search compares one query with every child born that day, and
+ * both sides' names repeat, so each is transliterated and sounded once rather than once per comparison.
+ */
+function remembered<T>(of: (name: string) => T): (name: string) => T {
+  const memo = new Map<string, T>();
+  return (name) => {
+    let value = memo.get(name);
+    if (value === undefined) {
+      if (memo.size >= REMEMBERED_NAMES) memo.clear();
+      value = of(name);
+      memo.set(name, value);
+    }
+    return value;
+  };
+}
+
 /**
  * A name as the engine compares it: transliterated to Latin letters (Мухаммед → mukhammed), accents
  * folded, lower case, letters only, Mac read as Mc. The original spelling is kept by the record; this is
  * only what is compared and keyed.
  */
-export function matchingName(raw: string): string {
-  return anyAscii(raw.normalize('NFC'))
+export const matchingName = remembered((raw: string): string =>
+  anyAscii(raw.normalize('NFC'))
     .toLowerCase()
     .split(/[^a-z]+/)
     .map((part) => (part.startsWith('mac') && part.length > 4 ? `mc${part.slice(3)}` : part))
-    .join('');
-}
+    .join(''),
+);
 
 /** Both double-metaphone codes of a normalised name (primary first), without empties. */
-export function soundsOf(name: string): string[] {
+export const soundsOf = remembered((name: string): readonly string[] => {
   const codes = doubleMetaphone(name).filter((c) => c.length > 0);
-  return codes.length > 0 ? [...new Set(codes)] : [name.toUpperCase()];
-}
+  return Object.freeze(codes.length > 0 ? [...new Set(codes)] : [name.toUpperCase()]);
+});
 
 /** The formal names a given name may stand for (Bill → william); the name itself when it has none. */
 export function formsOf(name: string): string[] {
   return canonicalGivenNames(name);
 }
 
-function shareAny(a: string[], b: string[]): boolean {
+function shareAny(a: readonly string[], b: readonly string[]): boolean {
   return a.some((x) => b.includes(x));
 }
 

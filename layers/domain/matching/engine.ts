@@ -49,15 +49,18 @@ const PREFIX_SHARE = 0.75;
 function isFragmentOf(typed: string | undefined, names: string[]): boolean {
   const name = typed ? matchingName(typed) : '';
   if (!name) return false;
+  // Two letters are never a name by spelling or sound alone ("kl" sounds like Kyle): only as the name itself.
+  const partOfAName =
+    name.length <= 2 ||
+    names.some(
+      (n) =>
+        (name.length <= FRAGMENT_LETTERS && n.length > name.length && n.includes(name)) ||
+        (n.startsWith(name) && name.length < PREFIX_SHARE * n.length),
+    );
+  if (!partOfAName) return false;
   const typedForms = formsOf(name);
   const sameName = names.some((n) => n === name || formsOf(n).some((f) => typedForms.includes(f)));
-  if (sameName) return false;
-  // Two letters are never a name by spelling or sound alone ("kl" sounds like Kyle): only as the name itself.
-  if (name.length <= 2) return true;
-  const short =
-    name.length <= FRAGMENT_LETTERS && names.some((n) => n.length > name.length && n.includes(name));
-  const cutShort = names.some((n) => n.startsWith(name) && name.length < PREFIX_SHARE * n.length);
-  return short || cutShort;
+  return !sameName;
 }
 
 /**
