@@ -1,9 +1,14 @@
 import { isValid, toNormalised, toOutcode } from 'postcode';
 import * as z from 'zod';
 
+/** A postcode without spaces, upper case: `sw1a 2aa` → `SW1A2AA` (what is compared and keyed). */
+export function compactPostcode(raw: string): string {
+  return raw.replace(/\s+/g, '').toUpperCase();
+}
+
 /** `sw1a2aa`, `SW1A  2AA` and `sw1a 2aa` all become `SW1A 2AA`; undefined when not a UK postcode. */
 export function normalisePostcode(raw: string): string | undefined {
-  const compact = raw.replace(/\s+/g, '');
+  const compact = compactPostcode(raw);
   return isValid(compact) ? (toNormalised(compact) ?? undefined) : undefined;
 }
 

@@ -1,4 +1,5 @@
 import type { ChildRecord } from '../child/record.ts';
+import { compactPostcode } from '../identifiers/postcode.ts';
 import { formsOf, matchingName, soundsOf } from './compare.ts';
 
 /**
@@ -42,7 +43,6 @@ export function dateInEitherOrder(isoDate: string): string {
 }
 
 const primarySound = (name: string) => soundsOf(name)[0] as string;
-const compactPostcode = (postcode: string) => postcode.replace(/\s+/g, '').toUpperCase();
 
 export const blockingKey = {
   birth: (scope: KeyScope, dob: string) => `D#${SCOPE_TAG[scope]}#${dateInEitherOrder(dob)}`,
@@ -58,6 +58,8 @@ export const blockingKey = {
 interface NameKeys {
   givenSounds: string[];
   familySound: string | undefined;
+  /** Every sound of the pair: the given name's forms, then the family name. */
+  sounds: string[];
   given: string;
   family: string;
 }
@@ -66,9 +68,12 @@ interface NameKeys {
 function nameKeysOf(name: KeyedFields['names'][number]): NameKeys {
   const given = name.givenName ? matchingName(name.givenName) : '';
   const family = name.familyName ? matchingName(name.familyName) : '';
+  const givenSounds = given ? [...new Set(formsOf(given).map(primarySound))] : [];
+  const familySound = family ? primarySound(family) : undefined;
   return {
-    givenSounds: given ? [...new Set(formsOf(given).map(primarySound))] : [],
-    familySound: family ? primarySound(family) : undefined,
+    givenSounds,
+    familySound,
+    sounds: [...givenSounds, ...(familySound ? [familySound] : [])],
     given,
     family,
   };
@@ -87,11 +92,10 @@ export function keysOf(fields: KeyedFields, scope: KeyScope, side: 'record' | 'q
   const dob = fields.dateOfBirth;
   if (dob && scope === 'open') keys.add(blockingKey.birth(scope, dob));
   fields.names.map(nameKeysOf).forEach((name, i) => {
-    const { familySound, givenSounds, given, family } = name;
+    const { familySound, givenSounds, sounds, given, family } = name;
     if (familySound) for (const g of givenSounds) keys.add(blockingKey.names(scope, g, familySound));
     if (scope === 'shielded' && dob) {
       const single = side === 'record' || !familySound || givenSounds.length === 0;
-      const sounds = [...givenSounds, ...(familySound ? [familySound] : [])];
       if (single) for (const sound of sounds) keys.add(blockingKey.nameAndBirth(sound, dob));
     }
     // The slip keys only for the current name: an other name is met by its names and the date of birth,
@@ -100,8 +104,7 @@ export function keysOf(fields: KeyedFields, scope: KeyScope, side: 'record' | 'q
       if (familySound && given) keys.add(blockingKey.soundAndPrefix(familySound, given.slice(0, 3)));
       if (family) for (const g of givenSounds) keys.add(blockingKey.soundAndPrefix(g, family.slice(0, 3)));
       for (const postcode of (fields.postcodes ?? []).slice(0, MAX_POSTCODES)) {
-        for (const sound of [...givenSounds, ...(familySound ? [familySound] : [])])
-          keys.add(blockingKey.soundAndPostcode(sound, postcode));
+        for (const sound of sounds) keys.add(blockingKey.soundAndPostcode(sound, postcode));
       }
     }
   });
@@ -144,6 +147,9 @@ export function isShieldedScopeKey(key: string): boolean {
   return key.split('#')[1] === SCOPE_TAG.shielded;
 }
 
-export function isIdentifierKey(key: string): boolean {
-  return key.startsWith('NHS#') || key.startsWith('UPN#');
+/** The identifier an exact identifier key is for; undefined for every other key. */
+export function identifierOfKey(key: string): 'NHS number' | 'UPN' | undefined {
+  if (key.startsWith('NHS#')) return 'NHS number';
+  if (key.startsWith('UPN#')) return 'UPN';
+  return undefined;
 }

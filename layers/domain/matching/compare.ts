@@ -3,6 +3,7 @@ import { doubleMetaphone } from 'double-metaphone';
 import damerauLevenshtein from 'talisman/metrics/damerau-levenshtein.js';
 import jaroWinkler from 'talisman/metrics/jaro-winkler.js';
 import { swapDayAndMonth } from '../dates.ts';
+import { compactPostcode } from '../identifiers/postcode.ts';
 import { canonicalGivenNames } from './nicknames.ts';
 
 /**
@@ -112,14 +113,10 @@ export function compareBirth(query: string | undefined, record: string | undefin
 
 /** Outward code and the inward code's digit: "LS6 2AB" → district "LS6", sector "LS6 2". */
 function postcodeParts(postcode: string): { district: string; sector: string } | undefined {
-  const compact = postcode.replace(/\s+/g, '').toUpperCase();
+  const compact = compactPostcode(postcode);
   if (compact.length < 5) return undefined;
   const district = compact.slice(0, -3);
   return { district, sector: `${district} ${compact.slice(-3, -2)}` };
-}
-
-function compact(postcode: string): string {
-  return postcode.replace(/\s+/g, '').toUpperCase();
 }
 
 /** Any of the query's postcodes against any of the record's (current and previous): the best level. */
@@ -136,7 +133,7 @@ export function comparePostcode(
       const r = postcodeParts(b);
       if (!r) continue;
       const level: PostcodeLevel =
-        compact(a) === compact(b)
+        compactPostcode(a) === compactPostcode(b)
           ? 'full'
           : p.sector === r.sector
             ? 'sector'

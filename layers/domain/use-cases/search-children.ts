@@ -4,7 +4,7 @@ import { auditEventFor, type RequestFacts } from '../audit/event.ts';
 import { matchSummaryOf } from '../disclosure/view.ts';
 import type { MatchSummary } from '../disclosure/view-schema.ts';
 import { TooManyMatchesError } from '../errors.ts';
-import { isIdentifierKey, isShieldedScopeKey } from '../matching/blocking.ts';
+import { identifierOfKey, isShieldedScopeKey } from '../matching/blocking.ts';
 import { type MatchCandidate, rankMatches } from '../matching/engine.ts';
 import type { ExplainableField } from '../matching/explain.ts';
 import type { MatchingModel } from '../matching/model.ts';
@@ -29,13 +29,12 @@ function queryOf(c: SearchCriteria): Comparable {
 }
 
 function candidateOf(key: string, profile: MatchProfile): MatchCandidate<MatchProfile> {
-  const identifier = key.startsWith('NHS#') ? 'NHS number' : 'UPN';
   return {
     id: profile.childId,
     item: profile,
     record: profile,
     explainable: profile.shielded ? SHIELDED_FIELDS : OPEN_FIELDS,
-    ...(isIdentifierKey(key) && { identifier }),
+    identifier: identifierOfKey(key),
   };
 }
 
