@@ -124,8 +124,10 @@ export class DynamoChildRepository implements ChildRepository {
       wanted.filter((w) => !held.some((h) => sameClaim(h, w))),
     );
     const released = held.filter((h) => !wanted.some((w) => sameClaim(h, w)));
+    // The generation is read before the keys; a refusal re-reads it, and that read serves the next attempt.
+    let stored = await this.recordBookkeeping(next.childId);
     for (let attempt = 1; ; attempt++) {
-      const generation = await this.storedGeneration(next.childId);
+      const generation = stored?.keyGeneration;
       try {
         await this.transactClaiming(
           [
@@ -152,25 +154,15 @@ export class DynamoChildRepository implements ChildRepository {
         );
         return;
       } catch (error) {
-        // Refused by the generation alone (the version still matches): re-keyed meanwhile, so read again.
-        const raced =
-          error instanceof PreconditionFailedError &&
-          attempt < REKEY_RACE_ATTEMPTS &&
-          (await this.storedVersion(next.childId)) === previous.version;
-        if (!raced) throw error;
+        // Refused by the generation alone (the version still matches): re-keyed meanwhile, so try again.
+        if (!(error instanceof PreconditionFailedError) || attempt >= REKEY_RACE_ATTEMPTS) throw error;
+        stored = await this.recordBookkeeping(next.childId);
+        if (stored?.version !== previous.version) throw error;
       }
     }
   }
 
-  /** The generation the record's keys were last written under, read before them (see `replace`). */
-  private async storedGeneration(childId: string): Promise<string | undefined> {
-    return (await this.recordBookkeeping(childId))?.keyGeneration;
-  }
-
-  private async storedVersion(childId: string): Promise<number | undefined> {
-    return (await this.recordBookkeeping(childId))?.version;
-  }
-
+  /** The record's version and the generation its keys were last written under (see `replace`). */
   private async recordBookkeeping(
     childId: string,
   ): Promise<{ keyGeneration?: string; version?: number } | undefined> {
