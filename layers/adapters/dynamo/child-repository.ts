@@ -25,6 +25,11 @@ function identifiersOf(record: ChildRecord): IdentifierClaim[] {
   ];
 }
 
+/** An identifier claim's keys, under every generation the secret holds: the current one first. */
+function claimKeys(hasher: BlockingKeyHasher, claim: IdentifierClaim): string[] {
+  return hasher.keysToRead(keys.identifierClaimMaterial(claim.kind, claim.value));
+}
+
 /**
  * A key's entries read at most: a date of birth holds every child born that day (about 3,300 nationally
  * with day and month in either order); a key holding more than this is not one a search can rank anyway.
@@ -186,9 +191,8 @@ export class DynamoChildRepository implements ChildRepository {
     const hasher = await this.hasher();
     if (record.keyGeneration === hasher.generation) return false;
     const identifiers = identifiersOf(record);
-    const claims = identifiers.flatMap((claim) => {
-      const material = keys.identifierClaimMaterial(claim.kind, claim.value);
-      const [current, ...older] = hasher.keysToRead(material);
+    const claims = identifiers.flatMap((claim): TransactItem[] => {
+      const [current, ...older] = claimKeys(hasher, claim);
       return [
         {
           Put: {
@@ -198,14 +202,7 @@ export class DynamoChildRepository implements ChildRepository {
             ExpressionAttributeValues: { ':me': record.childId },
           },
         },
-        ...older.map((hashed) => ({
-          Delete: {
-            TableName: this.tables.children,
-            Key: keys.identifierClaim(hashed),
-            ConditionExpression: 'attribute_not_exists(childId) OR ownerChildId = :me',
-            ExpressionAttributeValues: { ':me': record.childId },
-          },
-        })),
+        ...older.map((hashed) => this.releaseClaim(hashed, record.childId)),
       ];
     });
     await this.transact([
@@ -263,7 +260,7 @@ export class DynamoChildRepository implements ChildRepository {
    */
   private claimItems(hasher: BlockingKeyHasher, childId: string, claims: IdentifierClaim[]): TransactItem[] {
     return claims.flatMap((claim) => {
-      const [current, ...older] = hasher.keysToRead(keys.identifierClaimMaterial(claim.kind, claim.value));
+      const [current, ...older] = claimKeys(hasher, claim);
       return [
         {
           Put: {
@@ -293,15 +290,20 @@ export class DynamoChildRepository implements ChildRepository {
     claims: IdentifierClaim[],
   ): TransactItem[] {
     return claims.flatMap((claim) =>
-      hasher.keysToRead(keys.identifierClaimMaterial(claim.kind, claim.value)).map((hashed) => ({
-        Delete: {
-          TableName: this.tables.children,
-          Key: keys.identifierClaim(hashed),
-          ConditionExpression: 'attribute_not_exists(childId) OR ownerChildId = :me',
-          ExpressionAttributeValues: { ':me': childId },
-        },
-      })),
+      claimKeys(hasher, claim).map((hashed) => this.releaseClaim(hashed, childId)),
     );
+  }
+
+  /** A claim given up: deleted if it is this child's (or already gone). */
+  private releaseClaim(hashedClaim: string, childId: string): TransactItem {
+    return {
+      Delete: {
+        TableName: this.tables.children,
+        Key: keys.identifierClaim(hashedClaim),
+        ConditionExpression: 'attribute_not_exists(childId) OR ownerChildId = :me',
+        ExpressionAttributeValues: { ':me': childId },
+      },
+    };
   }
 
   /** A transaction whose first `claimCount` items claim identifiers: a claim already held is a 409, not a 412. */
