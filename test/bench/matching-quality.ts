@@ -5,7 +5,7 @@ import { blockingKeysOf } from '#domain/matching/blocking.ts';
 import { assessCandidate } from '#domain/matching/engine.ts';
 import type { ExplainableField } from '#domain/matching/explain.ts';
 import type { MatchingModel } from '#domain/matching/model.ts';
-import { MAX_MATCHES, type SearchCriteria, searchKeysFor } from '#domain/search/criteria.ts';
+import { MAX_MATCHES, queryOf, type SearchCriteria, searchKeysFor } from '#domain/search/criteria.ts';
 import { profileOf } from '#domain/search/profile.ts';
 import { asChild, type FebrlRecord, febrlChildId } from './febrl.ts';
 import { table } from './stats.ts';
@@ -32,13 +32,6 @@ export function criteriaOf(d: FebrlRecord, withPostcode: boolean): SearchCriteri
   };
 }
 
-const query_ = (criteria: SearchCriteria) => ({
-  givenName: criteria.givenName,
-  familyName: criteria.familyName,
-  dateOfBirth: criteria.dateOfBirth,
-  postcodes: criteria.postcode ? [criteria.postcode] : undefined,
-});
-
 /**
  * Every findable FEBRL 4 query run through the engine in process, exactly as the search runs it but
  * keeping every candidate's probability, so precision and recall can be read at any threshold.
@@ -61,7 +54,7 @@ export function scoreQueries(
     if (!criteria || !byId.has(truth)) continue;
     const keys = searchKeysFor(criteria);
     const trueProfile = profileOf(byId.get(truth) as ChildRecord);
-    const query = query_(criteria);
+    const query = queryOf(criteria);
     // Exactly as the search weighs each candidate (the same engine function), keeping every probability.
     const truthProbability = assessCandidate(model, query, trueProfile, EVERYTHING)?.probability ?? 0;
     const candidates = new Map<string, ChildRecord>();

@@ -6,6 +6,7 @@ import { PostcodeSchema } from '../identifiers/postcode.ts';
 import { UpnSchema } from '../identifiers/upn.ts';
 import { type KeyScope, keysOf } from '../matching/blocking.ts';
 import { matchingName } from '../matching/compare.ts';
+import type { Comparable } from '../matching/vector.ts';
 
 /** R10: never more than this many candidates leave a search. */
 export const MAX_MATCHES = 10;
@@ -64,6 +65,17 @@ export function requireNameAndBirthOrIdentifier(c: SearchCriteria, ctx: z.Refine
 /** R3: fields the shielded view does not show. A search using any of them must not find a shielded child. */
 export function usesHiddenField(c: SearchCriteria): boolean {
   return c.postcode !== undefined || c.nhsNumber !== undefined || c.upn !== undefined;
+}
+
+/** The criteria as the matching engine compares them with a child. */
+export function queryOf(c: SearchCriteria): Comparable {
+  return {
+    givenName: c.givenName,
+    familyName: c.familyName,
+    dateOfBirth: c.dateOfBirth,
+    postcodes: c.postcode ? [c.postcode] : undefined,
+    gender: c.gender,
+  };
 }
 
 /**

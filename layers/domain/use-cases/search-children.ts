@@ -8,25 +8,14 @@ import { identifierOfKey, isShieldedScopeKey } from '../matching/blocking.ts';
 import { type MatchCandidate, rankMatches } from '../matching/engine.ts';
 import type { ExplainableField } from '../matching/explain.ts';
 import type { MatchingModel } from '../matching/model.ts';
-import type { Comparable } from '../matching/vector.ts';
 import type { Dependencies } from '../ports.ts';
-import { MAX_MATCHES, type SearchCriteria, searchKeysFor } from '../search/criteria.ts';
+import { MAX_MATCHES, queryOf, type SearchCriteria, searchKeysFor } from '../search/criteria.ts';
 import type { MatchProfile } from '../search/profile.ts';
 import { mayOffer } from '../search/shielded.ts';
 
 const OPEN_FIELDS: ReadonlySet<ExplainableField> = new Set(['names', 'dateOfBirth', 'postcode', 'gender']);
 /** R3: a shielded child's match may be explained only by what its shielded view shows. */
 const SHIELDED_FIELDS: ReadonlySet<ExplainableField> = new Set(['names', 'dateOfBirth', 'gender']);
-
-function queryOf(c: SearchCriteria): Comparable {
-  return {
-    givenName: c.givenName,
-    familyName: c.familyName,
-    dateOfBirth: c.dateOfBirth,
-    postcodes: c.postcode ? [c.postcode] : undefined,
-    gender: c.gender,
-  };
-}
 
 function candidateOf(key: string, profile: MatchProfile): MatchCandidate<MatchProfile> {
   return {
