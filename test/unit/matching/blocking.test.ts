@@ -47,7 +47,7 @@ describe('blocking keys', () => {
     expect(shares(searchKeysFor(criteria), stored)).toBe(false);
   });
 
-  it('queries both scopes with at most six keys for a name and date search, and only the open scope with a hidden field', () => {
+  it('queries both scopes with at most six keys for a name and date search, and only the open scope with a hidden field (R3)', () => {
     const plain = searchKeysFor({ givenName: 'William', familyName: 'Oyelaran', dateOfBirth: '2016-04-09' });
     expect(plain.length).toBeLessThanOrEqual(6);
     expect(plain.some((k) => k.split('#')[1] === 's')).toBe(true);
@@ -60,7 +60,7 @@ describe('blocking keys', () => {
     expect(withPostcode.every((k) => k.split('#')[1] === 'o')).toBe(true);
   });
 
-  it('keys a shielded record only by its current names together, or one name with its date of birth', () => {
+  it('keys a shielded record only by its current names together, or one name with its date of birth (R3)', () => {
     const shielded = aChild({ shield: shieldBy('E08000035'), otherNames: [{ familyName: 'Castellanos' }] });
     expect(kinds(blockingKeysOf(shielded))).toEqual(['N', 'ND']);
     const oneName = keysOf(
