@@ -10,6 +10,9 @@ import type { MisuseDay } from './audit/misuse.ts';
 import type { TrailEntry, TrailSubject } from './audit/trail.ts';
 import type { ChildRecord } from './child/record.ts';
 import type { ContactRequest } from './contact/request.ts';
+import type { SourceRow } from './feeds/best-view.ts';
+import type { FeedName } from './feeds/feed.ts';
+import type { ReviewItem } from './feeds/review.ts';
 import type { Involvement } from './involvement/schema.ts';
 import type { MatchProfile } from './search/profile.ts';
 
@@ -189,4 +192,67 @@ export interface ContactRequestRepository {
   listForBroker(authority: string, status: ContactRequest['status']): Promise<ContactRequest[]>;
   /** Fails with PreconditionFailedError when the stored version is not `expectedVersion`. */
   replace(next: ContactRequest, expectedVersion: number, audit: AuditEvent): Promise<void>;
+}
+
+/** What the linker knows of one source row already (R8). */
+export interface SourceState {
+  /** The child the row was linked to, and whether the row then held exactly this content. */
+  link?: { childId: string; unchanged: boolean } | undefined;
+  /** Children a data manager decided this row does not describe: never linked to again. */
+  notChildren: string[];
+}
+
+/**
+ * R8 linkage storage: source rows held per child, each row's link (keyed by a keyed hash of its source
+ * reference, so no key holds an NHS number or a registration number), and the review queue. Every change to a
+ * record commits with its source row, its link and its audit event, or not at all.
+ */
+export interface FeedLinkageStore {
+  /** `content` is the row's canonical content: the store tells whether the linked row held the same. */
+  sourceState(feed: FeedName, sourceId: string, content: string): Promise<SourceState>;
+  /** The child holding an NHS number or UPN, shielded or not (identifier claims). */
+  ownerOf(kind: 'nhsNumber' | 'upn', value: string): Promise<string | undefined>;
+  sourcesOf(childId: string): Promise<SourceRow[]>;
+  /**
+   * A new record made from its first source row. Fails with DuplicateIdentifierError when another record holds
+   * its NHS number or UPN, and with PreconditionFailedError when the row was linked meanwhile.
+   */
+  createFromSource(record: ChildRecord, row: SourceRow, content: string, audit: AuditEvent): Promise<void>;
+  /**
+   * The record replaced by its new best view, with the row stored and linked to it (any earlier link of the row
+   * to another child removed). PreconditionFailedError on a lost race, DuplicateIdentifierError as for create.
+   */
+  updateFromSource(
+    previous: ChildRecord,
+    next: ChildRecord,
+    row: SourceRow,
+    content: string,
+    audit: AuditEvent,
+  ): Promise<void>;
+  /** A wrong merge undone: the row taken off the child, whose record becomes `next`, and remembered as not it. */
+  detachSource(previous: ChildRecord, next: ChildRecord, row: SourceRow, audit: AuditEvent): Promise<void>;
+  /** Remembers that the row does not describe the child (a data manager's decision), so no load links them. */
+  rememberNot(feed: FeedName, sourceId: string, childId: string): Promise<void>;
+}
+
+/**
+ * R8 review queue: feed rows awaiting a data manager's decision, one queue per council (the maintaining
+ * council's team, or the shielding council's for a shielded child, R3).
+ */
+export interface ReviewQueue {
+  /** False when the item was already queued (a reload raises nothing twice). */
+  queue(item: ReviewItem): Promise<boolean>;
+  get(queue: string, reviewId: string): Promise<ReviewItem | undefined>;
+  /** A council's open items, oldest first: a query of its queue, never a scan. */
+  listOpen(
+    queue: string,
+    query: { limit: number; cursor?: string | undefined },
+  ): Promise<{ items: ReviewItem[]; next?: string | undefined }>;
+  /** Records the decision with its audit event; PreconditionFailedError when it was decided meanwhile. */
+  decide(item: ReviewItem, audit: AuditEvent): Promise<void>;
+}
+
+/** Which council's ContactPoint team maintains a child first known from a feed, from its postcode. */
+export interface AuthorityLookup {
+  forPostcode(postcode: string | undefined): { localAuthority: string; localAuthorityName: string };
 }

@@ -1,3 +1,4 @@
+import type { FieldConflict, FieldProvenance } from '../feeds/best-view.ts';
 import type { Shield } from '../shield/schema.ts';
 import type { Address, ChildFields, ChildPatch, OtherName } from './schema.ts';
 
@@ -10,6 +11,10 @@ export interface ChildRecord extends ChildFields {
   /** Kept for matching only (R1): never part of any view. */
   previousAddresses?: Address[] | undefined;
   shield?: Shield | undefined;
+  /** R8: where each field of the best view came from, and when; absent on a record made by hand only. */
+  provenance?: FieldProvenance | undefined;
+  /** R8: sources that disagree about a field with one true value, kept for a data manager's review. */
+  conflicts?: FieldConflict[] | undefined;
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -1,0 +1,63 @@
+import { keysOf } from '../matching/blocking.ts';
+import type { Comparable, ComparisonVector } from '../matching/vector.ts';
+import type { FeedFields } from './feed.ts';
+
+/**
+ * R8 linkage thresholds on the engine's match probability: at or above `link` a row joins the child; between
+ * `review` and `link` a data manager decides; below, the row is a child not yet known. A shielded candidate
+ * goes to its shielding team from `shieldedReview` up, far lower, because creating an unshielded second record
+ * of a shielded child is the one mistake that must not happen (the original ContactPoint's feed made it).
+ */
+export const LINKAGE_THRESHOLDS = { link: 0.9, review: 0.2, shieldedReview: 0.01 } as const;
+
+/** What a feed row is compared as. */
+export function comparableOf(fields: FeedFields): Comparable {
+  return {
+    givenName: fields.givenName,
+    familyName: fields.familyName,
+    otherNames: fields.otherNames,
+    dateOfBirth: fields.dateOfBirth,
+    gender: fields.gender,
+    postcodes: fields.address ? [fields.address.postcode] : undefined,
+  };
+}
+
+/**
+ * Keys a feed row is looked up by: every open key a record with its fields would have, and the shielded keys of
+ * its current name and date of birth, so a shielded child is always met (R3: found to be protected, never shown).
+ */
+export function linkageKeysOf(fields: FeedFields): string[] {
+  const current = { givenName: fields.givenName, familyName: fields.familyName };
+  const open = keysOf(
+    {
+      names: [current, ...(fields.otherNames ?? [])],
+      dateOfBirth: fields.dateOfBirth,
+      postcodes: fields.address ? [fields.address.postcode] : [],
+      nhsNumber: fields.nhsNumber,
+      upn: fields.upn,
+    },
+    'open',
+    'record',
+  );
+  const shielded = keysOf({ names: [current], dateOfBirth: fields.dateOfBirth }, 'shielded', 'record');
+  return [...new Set([...open, ...shielded])];
+}
+
+const DIFFERENT_GIVEN = new Set(['jw70', 'other']);
+
+/**
+ * Twins: born the same day, in the same household, with given names that are not the same name. Such a pair is
+ * never merged, whatever else agrees — twins share everything but that.
+ */
+export function isTwin(vector: ComparisonVector): boolean {
+  const household = vector.postcode === 'full' || vector.familyName === 'exact';
+  return (
+    vector.dateOfBirth === 'exact' &&
+    household &&
+    vector.givenName !== null &&
+    DIFFERENT_GIVEN.has(vector.givenName)
+  );
+}
+
+/** Sources that register a child once: a second row of theirs with another reference is another child. */
+export const REGISTERS_ONCE: ReadonlySet<string> = new Set(['births', 'school-census', 'nhs-demographics']);
