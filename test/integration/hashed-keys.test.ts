@@ -116,7 +116,7 @@ describe('keys that reveal nothing (blocking keys and identifier claims are keye
     for (const item of keyItems) {
       expect(item.blockingKey).toMatch(HASH);
       expect(item.sk).toBe(`KEY#${item.blockingKey}`);
-      expect(item.keyGeneration).toBe('b2.k1');
+      expect(item.keyGeneration).toBe('b3.k1');
     }
     for (const claim of claims) expect(String(claim.childId).slice('CLAIM#'.length)).toMatch(HASH);
     expect(moved.record.version).toBe(2);

@@ -76,7 +76,7 @@ describe('key changes and re-keying', () => {
         return async (command: unknown) => {
           if (!raced && command instanceof TransactWriteCommand) {
             raced = true;
-            expect(await rekeyer.rekey({ ...open, keyGeneration: 'b2.k1' })).toBe(true);
+            expect(await rekeyer.rekey({ ...open, keyGeneration: 'b3.k1' })).toBe(true);
           }
           return target.send(command as never);
         };
@@ -114,7 +114,7 @@ describe('key changes and re-keying', () => {
     await repository(before).create(most, audit(most.childId));
     const renamed: ChildRecord = { ...most, version: 2, familyName: 'Brightwater', gender: 'male' };
     await repository(before).replace(most, renamed, audit(most.childId));
-    expect(await repository(during).rekey({ ...renamed, keyGeneration: 'b2.k1' })).toBe(true);
+    expect(await repository(during).rekey({ ...renamed, keyGeneration: 'b3.k1' })).toBe(true);
     const shielded: ChildRecord = { ...renamed, version: 3, shield: shieldBy('E08000035') };
     await repository(during).replace(renamed, shielded, audit(most.childId));
     expect((await keyItems(most.childId)).length).toBe(blockingKeysOf(shielded).length);

@@ -95,14 +95,14 @@ async function everyItem(table: string): Promise<Record<string, unknown>[]> {
   return items.sort((a, b) => `${a.childId}|${a.sk}`.localeCompare(`${b.childId}|${b.sk}`));
 }
 
-/** Every record and key item under b2.k2, no k1 key item or claim left, and every child found by its new keys alone. */
+/** Every record and key item under b3.k2, no k1 key item or claim left, and every child found by its new keys alone. */
 async function expectAllUnderK2(tables: TableNames): Promise<void> {
   const items = await everyItem(tables.children);
   const records = items.filter((i) => i.sk === 'RECORD');
   const keyItems = items.filter((i) => String(i.sk).startsWith('KEY#'));
   const claims = items.filter((i) => i.sk === 'CLAIM');
   expect(records).toHaveLength(CHILDREN.length);
-  for (const item of [...records, ...keyItems]) expect(item.keyGeneration).toBe('b2.k2');
+  for (const item of [...records, ...keyItems]) expect(item.keyGeneration).toBe('b3.k2');
   // Exactly the new keys: one item per key of each record, none left from k1.
   const expectedKeys = CHILDREN.flatMap((c) =>
     [...new Set(blockingKeysOf(c).map((m) => after.keyOf(m)))].map((k) => `${c.childId}|KEY#${k}`),
@@ -133,7 +133,7 @@ describe('re-keying every child under a new blocking-key secret', () => {
   it('moves every record, key item and identifier claim from k1 to k2, and a second run changes nothing', async () => {
     const { tables, keyring } = await seededUnderK1();
     const seeded = await everyItem(tables.children);
-    expect(seeded.filter((i) => i.sk === 'RECORD').every((i) => i.keyGeneration === 'b2.k1')).toBe(true);
+    expect(seeded.filter((i) => i.sk === 'RECORD').every((i) => i.keyGeneration === 'b3.k1')).toBe(true);
     const job = migration(tables, keyring);
     const end = await job.run(await job.start());
     expect(isDone(end)).toBe(true);

@@ -49,6 +49,15 @@ export class DynamoChildRepository implements ChildRepository {
     private readonly hasher: () => Promise<BlockingKeyHasher>,
   ) {}
 
+  /** The hasher this repository keys with, for other stores of the same table (feed rows, R8). */
+  keyHasher(): Promise<BlockingKeyHasher> {
+    return this.hasher();
+  }
+
+  get tableName(): string {
+    return this.tables.children;
+  }
+
   async get(childId: string): Promise<ChildRecord | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({
@@ -60,6 +69,23 @@ export class DynamoChildRepository implements ChildRepository {
     if (!Item) return undefined;
     for (const attribute of RECORD_BOOKKEEPING) delete Item[attribute];
     return Item as ChildRecord;
+  }
+
+  /** The child holding an NHS number or UPN, shielded or not: its identifier claim, under any generation. */
+  async identifierOwner(kind: IdentifierClaim['kind'], value: string): Promise<string | undefined> {
+    const hasher = await this.hasher();
+    for (const hashed of claimKeys(hasher, { kind, value })) {
+      const { Item } = await this.db.send(
+        new GetCommand({
+          TableName: this.tables.children,
+          Key: keys.identifierClaim(hashed),
+          ConsistentRead: true,
+          ProjectionExpression: 'ownerChildId',
+        }),
+      );
+      if (Item?.ownerChildId) return Item.ownerChildId as string;
+    }
+    return undefined;
   }
 
   /** Profiles under each key (material in, map keyed by material); during a re-keying, old keys too. */
@@ -93,7 +119,8 @@ export class DynamoChildRepository implements ChildRepository {
     return profiles;
   }
 
-  async create(record: ChildRecord, audit: AuditEvent): Promise<void> {
+  /** `along` are further items that commit with the record or not at all (a feed row and its link, R8). */
+  async create(record: ChildRecord, audit: AuditEvent, along: TransactItem[] = []): Promise<void> {
     const hasher = await this.hasher();
     const claims = this.claimItems(hasher, record.childId, identifiersOf(record));
     const items: TransactItem[] = [
@@ -106,6 +133,7 @@ export class DynamoChildRepository implements ChildRepository {
         },
       },
       ...this.keyPuts(hasher, record),
+      ...along,
       { Put: auditPut(this.tables.audit, audit) },
     ];
     await this.transactClaiming(items, claims.length);
@@ -118,7 +146,12 @@ export class DynamoChildRepository implements ChildRepository {
    * between (it rewrites the keys without changing the version) makes this change read them again, so no key
    * of the record as it was — open keys of a child being shielded, say — can outlive the change (R3).
    */
-  async replace(previous: ChildRecord, next: ChildRecord, audit: AuditEvent): Promise<void> {
+  async replace(
+    previous: ChildRecord,
+    next: ChildRecord,
+    audit: AuditEvent,
+    along: TransactItem[] = [],
+  ): Promise<void> {
     const hasher = await this.hasher();
     const held = identifiersOf(previous);
     const wanted = identifiersOf(next);
@@ -153,6 +186,7 @@ export class DynamoChildRepository implements ChildRepository {
             },
             ...this.claimReleases(hasher, next.childId, released),
             ...(await this.keyChanges(hasher, next)),
+            ...along,
             { Put: auditPut(this.tables.audit, audit) },
           ],
           claims.length,

@@ -1,6 +1,8 @@
 import type { TrailSubject } from '#domain/audit/trail.ts';
 import { BLOCKING_KEY_SK_PREFIX, CHILD_RECORD_SK } from './tables.ts';
 
+const CHILD_SOURCE_SK_PREFIX = 'SOURCE#';
+
 /** Every DynamoDB key ContactPoint writes is built here. */
 export const keys = {
   childRecord: (childId: string) => ({ childId, sk: CHILD_RECORD_SK }),
@@ -16,6 +18,23 @@ export const keys = {
   identifierClaim: (hashedClaim: string) => ({ childId: `CLAIM#${hashedClaim}`, sk: 'CLAIM' }),
   identifierClaimMaterial: (kind: 'nhsNumber' | 'upn', value: string) =>
     `claim#${kind === 'nhsNumber' ? 'NHS' : 'UPN'}#${value}`,
+  /**
+   * R8: a feed row's link to the child it describes, and a data manager's "not this child" decisions, in one
+   * partition per row, keyed by the keyed hash of the row's source reference (an NHS number, a registration).
+   */
+  sourceMaterial: (feed: string, sourceId: string) => `source#${feed}#${sourceId}`,
+  sourceLink: (hashedSource: string) => ({ childId: `SOURCE#${hashedSource}`, sk: 'LINK' }),
+  sourceNot: (hashedSource: string, childId: string) => ({
+    childId: `SOURCE#${hashedSource}`,
+    sk: `NOT#${childId}`,
+  }),
+  sourceNotPrefix: 'NOT#',
+  /** A feed row held on the child it describes, for the best view (R8). */
+  childSource: (childId: string, feed: string, hashedSource: string) => ({
+    childId,
+    sk: `${CHILD_SOURCE_SK_PREFIX}${feed}#${hashedSource}`,
+  }),
+  childSourcePrefix: CHILD_SOURCE_SK_PREFIX,
   involvement: (childId: string, involvementId: string) => ({ childId, involvementId }),
   contactRequest: (childId: string, requestId: string) => ({ childId, requestId }),
   /** Index attribute of a contact request: its team's queue, by status then newest first. */

@@ -10,10 +10,11 @@ import { formsOf, matchingName, soundsOf } from './compare.ts';
  *  - `N`, the sounds of given and family name together, in either order, with no date (a date mistyped);
  *  - `S`, one name's sound with the other's first three letters (a date mistyped and one name misspelt);
  *  - `P`, one name's sound with a postcode (only when a postcode is typed: it is a hidden field, R3).
- * Plus `NHS` and `UPN`, exact. These strings are key material only: the repository stores and queries
+ * In the shielded scope `N`, `ND` (one name and the date) and, for feed linkage only, `NY` (one name and the
+ * year). Plus `NHS` and `UPN`, exact. These strings are key material only: the repository stores and queries
  * their keyed hashes (HMAC), so no key attribute holds a name, date, postcode or identifier.
  */
-export const BLOCKING_SCHEME = 'b2';
+export const BLOCKING_SCHEME = 'b3';
 
 /**
  * Shielded children are keyed in a scope of their own, from only what their shielded view shows (current
@@ -48,6 +49,7 @@ export const blockingKey = {
   birth: (scope: KeyScope, dob: string) => `D#${SCOPE_TAG[scope]}#${dateInEitherOrder(dob)}`,
   names: (scope: KeyScope, a: string, b: string) => `N#${SCOPE_TAG[scope]}#${[a, b].sort().join('#')}`,
   nameAndBirth: (sound: string, dob: string) => `ND#${SCOPE_TAG.shielded}#${sound}#${dateInEitherOrder(dob)}`,
+  nameAndYear: (sound: string, dob: string) => `NY#${SCOPE_TAG.shielded}#${sound}#${dob.slice(0, 4)}`,
   soundAndPrefix: (sound: string, prefix: string) => `S#${SCOPE_TAG.open}#${sound}#${prefix}`,
   soundAndPostcode: (sound: string, postcode: string) =>
     `P#${SCOPE_TAG.open}#${sound}#${compactPostcode(postcode)}`,
@@ -97,6 +99,10 @@ export function keysOf(fields: KeyedFields, scope: KeyScope, side: 'record' | 'q
     if (scope === 'shielded' && dob) {
       const single = side === 'record' || !familySound || givenSounds.length === 0;
       if (single) for (const sound of sounds) keys.add(blockingKey.nameAndBirth(sound, dob));
+      // Feed linkage only (a search never asks for it): one name and the year, so a feed row with the day
+      // mistyped and the other name different still meets a shielded child rather than make a second,
+      // unshielded record of it (R3, R8). Shielded children are few, so such a key holds a handful.
+      if (side === 'record') for (const sound of sounds) keys.add(blockingKey.nameAndYear(sound, dob));
     }
     // The slip keys only for the current name: an other name is met by its names and the date of birth,
     // and a record's keys stay few enough to rewrite in one transaction.

@@ -25,7 +25,7 @@ describe('the blocking-key hasher', () => {
       two.keyOf('D#o#2016-04-09'),
       one.keyOf('D#o#2016-04-09'),
     ]);
-    expect(two.readGenerations).toEqual(['b2.k2', 'b2.k1']);
+    expect(two.readGenerations).toEqual(['b3.k2', 'b3.k1']);
   });
 
   it('refuses a secret that is not JSON without quoting any of it', async () => {
@@ -45,20 +45,20 @@ describe('the blocking-key hasher', () => {
     ];
     secrets.on(GetSecretValueCommand).callsFake(() => (answers.shift() as () => Promise<unknown>)());
     const hasher = blockingKeyHasherFrom(env);
-    expect((await hasher()).generation).toBe('b2.k1');
-    expect((await hasher()).generation).toBe('b2.k1');
+    expect((await hasher()).generation).toBe('b3.k1');
+    expect((await hasher()).generation).toBe('b3.k1');
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
 
     vi.setSystemTime(new Date('2026-12-06T10:06:00Z'));
-    expect((await hasher()).generation).toBe('b2.k1');
+    expect((await hasher()).generation).toBe('b3.k1');
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
 
     vi.setSystemTime(new Date('2026-12-06T10:06:30Z'));
-    expect((await hasher()).generation).toBe('b2.k1');
+    expect((await hasher()).generation).toBe('b3.k1');
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
 
     vi.setSystemTime(new Date('2026-12-06T10:07:01Z'));
-    expect((await hasher()).generation).toBe('b2.k2');
+    expect((await hasher()).generation).toBe('b3.k2');
   });
 
   it('cannot key anything in a function that does not declare the searchKeys settings', async () => {

@@ -24,7 +24,7 @@ const db = mockClient(DynamoDBDocumentClient);
 const hasher = new BlockingKeyHasher({ current: 'k2', k2: 'b'.repeat(40), k1: 'a'.repeat(40) });
 const tables = { children: 'unit-children', audit: 'unit-audit' };
 const child = aChild({ nhsNumber: '9434765919', upn: 'X801200001001' });
-const stored = { ...child, sk: 'RECORD', keyGeneration: 'b2.k1' };
+const stored = { ...child, sk: 'RECORD', keyGeneration: 'b3.k1' };
 const rekeying = (options = {}) =>
   new ChildRekeying(documentClient('eu-west-2'), tables, () => Promise.resolve(hasher), options);
 const counts = { rekeyed: 0, alreadyCurrent: 0, retried: 0, gone: 0, remaining: 0 };
@@ -60,10 +60,10 @@ describe('the re-keying migration', () => {
         FilterExpression: 'sk = :record',
       }),
     ]);
-    expect(updatesSent()).toEqual([{ ':generation': 'b2.k2', ':expected': child.version }]);
+    expect(updatesSent()).toEqual([{ ':generation': 'b3.k2', ':expected': child.version }]);
     // Every segment finished: the check pass starts, from the beginning of every segment.
     expect(next).toEqual({
-      generation: 'b2.k2',
+      generation: 'b3.k2',
       pass: 'check',
       segments: [{ done: false }, { done: false }],
       counts: { ...counts, rekeyed: 8 },
@@ -73,7 +73,7 @@ describe('the re-keying migration', () => {
 
   it('keeps a segment’s place when its page has more to come, and counts records already current without writing', async () => {
     db.on(ScanCommand).resolves({
-      Items: [{ ...stored, keyGeneration: 'b2.k2' }],
+      Items: [{ ...stored, keyGeneration: 'b3.k2' }],
       LastEvaluatedKey: { childId: child.childId, sk: 'RECORD' },
     });
     const job = rekeying({ totalSegments: 1 });
@@ -100,8 +100,8 @@ describe('the re-keying migration', () => {
     const job = rekeying({ totalSegments: 1 });
     const next = await job.nextPage(await job.start());
     expect(updatesSent()).toEqual([
-      { ':generation': 'b2.k2', ':expected': child.version },
-      { ':generation': 'b2.k2', ':expected': child.version + 1 },
+      { ':generation': 'b3.k2', ':expected': child.version },
+      { ':generation': 'b3.k2', ':expected': child.version + 1 },
     ]);
     expect(next.counts).toEqual({ ...counts, rekeyed: 1, retried: 1 });
   });
@@ -120,14 +120,14 @@ describe('the re-keying migration', () => {
   });
 
   it('refuses a cursor made for another generation of the secret', async () => {
-    const stale = { ...(await rekeying().start()), generation: 'b2.k1' };
+    const stale = { ...(await rekeying().start()), generation: 'b3.k1' };
     await expect(rekeying().resume(stale)).rejects.toThrow(InvalidRekeyCursorError);
     await expect(rekeying().run(stale)).rejects.toThrow(InvalidRekeyCursorError);
     expect(db.commandCalls(ScanCommand)).toHaveLength(0);
   });
 
   const valid: RekeyCursor = {
-    generation: 'b2.k2',
+    generation: 'b3.k2',
     pass: 'rekey',
     segments: [{ done: true }, { done: false, startKey: { childId: 'CP0000000001', sk: 'KEY#abc' } }],
     counts,
@@ -263,7 +263,7 @@ describe('the re-keying migration', () => {
     expect(end.counts.remaining).toBe(2);
     expect(db.commandCalls(ScanCommand)[0]?.args[0].input).toMatchObject({
       Select: 'COUNT',
-      ExpressionAttributeValues: { ':record': 'RECORD', ':generation': 'b2.k2' },
+      ExpressionAttributeValues: { ':record': 'RECORD', ':generation': 'b3.k2' },
     });
     // Only counting: pages of DynamoDB's largest size, so a whole check fits one invocation of the job.
     expect(db.commandCalls(ScanCommand)[0]?.args[0].input.Limit).toBeUndefined();

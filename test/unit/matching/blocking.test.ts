@@ -60,9 +60,9 @@ describe('blocking keys', () => {
     expect(withPostcode.every((k) => k.split('#')[1] === 'o')).toBe(true);
   });
 
-  it('keys a shielded record only by its current names together, or one name with its date of birth (R3)', () => {
+  it('keys a shielded record only by its current names together, or one name with its date of birth or year (R3)', () => {
     const shielded = aChild({ shield: shieldBy('E08000035'), otherNames: [{ familyName: 'Castellanos' }] });
-    expect(kinds(blockingKeysOf(shielded))).toEqual(['N', 'ND']);
+    expect(kinds(blockingKeysOf(shielded))).toEqual(['N', 'ND', 'NY']);
     const oneName = keysOf(
       { names: [{ familyName: 'Walker' }], dateOfBirth: '2016-04-09' },
       'shielded',
@@ -73,6 +73,7 @@ describe('blocking keys', () => {
       'shielded',
       'query',
     );
+    // A search never asks for the name-and-year key: that one is for feed linkage only.
     expect(kinds(oneName)).toEqual(['ND']);
     expect(kinds(bothNames)).toEqual(['N']);
     expect(shares(oneName, blockingKeysOf(shielded))).toBe(true);

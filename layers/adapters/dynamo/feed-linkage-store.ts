@@ -1,0 +1,170 @@
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '#domain/audit/event.ts';
+import type { ChildRecord } from '#domain/child/record.ts';
+import type { SourceRow } from '#domain/feeds/best-view.ts';
+import type { FeedName } from '#domain/feeds/feed.ts';
+import type { FeedLinkageStore, SourceState } from '#domain/ports.ts';
+import type { BlockingKeyHasher } from '../keys/blocking-key-hasher.ts';
+import type { DynamoChildRepository } from './child-repository.ts';
+import { keys } from './keys.ts';
+import type { TransactItem } from './write.ts';
+
+/**
+ * R8 linkage storage in the children table, beside the records it changes: a row's link and a data manager's
+ * "not this child" decisions in the row's own partition (keyed hash of its source reference), the row itself
+ * on the child's partition. A record changes together with its row, the row's link and the audit event.
+ */
+export class DynamoFeedLinkageStore implements FeedLinkageStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly children: DynamoChildRepository,
+    private readonly hasher: () => Promise<BlockingKeyHasher>,
+  ) {}
+
+  /** A row's fingerprint, keyed like every key here: the same row loaded again is known without its fields. */
+  private async fingerprintOf(content: string): Promise<string> {
+    return (await this.hasher()).keyOf(`row#${content}`);
+  }
+
+  private async sourceKey(feed: FeedName, sourceId: string): Promise<string> {
+    return (await this.hasher()).keyOf(keys.sourceMaterial(feed, sourceId));
+  }
+
+  async sourceState(feed: FeedName, sourceId: string, content: string): Promise<SourceState> {
+    const hasher = await this.hasher();
+    const state: SourceState = { notChildren: [] };
+    const fingerprint = await this.fingerprintOf(content);
+    for (const hashed of hasher.keysToRead(keys.sourceMaterial(feed, sourceId))) {
+      const { Items = [] } = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'childId = :partition',
+          ExpressionAttributeValues: { ':partition': keys.sourceLink(hashed).childId },
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of Items) {
+        if (item.sk === keys.sourceLink(hashed).sk && !state.link) {
+          state.link = {
+            childId: item.ownerChildId as string,
+            unchanged: item.fingerprint === fingerprint,
+          };
+        } else if (String(item.sk).startsWith(keys.sourceNotPrefix)) {
+          state.notChildren.push(item.notChildId as string);
+        }
+      }
+    }
+    return state;
+  }
+
+  ownerOf(kind: 'nhsNumber' | 'upn', value: string): Promise<string | undefined> {
+    return this.children.identifierOwner(kind, value);
+  }
+
+  async sourcesOf(childId: string): Promise<SourceRow[]> {
+    const rows: SourceRow[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'childId = :child AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':child': childId, ':prefix': keys.childSourcePrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        rows.push({
+          feed: item.feed,
+          sourceId: item.sourceId,
+          extractDate: item.extractDate,
+          fields: item.fields,
+        } as SourceRow);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return rows;
+  }
+
+  /** The row on its child, and its link: taken only if unlinked, or linked to this child already. */
+  private async rowItems(childId: string, row: SourceRow, content: string): Promise<TransactItem[]> {
+    const hashed = await this.sourceKey(row.feed, row.sourceId);
+    return [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.childSource(childId, row.feed, hashed), ...row },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...keys.sourceLink(hashed),
+            ownerChildId: childId,
+            fingerprint: await this.fingerprintOf(content),
+          },
+          ConditionExpression: 'attribute_not_exists(childId) OR ownerChildId = :me',
+          ExpressionAttributeValues: { ':me': childId },
+        },
+      },
+    ];
+  }
+
+  async createFromSource(
+    record: ChildRecord,
+    row: SourceRow,
+    content: string,
+    audit: AuditEvent,
+  ): Promise<void> {
+    await this.children.create(record, audit, await this.rowItems(record.childId, row, content));
+  }
+
+  async updateFromSource(
+    previous: ChildRecord,
+    next: ChildRecord,
+    row: SourceRow,
+    content: string,
+    audit: AuditEvent,
+  ): Promise<void> {
+    await this.children.replace(previous, next, audit, await this.rowItems(next.childId, row, content));
+  }
+
+  async detachSource(
+    previous: ChildRecord,
+    next: ChildRecord,
+    row: SourceRow,
+    audit: AuditEvent,
+  ): Promise<void> {
+    const hashed = await this.sourceKey(row.feed, row.sourceId);
+    await this.children.replace(previous, next, audit, [
+      { Delete: { TableName: this.table, Key: keys.childSource(next.childId, row.feed, hashed) } },
+      {
+        Delete: {
+          TableName: this.table,
+          Key: keys.sourceLink(hashed),
+          ConditionExpression: 'attribute_not_exists(childId) OR ownerChildId = :me',
+          ExpressionAttributeValues: { ':me': next.childId },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.sourceNot(hashed, next.childId), notChildId: next.childId },
+        },
+      },
+    ]);
+  }
+
+  async rememberNot(feed: FeedName, sourceId: string, childId: string): Promise<void> {
+    const hashed = await this.sourceKey(feed, sourceId);
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.sourceNot(hashed, childId), notChildId: childId },
+      }),
+    );
+  }
+}
