@@ -436,7 +436,7 @@ describe('R6: seals are write-once in the bucket policy, and only the sealer wri
 });
 
 describe('CloudTrail records the data events of every table with people’s data, and of the seals', () => {
-  it('selects the data events of the children, involvements, directory, audit, audit index, alerts and contact-request tables, and the seal objects', () => {
+  it('selects the data events of the children, involvements, directory, audit, audit index, alerts, contact-request and idempotency tables, and the seal objects', () => {
     const trail = resourcesOf(audit, 'AWS::CloudTrail::Trail').find(
       (t) => t.Properties.AdvancedEventSelectors !== undefined,
     )?.Properties as {
@@ -457,6 +457,8 @@ describe('CloudTrail records the data events of every table with people’s data
       'AuditIndexTable',
       'AlertsTable',
       'ContactRequestsTable',
+      // R8: the answers kept for retries are involvements as their callers were shown them.
+      'IdempotencyTable',
     ])
       expect(tables, table).toContain(table);
     const seals = field('resources.ARN', 'AWS::S3::Object')?.StartsWith;
