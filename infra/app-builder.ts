@@ -69,10 +69,9 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     auditKey: keys.auditKey,
     logsKey: keys.logsKey,
     logRetention,
-    // Every table that holds people's data or the trail itself; not the idempotency keys of pushes.
-    dataEventTables: Object.entries(data.tables)
-      .filter(([id]) => id !== 'idempotency')
-      .map(([, table]) => table),
+    // Every table that holds people's data or the trail itself; the idempotency table too, since it keeps the
+    // answers to pushes (involvements as returned to their callers) for a day.
+    dataEventTables: Object.values(data.tables),
   });
 
   // What every function is built with; each one's environment holds only the settings it declares.

@@ -90,7 +90,7 @@ export class ApiStack extends Stack {
       defaultCorsPreflightOptions: {
         allowOrigins: environment.webOrigins,
         allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-        allowHeaders: ['Authorization', 'Content-Type', 'If-Match'],
+        allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'],
       },
     });
     this.acknowledgeApiFindings();

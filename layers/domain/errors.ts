@@ -171,3 +171,30 @@ export class RateLimitedError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * R8: an Idempotency-Key the caller already used on this route for another request (another child,
+ * involvement or body). Nothing is changed; the first request's answer stays as it was.
+ */
+export class IdempotencyKeyReusedError extends Error {
+  override readonly name = 'IdempotencyKeyReusedError';
+  constructor(options?: ErrorOptions) {
+    super(
+      'This Idempotency-Key was already used for a different request on this route. Send a retry with ' +
+        'exactly the same path and body, or use a new key for a new change.',
+      options,
+    );
+  }
+}
+
+/** R8: the first request with this Idempotency-Key is still being processed; retry shortly for its answer. */
+export class IdempotencyKeyInUseError extends ConflictError {
+  override readonly name = 'IdempotencyKeyInUseError';
+  constructor(options?: ErrorOptions) {
+    super(
+      'A request with this Idempotency-Key is still in progress. Retry it unchanged in a few seconds to ' +
+        'receive its answer.',
+      options,
+    );
+  }
+}

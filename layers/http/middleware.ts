@@ -13,6 +13,7 @@ import { logger } from '#runtime/logger.ts';
 import { count, metrics } from '#runtime/metrics.ts';
 import type { ApiEvent } from './api-event.ts';
 import { baseHeaders, headerValue } from './headers.ts';
+import { type IdempotencyStore, idempotencyKeyOf, rememberAnswers } from './idempotency.ts';
 import { PrincipalResolver } from './principal.ts';
 import { problemFor, problemResponse } from './problem-details.ts';
 import type { RouteDefinition } from './route.ts';
@@ -27,6 +28,8 @@ export interface MiddlewareDependencies {
   env: Environment;
   /** R10 per-user limits: required by every route that declares a `usageLimit`. */
   usage?: { counter: UsageCounter; limits: UsageLimits } | undefined;
+  /** R8 the answers kept for retries: required by every route that takes an `idempotencyKey`. */
+  idempotency?: IdempotencyStore | undefined;
 }
 
 /** Last line: every error becomes problem+json; only 5xx are logged, with the error but no request data. */
@@ -144,7 +147,7 @@ function parseJsonBody(event: APIGatewayProxyEvent): unknown {
  * A route without a query schema takes no query parameters, and one without a body schema no body.
  */
 function validateRequest<R extends RouteDefinition>(route: R): Middleware<R> {
-  const { params, query, body, ifMatch } = route.request;
+  const { params, query, body, ifMatch, idempotencyKey } = route.request;
   return {
     before: (request) => {
       const event = request.event;
@@ -168,6 +171,7 @@ function validateRequest<R extends RouteDefinition>(route: R): Middleware<R> {
         query: query ? parseOrThrow(query, event.queryStringParameters ?? {}, 'query') : undefined,
         body: body ? parseOrThrow(body, parseJsonBody(event), 'body') : undefined,
         ifMatchVersion,
+        idempotencyKey: idempotencyKey ? idempotencyKeyOf(event) : undefined,
       } as ApiEvent<R>['input'];
     },
   };
@@ -207,7 +211,9 @@ function limitUsage<R extends RouteDefinition>(route: R, deps: MiddlewareDepende
 
 /**
  * The one middleware stack every API handler uses, in order: log context, problem+json on error, request facts,
- * authorisation, validation, per-user limits. Use as `middy().use(apiMiddleware(route, deps)).handler(...)`.
+ * authorisation, validation, per-user limits, and last the answers kept for retries (R8), so a retry is
+ * answered only once its caller is signed in, permitted and valid. Use as
+ * `middy().use(apiMiddleware(route, deps)).handler(...)`.
  */
 export function apiMiddleware<R extends RouteDefinition>(
   route: R,
@@ -221,7 +227,21 @@ export function apiMiddleware<R extends RouteDefinition>(
     authorise(route, deps),
     validateRequest(route),
     ...limitUsage(route, deps),
+    ...idempotentChanges(route, deps),
   ];
+}
+
+/** R8: a route that takes an Idempotency-Key answers its retries from the store (layers/http/idempotency.ts). */
+function idempotentChanges<R extends RouteDefinition>(
+  route: R,
+  deps: MiddlewareDependencies,
+): Middleware<R>[] {
+  if (!route.request.idempotencyKey) return [];
+  if (!deps.idempotency)
+    throw new Error(
+      `${route.operationId} takes an Idempotency-Key: give apiMiddleware its idempotency store`,
+    );
+  return [rememberAnswers(route, deps.idempotency) as Middleware<R>];
 }
 
 /** The same stack for the few routes that need no sign-in (the OpenAPI document). */

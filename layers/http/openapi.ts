@@ -6,6 +6,11 @@ import {
 } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
 import { routeScopes } from '#domain/access/permissions.ts';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_KEY_PATTERN,
+  IDEMPOTENT_REPLAYED_HEADER,
+} from './idempotency.ts';
 import { PROBLEM_TYPES, problemTypeUri } from './problem-details.ts';
 import type { RouteDefinition } from './route.ts';
 
@@ -65,6 +70,14 @@ const RETRY_AFTER_HEADER = {
   },
 };
 
+/** R8: on an answer given before, to a retry with the same Idempotency-Key. */
+const REPLAYED_HEADER = {
+  [IDEMPOTENT_REPLAYED_HEADER]: {
+    description: '`true` when this is the answer to an earlier request with the same Idempotency-Key',
+    schema: { type: 'string' as const, enum: ['true'] },
+  },
+};
+
 function responsesOf(route: RouteDefinition): Record<string, ResponseConfig> {
   const responses: Record<string, ResponseConfig> = {};
   const common = route.action === null ? {} : COMMON_PROBLEMS;
@@ -77,7 +90,7 @@ function responsesOf(route: RouteDefinition): Record<string, ResponseConfig> {
     );
   }
   for (const [status, definition] of Object.entries(route.responses)) {
-    const headers = definition.headers
+    let headers: ResponseConfig['headers'] = definition.headers
       ? Object.fromEntries(
           Object.entries(definition.headers).map(([h, d]) => [
             h,
@@ -85,6 +98,9 @@ function responsesOf(route: RouteDefinition): Record<string, ResponseConfig> {
           ]),
         )
       : undefined;
+    if (route.request.idempotencyKey && Number(status) === route.successStatus) {
+      headers = { ...headers, ...REPLAYED_HEADER };
+    }
     responses[status] = definition.schema
       ? {
           description: definition.description,
@@ -97,7 +113,24 @@ function responsesOf(route: RouteDefinition): Record<string, ResponseConfig> {
 }
 
 function pathConfig(route: RouteDefinition): RouteConfig {
-  const { params, query, body, ifMatch, bodyExample } = route.request;
+  const { params, query, body, ifMatch, idempotencyKey, bodyExample } = route.request;
+  const headers = {
+    ...(ifMatch && { 'If-Match': z.string().meta({ description: 'The ETag last read', example: '"1"' }) }),
+    ...(idempotencyKey && {
+      [IDEMPOTENCY_KEY_HEADER]: z
+        .string()
+        .regex(IDEMPOTENCY_KEY_PATTERN)
+        .optional()
+        .meta({
+          description:
+            'Optional; recommended for every push by a case management system (R8). A key of your own, new ' +
+            'for each change (a UUID): a retry with the same key, path and body within 24 hours is answered ' +
+            'with the first answer and changes nothing more; the same key with another path or body is 422. ' +
+            'Keys are yours alone and this route’s alone.',
+          example: '0b6f2e8e-8a4c-4a7e-9d1e-5c2b7f3a9e10',
+        }),
+    }),
+  };
   return {
     method: route.method.toLowerCase() as RouteConfig['method'],
     path: route.path,
@@ -109,11 +142,7 @@ function pathConfig(route: RouteDefinition): RouteConfig {
     request: {
       ...(params && { params }),
       ...(query && { query }),
-      ...(ifMatch && {
-        headers: z.object({
-          'If-Match': z.string().meta({ description: 'The ETag last read', example: '"1"' }),
-        }),
-      }),
+      ...(Object.keys(headers).length > 0 && { headers: z.object(headers) }),
       ...(body && {
         body: {
           required: true,

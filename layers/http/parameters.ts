@@ -51,3 +51,11 @@ export const recordChangeAccess = {
   children: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
   involvements: ['Query'],
 } as const;
+
+/**
+ * R8: what a route that takes an Idempotency-Key does to the idempotency table (the Powertools DynamoDB
+ * persistence layer): takes the key with a conditional PutItem, records the answer with UpdateItem, releases
+ * the key with DeleteItem after an error, and reads the first request's record with GetItem when the
+ * refused put did not return it.
+ */
+export const idempotencyAccess = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] as const;

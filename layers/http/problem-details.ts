@@ -5,6 +5,8 @@ import {
   ConflictError,
   type FieldProblem,
   ForbiddenError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
   InvalidTokenError,
   LeadProfessionalHeldError,
   NotFoundError,
@@ -64,11 +66,19 @@ const PROBLEMS: [new (...args: never[]) => Error, ProblemKind][] = [
       status: 409,
     },
   ],
+  [
+    IdempotencyKeyInUseError,
+    { slug: 'idempotency-key-in-use', title: 'A request with this key is in progress', status: 409 },
+  ],
   [ConflictError, { slug: 'conflict', title: 'Conflicts with the current state', status: 409 }],
   [PreconditionFailedError, { slug: 'precondition-failed', title: 'Changed since it was read', status: 412 }],
   [
     TooManyMatchesError,
     { slug: 'too-many-matches', title: 'Too many matches — refine the search', status: 422 },
+  ],
+  [
+    IdempotencyKeyReusedError,
+    { slug: 'idempotency-key-reused', title: 'Idempotency key used for another request', status: 422 },
   ],
   [PreconditionRequiredError, { slug: 'precondition-required', title: 'If-Match required', status: 428 }],
   [RateLimitedError, { slug: 'rate-limited', title: 'Per-user limit reached', status: 429 }],

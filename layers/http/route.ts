@@ -33,6 +33,11 @@ export interface RouteDefinition {
     body?: z.ZodType;
     /** The change is guarded by ETag / If-Match (428 without it, 412 when stale). */
     ifMatch?: boolean;
+    /**
+     * R8: the change may carry an `Idempotency-Key` header; a retry with the same key and request gets the
+     * first answer without a second change (layers/http/idempotency.ts).
+     */
+    idempotencyKey?: boolean;
     /** A realistic example body the API accepts as it stands. */
     bodyExample?: unknown;
     /** A realistic example query the API accepts as it stands. */
@@ -55,4 +60,6 @@ export interface RouteInput<R extends RouteDefinition> {
   body: OutputOf<R['request']['body']>;
   /** The version named by If-Match, when the route takes one. */
   ifMatchVersion: number | undefined;
+  /** The Idempotency-Key header, when the route takes one and the caller sent it. */
+  idempotencyKey: string | undefined;
 }

@@ -11,6 +11,10 @@ export const PRODUCT_METRICS = [
   'ShieldOverrides',
   'RecordChanges',
   'InvolvementChanges',
+  /** R8: pushes answered from an earlier request with the same Idempotency-Key (nothing changed again). */
+  'IdempotentReplays',
+  /** R8: changes whose answer could not be kept for retries (the change stands; its key lapses). */
+  'IdempotentAnswersNotKept',
   'Denials',
   'RateLimited',
   'AccountChanges',

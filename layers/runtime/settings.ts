@@ -45,6 +45,8 @@ export const SETTINGS = {
   misuseCounters: z.object({ MISUSE_COUNTERS_TABLE: name }),
   /** Brokered contact requests (R2, R3). */
   contactRequests: z.object({ CONTACT_REQUESTS_TABLE: name }),
+  /** R8: the answers to pushes sent with an Idempotency-Key, kept for their retries. */
+  idempotency: z.object({ IDEMPOTENCY_TABLE: name }),
   /** Cognito user-pool administration. */
   identity: z.object({
     AWS_REGION: name,
@@ -146,6 +148,7 @@ export const TABLE_SETTINGS = {
   auditIndex: 'AUDIT_INDEX_TABLE',
   alerts: 'ALERTS_TABLE',
   contactRequests: 'CONTACT_REQUESTS_TABLE',
+  idempotency: 'IDEMPOTENCY_TABLE',
   usageCounters: 'USAGE_COUNTERS_TABLE',
   misuseCounters: 'MISUSE_COUNTERS_TABLE',
 } as const satisfies Partial<Record<TableId, SettingName>>;

@@ -436,7 +436,7 @@ describe('R6: seals are write-once in the bucket policy, and only the sealer wri
 });
 
 describe('CloudTrail records the data events of every table with people’s data, and of the seals', () => {
-  it('selects the data events of the children, involvements, directory, audit, audit index, alerts and contact-request tables, and the seal objects', () => {
+  it('selects the data events of the children, involvements, directory, audit, audit index, alerts, contact-request and idempotency tables, and the seal objects', () => {
     const trail = resourcesOf(audit, 'AWS::CloudTrail::Trail').find(
       (t) => t.Properties.AdvancedEventSelectors !== undefined,
     )?.Properties as {
@@ -457,6 +457,8 @@ describe('CloudTrail records the data events of every table with people’s data
       'AuditIndexTable',
       'AlertsTable',
       'ContactRequestsTable',
+      // R8: the answers kept for retries are involvements as their callers were shown them.
+      'IdempotencyTable',
     ])
       expect(tables, table).toContain(table);
     const seals = field('resources.ARN', 'AWS::S3::Object')?.StartsWith;
@@ -588,5 +590,69 @@ describe('R8: case management systems reach the involvement routes with client-c
       (s) => `${server?.Properties.Identifier}/${s.ScopeName}`,
     );
     expect(scopes).toEqual([INVOLVEMENTS_WRITE_SCOPE]);
+  });
+});
+
+describe('R8: only the involvement pushes reach the idempotency table', () => {
+  const PUSHES = ['register-involvement', 'update-involvement'];
+  const onIdempotencyTable = (s: Statement) => /IdempotencyTable/.test(JSON.stringify(s.Resource));
+
+  it('declares the table and its actions on exactly the two push routes, with the setting that names it', () => {
+    const declaring = FUNCTIONS.filter((f) => f.access.idempotency !== undefined);
+    expect(declaring.map((f) => f.name).sort()).toEqual(PUSHES);
+    for (const f of declaring) {
+      expect([...(f.access.idempotency ?? [])].sort(), f.name).toEqual([
+        'DeleteItem',
+        'GetItem',
+        'PutItem',
+        'UpdateItem',
+      ]);
+      expect(f.settings, f.name).toContain('idempotency');
+    }
+    expect(FUNCTIONS.filter((f) => f.settings.includes('idempotency')).map((f) => f.name)).toEqual(
+      declaring.map((f) => f.name),
+    );
+  });
+
+  it('grants no other role in any stack any action on the idempotency table, and the two only item reads and writes', () => {
+    const policies = (['Api', 'Jobs', 'Identity'] as const).flatMap((stack) =>
+      resourcesOf(out.template(stack), 'AWS::IAM::ManagedPolicy').map((p) => ({
+        name: String(p.Properties.Description).replace(/^ContactPoint /, ''),
+        statements: (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+      })),
+    );
+    const reaching = policies.filter(({ statements }) => statements.some(onIdempotencyTable));
+    expect(reaching.map((p) => p.name).sort()).toEqual(PUSHES);
+    for (const { name, statements } of reaching) {
+      const granted = statements.filter(onIdempotencyTable);
+      expect(granted, name).toHaveLength(1);
+      expect(actionsOf(granted[0] as Statement).sort(), name).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]);
+    }
+    const total = everyIdentityStatement().filter(({ statement }) => onIdempotencyTable(statement));
+    expect(total).toHaveLength(PUSHES.length);
+    const named = resourcesOf(out.template('Api'), 'AWS::Lambda::Function').filter((f) =>
+      JSON.stringify(f.Properties.Environment ?? {}).includes('IDEMPOTENCY_TABLE'),
+    );
+    expect(named).toHaveLength(PUSHES.length);
+  });
+
+  it('keeps the answers in a table encrypted with the data key that expires them by TTL on expiresAt', () => {
+    const tables = resourcesOf(data, 'AWS::DynamoDB::Table');
+    const named = (id: string) =>
+      tables.find((t) => t.Properties.TableName === `contactpoint-staging-${id}`)?.Properties;
+    const answers = named('idempotency');
+    expect(answers).toMatchObject({
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+    });
+    const keyOf = (p: Record<string, unknown> | undefined) =>
+      (p?.SSESpecification as { KMSMasterKeyId?: unknown } | undefined)?.KMSMasterKeyId;
+    expect(keyOf(answers)).toEqual(keyOf(named('children')));
   });
 });

@@ -46,6 +46,19 @@ export const ACTIVE_ACCOUNTS_BY_DBS_INDEX = 'activeAccountsByDbsDate';
 export const CONTACT_REQUESTS_BY_BROKER_INDEX = 'byBrokerAuthority';
 export const MISUSE_ALERTS_BY_ORGANISATION_INDEX = 'misuseAlertsByOrganisation';
 
+/**
+ * The idempotency table's attributes, named for the Powertools persistence layer that writes them: its key
+ * and TTL as declared below; `expiresAt` in epoch seconds, `inProgressExpiresAt` in epoch milliseconds.
+ */
+export const IDEMPOTENCY_ATTRIBUTES = {
+  keyAttr: 'id',
+  expiryAttr: 'expiresAt',
+  inProgressExpiryAttr: 'inProgressExpiresAt',
+  statusAttr: 'status',
+  dataAttr: 'answer',
+  validationKeyAttr: 'requestHash',
+} as const;
+
 export const TABLES = {
   /** One record item per child plus one sparse item per blocking key (search). */
   children: {
@@ -140,12 +153,16 @@ export const TABLES = {
       },
     ],
   },
-  /** Idempotency keys of case management systems' pushes (R8); kept only as long as a retry can come. */
+  /**
+   * R8: the answers to involvement pushes sent with an Idempotency-Key, kept only as long as a retry can come
+   * (IDEMPOTENCY_ATTRIBUTES, layers/adapters/dynamo/idempotency-store.ts). `id` is the route and a hash of
+   * the caller and their key, never the key or the caller in clear.
+   */
   idempotency: {
     id: 'idempotency',
-    partitionKey: { name: 'id', type: 'S' },
+    partitionKey: { name: IDEMPOTENCY_ATTRIBUTES.keyAttr, type: 'S' },
     indexes: [],
-    timeToLive: 'expiresAt',
+    timeToLive: IDEMPOTENCY_ATTRIBUTES.expiryAttr,
   },
   /** R10 per-user limits: one counter per account, kind and window; each expires once its window has passed. */
   usageCounters: {
