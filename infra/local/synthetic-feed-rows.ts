@@ -106,7 +106,13 @@ export function syntheticRow(
     const variant = nickname(f, person.givenName);
     if (variant && fault('nickname', R.nickname)) givenName = variant;
   }
-  if (fault('given-name-typo', R.givenNameTypo)) givenName = typo(f, givenName);
+  const misspelt = (name: string, rate: number, kind: RowFault) => {
+    if (!f.datatype.boolean(rate)) return name;
+    const wrong = typo(f, name);
+    if (wrong !== name) faults.push(kind);
+    return wrong;
+  };
+  givenName = misspelt(givenName, R.givenNameTypo, 'given-name-typo');
 
   const formerFamilyName = household.birthFamilyName;
   let familyName = person.familyName;
@@ -117,7 +123,7 @@ export function syntheticRow(
     familyName = formerFamilyName;
     faults.push('old-family-name');
   }
-  if (fault('family-name-typo', R.familyNameTypo)) familyName = typo(f, familyName);
+  familyName = misspelt(familyName, R.familyNameTypo, 'family-name-typo');
   const keepsFormer = formerFamilyName !== undefined && familyName !== formerFamilyName;
   const former = keepsFormer && f.datatype.boolean(R.formerFamilyNameKept) ? formerFamilyName : undefined;
 

@@ -201,19 +201,22 @@ export function syntheticPeople(
     })),
   );
   const serials = new Map<string, number>();
-  const pupilNumber = (areaIndex: number, dob: string) => {
+  type School = (typeof schools)[number][number];
+  /** A UPN at a school of the area (at `school` when it has room: twins go to the same school). */
+  const pupilNumber = (areaIndex: number, dob: string, school?: School) => {
     const year = Number(dob.slice(0, 4)) + 4;
-    const list = schools[areaIndex] ?? [];
-    for (let tries = 0; ; tries++) {
-      const school = f.helpers.arrayElement(list);
-      const key = `${school.establishment}/${year}`;
+    const area = AREAS[areaIndex] as Area;
+    for (let tries = 0; tries < 100; tries++) {
+      const at = (tries === 0 && school) || f.helpers.arrayElement(schools[areaIndex] ?? []);
+      const key = `${at.establishment}/${year}`;
       const serial = (serials.get(key) ?? 0) + 1;
-      if (serial > 999 && tries < 50) continue;
+      if (serial > 999) continue;
       serials.set(key, serial);
-      const area = AREAS[areaIndex] as Area;
-      return { school, upn: upn(area.laNumber, school.establishment, year, serial % 1000) };
+      return { school: at, upn: upn(area.laNumber, at.establishment, year, serial) };
     }
+    throw new Error('Synthetic schools are full: more schools are needed for this many children');
   };
+  const schoolOf = new Map<string, School>();
 
   const nhsNumbers = new Set<string>();
   const uniqueNhsNumber = () => {
@@ -268,7 +271,7 @@ export function syntheticPeople(
       const secondSex = pair?.[2] ?? f.helpers.arrayElement(['M', 'F'] as const);
       let secondName = pair?.[1];
       while (!secondName || secondName === first.givenName) secondName = firstName(secondSex);
-      const second = person(household, dateOfBirth, secondSex, secondName);
+      const second = person(household, dateOfBirth, secondSex, secondName, first);
       first.twinOf = second.person;
       second.twinOf = first.person;
     }
@@ -287,15 +290,19 @@ export function syntheticPeople(
     dateOfBirth: string,
     sex: 'M' | 'F',
     givenName?: string,
+    twin?: SyntheticPerson,
   ): SyntheticPerson {
     const areaIndex = AREAS.indexOf(household.area);
     const age = ageOn(dateOfBirth, newest);
-    const pupil = age >= 4 ? pupilNumber(areaIndex, dateOfBirth) : undefined;
+    const pupil =
+      age >= 4 ? pupilNumber(areaIndex, dateOfBirth, twin && schoolOf.get(twin.person)) : undefined;
+    const given = givenName ?? firstName(sex);
+    const middle = f.datatype.boolean(POPULATION_RATES.middleName) ? firstName(sex) : undefined;
     const p: SyntheticPerson = {
       person: `P${pad(people.length + 1, 7)}`,
       household: household.household,
-      givenName: givenName ?? firstName(sex),
-      ...(f.datatype.boolean(POPULATION_RATES.middleName) && { middleName: firstName(sex) }),
+      givenName: given,
+      ...(middle && middle !== given && { middleName: middle }),
       familyName: household.mother.familyName,
       sex,
       dateOfBirth,
@@ -304,10 +311,12 @@ export function syntheticPeople(
         upn: pupil.upn,
         school: { urn: pupil.school.urn, name: pupil.school.name, phone: pupil.school.phone },
       }),
-      registeredAbroad: f.datatype.boolean(POPULATION_RATES.registeredAbroad),
-      inCensus: f.datatype.boolean(POPULATION_RATES.inCensus),
+      // Twins are born in the same place and go to the same school.
+      registeredAbroad: twin?.registeredAbroad ?? f.datatype.boolean(POPULATION_RATES.registeredAbroad),
+      inCensus: twin?.inCensus ?? f.datatype.boolean(POPULATION_RATES.inCensus),
       registeredWithGp: f.datatype.boolean(POPULATION_RATES.registeredWithGp),
     };
+    if (pupil) schoolOf.set(p.person, pupil.school);
     people.push(p);
     return p;
   }

@@ -135,6 +135,26 @@ describe('the synthetic population behind the four national feeds (R8)', () => {
     expect(similar).toBeGreaterThan(0);
   });
 
+  it('twins are registered alike and go to the same school', () => {
+    const rowsOf = (feed: FeedName, person: string) => {
+      const i = truthOf(feed).findIndex((t) => t.person === person);
+      return i < 0 ? undefined : population.rows[feed][i];
+    };
+    let sameSchool = 0;
+    for (const twin of population.truth.persons.filter((p) => p.twinOf)) {
+      expect(rowsOf('births', twin.person) === undefined).toBe(
+        rowsOf('births', twin.twinOf as string) === undefined,
+      );
+      const [mine, theirs] = [twin.person, twin.twinOf as string].map((p) => rowsOf('school-census', p));
+      if (mine && theirs) {
+        expect(mine.school_urn).toBe(theirs.school_urn);
+        expect(mine.upn).not.toBe(theirs.upn);
+        sameSchool++;
+      }
+    }
+    expect(sameSchool).toBeGreaterThan(0);
+  });
+
   it('siblings share a household, and the children on one child benefit claim are numbered 1 to n', () => {
     const households = Map.groupBy(population.truth.persons, (p) => p.household);
     expect([...households.values()].filter((h) => h.length > 1).length).toBeGreaterThan(100);
