@@ -1,7 +1,6 @@
 import { type Faker, fakerEN_GB } from '@faker-js/faker';
 import type { ChildRecord } from '#domain/child/record.ts';
-import { isCalendarDate } from '#domain/dates.ts';
-import { variantsOf } from '#domain/matching/nicknames.ts';
+import { dayMonthSwapped, nickname, oneDigitWrong, typo, withDate } from './synthetic-parts.ts';
 
 /**
  * A second registration of a synthetic child, as another source would hold it: one to three of the faults
@@ -17,52 +16,14 @@ export interface Registration {
   gender?: string | undefined;
 }
 
-const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
-
-function typo(f: Faker, name: string): string {
-  if (name.length < 3) return name;
-  const at = f.number.int({ min: 1, max: name.length - 1 });
-  const letter = f.helpers.arrayElement([...LETTERS]);
-  switch (f.number.int(3)) {
-    case 0:
-      return name.slice(0, at) + letter + name.slice(at + 1);
-    case 1:
-      return name.slice(0, at) + name.slice(at + 1);
-    case 2:
-      return name.slice(0, at) + letter + name.slice(at);
-    default:
-      return at < name.length - 1 ? name.slice(0, at) + name[at + 1] + name[at] + name.slice(at + 2) : name;
-  }
-}
-
-function withDate(date: string, change: (parts: [string, string, string]) => [string, string, string]) {
-  const next = change(date.split('-') as [string, string, string]).join('-');
-  return isCalendarDate(next) ? next : date;
-}
-
 const FAULTS: ((f: Faker, r: Registration) => Registration)[] = [
   (f, r) => ({ ...r, givenName: r.givenName && typo(f, r.givenName) }),
   (f, r) => ({ ...r, familyName: r.familyName && typo(f, r.familyName) }),
-  (f, r) => {
-    const variants = r.givenName ? variantsOf(r.givenName.toLowerCase()) : [];
-    const nickname = variants.length > 0 ? f.helpers.arrayElement(variants) : undefined;
-    return nickname ? { ...r, givenName: nickname[0]?.toUpperCase() + nickname.slice(1) } : r;
-  },
+  (f, r) => ({ ...r, givenName: (r.givenName && nickname(f, r.givenName)) ?? r.givenName }),
   (_, r) => ({ ...r, givenName: r.familyName, familyName: r.givenName }),
   (f, r) => ({ ...r, familyName: f.person.lastName() }),
-  (_, r) => ({ ...r, dateOfBirth: r.dateOfBirth && withDate(r.dateOfBirth, ([y, m, d]) => [y, d, m]) }),
-  (f, r) => ({
-    ...r,
-    dateOfBirth:
-      r.dateOfBirth &&
-      withDate(r.dateOfBirth, ([y, m, d]) => {
-        const digits = [...`${y}${m}${d}`];
-        const at = f.number.int({ min: 2, max: 7 });
-        digits[at] = String(f.number.int(9));
-        const s = digits.join('');
-        return [s.slice(0, 4), s.slice(4, 6), s.slice(6)];
-      }),
-  }),
+  (_, r) => ({ ...r, dateOfBirth: r.dateOfBirth && dayMonthSwapped(r.dateOfBirth) }),
+  (f, r) => ({ ...r, dateOfBirth: r.dateOfBirth && oneDigitWrong(f, r.dateOfBirth) }),
   (f, r) => ({
     ...r,
     dateOfBirth:

@@ -2,54 +2,18 @@ import { type Faker, fakerEN_GB } from '@faker-js/faker';
 import type { ChildRecord } from '#domain/child/record.ts';
 import type { Address, Carer, Education, GpPractice } from '#domain/child/schema.ts';
 import { contactPointIdFrom } from '#domain/identifiers/contactpoint-id.ts';
-import { upnCheckLetter } from '#domain/identifiers/upn.ts';
 import type { Involvement, ServiceType } from '#domain/involvement/schema.ts';
 import { LOCAL_ORGANISATIONS } from './organisations.ts';
+import { AREAS, type Area, landline, mobile, nhsNumber, pad, postcode, upn } from './synthetic-parts.ts';
 
 /**
  * Reproducible synthetic children: the same seed gives the same data on every machine. Names and
  * places are en_GB; telephone numbers are Ofcom's drama ranges; e-mail domains are example domains.
  */
 const REFERENCE_DATE = Date.UTC(2026, 8, 1); // ages are counted from 1 September 2026
-const INWARD_LETTERS = 'ABDEFGHJLNPQRSTUWXYZ';
-
-const AREAS = [
-  { authority: LOCAL_ORGANISATIONS[0], town: 'Leeds', outward: 'LS', districts: 17, laNumber: '383' },
-  { authority: LOCAL_ORGANISATIONS[1], town: 'Bradford', outward: 'BD', districts: 15, laNumber: '380' },
-] as const;
-
-type Area = (typeof AREAS)[number];
-
 export interface SyntheticData {
   children: ChildRecord[];
   involvements: Involvement[];
-}
-
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0');
-}
-
-function nhsNumber(f: Faker): string {
-  for (;;) {
-    const digits = Array.from({ length: 9 }, () => f.number.int(9));
-    const sum = digits.reduce((acc, d, i) => acc + d * (10 - i), 0);
-    const check = 11 - (sum % 11);
-    if (check === 10) continue;
-    return `${digits.join('')}${check === 11 ? 0 : check}`;
-  }
-}
-
-function postcode(f: Faker, area: Area): string {
-  const inward = `${f.number.int({ min: 1, max: 9 })}${f.helpers.arrayElement([...INWARD_LETTERS])}${f.helpers.arrayElement([...INWARD_LETTERS])}`;
-  return `${area.outward}${f.number.int({ min: 1, max: area.districts })} ${inward}`;
-}
-
-function landline(f: Faker): string {
-  return `0113 496 ${pad(f.number.int(999), 4)}`;
-}
-
-function mobile(f: Faker): string {
-  return `07700 900${pad(f.number.int(999), 3)}`;
 }
 
 function dateOfBirth(f: Faker): string {
@@ -134,7 +98,7 @@ export function syntheticChildren(count: number, seed = 2026): SyntheticData {
         : age > 16 && f.datatype.boolean(0.2)
           ? { status: 'not-in-education' }
           : undefined;
-      const upnBody = `${area.laNumber}${school.establishment}${pad((2026 - age + 4) % 100, 2)}${pad(f.number.int(999), 3)}`;
+      const pupilUpn = upn(area.laNumber, school.establishment, 2026 - age + 4, f.number.int(999));
       const childId = contactPointIdFrom(Uint8Array.from({ length: 8 }, () => f.number.int(255)));
       const record: ChildRecord = {
         childId,
@@ -143,7 +107,7 @@ export function syntheticChildren(count: number, seed = 2026): SyntheticData {
         gender: sex,
         dateOfBirth: dob,
         nhsNumber: nhsNumber(f),
-        ...(inSchool && { upn: `${upnCheckLetter(upnBody)}${upnBody}` }),
+        ...(inSchool && { upn: pupilUpn }),
         address,
         carers,
         ...(education && { education }),

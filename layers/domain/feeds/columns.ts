@@ -84,7 +84,7 @@ const PreviousNames = z
     for (const name of names) {
       for (const part of [name.givenName, name.familyName]) {
         if (part !== undefined && !NamePart.safeParse(part).success) {
-          ctx.addIssue({ code: 'custom', message: 'previous_names must be names separated by ;' });
+          ctx.addIssue({ code: 'custom', message: 'must be names separated by ;' });
           return z.NEVER;
         }
       }

@@ -14,28 +14,32 @@ export interface ValidatedRows {
 
 /**
  * The header must name exactly the feed's columns (in any order): a file of another layout cannot be read
- * column by column, so it is refused whole — before any row changes anything. The reasons name columns,
- * never values.
+ * column by column, so it is refused whole — before any row changes anything. The reasons name the feed's
+ * columns, and an unknown one only by its position: a file sent without its header line has a child's
+ * details where the header should be, and the report may travel further than the data.
  */
 export function headerProblems(feed: FeedName, header: string[]): string[] {
   const expected = FEED_FORMATS[feed].columns;
   const names = header.map((h) => h.trim());
-  const unknown = names.filter((h) => !expected.includes(h));
+  const unknown = names.flatMap((h, i) => (expected.includes(h) ? [] : [i + 1]));
   const missing = expected.filter((c) => !names.includes(c));
-  const repeated = names.filter((h, i) => names.indexOf(h) !== i);
+  const repeated = expected.filter((c) => names.indexOf(c) !== names.lastIndexOf(c));
   return [
-    ...unknown.map((c) => `unknown column ${JSON.stringify(c)}`),
+    ...unknown.map((position) => `column ${position} of the header is not a column of the ${feed} feed`),
     ...missing.map((c) => `missing column ${c}`),
-    ...[...new Set(repeated)].map((c) => `column ${c} appears twice`),
+    ...repeated.map((c) => `column ${c} appears twice`),
   ];
 }
 
 /**
  * Validates rows one by one (R1, R8): a row with too many cells (unknown fields), too few, a bad date, an
  * invalid NHS number or UPN is rejected with its line number and the columns at fault; every other row is
- * read. A rejection never says what the cell held: the report may travel further than the data.
+ * read. A rejection never says what the cell held: the report may travel further than the data. A header
+ * with problems (headerProblems) is refused with FeedHeaderError before any row is read.
  */
 export function validateRows(feed: FeedName, header: string[], lines: FeedLine[]): ValidatedRows {
+  const problems = headerProblems(feed, header);
+  if (problems.length > 0) throw new FeedHeaderError(feed, problems);
   const format = FEED_FORMATS[feed];
   const names = header.map((h) => h.trim());
   const records: FeedRecord[] = [];
@@ -65,4 +69,15 @@ export function validateRows(feed: FeedName, header: string[], lines: FeedLine[]
     records.push({ feed, line, ...result.data });
   }
   return { records, rejected };
+}
+
+/** The header does not name the feed's columns: no row of the file can be read. */
+export class FeedHeaderError extends Error {
+  override name = 'FeedHeaderError';
+  constructor(
+    readonly feed: FeedName,
+    readonly problems: string[],
+  ) {
+    super(`The ${feed} file's header does not name its columns: ${problems.join('; ')}`);
+  }
 }
