@@ -91,6 +91,7 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     MISUSE_DISTINCT_CHILDREN_PER_DAY: String(environment.misuse.distinctChildrenPerDay),
     MISUSE_OUT_OF_AREA_PER_DAY: String(environment.misuse.outOfAreaChildrenPerDay),
     MISUSE_UNUSUAL_HOURS: environment.misuse.unusualHours,
+    POSTCODE_AUTHORITIES: JSON.stringify(environment.postcodeAuthorities),
     LIMIT_SEARCHES_PER_MINUTE: String(environment.userLimits.searchesPerMinute),
     LIMIT_SEARCHES_PER_DAY: String(environment.userLimits.searchesPerDay),
     LIMIT_VIEWS_PER_MINUTE: String(environment.userLimits.viewsPerMinute),

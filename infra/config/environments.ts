@@ -48,6 +48,20 @@ const EnvironmentSchema = z
      */
     auditSealLagSeconds: z.number().int().min(60),
     logRetentionDays: z.union([z.literal(90), z.literal(180), z.literal(365), z.literal(731)]),
+    /**
+     * R8: the council that maintains a child first known from a national feed, by postcode area (the letters
+     * of the outward code); `default` for an area not listed or a row with no address. Give every area the
+     * deployment serves, from the ONS postcode directory.
+     */
+    postcodeAuthorities: z
+      .object({
+        areas: z.record(
+          z.string().regex(/^[A-Z]{1,2}$/),
+          z.tuple([z.string().regex(/^E\d{8}$/), z.string()]),
+        ),
+        default: z.tuple([z.string().regex(/^E\d{8}$/), z.string()]),
+      })
+      .strict(),
     /** Case management systems that push involvements with client credentials (R8). */
     machineClients: z.array(
       z.object({ name: z.string().regex(/^[A-Za-z0-9-]+$/), organisationId: z.string() }),
@@ -74,6 +88,13 @@ const ENVIRONMENTS: Record<string, Environment> = {
     auditSealLagSeconds: 900,
     logRetentionDays: 365,
     machineClients: [{ name: 'leeds-cms', organisationId: 'ORG-LEEDS-CC' }],
+    postcodeAuthorities: {
+      areas: {
+        LS: ['E08000035', 'Leeds City Council'],
+        BD: ['E08000032', 'City of Bradford Metropolitan District Council'],
+      },
+      default: ['E08000035', 'Leeds City Council'],
+    },
   },
   production: {
     name: 'production',
@@ -94,6 +115,13 @@ const ENVIRONMENTS: Record<string, Environment> = {
       { name: 'leeds-cms', organisationId: 'ORG-LEEDS-CC' },
       { name: 'bradford-cms', organisationId: 'ORG-BRADFORD-MDC' },
     ],
+    postcodeAuthorities: {
+      areas: {
+        LS: ['E08000035', 'Leeds City Council'],
+        BD: ['E08000032', 'City of Bradford Metropolitan District Council'],
+      },
+      default: ['E08000035', 'Leeds City Council'],
+    },
   },
 };
 

@@ -104,3 +104,12 @@ export function localAccount(user: LocalUser, userId: string, now: Date): Accoun
     updatedAt: now.toISOString(),
   };
 }
+
+/** R8: the local councils' postcode areas — a child first known from a feed is maintained by its area's council. */
+export const LOCAL_POSTCODE_AUTHORITIES = {
+  areas: {
+    LS: [LOCAL_ORGANISATIONS[0].gssCode, LOCAL_ORGANISATIONS[0].name],
+    BD: [LOCAL_ORGANISATIONS[1].gssCode, LOCAL_ORGANISATIONS[1].name],
+  },
+  default: [LOCAL_ORGANISATIONS[0].gssCode, LOCAL_ORGANISATIONS[0].name],
+} as const;

@@ -34,7 +34,12 @@ import {
 } from './cognito.ts';
 import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, tableNames } from './dynamodb.ts';
 import { createGateway } from './gateway.ts';
-import { LOCAL_ORGANISATIONS, LOCAL_USERS, localAccount } from './organisations.ts';
+import {
+  LOCAL_ORGANISATIONS,
+  LOCAL_POSTCODE_AUTHORITIES,
+  LOCAL_USERS,
+  localAccount,
+} from './organisations.ts';
 import { scheduleJobs } from './scheduler.ts';
 import { pollStream } from './stream-poller.ts';
 import { syntheticChildren } from './synthetic.ts';
@@ -263,6 +268,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       LIMIT_SEARCHES_PER_DAY: process.env.LIMIT_SEARCHES_PER_DAY ?? '1000000',
       LIMIT_VIEWS_PER_MINUTE: process.env.LIMIT_VIEWS_PER_MINUTE ?? '100000',
       LIMIT_VIEWS_PER_DAY: process.env.LIMIT_VIEWS_PER_DAY ?? '1000000',
+      POSTCODE_AUTHORITIES: JSON.stringify(LOCAL_POSTCODE_AUTHORITIES),
       // Local sign-ins come from cognito-local, not a council identity provider.
       FEDERATION_RULES: '[]',
     };

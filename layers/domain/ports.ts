@@ -200,6 +200,8 @@ export interface SourceState {
   link?: { childId: string; unchanged: boolean } | undefined;
   /** Children a data manager decided this row does not describe: never linked to again. */
   notChildren: string[];
+  /** The row awaits a data manager's decision, and whether it then held exactly this content. */
+  pending?: { unchanged: boolean } | undefined;
 }
 
 /**
@@ -231,8 +233,13 @@ export interface FeedLinkageStore {
   ): Promise<void>;
   /** A wrong merge undone: the row taken off the child, whose record becomes `next`, and remembered as not it. */
   detachSource(previous: ChildRecord, next: ChildRecord, row: SourceRow, audit: AuditEvent): Promise<void>;
-  /** Remembers that the row does not describe the child (a data manager's decision), so no load links them. */
+  /**
+   * Remembers that the row does not describe the child (a data manager's decision), so no load links them; the
+   * row no longer awaits that decision.
+   */
   rememberNot(feed: FeedName, sourceId: string, childId: string): Promise<void>;
+  /** The row awaits a data manager: loading it again unchanged leaves it waiting rather than decide anew. */
+  markPending(feed: FeedName, sourceId: string, content: string): Promise<void>;
 }
 
 /**

@@ -77,6 +77,11 @@ export const SETTINGS = {
    * than this, and the seal lag and the consumer's iterator age alarm above it.
    */
   auditVerification: z.object({ AUDIT_SEAL_LAG_SECONDS: z.coerce.number().int().min(1) }),
+  /**
+   * R8 feed linkage: which council maintains a child first known from a feed, by postcode area — JSON
+   * `{"areas": {"LS": ["E08000035", "Leeds City Council"]}, "default": [...]}`; each deployment states its own.
+   */
+  linkage: z.object({ POSTCODE_AUTHORITIES: z.string().min(2) }),
   /** R10 misuse thresholds: each deployment states its own. */
   misuse: z
     .object({

@@ -39,6 +39,21 @@ const MAX_ENTRIES_PER_KEY = 5000;
 /** How often a change is tried again when a re-keying rewrote the record's keys under it. */
 const REKEY_RACE_ATTEMPTS = 3;
 
+/**
+ * Whether a change leaves the record's key items as they are: the same keys with the same profile. Then, when
+ * they were written under the current generation, they need no rewriting (most feed updates change a GP or a
+ * provenance, nothing a search reads).
+ */
+function sameKeyItems(previous: ChildRecord, next: ChildRecord): boolean {
+  const keysBefore = new Set(blockingKeysOf(previous));
+  const keysAfter = blockingKeysOf(next);
+  return (
+    keysAfter.length === keysBefore.size &&
+    keysAfter.every((k) => keysBefore.has(k)) &&
+    JSON.stringify(profileOf(previous)) === JSON.stringify(profileOf(next))
+  );
+}
+
 /** Attributes of the record item that are storage bookkeeping, not part of the record. */
 const RECORD_BOOKKEEPING = ['sk', 'keyGeneration'] as const;
 
@@ -185,7 +200,9 @@ export class DynamoChildRepository implements ChildRepository {
               },
             },
             ...this.claimReleases(hasher, next.childId, released),
-            ...(await this.keyChanges(hasher, next)),
+            ...(generation === hasher.generation && sameKeyItems(previous, next)
+              ? []
+              : await this.keyChanges(hasher, next)),
             ...along,
             { Put: auditPut(this.tables.audit, audit) },
           ],

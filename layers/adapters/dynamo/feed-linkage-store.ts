@@ -7,7 +7,7 @@ import type { FeedLinkageStore, SourceState } from '#domain/ports.ts';
 import type { BlockingKeyHasher } from '../keys/blocking-key-hasher.ts';
 import type { DynamoChildRepository } from './child-repository.ts';
 import { keys } from './keys.ts';
-import type { TransactItem } from './write.ts';
+import { type TransactItem, transactWrite } from './write.ts';
 
 /**
  * R8 linkage storage in the children table, beside the records it changes: a row's link and a data manager's
@@ -50,6 +50,8 @@ export class DynamoFeedLinkageStore implements FeedLinkageStore {
             childId: item.ownerChildId as string,
             unchanged: item.fingerprint === fingerprint,
           };
+        } else if (item.sk === keys.sourcePending(hashed).sk && !state.pending) {
+          state.pending = { unchanged: item.fingerprint === fingerprint };
         } else if (String(item.sk).startsWith(keys.sourceNotPrefix)) {
           state.notChildren.push(item.notChildId as string);
         }
@@ -110,6 +112,8 @@ export class DynamoFeedLinkageStore implements FeedLinkageStore {
           ExpressionAttributeValues: { ':me': childId },
         },
       },
+      // Linked: it no longer awaits a decision.
+      { Delete: { TableName: this.table, Key: keys.sourcePending(hashed) } },
     ];
   }
 
@@ -160,10 +164,18 @@ export class DynamoFeedLinkageStore implements FeedLinkageStore {
 
   async rememberNot(feed: FeedName, sourceId: string, childId: string): Promise<void> {
     const hashed = await this.sourceKey(feed, sourceId);
+    await transactWrite(this.db, [
+      { Put: { TableName: this.table, Item: { ...keys.sourceNot(hashed, childId), notChildId: childId } } },
+      { Delete: { TableName: this.table, Key: keys.sourcePending(hashed) } },
+    ]);
+  }
+
+  async markPending(feed: FeedName, sourceId: string, content: string): Promise<void> {
+    const hashed = await this.sourceKey(feed, sourceId);
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.sourceNot(hashed, childId), notChildId: childId },
+        Item: { ...keys.sourcePending(hashed), fingerprint: await this.fingerprintOf(content) },
       }),
     );
   }

@@ -29,6 +29,7 @@ export const keys = {
     sk: `NOT#${childId}`,
   }),
   sourceNotPrefix: 'NOT#',
+  sourcePending: (hashedSource: string) => ({ childId: `SOURCE#${hashedSource}`, sk: 'PENDING' }),
   /** A feed row held on the child it describes, for the best view (R8). */
   childSource: (childId: string, feed: string, hashedSource: string) => ({
     childId,

@@ -59,6 +59,8 @@ const ADDRESS_INCOMPLETE = {
   path: ['postcode'],
 };
 
+const firstGivenName = (names: string) => names.trim().split(/\s+/)[0] as string;
+
 const SEX = { M: 'male', F: 'female', U: 'not-known' } as const;
 const Sex = z.enum(['M', 'F', 'U']).transform((s) => SEX[s]);
 /** NHS demographics (PDS) gender codes: 0 not known, 1 male, 2 female, 9 not specified. */
@@ -177,7 +179,9 @@ export const FEED_FORMATS: Record<FeedName, FeedFormat> = {
     sourceId: r.registration_id,
     extractDate: r.extract_date,
     fields: {
-      givenName: r.given_names,
+      // The register lists every given name; the record's given name is the first, the name a child goes by in
+      // the other sources and the one a practitioner types. R1 has no field for middle names: they are dropped.
+      givenName: firstGivenName(r.given_names),
       familyName: r.family_name,
       gender: r.sex,
       dateOfBirth: r.date_of_birth,

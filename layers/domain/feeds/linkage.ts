@@ -8,7 +8,18 @@ import type { FeedFields } from './feed.ts';
  * goes to its shielding team from `shieldedReview` up, far lower, because creating an unshielded second record
  * of a shielded child is the one mistake that must not happen (the original ContactPoint's feed made it).
  */
-export const LINKAGE_THRESHOLDS = { link: 0.9, review: 0.2, shieldedReview: 0.01 } as const;
+export const LINKAGE_THRESHOLDS = {
+  link: 0.9,
+  review: 0.2,
+  shieldedReview: 0.01,
+  /**
+   * When two children both pass `link`, the likelier is taken only if its odds are at least 2^10 times the
+   * other's; otherwise a data manager decides (two records may be one child).
+   */
+  clearLeadBits: 10,
+} as const;
+
+const UNASKED = ['S#', 'NHS#', 'UPN#'];
 
 /** What a feed row is compared as. */
 export function comparableOf(fields: FeedFields): Comparable {
@@ -23,8 +34,11 @@ export function comparableOf(fields: FeedFields): Comparable {
 }
 
 /**
- * Keys a feed row is looked up by: every open key a record with its fields would have, and the shielded keys of
- * its current name and date of birth, so a shielded child is always met (R3: found to be protected, never shown).
+ * Keys a feed row is looked up by: the open keys of its names, date of birth and postcode, and the shielded keys
+ * of its current name and date of birth, so a shielded child is always met (R3: found to be protected, never
+ * shown). Not the slip keys (a mistyped date and a misspelt name together are rare in a register) nor the
+ * identifier keys (an identifier is looked up by its claim, which finds a shielded child too): each key is a
+ * query, and a national load makes millions.
  */
 export function linkageKeysOf(fields: FeedFields): string[] {
   const current = { givenName: fields.givenName, familyName: fields.familyName };
@@ -40,7 +54,8 @@ export function linkageKeysOf(fields: FeedFields): string[] {
     'record',
   );
   const shielded = keysOf({ names: [current], dateOfBirth: fields.dateOfBirth }, 'shielded', 'record');
-  return [...new Set([...open, ...shielded])];
+  const asked = open.filter((key) => !UNASKED.some((prefix) => key.startsWith(prefix)));
+  return [...new Set([...asked, ...shielded])];
 }
 
 const DIFFERENT_GIVEN = new Set(['jw70', 'other']);

@@ -6,6 +6,7 @@ import type { FeedRecord } from '../feeds/feed.ts';
 import { comparableOf, isTwin, LINKAGE_THRESHOLDS, linkageKeysOf, REGISTERS_ONCE } from '../feeds/linkage.ts';
 import type { ReviewItem } from '../feeds/review.ts';
 import { isShieldedScopeKey } from '../matching/blocking.ts';
+import { describesTheChild } from '../matching/engine.ts';
 import { explainMatch } from '../matching/explain.ts';
 import type { MatchingModel } from '../matching/model.ts';
 import { compareRecords } from '../matching/vector.ts';
@@ -109,18 +110,29 @@ export function withBestView(previous: ChildRecord, rows: SourceRow[], now: stri
   };
 }
 
+/** A child as the linker weighs it: its record and every source row held for it. */
+export interface LoadedChild {
+  record: ChildRecord;
+  sources: SourceRow[];
+}
+
+async function loadChild(deps: FeedLinkageDependencies, childId: string): Promise<LoadedChild> {
+  const [record, sources] = await Promise.all([deps.children.get(childId), deps.feeds.sourcesOf(childId)]);
+  // Gone since blocking found it: the row is linked again from the start.
+  if (!record) throw new PreconditionFailedError();
+  return { record, sources };
+}
+
 /** A row joins a child, whose record becomes the best view of everything held for it. */
 export async function joinChild(
   deps: FeedLinkageDependencies,
   row: FeedRecord,
   childId: string,
   outcome: 'updated' | 'linked' = 'linked',
+  loaded?: LoadedChild,
 ): Promise<LinkOutcome> {
-  const previous = await deps.children.get(childId);
-  if (!previous) throw new PreconditionFailedError();
-  const held = (await deps.feeds.sourcesOf(childId)).filter(
-    (s) => !(s.feed === row.feed && s.sourceId === row.sourceId),
-  );
+  const { record: previous, sources } = loaded ?? (await loadChild(deps, childId));
+  const held = sources.filter((s) => !(s.feed === row.feed && s.sourceId === row.sourceId));
   const next = withBestView(previous, [...held, sourceRowOf(row)], deps.env.now().toISOString());
   await deps.feeds.updateFromSource(
     previous,
@@ -158,11 +170,13 @@ interface Weighed {
   childId: string;
   shielded: boolean;
   probability: number;
-  twin: boolean;
+  /** Log2 odds: unlike a probability it still tells two near-certain candidates apart. */
+  matchWeight: number;
+  ruledOutByFields: boolean;
   why: string[];
 }
 
-/** The children a row may describe, each with its probability; twins and children ruled out are marked or gone. */
+/** The children a row may describe, each with its probability; those its fields rule out are marked. */
 async function weighCandidates(
   deps: FeedLinkageDependencies,
   row: FeedRecord,
@@ -175,12 +189,15 @@ async function weighCandidates(
     for (const profile of profiles) {
       if (notChildren.has(profile.childId) || byId.has(profile.childId)) continue;
       const vector = compareRecords(query, profile);
-      const { probability, evidence } = weigh(deps.matching, vector, deps.matching.searchPrior);
+      const { probability, evidence, matchWeight } = weigh(deps.matching, vector, deps.matching.searchPrior);
       byId.set(profile.childId, {
         childId: profile.childId,
         shielded: isShieldedScopeKey(key),
         probability,
-        twin: isTwin(vector),
+        matchWeight,
+        // A household shares a family name and an address: without its given name or date of birth agreeing,
+        // a row describes a brother or sister, not this child; twins differ only by the given name.
+        ruledOutByFields: isTwin(vector) || !describesTheChild(vector),
         why: explainMatch(vector, evidence, query, profile, EXPLAINED),
       });
     }
@@ -191,24 +208,29 @@ async function weighCandidates(
 }
 const EXPLAINED = new Set(['names', 'dateOfBirth', 'gender', 'postcode'] as const);
 
-/** Whether the child holds something that rules the row out: another identifier, or another registration. */
-async function ruledOut(deps: FeedLinkageDependencies, row: FeedRecord, childId: string): Promise<boolean> {
-  const record = await deps.children.get(childId);
-  if (!record) return true;
-  if (row.fields.nhsNumber && record.nhsNumber && row.fields.nhsNumber !== record.nhsNumber) return true;
-  if (row.fields.upn && record.upn && row.fields.upn !== record.upn) return true;
-  if (!REGISTERS_ONCE.has(row.feed)) return false;
-  const sources = await deps.feeds.sourcesOf(childId);
-  return sources.some((s) => s.feed === row.feed && s.sourceId !== row.sourceId);
+/**
+ * The child, unless it holds something that rules the row out: another NHS number or UPN, or another
+ * registration from the same source (a source that registers a child once).
+ */
+async function unlessRuledOut(
+  deps: FeedLinkageDependencies,
+  row: FeedRecord,
+  childId: string,
+): Promise<LoadedChild | undefined> {
+  const loaded = await loadChild(deps, childId);
+  const { record, sources } = loaded;
+  if (row.fields.nhsNumber && record.nhsNumber && row.fields.nhsNumber !== record.nhsNumber) return undefined;
+  if (row.fields.upn && record.upn && row.fields.upn !== record.upn) return undefined;
+  const registered = sources.some((s) => s.feed === row.feed && s.sourceId !== row.sourceId);
+  return REGISTERS_ONCE.has(row.feed) && registered ? undefined : loaded;
 }
 
 async function queueForReview(
   deps: FeedLinkageDependencies,
   row: FeedRecord,
   candidate: Weighed,
+  { record }: LoadedChild,
 ): Promise<LinkOutcome> {
-  const record = await deps.children.get(candidate.childId);
-  if (!record) throw new PreconditionFailedError();
   // R3: a shielded child's pair is for its shielding team alone.
   const queue = record.shield ? record.shield.authority : record.localAuthority;
   const item: ReviewItem = {
@@ -223,6 +245,7 @@ async function queueForReview(
     raisedAt: deps.env.now().toISOString(),
   };
   await deps.reviews.queue(item);
+  await deps.feeds.markPending(row.feed, row.sourceId, contentOf(row));
   return 'queued-for-review';
 }
 
@@ -237,17 +260,15 @@ async function queueForReview(
  *     unshielded record be made (R3).
  * A data manager's "different children" is remembered and respected by every later load.
  */
-export async function linkFeedRecord(
-  deps: FeedLinkageDependencies,
-  row: FeedRecord,
-  options: { createWhenUnmatched?: boolean } = {},
-): Promise<LinkOutcome> {
+export async function linkFeedRecord(deps: FeedLinkageDependencies, row: FeedRecord): Promise<LinkOutcome> {
   const content = contentOf(row);
   const state = await deps.feeds.sourceState(row.feed, row.sourceId, content);
   if (state.link) {
     if (state.link.unchanged) return 'unchanged';
     return joinChild(deps, row, state.link.childId, 'updated');
   }
+  // Awaiting a data manager: the same row again changes nothing; a new extract of it is weighed afresh.
+  if (state.pending?.unchanged) return 'queued-for-review';
   const notChildren = new Set(state.notChildren);
   for (const kind of ['nhsNumber', 'upn'] as const) {
     const value = row.fields[kind];
@@ -255,17 +276,26 @@ export async function linkFeedRecord(
     const owner = await deps.feeds.ownerOf(kind, value);
     if (owner && !notChildren.has(owner)) return joinChild(deps, row, owner);
   }
-  const candidates = (await weighCandidates(deps, row, notChildren)).filter((c) => !c.twin);
+  const candidates = (await weighCandidates(deps, row, notChildren)).filter((c) => !c.ruledOutByFields);
   const [best, second] = candidates;
-  if (best && best.probability >= LINKAGE_THRESHOLDS.review && !(await ruledOut(deps, row, best.childId))) {
+  const likely = best && best.probability >= LINKAGE_THRESHOLDS.review ? best : undefined;
+  const loaded = likely && (await unlessRuledOut(deps, row, likely.childId));
+  if (likely && loaded) {
+    // Two likely children are a question for a person unless one is far the likelier (a twin with a similar name).
     const clear =
-      best.probability >= LINKAGE_THRESHOLDS.link &&
-      !(second && second.probability >= LINKAGE_THRESHOLDS.review);
-    return clear ? joinChild(deps, row, best.childId) : queueForReview(deps, row, best);
+      likely.probability >= LINKAGE_THRESHOLDS.link &&
+      !(
+        second &&
+        second.probability >= LINKAGE_THRESHOLDS.link &&
+        likely.matchWeight - second.matchWeight < LINKAGE_THRESHOLDS.clearLeadBits
+      );
+    return clear
+      ? joinChild(deps, row, likely.childId, 'linked', loaded)
+      : queueForReview(deps, row, likely, loaded);
   }
   const shielded = candidates.find((c) => c.shielded && c.probability >= LINKAGE_THRESHOLDS.shieldedReview);
-  if (shielded && !(await ruledOut(deps, row, shielded.childId))) return queueForReview(deps, row, shielded);
-  if (options.createWhenUnmatched === false) return 'queued-for-review';
+  const shieldedChild = shielded && (await unlessRuledOut(deps, row, shielded.childId));
+  if (shielded && shieldedChild) return queueForReview(deps, row, shielded, shieldedChild);
   return create(deps, row, content);
 }
 
