@@ -45,6 +45,8 @@ export const SETTINGS = {
   misuseCounters: z.object({ MISUSE_COUNTERS_TABLE: name }),
   /** Brokered contact requests (R2, R3). */
   contactRequests: z.object({ CONTACT_REQUESTS_TABLE: name }),
+  /** R8: the data managers' review queue of feed rows the linker could not settle. */
+  reviews: z.object({ REVIEWS_TABLE: name }),
   /** Cognito user-pool administration. */
   identity: z.object({
     AWS_REGION: name,
@@ -148,6 +150,7 @@ export const TABLE_SETTINGS = {
   contactRequests: 'CONTACT_REQUESTS_TABLE',
   usageCounters: 'USAGE_COUNTERS_TABLE',
   misuseCounters: 'MISUSE_COUNTERS_TABLE',
+  reviews: 'REVIEWS_TABLE',
 } as const satisfies Partial<Record<TableId, SettingName>>;
 
 /** Setting values naming the tables, from their deployed (or local) names. */
