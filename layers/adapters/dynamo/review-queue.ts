@@ -150,9 +150,9 @@ export function reviewsFrom(
   settings = { ...readSettings('reviews'), ...readSettings('adapters') },
   env: Record<string, string | undefined> = process.env,
 ): DynamoReviewQueue {
-  return new DynamoReviewQueue(
-    adapters.db,
-    { reviews: settings.REVIEWS_TABLE, audit: settings.AUDIT_TABLE },
-    blockingKeyHasherFrom(env),
-  );
+  const tables = {
+    reviews: settings.REVIEWS_TABLE,
+    audit: settings.AUDIT_TABLE,
+  };
+  return new DynamoReviewQueue(adapters.db, tables, blockingKeyHasherFrom(env));
 }

@@ -1,0 +1,18 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { adaptersFrom } from '#adapters/dependencies.ts';
+import { feedSourcesFrom } from '#adapters/feed-linkage.ts';
+import { listChildSources } from '#domain/use-cases/reviews.ts';
+import type { ApiEvent } from '#http/api-event.ts';
+import { json } from '#http/headers.ts';
+import { apiMiddleware } from '#http/middleware.ts';
+import { route } from './schema.ts';
+
+const adapters = adaptersFrom();
+const deps = feedSourcesFrom(adapters);
+
+export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
+  .use(apiMiddleware(route, adapters))
+  .handler(async ({ input: { params }, principal, facts }) =>
+    json(200, { sources: await listChildSources(deps, principal, params.childId, facts) }),
+  );
