@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { adaptersFrom } from '#adapters/dependencies.ts';
-import { feedSourcesFrom } from '#adapters/feed-linkage.ts';
+import { sourceDependenciesFrom } from '#adapters/review-dependencies.ts';
 import { listChildSources } from '#domain/use-cases/reviews.ts';
 import type { ApiEvent } from '#http/api-event.ts';
 import { json } from '#http/headers.ts';
@@ -9,7 +9,7 @@ import { apiMiddleware } from '#http/middleware.ts';
 import { route } from './schema.ts';
 
 const adapters = adaptersFrom();
-const deps = feedSourcesFrom(adapters);
+const deps = sourceDependenciesFrom(adapters);
 
 export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
   .use(apiMiddleware(route, adapters))

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { adaptersFrom } from '#adapters/dependencies.ts';
-import { feedLinkageFrom } from '#adapters/feed-linkage.ts';
+import { reviewDependenciesFrom } from '#adapters/review-dependencies.ts';
 import { splitSource } from '#domain/use-cases/reviews.ts';
 import type { ApiEvent } from '#http/api-event.ts';
 import { json } from '#http/headers.ts';
@@ -9,7 +9,7 @@ import { apiMiddleware } from '#http/middleware.ts';
 import { route } from './schema.ts';
 
 const adapters = adaptersFrom();
-const deps = feedLinkageFrom(adapters);
+const deps = reviewDependenciesFrom(adapters);
 
 export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
   .use(apiMiddleware(route, adapters))
