@@ -8,11 +8,12 @@ export const route = defineRoute({
   method: 'GET',
   path: '/children/{childId}/sources',
   action: 'list-child-sources',
+  usageLimit: 'view',
   summary: 'The national feed rows a child’s record is built from (ContactPoint team)',
   description:
     'R8: each row held for the child, with what it says and an opaque `sourceRef` naming it (never the source’s ' +
     'own reference), to split a wrongly merged row off. For the maintaining council’s team, or the shielding ' +
-    'council’s when the child is shielded (R3); others 403. Audited (R6).',
+    'council’s when the child is shielded (R3); others 403. Audited (R6); counts as a view towards your per-user limits (R10).',
   tags: ['Linkage'],
   request: { params: ChildPathSchema },
   successStatus: 200,
@@ -26,6 +27,6 @@ export const route = defineRoute({
 export const definition = defineFunction({
   name: 'list-child-sources',
   trigger: { kind: 'http', route },
-  access: { ...signedInAccess, children: ['GetItem', 'Query'] },
-  settings: ['adapters'],
+  access: { ...signedInAccess, usageCounters: ['UpdateItem'], children: ['GetItem', 'Query'] },
+  settings: ['adapters', 'limits'],
 });

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { adaptersFrom } from '#adapters/dependencies.ts';
+import { adaptersFrom, usageFrom } from '#adapters/dependencies.ts';
 import { reviewsFrom } from '#adapters/dynamo/review-queue.ts';
 import { listReviews } from '#domain/use-cases/reviews.ts';
 import type { ApiEvent } from '#http/api-event.ts';
@@ -12,7 +12,7 @@ const adapters = adaptersFrom();
 const deps = { ...adapters, reviews: reviewsFrom(adapters) };
 
 export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
-  .use(apiMiddleware(route, adapters))
+  .use(apiMiddleware(route, { ...adapters, usage: usageFrom(adapters.db) }))
   .handler(async ({ input: { query }, principal, facts }) =>
     json(200, await listReviews(deps, principal, query, facts)),
   );

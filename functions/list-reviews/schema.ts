@@ -8,12 +8,13 @@ export const route = defineRoute({
   method: 'GET',
   path: '/reviews',
   action: 'list-reviews',
+  usageLimit: 'view',
   summary: 'Your council’s queue of feed rows to review (ContactPoint team)',
   description:
     'R8: the national feed rows the linker could not settle, oldest first, `limit` a page (default 20); pass ' +
     '`next` back as `cursor`. Each item is the row beside the child it may describe, with the engine’s ' +
     'probability and reasons. A shielded child’s pair is shown only to the shielding council’s team (R3). The ' +
-    'read is audited with the children shown (R6).',
+    'read is audited with the children shown (R6) and counts as a view towards your per-user limits (R10).',
   tags: ['Linkage'],
   request: { query: ReviewQuerySchema, queryExample: { limit: '20' } },
   successStatus: 200,
@@ -26,6 +27,6 @@ export const route = defineRoute({
 export const definition = defineFunction({
   name: 'list-reviews',
   trigger: { kind: 'http', route },
-  access: { ...signedInAccess, reviews: ['Query'], children: ['GetItem'] },
-  settings: ['adapters', 'reviews'],
+  access: { ...signedInAccess, usageCounters: ['UpdateItem'], reviews: ['Query'], children: ['GetItem'] },
+  settings: ['adapters', 'reviews', 'limits'],
 });
