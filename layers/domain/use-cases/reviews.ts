@@ -76,11 +76,10 @@ export async function listReviews(
     limit: query.limit ?? DEFAULT_PAGE,
     cursor: query.cursor,
   });
-  const reviews: ReviewView[] = [];
-  for (const item of page.items) {
-    const candidate = await deps.children.get(item.candidateChildId);
-    if (mayReview(principal, item, candidate)) reviews.push(reviewView(item, candidate));
-  }
+  const candidates = await Promise.all(page.items.map((item) => deps.children.get(item.candidateChildId)));
+  const reviews = page.items.flatMap((item, i) =>
+    mayReview(principal, item, candidates[i]) ? [reviewView(item, candidates[i])] : [],
+  );
   const shown = [...new Set(reviews.flatMap((r) => (r.candidate ? [r.candidate.childId] : [])))];
   await deps.audit.record(
     auditEventFor(deps.env, principal, facts, {
@@ -160,6 +159,20 @@ export async function decideReview(
     await joinChild(deps, item.row, candidate.childId);
     destination = { rowWent: 'candidate', childId: candidate.childId };
   } else {
+    // A later load may have linked the row to this very child meanwhile: undoing that is a split, not this.
+    const { link } = await deps.feeds.sourceState(item.row.feed, item.row.sourceId, contentOf(item.row));
+    if (link?.childId === item.candidateChildId) {
+      return refuse(
+        deps,
+        principal,
+        facts,
+        'decide-review',
+        childIds,
+        new ConflictError(
+          'The row has been linked to this child since the pair was raised: split it off the child instead',
+        ),
+      );
+    }
     await deps.feeds.rememberNot(item.row.feed, item.row.sourceId, item.candidateChildId);
     destination = await destinationOf(deps, item.row, await linkFeedRecord(deps, item.row));
   }

@@ -242,6 +242,18 @@ describe('the review queue (R8)', () => {
     expect((await feeds.sourceState('births', ameliaBirth.sourceId, '')).link?.childId).toBe('CP7M3K9P2XN');
   });
 
+  it('refuses “different children” (409) when a later load has linked the row to the candidate: that is a split', async () => {
+    const { deps, feeds, reviews } = world();
+    const reviewId = await raise(reviews);
+    expect(await linkFeedRecord(deps, ameliaBirth)).toBe('linked');
+
+    await expect(
+      decideReview(deps, leedsDataManager, reviewId, { outcome: 'different-children' }, facts),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect((await feeds.sourceState('births', ameliaBirth.sourceId, '')).notChildren).toEqual([]);
+    expect((await reviews.get(LEEDS, reviewId))?.status).toBe('open');
+  });
+
   it('remembers “different children”: the row goes elsewhere, and no later load brings it back to the candidate', async () => {
     const { deps, feeds, reviews } = world();
     const reviewId = await raise(reviews);
