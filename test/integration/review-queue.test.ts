@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoReviewQueue } from '#adapters/dynamo/review-queue.ts';
-import { localBlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
+import { BlockingKeyHasher, localBlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
 import { auditEventFor } from '#domain/audit/event.ts';
 import { PreconditionFailedError, ValidationError } from '#domain/errors.ts';
 import type { ReviewItem } from '#domain/feeds/review.ts';
@@ -71,6 +71,16 @@ describe('the review queue in DynamoDB Local (R8)', () => {
 
   it('raises the same pair once, however often the same file is loaded', async () => {
     expect(await queue.queue(anItem(0, { raisedAt: '2026-11-23T09:00:00.000Z' }))).toBe(false);
+  });
+
+  it('raises nothing new for a pair raised before the blocking-key secret was rotated', async () => {
+    const before = new BlockingKeyHasher({ current: 'k1', k1: 'x'.repeat(32) });
+    const after = new BlockingKeyHasher({ current: 'k2', k1: 'x'.repeat(32), k2: 'y'.repeat(32) });
+    const tables = { reviews: fx.tables.reviews, audit: fx.tables.audit };
+    const item = anItem(7, { queue: 'E06000001' });
+    expect(await new DynamoReviewQueue(fx.adapters.db, tables, async () => before).queue(item)).toBe(true);
+    expect(await new DynamoReviewQueue(fx.adapters.db, tables, async () => after).queue(item)).toBe(false);
+    expect((await queue.listOpen(item.queue, { limit: 10 })).items).toHaveLength(1);
   });
 
   it('lists a council’s open items oldest first, a page at a time, and nothing of another council', async () => {

@@ -29,14 +29,20 @@ export class DynamoReviewQueue implements ReviewQueue {
     private readonly hasher: () => Promise<BlockingKeyHasher>,
   ) {}
 
-  /** The stored ID of the linker's item: a keyed hash, so the source reference is in no key. */
-  private async storedId(item: ReviewItem): Promise<string> {
+  /**
+   * The stored IDs of the linker's item: keyed hashes, so the source reference is in no key — the current
+   * secret's first, then those of secrets still being re-keyed away from (an item keeps the ID it was raised with).
+   */
+  private async storedIds(item: ReviewItem): Promise<string[]> {
     const material = keys.reviewMaterial(item.row.feed, item.row.sourceId, item.candidateChildId);
-    return `RV-${(await this.hasher()).keyOf(material)}`;
+    return (await this.hasher()).keysToRead(material).map((hashed) => `RV-${hashed}`);
   }
 
   async queue(item: ReviewItem): Promise<boolean> {
-    const stored: ReviewItem = { ...item, reviewId: await this.storedId(item) };
+    const [current, ...older] = await this.storedIds(item);
+    // Raised before the blocking-key secret was rotated: the same pair, under the ID it was raised with.
+    for (const id of older) if (await this.get(item.queue, id)) return false;
+    const stored: ReviewItem = { ...item, reviewId: current as string };
     try {
       await this.db.send(
         new PutCommand({
