@@ -2,14 +2,17 @@ import { definition as addTokenClaims } from './add-token-claims/schema.ts';
 import { definition as approveAccountChange } from './approve-account-change/schema.ts';
 import { definition as closeContactRequest } from './close-contact-request/schema.ts';
 import { definition as createChild } from './create-child/schema.ts';
+import { definition as decideReview } from './decide-review/schema.ts';
 import type { FunctionDefinition } from './define-function.ts';
 import { definition as getOpenApi } from './get-openapi/schema.ts';
 import { definition as grantAccount } from './grant-account/schema.ts';
 import { definition as listAccountChanges } from './list-account-changes/schema.ts';
 import { definition as listAccounts } from './list-accounts/schema.ts';
 import { definition as listChildContactRequests } from './list-child-contact-requests/schema.ts';
+import { definition as listChildSources } from './list-child-sources/schema.ts';
 import { definition as listContactRequests } from './list-contact-requests/schema.ts';
 import { definition as listMisuseAlerts } from './list-misuse-alerts/schema.ts';
+import { definition as listReviews } from './list-reviews/schema.ts';
 import { definition as prepareSubjectAccessReport } from './prepare-subject-access-report/schema.ts';
 import { definition as readChildAuditTrail } from './read-child-audit-trail/schema.ts';
 import { definition as readUserAuditTrail } from './read-user-audit-trail/schema.ts';
@@ -21,6 +24,7 @@ import { definition as reviewMisuseAlert } from './review-misuse-alert/schema.ts
 import { definition as sealAuditEvents } from './seal-audit-events/schema.ts';
 import { definition as searchChildren } from './search-children/schema.ts';
 import { definition as shieldChild } from './shield-child/schema.ts';
+import { definition as splitChildSource } from './split-child-source/schema.ts';
 import { definition as suspendExpiredAccounts } from './suspend-expired-accounts/schema.ts';
 import { definition as unshieldChild } from './unshield-child/schema.ts';
 import { definition as updateAccount } from './update-account/schema.ts';
@@ -52,6 +56,10 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   listChildContactRequests,
   listContactRequests,
   closeContactRequest,
+  listReviews,
+  decideReview,
+  listChildSources,
+  splitChildSource,
   warnBeforeOverride,
   viewWithOverride,
   grantAccount,

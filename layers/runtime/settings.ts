@@ -47,6 +47,8 @@ export const SETTINGS = {
   contactRequests: z.object({ CONTACT_REQUESTS_TABLE: name }),
   /** R8: the answers to pushes sent with an Idempotency-Key, kept for their retries. */
   idempotency: z.object({ IDEMPOTENCY_TABLE: name }),
+  /** R8: the data managers' review queue of feed rows the linker could not settle. */
+  reviews: z.object({ REVIEWS_TABLE: name }),
   /** Cognito user-pool administration. */
   identity: z.object({
     AWS_REGION: name,
@@ -156,6 +158,7 @@ export const TABLE_SETTINGS = {
   idempotency: 'IDEMPOTENCY_TABLE',
   usageCounters: 'USAGE_COUNTERS_TABLE',
   misuseCounters: 'MISUSE_COUNTERS_TABLE',
+  reviews: 'REVIEWS_TABLE',
 } as const satisfies Partial<Record<TableId, SettingName>>;
 
 /** Setting values naming the tables, from their deployed (or local) names. */

@@ -1,8 +1,17 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adaptersFrom } from '#adapters/dependencies.ts';
+import { DynamoReviewQueue } from '#adapters/dynamo/review-queue.ts';
+import { localBlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
+import { reviewDependenciesFrom } from '#adapters/review-dependencies.ts';
 import { PERMISSIONS, RIGHT_REQUIRED } from '#domain/access/permissions.ts';
 import type { Role } from '#domain/access/principal.ts';
+import { childFieldsExample } from '#domain/child/schema.ts';
+import type { FeedRecord } from '#domain/feeds/feed.ts';
+import { joinChild } from '#domain/use-cases/link-feed-records.ts';
 import { ROUTES } from '#functions/manifest.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
+import { readSettings, tableSettings } from '#runtime/settings.ts';
 import {
   alertsReaching,
   type Client,
@@ -46,6 +55,10 @@ const ORDER = [
   'warnBeforeOverride',
   'viewWithOverride',
   'unshieldChild',
+  'listReviews',
+  'decideReview',
+  'listChildSources',
+  'splitChildSource',
   'grantAccount',
   'listAccounts',
   'updateAccount',
@@ -93,6 +106,70 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/**
+ * R8: what a feed load would have left for the created child, written as the linker writes it — a pair in its
+ * council's review queue, and two rows held for it (so one can be split off). Feed loads have no route.
+ */
+async function linkage() {
+  const adapters = adaptersFrom(
+    readSettings('adapters', {
+      ...tableSettings(stack.tables),
+      AWS_REGION: 'eu-west-2',
+      DYNAMODB_ENDPOINT: stack.dynamo.endpoint,
+      ACCOUNT_CACHE_SECONDS: '0',
+    }),
+    { LOCAL_KEYRING_FILE: join(stack.stateDir, 'keyring.json') },
+  );
+  const reviews = new DynamoReviewQueue(
+    adapters.db,
+    { reviews: stack.tables.reviews, audit: stack.tables.audit },
+    localBlockingKeyHasher(join(stack.stateDir, 'keyring.json')),
+  );
+  return { adapters, reviews, deps: reviewDependenciesFrom(adapters, reviews) };
+}
+
+const exampleRow = (
+  feed: FeedRecord['feed'],
+  sourceId: string,
+  extra: Partial<FeedRecord['fields']> = {},
+) => ({
+  feed,
+  sourceId,
+  extractDate: '2026-10-01',
+  line: 2,
+  fields: {
+    givenName: childFieldsExample.givenName,
+    familyName: childFieldsExample.familyName,
+    gender: childFieldsExample.gender,
+    dateOfBirth: childFieldsExample.dateOfBirth,
+    address: childFieldsExample.address,
+    ...extra,
+  },
+});
+
+async function raiseReviewFor(childId: string): Promise<void> {
+  const { adapters, reviews } = await linkage();
+  const child = await adapters.children.get(childId);
+  const row = exampleRow('births', 'REG-2016-004417');
+  await reviews.queue({
+    reviewId: `${row.feed}.${row.sourceId}.${childId}`,
+    queue: String(child?.localAuthority),
+    status: 'open',
+    candidateChildId: childId,
+    candidateShielded: false,
+    row,
+    probability: 0.61,
+    why: ['family name: the same', 'date of birth: the same'],
+    raisedAt: new Date().toISOString(),
+  });
+}
+
+async function holdTwoRowsFor(childId: string): Promise<void> {
+  const { deps } = await linkage();
+  await joinChild(deps, exampleRow('child-benefit', 'CHB-77812-1'), childId);
+  await joinChild(deps, exampleRow('school-census', 'W801200001999', { upn: 'W801200001999' }), childId);
+}
+
 describe('the OpenAPI document', () => {
   it('describes every route in the route table, and nothing else', () => {
     const documented = Object.values(document.paths).flatMap((methods) =>
@@ -129,6 +206,8 @@ describe('the OpenAPI document', () => {
         state.alertId = String(raised?.alertId);
         state['etag:/audit/alerts/{alertId}'] = String(raised?.etag);
       }
+      if (operationId === 'listReviews') await raiseReviewFor(state.childId as string);
+      if (operationId === 'listChildSources') await holdTwoRowsFor(state.childId as string);
       let path = route.path;
       for (const p of parameters.filter((q) => q.in === 'path')) {
         // Path examples name a record that exists in the example world; here, the one the examples created.
@@ -186,6 +265,11 @@ describe('the OpenAPI document', () => {
         state['etag:/children/{childId}'] = reply.headers.get('etag') as string;
       }
       if (operationId === 'warnBeforeOverride') state.confirmation = reply.json().confirmation;
+      if (operationId === 'listReviews') state.reviewId = reply.json().reviews[0].reviewId;
+      if (operationId === 'listChildSources')
+        state.sourceRef = reply
+          .json()
+          .sources.find((s: { feed: string }) => s.feed === 'school-census').sourceRef;
       if (operationId === 'requestContact') state.requestId = reply.json().requestId;
       if (operationId === 'listChildContactRequests')
         state['etag:/children/{childId}/contact-requests/{requestId}'] = reply.json().requests[0].etag;

@@ -10,7 +10,7 @@ import {
 } from '#domain/use-cases/link-feed-records.ts';
 import { bradfordDataManager } from '../support/builders.ts';
 import { type DynamoFixture, startDynamoFixture } from '../support/local-dynamo.ts';
-import { MemoryReviewQueue } from '../support/memory-reviews.ts';
+import { MemoryReviewQueue } from '../support/memory-feeds.ts';
 
 const LEEDS = 'E08000035';
 const BRADFORD = 'E08000032';

@@ -79,6 +79,8 @@ export class DynamoFeedLinkageStore implements FeedLinkageStore {
       );
       for (const item of page.Items ?? []) {
         rows.push({
+          // Opaque: the feed and the keyed hash of the row's reference, never the reference itself.
+          sourceRef: String(item.sk).slice(keys.childSourcePrefix.length).replace('#', '.'),
           feed: item.feed,
           sourceId: item.sourceId,
           extractDate: item.extractDate,

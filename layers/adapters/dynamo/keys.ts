@@ -41,6 +41,16 @@ export const keys = {
   /** Index attribute of a contact request: its team's queue, by status then newest first. */
   contactRequestQueue: (status: string, openedAt: string) => `${status}#${openedAt}`,
   auditEvent: (eventId: string) => ({ eventId }),
+  /** R8: a review item in its council's queue; `reviewId` is opaque (see reviewMaterial). */
+  review: (queue: string, reviewId: string) => ({ queue, reviewId }),
+  /** What a review's opaque ID is the keyed hash of: the feed row and the candidate child. */
+  reviewMaterial: (feed: string, sourceId: string, childId: string) =>
+    `review#${feed}#${sourceId}#${childId}`,
+  /** Index attributes of an open review item (removed once decided): its council's queue, oldest first. */
+  openReviewIndexes: (item: { queue: string; raisedAt: string; reviewId: string }) => ({
+    openQueue: item.queue,
+    openSince: `${item.raisedAt}#${item.reviewId}`,
+  }),
   organisation: (organisationId: string) => ({ pk: `ORG#${organisationId}`, sk: 'ORG' }),
   account: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),
   /** A change awaiting a second administrator, filed under the organisation whose administrators decide it. */

@@ -28,7 +28,8 @@ export interface TableDefinition {
     | 'idempotency'
     | 'contactRequests'
     | 'usageCounters'
-    | 'misuseCounters';
+    | 'misuseCounters'
+    | 'reviews';
   partitionKey: KeyDefinition;
   sortKey?: KeyDefinition;
   indexes: IndexDefinition[];
@@ -45,6 +46,7 @@ export const ACCOUNTS_BY_ORGANISATION_INDEX = 'accountsByOrganisation';
 export const ACTIVE_ACCOUNTS_BY_DBS_INDEX = 'activeAccountsByDbsDate';
 export const CONTACT_REQUESTS_BY_BROKER_INDEX = 'byBrokerAuthority';
 export const MISUSE_ALERTS_BY_ORGANISATION_INDEX = 'misuseAlertsByOrganisation';
+export const OPEN_REVIEWS_INDEX = 'openReviews';
 
 /**
  * The idempotency table's attributes, named for the Powertools persistence layer that writes them: its key
@@ -181,6 +183,24 @@ export const TABLES = {
     sortKey: { name: 'item', type: 'S' },
     indexes: [],
     timeToLive: 'expiresAt',
+  },
+  /**
+   * R8 review queue: feed rows awaiting a ContactPoint team's decision, one partition per council (GSS code),
+   * each item under an opaque key (a keyed hash: no source reference, such as an NHS number, is a key). The
+   * sparse index holds only open items, oldest first, so a team's queue is one Query.
+   */
+  reviews: {
+    id: 'reviews',
+    partitionKey: { name: 'queue', type: 'S' },
+    sortKey: { name: 'reviewId', type: 'S' },
+    indexes: [
+      {
+        indexName: OPEN_REVIEWS_INDEX,
+        partitionKey: { name: 'openQueue', type: 'S' },
+        sortKey: { name: 'openSince', type: 'S' },
+        projection: { type: 'ALL' },
+      },
+    ],
   },
 } as const satisfies Record<string, TableDefinition>;
 

@@ -29,6 +29,11 @@ export const ACTIONS = [
   'broker-contact',
   /** R3 break-glass: also needs the child-protection override right on the account. */
   'override-shield',
+  /** R8: a ContactPoint team reviews feed rows the linker could not settle, and splits wrong merges off a child. */
+  'list-reviews',
+  'decide-review',
+  'list-child-sources',
+  'split-child-source',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -33,7 +33,12 @@ export type AuditAction =
   | 'broker-contact'
   | 'override-shield'
   | 'override-warning'
-  | 'override-view';
+  | 'override-view'
+  /** R8: a ContactPoint team works its review queue of feed rows, and splits a wrongly merged row off a child. */
+  | 'list-reviews'
+  | 'decide-review'
+  | 'split-child-source'
+  | 'list-child-sources';
 
 /** `awaiting-agreement`: one of two teams has agreed to a step that needs both (lifting a cross-council shield). */
 export type AuditOutcome =

@@ -1,9 +1,35 @@
 import * as z from 'zod';
 import type { ChildRecord } from '../child/record.ts';
 import { SPECIALIST_SERVICES_SENTENCE } from '../disclosure/view-schema.ts';
+import type { ProvenancedField } from '../feeds/best-view.ts';
+import type { FeedName } from '../feeds/feed.ts';
 import type { Involvement } from '../involvement/schema.ts';
 import { isSensitive } from '../involvement/schema.ts';
 import type { TrailEntry } from './trail.ts';
+
+/** R8: what a family is told a national feed is, when a field of the record came from one. */
+const FEED_LABELS: Record<FeedName, string> = {
+  births: 'Birth registration',
+  'school-census': 'School census',
+  'child-benefit': 'Child Benefit records',
+  'nhs-demographics': 'NHS demographics (Personal Demographics Service)',
+};
+
+/** The provenance entry a held field (or a part of one, `address.line1`) is described by. */
+function provenancedFieldOf(field: string): ProvenancedField | undefined {
+  const head = field.split(/[.[]/)[0];
+  if (head === 'givenName' || head === 'familyName') return 'name';
+  const fields: readonly string[] = [
+    'gender',
+    'dateOfBirth',
+    'nhsNumber',
+    'upn',
+    'address',
+    'education',
+    'gpPractice',
+  ];
+  return head !== undefined && fields.includes(head) ? (head as ProvenancedField) : undefined;
+}
 
 /**
  * A subject access report (UK GDPR Art. 15) for a child, prepared by the council's ContactPoint team on
@@ -166,6 +192,13 @@ export function subjectAccessReport(
   );
   const shown = involvements.filter((i) => !hiddenSensitive.includes(i));
   const source = `${record.localAuthorityName} ContactPoint team (last changed ${record.updatedAt.slice(0, 10)})`;
+  // R8: a field a national feed gave names that feed and its extract; anything else, the team.
+  const sourceOf = (field: string) => {
+    const provenance = record.provenance?.[provenancedFieldOf(field) ?? 'name'];
+    return provenancedFieldOf(field) && provenance && provenance.source !== 'council'
+      ? `${FEED_LABELS[provenance.source]} (extract of ${provenance.extractDate})`
+      : source;
+  };
   const held: [string, string][] = [];
   for (const field of HELD_FIELDS) flatten(field, record[field], held);
   const groups = new Map<string, SubjectAccessReport['accessByOrganisationAndRole'][number]>();
@@ -196,7 +229,12 @@ export function subjectAccessReport(
         'withhold: it could reveal where the child lives.',
     }),
     withholdBeforeRelease: shielded ? [...WHEREABOUTS_FIELDS, ...WHEREABOUTS_SECTIONS] : [],
-    held: held.map(([field, value]) => ({ field, value, source, withhold: whereabouts(field) })),
+    held: held.map(([field, value]) => ({
+      field,
+      value,
+      source: sourceOf(field),
+      withhold: whereabouts(field),
+    })),
     ...(hiddenSensitive.length > 0 && { specialistServices: SPECIALIST_SERVICES_SENTENCE }),
     involvements: shown.map((i) => ({
       serviceType: i.serviceType,

@@ -40,6 +40,11 @@ export interface SourceRow {
   sourceId: string;
   extractDate: string;
   fields: FeedFields;
+  /**
+   * Set by FeedLinkageStore.sourcesOf: an opaque, stable reference to the row as held on its child — never the
+   * source's own reference (an NHS number, a registration) — by which a team names it (split a wrong merge).
+   */
+  sourceRef?: string | undefined;
 }
 
 const PRECEDENCE: Record<ProvenancedField, readonly SourceName[]> = {

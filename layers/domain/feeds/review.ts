@@ -6,7 +6,11 @@ import type { FeedRecord } from './feed.ts';
  * the child is shielded (R3: only that team may see the pair). It holds only lawful record fields (R1).
  */
 export interface ReviewItem {
-  /** Stable for the row and the candidate, so loading the same file again raises nothing new. */
+  /**
+   * Stable for the row and the candidate, so loading the same file again raises nothing new. As the linker
+   * raises it, `feed.sourceId.childId`; as the queue stores and shows it, an opaque keyed hash of that
+   * (ReviewQueue.queue derives it), so no key, URL or log holds a source reference such as an NHS number.
+   */
   reviewId: string;
   /** GSS code of the council whose team decides. */
   queue: string;
@@ -29,5 +33,7 @@ export interface ReviewDecision {
   decidedBy: string;
   decidedAt: string;
   /** Where the row went: the candidate, another child, a new child, or another review. */
+  rowWent?: 'candidate' | 'other-child' | 'new-child' | 'another-review' | undefined;
+  /** The child the row went to, when it joined or made one. */
   childId?: string | undefined;
 }

@@ -26,6 +26,24 @@ const access: TrailEntry = {
 };
 
 describe('subject access report', () => {
+  it('names the national feed and extract each field came from, and the team for what it entered (R8)', () => {
+    const child = aChild({
+      provenance: {
+        name: { source: 'council', extractDate: '2026-01-01' },
+        nhsNumber: { source: 'nhs-demographics', extractDate: '2026-09-01' },
+        address: { source: 'child-benefit', extractDate: '2026-10-01' },
+      },
+    });
+    const report = subjectAccessReport(child, [], [], '2026-11-22T10:00:00Z', leedsDataManager);
+    const sourceOf = (field: string) => report.held.find((h) => h.field === field)?.source;
+    expect(sourceOf('nhsNumber')).toBe(
+      'NHS demographics (Personal Demographics Service) (extract of 2026-09-01)',
+    );
+    expect(sourceOf('address.postcode')).toBe('Child Benefit records (extract of 2026-10-01)');
+    expect(sourceOf('givenName')).toMatch(/^Leeds City Council ContactPoint team/);
+    expect(sourceOf('upn')).toMatch(/^Leeds City Council ContactPoint team/);
+  });
+
   it('shows another organisation’s sensitive service only as the R2 sentence: no name, type, contact or date (R2)', () => {
     const report = subjectAccessReport(
       aChild(),

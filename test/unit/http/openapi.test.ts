@@ -62,6 +62,8 @@ describe('the OpenAPI document', () => {
     });
     expect(limited.map((r) => r.operationId).sort()).toEqual([
       'listChildContactRequests',
+      'listChildSources',
+      'listReviews',
       'prepareSubjectAccessReport',
       'searchChildren',
       'shieldChild',

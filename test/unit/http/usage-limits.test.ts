@@ -168,6 +168,9 @@ describe('R10 per-user limits: which routes count as a view', () => {
         'warnBeforeOverride',
         'viewWithOverride',
         'prepareSubjectAccessReport',
+        // R8: a team's review queue and a child's held feed rows show records too.
+        'listReviews',
+        'listChildSources',
       ].sort(),
     );
     // Create answers with what its caller just sent and the new ID: the one record-returning route not counted.
