@@ -46,7 +46,14 @@ export type Trigger =
    * a Step Functions state machine in AWS invokes it with the cursor it last returned until it returns
    * `done: true`; an npm script runs the same module here.
    */
-  | { kind: 'job'; description: string };
+  | { kind: 'job'; description: string }
+  /**
+   * One step of a national feed load (R8): a Step Functions state machine, started when a feed file lands
+   * in the feeds bucket (an EventBridge rule) or by an operator, splits the file into chunks, links each
+   * chunk (a Distributed Map) and writes the load's report. Not run by the local stand-in, whose ingest
+   * command reads a feed file itself.
+   */
+  | { kind: 'feed-load'; step: 'split' | 'link' | 'report'; description: string };
 
 /**
  * One function, declared once, beside its handler: what invokes it, what it may touch and what it
@@ -80,6 +87,7 @@ export type ScheduledFunction = FunctionDefinition<Extract<Trigger, { kind: 'sch
 export type StreamFunction = FunctionDefinition<Extract<Trigger, { kind: 'stream' }>>;
 export type SignInFunction = FunctionDefinition<Extract<Trigger, { kind: 'sign-in' }>>;
 export type OperatorJobFunction = FunctionDefinition<Extract<Trigger, { kind: 'job' }>>;
+export type FeedLoadFunction = FunctionDefinition<Extract<Trigger, { kind: 'feed-load' }>>;
 
 export function isTriggeredBy<K extends Trigger['kind']>(
   kind: K,

@@ -6,6 +6,7 @@ import { definition as decideReview } from './decide-review/schema.ts';
 import type { FunctionDefinition } from './define-function.ts';
 import { definition as getOpenApi } from './get-openapi/schema.ts';
 import { definition as grantAccount } from './grant-account/schema.ts';
+import { definition as linkFeedChunk } from './link-feed-chunk/schema.ts';
 import { definition as listAccountChanges } from './list-account-changes/schema.ts';
 import { definition as listAccounts } from './list-accounts/schema.ts';
 import { definition as listChildContactRequests } from './list-child-contact-requests/schema.ts';
@@ -19,12 +20,14 @@ import { definition as readUserAuditTrail } from './read-user-audit-trail/schema
 import { definition as refuseAccountChange } from './refuse-account-change/schema.ts';
 import { definition as registerInvolvement } from './register-involvement/schema.ts';
 import { definition as rekeyChildren } from './rekey-children/schema.ts';
+import { definition as reportFeedLoad } from './report-feed-load/schema.ts';
 import { definition as requestContact } from './request-contact/schema.ts';
 import { definition as reviewMisuseAlert } from './review-misuse-alert/schema.ts';
 import { definition as sealAuditEvents } from './seal-audit-events/schema.ts';
 import { definition as searchChildren } from './search-children/schema.ts';
 import { definition as shieldChild } from './shield-child/schema.ts';
 import { definition as splitChildSource } from './split-child-source/schema.ts';
+import { definition as splitFeedFile } from './split-feed-file/schema.ts';
 import { definition as suspendExpiredAccounts } from './suspend-expired-accounts/schema.ts';
 import { definition as unshieldChild } from './unshield-child/schema.ts';
 import { definition as updateAccount } from './update-account/schema.ts';
@@ -38,7 +41,7 @@ import { definition as warnBeforeOverride } from './warn-before-override/schema.
 
 /**
  * Every function of ContactPoint, whatever invokes it: the one list that API Gateway and the OpenAPI
- * document (routes), the jobs stack (schedules, operator jobs, stream consumers), the identity stack (the sign-in
+ * document (routes), the jobs stack (schedules, operator jobs, stream consumers), the feeds stack (feed loads), the identity stack (the sign-in
  * trigger), monitoring, IAM and the local stand-in all iterate. A new function is its folder and one
  * line here.
  */
@@ -84,6 +87,10 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   rekeyChildren,
   // Stream consumers
   sealAuditEvents,
+  // A national feed load's steps (R8), in the order its state machine runs them
+  splitFeedFile,
+  linkFeedChunk,
+  reportFeedLoad,
 ];
 
 /** The API's routes, from the functions they trigger. */

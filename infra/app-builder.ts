@@ -11,6 +11,7 @@ import { tableBindings } from './constructs/table-bindings.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { AuditStack } from './stacks/audit-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
+import { FeedsStack } from './stacks/feeds-stack.ts';
 import { IdentityStack } from './stacks/identity-stack.ts';
 import { JobsStack } from './stacks/jobs-stack.ts';
 import { KeysStack } from './stacks/keys-stack.ts';
@@ -34,6 +35,9 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     context: {
       // Server access logs delivered under a bucket policy, not ACLs (ACLs stay disabled everywhere).
       '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+      // A Distributed Map's ResultWriterV2 (the feed load's) is rendered only with this flag; without it CDK
+      // renders the deprecated ResultWriter and drops V2's settings.
+      '@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2': true,
     },
   });
   const environment = environmentNamed(
@@ -126,11 +130,20 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
       auditKey: keys.auditKey,
     },
   });
+  // R8 national feed loads: the feeds bucket and the state machine that loads each file landing in it.
+  const feeds = new FeedsStack(app, `${prefix}-Feeds`, {
+    ...stateful,
+    environment,
+    functions: FUNCTIONS.filter(isTriggeredBy('feed-load')),
+    context,
+    feedsKey: keys.feedsKey,
+    accessLogsBucket: audit.accessLogsBucket,
+  });
   new MonitoringStack(app, `${prefix}-Monitoring`, {
     env,
     environment,
     api: api.api,
-    functions: [identity.signInTrigger, ...api.functions, ...jobs.functions].map((f) => ({
+    functions: [identity.signInTrigger, ...api.functions, ...jobs.functions, ...feeds.functions].map((f) => ({
       name: f.definition.name,
       fn: f.function,
     })),

@@ -25,3 +25,17 @@ export function searchKeysRoleName(environmentName: string, functionName: string
   if (name.length > 64) throw new Error(`The role name ${name} is longer than IAM's 64 characters`);
   return name;
 }
+
+/**
+ * The feeds bucket's fixed name. The audit stack's access-log bucket lets S3 deliver this bucket's server
+ * access logs (its policy names the bucket as the source); a reference would make the audit stack depend on
+ * the feeds stack, which reads the access-log bucket from it (a cycle).
+ */
+export function feedsBucketName(environmentName: string, account: string): string {
+  return `contactpoint-${environmentName}-feeds-${account}`;
+}
+
+/** The feed-load state machine's fixed name: its role may start its own child executions (Distributed Map). */
+export function feedLoadStateMachineName(environmentName: string): string {
+  return `contactpoint-${environmentName}-feed-load`;
+}

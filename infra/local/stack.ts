@@ -271,6 +271,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POSTCODE_AUTHORITIES: JSON.stringify(LOCAL_POSTCODE_AUTHORITIES),
       // Local sign-ins come from cognito-local, not a council identity provider.
       FEDERATION_RULES: '[]',
+      // Declared by the feed-load functions, which the stand-in does not run: a feed load in AWS is a Step
+      // Functions state machine; here the ingest command reads a feed file itself.
+      FEEDS_BUCKET: 'contactpoint-local-feeds',
+      FEED_CHUNK_ROWS: '500',
     };
     const everyGroup = [...new Set(FUNCTIONS.flatMap((f) => f.settings))] as SettingGroup[];
     Object.assign(process.env, environmentFor(everyGroup, settings), {

@@ -3,7 +3,7 @@ import { type CfnTrail, ReadWriteType, Trail } from 'aws-cdk-lib/aws-cloudtrail'
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterPattern, LogGroup, MetricFilter, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -19,7 +19,10 @@ import type { Construct } from 'constructs';
 import type { Environment } from '../config/environments.ts';
 import { AUDIT_SEAL_HEAD_KEY, AUDIT_SEAL_PREFIX } from '../constructs/audit-seal-access.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
-import { auditSealRoleName } from '../constructs/names.ts';
+import { auditSealRoleName, feedsBucketName } from '../constructs/names.ts';
+
+/** Where the feeds bucket's server access logs go in the access-log bucket. */
+export const FEEDS_ACCESS_LOG_PREFIX = 'feeds-bucket/';
 
 export interface AuditStackProps extends StackProps {
   environment: Environment;
@@ -108,6 +111,8 @@ const SECURITY_EVENTS: Record<string, { description: string; pattern: string }> 
 export class AuditStack extends Stack {
   readonly alarmTopic: Topic;
   readonly trailBucket: Bucket;
+  /** Where S3 delivers server access logs (SSE-S3, as S3 requires): the trail bucket's and the feeds bucket's. */
+  readonly accessLogsBucket: Bucket;
   /** The trail bucket's ARN as the jobs stack imports it (seals live under audit-seals/), and its export's name. */
   readonly sealBucketArn: string;
   readonly sealBucketArnExportName: string;
@@ -141,6 +146,23 @@ export class AuditStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ expiration: Duration.days(AUDIT_RETENTION_DAYS) }],
     });
+    this.accessLogsBucket = accessLogs;
+    // The feeds bucket (feeds stack) logs here under feeds-bucket/. Named by its fixed name, not referenced:
+    // the feeds stack reads this bucket from this stack, so a reference back would be a cycle.
+    accessLogs.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'FeedsBucketServerAccessLogs',
+        principals: [new ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [accessLogs.arnForObjects(`${FEEDS_ACCESS_LOG_PREFIX}*`)],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': `arn:${this.partition}:s3:::${feedsBucketName(props.environment.name, this.account)}`,
+          },
+          StringEquals: { 'aws:SourceAccount': this.account },
+        },
+      }),
+    );
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
       Validations.of(accessLogs).acknowledge({
         id: `${pack}::${pack}-S3DefaultEncryptionKMS`,

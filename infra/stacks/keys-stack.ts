@@ -60,7 +60,8 @@ export const BLOCKING_KEY_SECRET_CHANGES = [
 ];
 
 /**
- * Customer-managed keys, rotated yearly: data (children, involvements, directory, alerts), audit
+ * Customer-managed keys, rotated yearly: data (children, involvements, directory, alerts), feeds (the feed
+ * files bucket), audit
  * (audit table, CloudTrail, audit bucket), logs (CloudWatch Logs, alarm topic) and the blocking-key
  * secret's (Secrets Manager), with the secret itself. Each key policy
  * separates administration from use, and lets principals in the account use a key only through the
@@ -68,6 +69,8 @@ export const BLOCKING_KEY_SECRET_CHANGES = [
  */
 export class KeysStack extends Stack {
   readonly dataKey: Key;
+  /** Encrypts the feeds bucket (national feed files and their loads' chunks, results and reports). */
+  readonly feedsKey: Key;
   readonly auditKey: Key;
   readonly logsKey: Key;
   readonly auditMacKey: Key;
@@ -116,6 +119,14 @@ export class KeysStack extends Stack {
 
     this.dataKey = key('DataKey', 'ContactPoint child data (DynamoDB and its backups)', [
       useVia('UseThroughDynamoDBAndBackup', ['dynamodb', 'backup']),
+    ]);
+
+    // R8: the national feed files hold whole extracts of children's details. A key of their own, usable
+    // only through S3, rather than the data key: the data key's use stays DynamoDB and Backup only, so no
+    // grant made for a feed load reaches a table; and if a feed file must be made unreadable at once (a
+    // wrong file sent, a supplier's breach), this key can be disabled without touching the directory.
+    this.feedsKey = key('FeedsKey', 'ContactPoint national feed files and their loads (S3)', [
+      useVia('UseThroughS3', ['s3']),
     ]);
 
     this.auditKey = key('AuditKey', 'ContactPoint audit trail (DynamoDB, CloudTrail, S3)', [

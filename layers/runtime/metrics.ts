@@ -25,6 +25,11 @@ export const PRODUCT_METRICS = [
   /** Stream records that could not be read as audit events: left unsealed, named by the verifier (R6). */
   'AuditPoisonEvents',
   'AuditVerificationFailures',
+  /** R8 feed loads, counted by the report of each load: rows read, rows refused, children created, rows left to a person. */
+  'FeedRows',
+  'FeedRowsRejected',
+  'FeedChildrenCreated',
+  'FeedRowsQueuedForReview',
 ] as const;
 export type ProductMetric = (typeof PRODUCT_METRICS)[number];
 
@@ -42,4 +47,17 @@ export function recordSealLag(seconds: number): void {
 /** Problems found by a verification run (R6); any is an incident. */
 export function recordVerificationFailures(problems: number): void {
   metrics.addMetric('AuditVerificationFailures', MetricUnit.Count, problems);
+}
+
+/** A feed load's counts, once, when its report is written (R8). */
+export function recordFeedLoad(counts: {
+  rows: number;
+  rejected: number;
+  created: number;
+  queuedForReview: number;
+}): void {
+  metrics.addMetric('FeedRows', MetricUnit.Count, counts.rows);
+  metrics.addMetric('FeedRowsRejected', MetricUnit.Count, counts.rejected);
+  metrics.addMetric('FeedChildrenCreated', MetricUnit.Count, counts.created);
+  metrics.addMetric('FeedRowsQueuedForReview', MetricUnit.Count, counts.queuedForReview);
 }

@@ -115,6 +115,17 @@ export const SETTINGS = {
         view: { minute: c.LIMIT_VIEWS_PER_MINUTE, day: c.LIMIT_VIEWS_PER_DAY },
       } satisfies UsageLimits,
     })),
+  /**
+   * R8 national feed loads: the KMS-encrypted bucket feed files land in (under incoming/) and each load's
+   * chunks, results and report are kept in (under loads/), and how many rows one chunk holds — one
+   * invocation of the linking function, well under Step Functions' 256 KB per item however many are
+   * rejected.
+   */
+  feeds: z.object({
+    AWS_REGION: name,
+    FEEDS_BUCKET: name,
+    FEED_CHUNK_ROWS: z.coerce.number().int().min(1).max(1000),
+  }),
   /** The sign-in trigger's council identity providers (R4: MFA evidence). */
   federation: z.object({
     FEDERATION_RULES: z.string().transform((raw, ctx) => {

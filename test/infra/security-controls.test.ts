@@ -112,7 +112,7 @@ describe('the blocking-key secret is read only by the functions that key childre
   };
   /** Each function's managed policy, by the function named in its description, in every stack. */
   const functionPolicies = () =>
-    (['Api', 'Jobs', 'Identity'] as const).flatMap((stack) =>
+    (['Api', 'Jobs', 'Feeds', 'Identity'] as const).flatMap((stack) =>
       resourcesOf(out.template(stack), 'AWS::IAM::ManagedPolicy').map((p) => ({
         name: String(p.Properties.Description).replace(/^ContactPoint /, ''),
         statements: (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
@@ -252,7 +252,8 @@ describe('the blocking-key secret is read only by the functions that key childre
 
   it('gives each function that reads the secret exactly the role name the secret’s and key’s policies name', () => {
     for (const name of declaringNames()) {
-      const stack = FUNCTIONS.find((f) => f.name === name)?.trigger.kind === 'http' ? 'Api' : 'Jobs';
+      const kind = FUNCTIONS.find((f) => f.name === name)?.trigger.kind;
+      const stack = kind === 'http' ? 'Api' : kind === 'feed-load' ? 'Feeds' : 'Jobs';
       const template = out.template(stack);
       const [roleId, ...more] = Object.entries(template.findResources('AWS::IAM::Role') as Resources)
         .filter(([, r]) => r.Properties.RoleName === searchKeysRoleName('staging', name))

@@ -15,6 +15,7 @@ let identity: Template;
 let audit: Template;
 let keys: Template;
 let jobs: Template;
+let feeds: Template;
 
 beforeAll(() => {
   out = synthesise();
@@ -24,6 +25,7 @@ beforeAll(() => {
   audit = out.template('Audit');
   keys = out.template('Keys');
   jobs = out.template('Jobs');
+  feeds = out.template('Feeds');
 }, 120_000);
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -33,8 +35,8 @@ describe('keys', () => {
   it('rotates every encryption key; the audit seal key is an HMAC key that never leaves KMS', () => {
     const all = resourcesOf(keys, 'AWS::KMS::Key');
     const encryption = all.filter((k) => k.Properties.KeyUsage !== 'GENERATE_VERIFY_MAC');
-    // data, audit, logs, and the blocking-key secret's
-    expect(encryption).toHaveLength(4);
+    // data, feeds, audit, logs, and the blocking-key secret's
+    expect(encryption).toHaveLength(5);
     for (const key of encryption) expect(key.Properties.EnableKeyRotation).toBe(true);
     keys.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
   });
@@ -315,7 +317,7 @@ describe('api', () => {
   it('runs every function on Node 24, ARM64, with reserved concurrency, tracing and a role of its own', () => {
     const functions = resourcesOf(api, 'AWS::Lambda::Function');
     expect(functions).toHaveLength(ROUTES.length); // one per route; jobs have a stack of their own
-    const all = [api, jobs, identity].flatMap((t) => resourcesOf(t, 'AWS::Lambda::Function'));
+    const all = [api, jobs, feeds, identity].flatMap((t) => resourcesOf(t, 'AWS::Lambda::Function'));
     const roles = new Set<string>();
     for (const fn of all) {
       expect(fn.Properties).toMatchObject({
@@ -332,7 +334,7 @@ describe('api', () => {
 
   it('deploys every function of the manifest once, with exactly the settings it declares, so none fails at cold start', () => {
     const deployed: string[] = [];
-    for (const template of [api, jobs, identity]) {
+    for (const template of [api, jobs, feeds, identity]) {
       const roles = Object.fromEntries(
         Object.entries(template.findResources('AWS::IAM::Role')).map(([id, r]) => [
           id,

@@ -9,7 +9,9 @@ export type { NagReport };
 
 export interface Synthesised {
   outdir: string;
-  template: (stack: 'Keys' | 'Data' | 'Identity' | 'Audit' | 'Api' | 'Jobs' | 'Monitoring') => Template;
+  template: (
+    stack: 'Keys' | 'Data' | 'Identity' | 'Audit' | 'Api' | 'Jobs' | 'Feeds' | 'Monitoring',
+  ) => Template;
   report: NagReport;
 }
 

@@ -20,4 +20,6 @@ export const UNIT_SETTINGS: SettingValues = {
   LIMIT_VIEWS_PER_MINUTE: '60',
   LIMIT_VIEWS_PER_DAY: '1000',
   FEDERATION_RULES: '[]',
+  FEEDS_BUCKET: 'contactpoint-unit-feeds',
+  FEED_CHUNK_ROWS: '500',
 };
