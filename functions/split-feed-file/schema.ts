@@ -15,7 +15,10 @@ export const definition = defineFunction({
   timeoutSeconds: 900,
 });
 
-/** S3's Object Created event as EventBridge delivers it: the state machine's input when a file lands. */
+/**
+ * S3's Object Created event as EventBridge delivers it: the state machine's input when a file lands. Not strict:
+ * the event is AWS's, with fields this function does not read.
+ */
 const ObjectCreatedSchema = z.object({
   'detail-type': z.literal('Object Created'),
   source: z.literal('aws.s3'),

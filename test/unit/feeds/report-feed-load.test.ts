@@ -26,7 +26,11 @@ const input = (chunks: number, key = `${RESULTS}/manifest.json`): ReportInput =>
   loadId: LOAD,
   feed: 'births',
   source: { key: 'incoming/births/2026-11-30.csv', versionId: 'v1' },
-  rows: 0,
+  refused: false,
+  reportKey: `loads/${LOAD}/report.json`,
+  manifestKey: `loads/${LOAD}/manifest.json`,
+  resultsPrefix: `loads/${LOAD}/results`,
+  rows: 9,
   chunks,
   results: {
     MapRunArn: 'arn:aws:states:eu-west-2:1:mapRun:x/LinkChunks:1',

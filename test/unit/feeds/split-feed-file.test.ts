@@ -2,6 +2,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ReportInputSchema } from '#functions/report-feed-load/schema.ts';
 import type { SplitInput, SplitOutput } from '#functions/split-feed-file/schema.ts';
 import { BIRTHS_HEADER, birthsRow, csv, s3Body } from '#test/support/feed-files.ts';
 
@@ -64,6 +65,9 @@ describe('split-feed-file', () => {
     expect(
       (objects[chunkKeys[1] as string] as { lines: { line: number }[] }).lines.map((l) => l.line),
     ).toEqual([5, 6, 8]);
+    // The state the report step receives is this output with the map run's results beside it.
+    const results = { ResultWriterDetails: { Bucket: BUCKET, Key: `${out.resultsPrefix}/x/manifest.json` } };
+    expect(() => ReportInputSchema.parse({ ...out, results })).not.toThrow();
     // The manifest is written last: a map never starts on a half-split file.
     const keys = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
     expect(keys.at(-1)).toBe(out.manifestKey);
