@@ -57,7 +57,10 @@ export class FeedsStack extends Stack {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
       versioned: true,
-      serverAccessLogsBucket: props.accessLogsBucket,
+      // By name, not the audit stack's construct: given the construct, CDK adds to its policy a log-delivery
+      // grant of its own that, across stacks, drops the source-bucket condition (any bucket's logs could then
+      // be written there). The audit stack's own statement names this bucket (FeedsBucketServerAccessLogs).
+      serverAccessLogsBucket: Bucket.fromBucketName(this, 'AccessLogs', props.accessLogsBucket.bucketName),
       serverAccessLogsPrefix: FEEDS_ACCESS_LOG_PREFIX,
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [

@@ -167,6 +167,13 @@ describe('R8: the feeds bucket', () => {
       'arn:aws:s3:::contactpoint-staging-feeds-111111111111',
     );
     expect(resourcesIn(only(delivery))).toEqual(['<AccessLogs>/feeds-bucket/*']);
+    // And no other statement lets S3 deliver logs there without naming the bucket they are from.
+    const unconditioned = resourcesOf(audit, 'AWS::S3::BucketPolicy')
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+      .filter(
+        (s) => JSON.stringify(s.Principal).includes('logging.s3') && !s.Condition?.ArnLike?.['aws:SourceArn'],
+      );
+    expect(unconditioned).toEqual([]);
   });
 });
 
