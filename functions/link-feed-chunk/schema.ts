@@ -13,11 +13,11 @@ export const definition = defineFunction({
   // What the linkage (adapters/feed-linkage.ts) reads and writes: a child's record, key items and claims;
   // its audit event; the review queue.
   access: {
-    children: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    children: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
     audit: ['PutItem'],
     reviews: ['PutItem', 'GetItem', 'Query'],
   },
-  settings: ['adapters', 'searchKeys', 'matching', 'feeds'],
+  settings: ['adapters', 'searchKeys', 'matching', 'feeds', 'reviews', 'linkage'],
   timeoutSeconds: 300,
 });
 

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { EmptyFeedFileError, readFeedFile } from '#adapters/feeds/feed-file.ts';
+import { EmptyFeedFileError, FeedFileSyntaxError, readFeedFile } from '#adapters/feeds/feed-file.ts';
 import { feedLoadObjectsFrom, feedOfKey, loadIdOf, loadKeys } from '#adapters/feeds/load-objects.ts';
 import type { FeedLoadReport } from '#domain/feeds/load-report.ts';
 import { headerProblems } from '#domain/feeds/validate-rows.ts';
@@ -90,10 +90,9 @@ export const handler = middy<SplitInput, SplitOutput>()
       }
     } catch (error) {
       if (error instanceof EmptyFeedFileError) return refuse(['the file is empty: it has no header line']);
-      // csv-parse names the line it stopped at; its message may quote the text, so it is not repeated.
-      const line = (error as { lines?: unknown }).lines;
-      if ((error as { code?: unknown }).code !== undefined && typeof line === 'number')
-        return refuse([`the file is not CSV at line ${line} (an unclosed or stray quote?)`]);
+      // The reader names the line it stopped at and never repeats the text there (it may be a child's name).
+      if (error instanceof FeedFileSyntaxError)
+        return refuse([`the file is not CSV at line ${error.line ?? 'unknown'}: ${error.message}`]);
       throw error;
     }
     if (rows === 0) return refuse(['the file has a header but no rows']);

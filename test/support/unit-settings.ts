@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableNames } from '#infra/local/dynamodb.ts';
+import { LOCAL_POSTCODE_AUTHORITIES } from '#infra/local/organisations.ts';
 import { type SettingValues, tableSettings } from '#runtime/settings.ts';
 
 /** A value for every setting any function declares, as unit tests give them (no network is touched). */
@@ -22,4 +23,5 @@ export const UNIT_SETTINGS: SettingValues = {
   FEDERATION_RULES: '[]',
   FEEDS_BUCKET: 'contactpoint-unit-feeds',
   FEED_CHUNK_ROWS: '500',
+  POSTCODE_AUTHORITIES: JSON.stringify(LOCAL_POSTCODE_AUTHORITIES),
 };

@@ -99,7 +99,10 @@ describe('split-feed-file', () => {
       feed: 'births',
       source: { key: 'incoming/births/bad.csv', versionId: 'v1' },
       outcome: 'refused',
-      reasons: ['header: unknown column "favourite_colour"', 'header: missing column date_of_birth'],
+      reasons: [
+        'header: column 13 of the header is not a column of the births feed',
+        'header: missing column date_of_birth',
+      ],
       rows: 0,
     });
   });
