@@ -1,17 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { adaptersFrom } from '#adapters/dependencies.ts';
-import { DynamoReviewQueue } from '#adapters/dynamo/review-queue.ts';
-import { feedLinkageWith } from '#adapters/feed-linkage.ts';
-import { localBlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
-import { matchingModelFrom } from '#adapters/matching-model.ts';
-import { postcodeAuthorities } from '#adapters/postcode-authorities.ts';
 import { FEED_NAMES, type FeedName } from '#domain/feeds/feed.ts';
 import { FeedHeaderError } from '#domain/feeds/validate-rows.ts';
-import { readSettings, tableSettings } from '#runtime/settings.ts';
 import { type FeedLoadReport, FeedLoadStoppedError, loadFeedFile } from './feed-load.ts';
-import { LOCAL_POSTCODE_AUTHORITIES } from './organisations.ts';
+import { localFeedLinkage } from './local-feed-linkage.ts';
 import { runningStack } from './running-stack.ts';
 import { writeSyntheticFeeds } from './synthetic-feed-files.ts';
 
@@ -53,24 +46,7 @@ function bar(done: number, total: number): string {
 }
 
 const { stateDir, runtime } = runningStack();
-const adapters = adaptersFrom(
-  readSettings('adapters', {
-    ...tableSettings(runtime.tables),
-    AWS_REGION: 'eu-west-2',
-    DYNAMODB_ENDPOINT: runtime.dynamoEndpoint,
-    ACCOUNT_CACHE_SECONDS: '0',
-  }),
-  { LOCAL_KEYRING_FILE: join(stateDir, 'keyring.json') },
-);
-const deps = feedLinkageWith(adapters, {
-  matching: matchingModelFrom(),
-  reviews: new DynamoReviewQueue(
-    adapters.db,
-    { reviews: runtime.tables.reviews, audit: runtime.tables.audit },
-    localBlockingKeyHasher(join(stateDir, 'keyring.json')),
-  ),
-  authorities: postcodeAuthorities(JSON.stringify(LOCAL_POSTCODE_AUTHORITIES)),
-});
+const deps = localFeedLinkage({ stateDir, dynamoEndpoint: runtime.dynamoEndpoint, tables: runtime.tables });
 
 let stopping = false;
 process.once('SIGINT', () => {
