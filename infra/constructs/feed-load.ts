@@ -28,6 +28,7 @@ import type { FeedLoadFunction } from '#functions/define-function.ts';
 import { ContactPointFunction, type FunctionContext } from './contactpoint-function.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { constructIdOf } from './names.ts';
+import { stateMachineServiceStatements } from './state-machine-service.ts';
 
 /**
  * At most this many chunks are linked at once, across every load (the link function's reserved
@@ -272,30 +273,7 @@ export class FeedLoad extends Construct {
           conditions: { StringLike: { 's3:prefix': [`${LOADS_PREFIX}*/${LOAD_OBJECTS.results}*`] } },
         }),
         useKey('FeedsKeyThroughS3', ['kms:Decrypt', 'kms:GenerateDataKey']),
-        new PolicyStatement({
-          sid: 'DeliverExecutionLogs',
-          actions: [
-            'logs:CreateLogDelivery',
-            'logs:GetLogDelivery',
-            'logs:UpdateLogDelivery',
-            'logs:DeleteLogDelivery',
-            'logs:ListLogDeliveries',
-            'logs:PutResourcePolicy',
-            'logs:DescribeResourcePolicies',
-            'logs:DescribeLogGroups',
-          ],
-          resources: ['*'],
-        }),
-        new PolicyStatement({
-          sid: 'Tracing',
-          actions: [
-            'xray:PutTraceSegments',
-            'xray:PutTelemetryRecords',
-            'xray:GetSamplingRules',
-            'xray:GetSamplingTargets',
-          ],
-          resources: ['*'],
-        }),
+        ...stateMachineServiceStatements(),
       ],
     });
     Validations.of(policy).acknowledge({

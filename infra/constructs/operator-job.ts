@@ -13,6 +13,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { OperatorJobFunction } from '#functions/define-function.ts';
 import { ContactPointFunction, type FunctionContext } from './contactpoint-function.ts';
+import { stateMachineServiceStatements } from './state-machine-service.ts';
 
 /**
  * The house operator job: a function that does a bounded share of the work and returns
@@ -78,30 +79,7 @@ export class OperatorJob extends Construct {
           actions: ['lambda:InvokeFunction'],
           resources: [this.fn.function.functionArn],
         }),
-        new PolicyStatement({
-          sid: 'DeliverExecutionLogs',
-          actions: [
-            'logs:CreateLogDelivery',
-            'logs:GetLogDelivery',
-            'logs:UpdateLogDelivery',
-            'logs:DeleteLogDelivery',
-            'logs:ListLogDeliveries',
-            'logs:PutResourcePolicy',
-            'logs:DescribeResourcePolicies',
-            'logs:DescribeLogGroups',
-          ],
-          resources: ['*'],
-        }),
-        new PolicyStatement({
-          sid: 'Tracing',
-          actions: [
-            'xray:PutTraceSegments',
-            'xray:PutTelemetryRecords',
-            'xray:GetSamplingRules',
-            'xray:GetSamplingTargets',
-          ],
-          resources: ['*'],
-        }),
+        ...stateMachineServiceStatements(),
       ],
     });
     Validations.of(policy).acknowledge({
