@@ -225,9 +225,20 @@ describe('linking feed rows into one record per child (R8)', () => {
       }),
     );
     expect(outcome).toBe('queued-for-review');
+    // Another given name, the same family name and date of birth: a twin, or the child under another name. For an
+    // open child that is a new record; beside a shielded child it is the shielding team's question.
+    const twinLike = await linkFeedRecord(
+      deps,
+      row('child-benefit', 'CB765433/1', '2026-12-02', {
+        givenName: 'Piotr',
+        familyName: 'Nowakowski',
+        dateOfBirth: '2013-11-05',
+      }),
+    );
+    expect(twinLike).toBe('queued-for-review');
     const queued = [...reviews.items.values()].filter((i) => i.candidateChildId === childId);
-    expect(queued.map((i) => i.queue)).toEqual([BRADFORD]);
-    expect(queued[0]?.candidateShielded).toBe(true);
+    expect(queued.map((i) => i.queue)).toEqual([BRADFORD, BRADFORD]);
+    expect(queued.every((i) => i.candidateShielded)).toBe(true);
   });
 
   it('does not join a row to a child a data manager said it is not, on any later load', async () => {

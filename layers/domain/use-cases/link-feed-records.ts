@@ -276,7 +276,8 @@ export async function linkFeedRecord(deps: FeedLinkageDependencies, row: FeedRec
     const owner = await deps.feeds.ownerOf(kind, value);
     if (owner && !notChildren.has(owner)) return joinChild(deps, row, owner);
   }
-  const candidates = (await weighCandidates(deps, row, notChildren)).filter((c) => !c.ruledOutByFields);
+  const weighed = await weighCandidates(deps, row, notChildren);
+  const candidates = weighed.filter((c) => !c.ruledOutByFields);
   const [best, second] = candidates;
   const likely = best && best.probability >= LINKAGE_THRESHOLDS.review ? best : undefined;
   const loaded = likely && (await unlessRuledOut(deps, row, likely.childId));
@@ -293,9 +294,10 @@ export async function linkFeedRecord(deps: FeedLinkageDependencies, row: FeedRec
       ? joinChild(deps, row, likely.childId, 'linked', loaded)
       : queueForReview(deps, row, likely, loaded);
   }
-  const shielded = candidates.find((c) => c.shielded && c.probability >= LINKAGE_THRESHOLDS.shieldedReview);
-  const shieldedChild = shielded && (await unlessRuledOut(deps, row, shielded.childId));
-  if (shielded && shieldedChild) return queueForReview(deps, row, shielded, shieldedChild);
+  // R3: before a new record is made, any shielded child the row may describe — even one its fields, identifiers or
+  // registrations would rule out — is put to the shielding team, never guessed past.
+  const shielded = weighed.find((c) => c.shielded && c.probability >= LINKAGE_THRESHOLDS.shieldedReview);
+  if (shielded) return queueForReview(deps, row, shielded, await loadChild(deps, shielded.childId));
   return create(deps, row, content);
 }
 
