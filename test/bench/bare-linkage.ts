@@ -1,21 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { type Adapters, adaptersFrom } from '#adapters/dependencies.ts';
+import type { Adapters } from '#adapters/dependencies.ts';
 import type { DynamoChildRepository } from '#adapters/dynamo/child-repository.ts';
 import { DynamoReviewQueue } from '#adapters/dynamo/review-queue.ts';
 import { feedLinkageWith } from '#adapters/feed-linkage.ts';
-import { blockingKeyHasherFrom } from '#adapters/keys/blocking-key-hasher.ts';
 import { postcodeAuthorities } from '#adapters/postcode-authorities.ts';
 import type { ReviewItem } from '#domain/feeds/review.ts';
 import type { MatchingModel } from '#domain/matching/model.ts';
 import type { ReviewQueue } from '#domain/ports.ts';
 import type { FeedLinkageDependencies } from '#domain/use-cases/link-feed-records.ts';
-import { ensureTables, startDynamoDbLocal, tableNames } from '#infra/local/dynamodb.ts';
 import { LOCAL_POSTCODE_AUTHORITIES } from '#infra/local/organisations.ts';
-import { readSettings, tableSettings } from '#runtime/settings.ts';
+import { startDynamoFixture } from '#test/support/local-dynamo.ts';
 
 /** DynamoDB calls made so far, by command; transaction items counted apart (each is two write units). */
 export interface OperationCounts {
@@ -35,24 +29,13 @@ export interface BareLinkage {
 }
 
 /**
- * Starts DynamoDB Local with fresh tables and wires the linker to it as feedLinkageFrom does in AWS: the given
- * model, the DynamoDB review queue and the local councils' postcode areas. Every DynamoDB call is counted.
+ * Starts DynamoDB Local with fresh tables (the integration tests' fixture) and wires the linker to it as
+ * feedLinkageFrom does in AWS: the given model, the DynamoDB review queue (keyed by the same keyring) and the
+ * local councils' postcode areas. Every DynamoDB call is counted.
  */
 export async function bareLinkage(matching: MatchingModel): Promise<BareLinkage> {
-  const dynamo = await startDynamoDbLocal();
-  const tables = tableNames(`bench-${randomBytes(3).toString('hex')}`);
-  await ensureTables(dynamo.client, tables);
-  const keyring = join(tmpdir(), `contactpoint-bench-keyring-${process.pid}.json`);
-  const env = { LOCAL_KEYRING_FILE: keyring };
-  const adapters = adaptersFrom(
-    readSettings('adapters', {
-      ...tableSettings(tables),
-      AWS_REGION: 'eu-west-2',
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      ACCOUNT_CACHE_SECONDS: '0',
-    }),
-    env,
-  );
+  const { dynamo, tables, adapters } = await startDynamoFixture();
+  const children = adapters.children as DynamoChildRepository;
   const operations: OperationCounts = { calls: {}, transactionItems: 0 };
   adapters.db.middlewareStack.add(
     (next, context) => async (args) => {
@@ -64,10 +47,8 @@ export async function bareLinkage(matching: MatchingModel): Promise<BareLinkage>
     },
     { step: 'initialize', name: 'benchOperationCounter' },
   );
-  const queue = new DynamoReviewQueue(
-    adapters.db,
-    { reviews: tables.reviews, audit: tables.audit },
-    blockingKeyHasherFrom(env),
+  const queue = new DynamoReviewQueue(adapters.db, { reviews: tables.reviews, audit: tables.audit }, () =>
+    children.keyHasher(),
   );
   const raised: ReviewItem[] = [];
   const reviews: ReviewQueue = {
@@ -88,13 +69,12 @@ export async function bareLinkage(matching: MatchingModel): Promise<BareLinkage>
   return {
     deps,
     adapters,
-    children: deps.children as DynamoChildRepository,
+    children,
     raised,
     operations,
     stop: async () => {
       adapters.db.destroy();
       await dynamo.stop();
-      rmSync(keyring, { force: true });
     },
   };
 }

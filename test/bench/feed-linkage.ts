@@ -204,6 +204,7 @@ export async function feedLinkageQuality(
         ['recall (automatic links)', pct(recall)],
         ['F1 (automatic links; goal ≥ 99.80%)', pct(f1(precision, recall))],
         ['F1 UPPER BOUND, every review decided correctly', pct(f1(upperPrecision, upperRecall))],
+        [`F1 over the ${findable} findable pairs (automatic links)`, pct(f1(precision, right / findable))],
         ['time linking', `${seconds.toFixed(1)} s`],
         ['rows/s', (rows.length / seconds).toFixed(0)],
       ]),
