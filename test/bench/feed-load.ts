@@ -7,7 +7,7 @@ import { shieldChild } from '#domain/use-cases/change-child.ts';
 import { emptySummary, type LinkSummary } from '#domain/use-cases/link-feed-records.ts';
 import { type FeedLoadReport, loadFeedFile } from '#infra/local/feed-load.ts';
 import { writeSyntheticFeeds } from '#infra/local/synthetic-feed-files.ts';
-import type { PopulationTruth } from '#infra/local/synthetic-population.ts';
+import type { PopulationTruth, TruthRow } from '#infra/local/synthetic-population.ts';
 import { leedsDataManager } from '#test/support/builders.ts';
 import { bareLinkage, operationsPerRow, snapshot } from './bare-linkage.ts';
 import { pool, table } from './stats.ts';
@@ -104,10 +104,12 @@ export async function feedLoad(log: (line: string) => void): Promise<string> {
     const personsOf = new Map<string, Set<string>>();
     let pending = 0;
     let unlinked = 0;
+    const linkOf = new Map<TruthRow, string>();
     await pool(truth.rows, 8, async (row) => {
       const state = await bare.deps.feeds.sourceState(row.feed, row.sourceId, '');
       if (state.link) {
         const childId = state.link.childId;
+        linkOf.set(row, childId);
         if (!childrenOf.has(row.person)) childrenOf.set(row.person, new Set());
         childrenOf.get(row.person)?.add(childId);
         if (!personsOf.has(childId)) personsOf.set(childId, new Set());
@@ -120,9 +122,22 @@ export async function feedLoad(log: (line: string) => void): Promise<string> {
     const twinsMerged = [...personsOf.values()].filter((persons) =>
       twins.some((t) => persons.has(t.person) && persons.has(t.twinOf as string)),
     ).length;
-    const unshieldedDuplicates = [...childrenOf.values()].filter(
-      (kids) => [...kids].some((k) => shielded.has(k)) && [...kids].some((k) => !shielded.has(k)),
-    ).length;
+    const duplicated = new Set(
+      [...childrenOf.entries()]
+        .filter(
+          ([, kids]) => [...kids].some((k) => shielded.has(k)) && [...kids].some((k) => !shielded.has(k)),
+        )
+        .map(([person]) => person),
+    );
+    const unshieldedDuplicates = duplicated.size;
+    // Why: the feed and the truth's faults of each row such a person has on an unshielded child (never a value).
+    const duplicateRows = new Map<string, number>();
+    for (const row of truth.rows) {
+      const childId = linkOf.get(row);
+      if (!duplicated.has(row.person) || !childId || shielded.has(childId)) continue;
+      const key = `${row.feed}: ${row.faults.join(' + ') || 'no fault'}`;
+      duplicateRows.set(key, (duplicateRows.get(key) ?? 0) + 1);
+    }
     const shieldedReviews = bare.raised.filter((item) => item.candidateShielded).length;
     const firstPass = bare.raised.length;
 
@@ -202,6 +217,15 @@ export async function feedLoad(log: (line: string) => void): Promise<string> {
         ['rows rejected', rejected],
         ['reviews raised', `${firstPass} (${shieldedReviews} for a shielded child's team)`],
       ]),
+      ...(duplicateRows.size > 0
+        ? [
+            `Rows of shielded children on an unshielded child, by feed and the row's faults in the truth: ${[
+              ...duplicateRows.entries(),
+            ]
+              .map(([key, n]) => `${n} × ${key}`)
+              .join('; ')}`,
+          ]
+        : []),
       `Loaded again (${againSeconds.toFixed(1)} s): ${again.rows} rows, ${again.unchanged} unchanged, ${again.queuedForReview} still awaiting review, ${again.created} created, ${again.linked} linked, ${again.updated} updated, ${bare.raised.length - firstPass} reviews raised — ${againChanges === 0 && bare.raised.length === firstPass ? 'nothing changed' : 'CHANGED (a defect)'}`,
       `Per-row DynamoDB calls are measured on the first load (a transaction item is two write units in AWS); every call made: ${Object.keys(
         bare.operations.calls,
