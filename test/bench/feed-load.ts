@@ -178,7 +178,7 @@ export async function feedLoad(log: (line: string) => void): Promise<string> {
     const merged = [...personsOf.values()].filter((persons) => persons.size > 1).length;
     const againChanges = again.created + again.linked + again.updated;
     return [
-      `Synthetic four-feed load (R8) of ${CHILDREN} children on this machine (2 cores, DynamoDB Local in memory; reviewed model and thresholds). Goal stated for ${GOAL_CHILDREN}: ≤ 15 min — run it with FEED_LOAD_CHILDREN=${GOAL_CHILDREN} npm run bench feed-load`,
+      `Synthetic four-feed load (R8) of ${CHILDREN} children on this machine (2 cores, DynamoDB Local in memory; reviewed model and thresholds). Goal stated for ${GOAL_CHILDREN}: ≤ 15 min — run it with FEED_LOAD_CHILDREN=${GOAL_CHILDREN} npm run bench -- feed-load`,
       table([
         [
           'feed',
