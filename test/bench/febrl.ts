@@ -14,6 +14,8 @@ import { normalisePostcode } from '#domain/identifiers/postcode.ts';
  *  - FEBRL has no gender: every record is `not-known`.
  */
 export interface FebrlRecord {
+  /** FEBRL's own reference for the record (`rec-1070-dup-0`). */
+  recordId: string;
   trueId: number;
   givenName: string;
   familyName: string;
@@ -66,6 +68,7 @@ export function readFebrl(path: string): FebrlRecord[] {
     const f = line.split(',').map((s) => s.trim());
     const field = (i: number) => f[i] ?? '';
     return {
+      recordId: field(0),
       trueId: Number(/^rec-(\d+)-/.exec(field(0))?.[1]),
       givenName: field(1),
       familyName: field(2),

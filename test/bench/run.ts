@@ -13,14 +13,15 @@ import { DynamoUsageCounter } from '#adapters/dynamo/usage-counter.ts';
 import { localBlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
 import { matchingModelFrom } from '#adapters/matching-model.ts';
 import { windowsAt } from '#domain/access/limits.ts';
-import { trainModel } from '#domain/matching/train.ts';
 import { type SearchCriteria, searchKeysFor } from '#domain/search/criteria.ts';
 import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
 import { syntheticChildren } from '#infra/local/synthetic.ts';
 import { coldStart } from './cold-start.ts';
 import { enforcement } from './enforcement.ts';
 import { asChild, febrlChildId, readFebrl } from './febrl.ts';
-import { comparableOf, modelQuality } from './matching-model.ts';
+import { feedLinkageQuality } from './feed-linkage.ts';
+import { feedLoad } from './feed-load.ts';
+import { febrlModel, modelQuality } from './matching-model.ts';
 import { engineReport } from './matching-quality.ts';
 import { sealBatches, sealingTable } from './sealing.ts';
 import { mean, percentile, pool, table } from './stats.ts';
@@ -32,8 +33,11 @@ import { mean, percentile, pool, table } from './stats.ts';
  *  3. Search latency through the local gateway beside the bare DynamoDB Local queries for the same keys.
  *  4. Search quality on FEBRL 4: recall of the true child in the top 10, precision of the top 1.
  *     Then the matching engine's model alone (issue 11): no blocking, every record scored, on a sample.
- *  5. R6 sealing: 10,000 batches sealed one after another; cost per seal early and late in the chain.
- *  6. Load: 10 connections searching as one practitioner for 10 s, without and then with the audit
+ *  5. R8 feed linkage on FEBRL 4: dataset4b as a child benefit feed against dataset4a, pairwise precision,
+ *     recall and F1. Then a synthetic four-feed load (FEED_LOAD_CHILDREN children): time, flatness, and
+ *     what the truth says about twins, shielded children and lost rows; a reload changes nothing.
+ *  6. R6 sealing: 10,000 batches sealed one after another; cost per seal early and late in the chain.
+ *  7. Load: 10 connections searching as one practitioner for 10 s, without and then with the audit
  *     stream consumer (sealing, indexing, misuse detection) running in the same process.
  */
 const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 400);
@@ -254,22 +258,9 @@ async function quality(): Promise<string> {
   const originals = readFebrl(originalsFile);
   const duplicates = readFebrl(duplicatesFile);
   const reviewed = matchingModelFrom({});
-  // As an operator would: the model trained on the directory's own records (both files, labels unread),
-  // serving the directory of the originals that can be loaded, with the reviewed model's threshold — the
-  // threshold is a policy, not something fitted to FEBRL.
+  // Trained on both files without their labels, with the reviewed threshold (see febrlModel).
   log('training the matching model on FEBRL 4 without its labels');
-  const model = trainModel(
-    [...originals, ...duplicates].map((r) => comparableOf(r)),
-    {
-      version: 'bench-febrl4',
-      source: 'FEBRL 4, both files, labels unread',
-      trainedAt: new Date().toISOString(),
-      threshold: reviewed.threshold,
-      directoryChildren: originals.filter((r) => asChild(r) !== undefined).length,
-      randomPairs: 200_000,
-      minimumCount: 5,
-    },
-  );
+  const model = febrlModel(originals, duplicates);
   const modelFile = join(tmpdir(), `contactpoint-bench-model-${process.pid}.json`);
   writeFileSync(modelFile, JSON.stringify(model));
   process.env.MATCHING_MODEL_FILE = modelFile;
@@ -387,6 +378,11 @@ const PARTS: Record<string, () => Promise<string>> = {
     const [originalsFile, duplicatesFile] = FEBRL_FILES as [string, string];
     return modelQuality(readFebrl(originalsFile), readFebrl(duplicatesFile), log);
   },
+  linkage: () => {
+    const [originalsFile, duplicatesFile] = FEBRL_FILES as [string, string];
+    return feedLinkageQuality(readFebrl(originalsFile), readFebrl(duplicatesFile), log);
+  },
+  'feed-load': () => feedLoad(log),
   sealing: async () => {
     log('sealing 10000 batches into a temporary local seal store');
     return sealingTable(await sealBatches(10_000));
@@ -394,6 +390,8 @@ const PARTS: Record<string, () => Promise<string>> = {
   'load-without-consumer': () => load(false),
   'load-with-consumer': () => load(true),
 };
+/** Parts that need FEBRL 4 (skipped, and the run marked incomplete, without it). */
+const FEBRL_PARTS = ['quality', 'matching-model', 'linkage'];
 /** Parts whose single row joins the others' in one table. */
 const LOAD_PARTS = ['load-without-consumer', 'load-with-consumer'];
 const part = process.argv[2];
@@ -408,12 +406,12 @@ if (run) {
   const missing = febrlMissing();
   if (missing.length > 0) {
     skipped.push(
-      `quality and matching-model: not measured, FEBRL 4 not found (${FEBRL_DIR ? missing.join(', ') : 'FEBRL_DIR is not set'}); ${FEBRL_HELP}`,
+      `${FEBRL_PARTS.join(', ')}: not measured, FEBRL 4 not found (${FEBRL_DIR ? missing.join(', ') : 'FEBRL_DIR is not set'}); ${FEBRL_HELP}`,
     );
     console.log(`  ! ${skipped[0]}`);
   }
   for (const name of Object.keys(PARTS)) {
-    if ((name === 'quality' || name === 'matching-model') && missing.length > 0) continue;
+    if (FEBRL_PARTS.includes(name) && missing.length > 0) continue;
     const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, name], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
