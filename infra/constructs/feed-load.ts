@@ -32,9 +32,10 @@ import { stateMachineServiceStatements } from './state-machine-service.ts';
 
 /**
  * At most this many chunks are linked at once, across every load (the link function's reserved
- * concurrency is the same): each chunk's rows are read, keyed and written one after another, so ten
- * chunks make a few hundred DynamoDB requests a second at most, well inside on-demand tables' limits and
- * beside the API's own traffic. A second load at the same time waits (Lambda throttles; the map retries).
+ * concurrency is the same). Each chunk links eight rows at a time, and a row costs about fifteen DynamoDB
+ * calls (docs/performance/feed-load-estimate.md), so ten chunks can ask for thousands of requests a second:
+ * a first national load needs the tables warmed or provisioned for it, and the map retries throttling with
+ * backoff. A second load at the same time waits (Lambda throttles; the map retries).
  */
 export const FEED_LOAD_MAX_CONCURRENCY = 10;
 
