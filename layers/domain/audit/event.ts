@@ -113,6 +113,8 @@ export function auditEventFor(
   facts: RequestFacts,
   fields: Pick<AuditEvent, 'action' | 'outcome'> & Partial<AuditEvent>,
 ): AuditEvent {
+  // No empty disclosure map: a DynamoDB stream cannot carry one back, and the sealer would stall on the event.
+  const { disclosure, ...rest } = fields;
   return {
     eventId: env.newId('EV'),
     at: env.now().toISOString(),
@@ -122,6 +124,7 @@ export function auditEventFor(
     childIds: [],
     requestId: facts.requestId,
     sourceIp: facts.sourceIp,
-    ...fields,
+    ...rest,
+    ...(disclosure && Object.keys(disclosure).length > 0 && { disclosure }),
   };
 }
