@@ -32,6 +32,8 @@ export interface FeedLoadReport {
   /** Chunks already done by an earlier, interrupted run of the same file. */
   resumedAfterChunks: number;
   seconds: number;
+  /** Where the report was written, as JSON. */
+  reportFile: string;
 }
 
 interface Checkpoint {
@@ -115,6 +117,7 @@ export async function loadFeedFile(
       rejected: checkpoint.rejected.length,
     });
   }
+  const reportFile = join(dir, `${feed}-${fileHash.slice(0, 16)}.report.json`);
   const report: FeedLoadReport = {
     feed,
     file,
@@ -124,9 +127,10 @@ export async function loadFeedFile(
     rejected: checkpoint.rejected.sort((a, b) => a.line - b.line),
     resumedAfterChunks,
     seconds: (Date.now() - started) / 1000,
+    reportFile,
   };
   if (stopped) throw new FeedLoadStoppedError(checkpoint.rows);
-  writeWhole(join(dir, `${feed}-${fileHash.slice(0, 16)}.report.json`), report);
+  writeWhole(reportFile, report);
   rmSync(checkpointPath, { force: true });
   return report;
 }

@@ -31,12 +31,19 @@ function fail(message: string, code: number): never {
 
 if (values.help) fail(USAGE, 0);
 
-async function countLines(file: string): Promise<number> {
-  let lines = 0;
+/** Rows in the file for the progress bar: lines with something on them, less the header. */
+async function countRows(file: string): Promise<number> {
+  let rows = 0;
+  let filled = false;
   for await (const chunk of createReadStream(file)) {
-    for (const byte of chunk as Buffer) if (byte === 10) lines += 1;
+    for (const byte of chunk as Buffer) {
+      if (byte === 10) {
+        if (filled) rows += 1;
+        filled = false;
+      } else if (byte !== 13 && byte !== 32) filled = true;
+    }
   }
-  return Math.max(0, lines - 1);
+  return Math.max(0, rows + (filled ? 1 : 0) - 1);
 }
 
 function bar(done: number, total: number): string {
@@ -55,7 +62,7 @@ process.once('SIGINT', () => {
 });
 
 async function ingest(feed: FeedName, file: string): Promise<FeedLoadReport> {
-  const total = await countLines(file);
+  const total = await countRows(file);
   const started = Date.now();
   const report = await loadFeedFile(deps, feed, file, {
     stateDir,
@@ -96,7 +103,7 @@ try {
     const [feed, file] = positionals;
     if (!feed || !file || !(FEED_NAMES as readonly string[]).includes(feed)) fail(USAGE, 2);
     const report = await ingest(feed as FeedName, resolve(file));
-    console.log(`  report: ${join(stateDir, 'ingest')} (${report.fileHash.slice(0, 16)})`);
+    console.log(`  report: ${report.reportFile}`);
   }
   process.exit(0);
 } catch (error) {
