@@ -249,6 +249,10 @@ async function queueForReview(
   return 'queued-for-review';
 }
 
+/** The likeliest shielded child the row may be, however unlikely (R3). */
+const shieldedCandidate = (candidates: Weighed[]) =>
+  candidates.find((c) => c.shielded && c.probability >= LINKAGE_THRESHOLDS.shieldedReview);
+
 /**
  * Links one valid feed row (R8):
  *  1. a row seen before goes to the child it was linked to — unchanged content changes nothing;
@@ -257,7 +261,8 @@ async function queueForReview(
  *     joins the most probable child, between the thresholds a data manager decides, below it a new child is
  *     made. Twins are never joined; a child with another identifier or another registration of the same source
  *     is never joined automatically; a shielded candidate goes to its shielding team rather than let a second,
- *     unshielded record be made (R3).
+ *     unshielded record be made (R3), and a pair in doubt goes to a shielded candidate's team before any other
+ *     council's, so no other team sees a row that may be the shielded child's.
  * A data manager's "different children" is remembered and respected by every later load.
  */
 export async function linkFeedRecord(deps: FeedLinkageDependencies, row: FeedRecord): Promise<LinkOutcome> {
@@ -289,11 +294,16 @@ export async function linkFeedRecord(deps: FeedLinkageDependencies, row: FeedRec
         second.probability >= LINKAGE_THRESHOLDS.link &&
         likely.matchWeight - second.matchWeight < LINKAGE_THRESHOLDS.clearLeadBits
       );
-    return clear
-      ? joinChild(deps, row, likely.childId, 'linked', loaded)
+    if (clear) return joinChild(deps, row, likely.childId, 'linked', loaded);
+    // R3: a row a shielded child may be is for its shielding team's eyes first, even when an open child is likelier:
+    // the row may carry the shielded child's whereabouts, and another council's team must not see them.
+    const rival = likely.shielded ? undefined : shieldedCandidate(candidates);
+    const rivalChild = rival && (await unlessRuledOut(deps, row, rival.childId));
+    return rival && rivalChild
+      ? queueForReview(deps, row, rival, rivalChild)
       : queueForReview(deps, row, likely, loaded);
   }
-  const shielded = candidates.find((c) => c.shielded && c.probability >= LINKAGE_THRESHOLDS.shieldedReview);
+  const shielded = shieldedCandidate(candidates);
   const shieldedChild = shielded && (await unlessRuledOut(deps, row, shielded.childId));
   if (shielded && shieldedChild) return queueForReview(deps, row, shielded, shieldedChild);
   return create(deps, row, content);

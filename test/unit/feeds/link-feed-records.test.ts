@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { ChildRecord } from '#domain/child/record.ts';
+import type { FeedRecord } from '#domain/feeds/feed.ts';
+import { type FeedLinkageDependencies, linkFeedRecord } from '#domain/use-cases/link-feed-records.ts';
+import { aChild, shieldBy } from '../../support/builders.ts';
+import { fixedEnvironment, MemoryAudit, MemoryChildren } from '../../support/memory-children.ts';
+import { leedsForEveryPostcode, MemoryFeedLinkage, MemoryReviewQueue } from '../../support/memory-feeds.ts';
+import { reviewedModel } from '../../support/model.ts';
+
+const BRADFORD = 'E08000032';
+
+function world(records: ChildRecord[]) {
+  const audit = new MemoryAudit();
+  const children = new MemoryChildren(records, audit);
+  const feeds = new MemoryFeedLinkage(
+    children,
+    records.map((r) => r.childId),
+  );
+  const reviews = new MemoryReviewQueue(audit);
+  const deps: FeedLinkageDependencies = {
+    children,
+    env: fixedEnvironment(),
+    feeds,
+    reviews,
+    matching: reviewedModel,
+    authorities: leedsForEveryPostcode,
+  };
+  return { deps, feeds, reviews };
+}
+
+const oliver = {
+  givenName: 'Oliver',
+  familyName: 'Smith',
+  dateOfBirth: '2016-03-12',
+  gender: 'male' as const,
+};
+const noIdentifiers = { nhsNumber: undefined, upn: undefined, otherNames: undefined };
+/** Shielded by Bradford, living at an address no other council may learn. */
+const shieldedOliver = (childId: string) =>
+  aChild({
+    ...oliver,
+    ...noIdentifiers,
+    childId,
+    address: { line1: '1 Mill Road', town: 'Bradford', postcode: 'BD1 1AA' },
+    localAuthority: BRADFORD,
+    localAuthorityName: 'City of Bradford Metropolitan District Council',
+    shield: shieldBy(BRADFORD, 'City of Bradford Metropolitan District Council'),
+  });
+/** Another Oliver Smith born the same day, in Leeds, with no address held: as likely a match as the shielded one. */
+const openOliver = (childId: string) => aChild({ ...oliver, ...noIdentifiers, childId, address: undefined });
+
+const claim: FeedRecord = {
+  feed: 'child-benefit',
+  sourceId: 'CB123456/1',
+  extractDate: '2026-10-01',
+  line: 2,
+  fields: {
+    givenName: 'Oliver',
+    familyName: 'Smith',
+    dateOfBirth: '2016-03-12',
+    address: { line1: '1 Mill Road', town: 'Bradford', postcode: 'BD1 1AA' },
+  },
+};
+
+describe('linking a row a shielded child may be (R3, R8)', () => {
+  // Child IDs decide which of two equally likely children is weighed first: both orders are tried.
+  for (const [shieldedId, openId] of [
+    ['CP2SHIELDED', 'CP1OPENCHLD'],
+    ['CP1SHIELDED', 'CP2OPENCHLD'],
+  ] as const) {
+    it(`puts the pair before the shielding team, never the open child's council, when both are likely (${shieldedId} and ${openId})`, async () => {
+      const { deps, reviews, feeds } = world([shieldedOliver(shieldedId), openOliver(openId)]);
+
+      expect(await linkFeedRecord(deps, claim)).toBe('queued-for-review');
+
+      expect([...reviews.items.values()].map((i) => [i.queue, i.candidateChildId])).toEqual([
+        [BRADFORD, shieldedId],
+      ]);
+      expect(feeds.links.size).toBe(0);
+    });
+  }
+});
