@@ -123,7 +123,7 @@ async function loadChild(deps: FeedLinkageDependencies, childId: string): Promis
   return { record, sources };
 }
 
-/** A row joins a child, whose record becomes the best view of everything held for it. */
+/** A row joins a child, whose record becomes the best view of everything held for it; an older extract of a row it holds changes nothing. */
 export async function joinChild(
   deps: FeedLinkageDependencies,
   row: FeedRecord,
@@ -132,7 +132,11 @@ export async function joinChild(
   loaded?: LoadedChild,
 ): Promise<LinkOutcome> {
   const { record: previous, sources } = loaded ?? (await loadChild(deps, childId));
-  const held = sources.filter((s) => !(s.feed === row.feed && s.sourceId === row.sourceId));
+  const isThisRow = (s: SourceRow) => s.feed === row.feed && s.sourceId === row.sourceId;
+  // An older extract of a row never replaces a later one held (a file loaded out of order, a pair decided after a
+  // later extract of its row was linked): the child keeps what the source said last (R8).
+  if (sources.some((s) => isThisRow(s) && s.extractDate > row.extractDate)) return 'unchanged';
+  const held = sources.filter((s) => !isThisRow(s));
   const next = withBestView(previous, [...held, sourceRowOf(row)], deps.env.now().toISOString());
   await deps.feeds.updateFromSource(
     previous,

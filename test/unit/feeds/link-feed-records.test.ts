@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ChildRecord } from '#domain/child/record.ts';
 import type { FeedRecord } from '#domain/feeds/feed.ts';
 import { type FeedLinkageDependencies, linkFeedRecord } from '#domain/use-cases/link-feed-records.ts';
-import { aChild, shieldBy } from '../../support/builders.ts';
+import { decideReview } from '#domain/use-cases/reviews.ts';
+import { aChild, leedsDataManager, shieldBy } from '../../support/builders.ts';
 import { fixedEnvironment, MemoryAudit, MemoryChildren } from '../../support/memory-children.ts';
 import { leedsForEveryPostcode, MemoryFeedLinkage, MemoryReviewQueue } from '../../support/memory-feeds.ts';
 import { reviewedModel } from '../../support/model.ts';
@@ -79,4 +80,63 @@ describe('linking a row a shielded child may be (R3, R8)', () => {
       expect(feeds.links.size).toBe(0);
     });
   }
+});
+
+describe('an older extract of a row (R8)', () => {
+  const amelia = aChild();
+  const january: FeedRecord = {
+    feed: 'child-benefit',
+    sourceId: 'CB765432/1',
+    extractDate: '2026-01-01',
+    line: 2,
+    fields: {
+      givenName: amelia.givenName,
+      familyName: amelia.familyName,
+      dateOfBirth: amelia.dateOfBirth,
+      address: { line1: '1 Roundhay Road', town: 'Leeds', postcode: 'LS7 1AA' },
+    },
+  };
+  const october: FeedRecord = {
+    ...january,
+    extractDate: '2026-10-01',
+    fields: { ...january.fields, address: { line1: '2 Chapel Street', town: 'Leeds', postcode: 'LS6 3BW' } },
+  };
+
+  it('loaded after a later one leaves the child as the later one left it', async () => {
+    const { deps, feeds } = world([amelia]);
+    expect(await linkFeedRecord(deps, october)).toBe('linked');
+
+    expect(await linkFeedRecord(deps, january)).toBe('unchanged');
+
+    expect((await deps.children.get(amelia.childId))?.address).toEqual(october.fields.address);
+    expect((await feeds.sourcesOf(amelia.childId)).map((s) => s.extractDate)).toEqual(['2026-10-01']);
+  });
+
+  it('decided "same child" after a later extract of its row was linked leaves the later one', async () => {
+    const { deps, reviews } = world([amelia]);
+    const audit = new MemoryAudit();
+    await reviews.queue({
+      reviewId: 'raised',
+      queue: amelia.localAuthority,
+      status: 'open',
+      candidateChildId: amelia.childId,
+      candidateShielded: false,
+      row: january,
+      probability: 0.5,
+      why: [],
+      raisedAt: '2026-01-02T00:00:00.000Z',
+    });
+    expect(await linkFeedRecord(deps, october)).toBe('linked');
+    const [item] = [...reviews.items.values()];
+
+    await decideReview(
+      { ...deps, audit },
+      leedsDataManager,
+      item?.reviewId ?? '',
+      { outcome: 'same-child' },
+      { requestId: 'req-1', sourceIp: '192.0.2.10' },
+    );
+
+    expect((await deps.children.get(amelia.childId))?.address).toEqual(october.fields.address);
+  });
 });
