@@ -1,4 +1,4 @@
-import { type AuditEvent, auditEventFor } from '../audit/event.ts';
+import { type AuditEvent, auditEventFor, type RequestFacts } from '../audit/event.ts';
 import type { ChildRecord } from '../child/record.ts';
 import { DuplicateIdentifierError, PreconditionFailedError } from '../errors.ts';
 import { bestViewOf, type SourceRow } from '../feeds/best-view.ts';
@@ -61,6 +61,15 @@ const actorOf = (row: FeedRecord) => ({
 });
 const FEED_FACTS = { requestId: 'feed-load', sourceIp: 'internal' };
 
+/**
+ * Who made a change the linker writes when a person, not a load, caused it (a review decision, a split): the
+ * audit event names them and their request (R6), not the feed.
+ */
+export interface ChangedBy {
+  actor: Parameters<typeof auditEventFor>[1];
+  facts: RequestFacts;
+}
+
 /** A row's content as compared between loads: the extract date and the fields, in a fixed order. */
 export function contentOf(row: FeedRecord): string {
   return JSON.stringify({ extractDate: row.extractDate, fields: row.fields }, (_, v) =>
@@ -83,8 +92,9 @@ function auditOf(
   childId: string,
   action: 'create-child' | 'update-child',
   note: string,
+  by: ChangedBy | undefined,
 ): AuditEvent {
-  return auditEventFor(deps.env, actorOf(row), FEED_FACTS, {
+  return auditEventFor(deps.env, by?.actor ?? actorOf(row), by?.facts ?? FEED_FACTS, {
     action,
     outcome: 'success',
     childIds: [childId],
@@ -130,6 +140,7 @@ export async function joinChild(
   childId: string,
   outcome: 'updated' | 'linked' = 'linked',
   loaded?: LoadedChild,
+  by?: ChangedBy,
 ): Promise<LinkOutcome> {
   const { record: previous, sources } = loaded ?? (await loadChild(deps, childId));
   const isThisRow = (s: SourceRow) => s.feed === row.feed && s.sourceId === row.sourceId;
@@ -143,12 +154,17 @@ export async function joinChild(
     next,
     sourceRowOf(row),
     contentOf(row),
-    auditOf(deps, row, childId, 'update-child', `${row.feed} row ${outcome}`),
+    auditOf(deps, row, childId, 'update-child', `${row.feed} row ${outcome}`, by),
   );
   return outcome;
 }
 
-async function create(deps: FeedLinkageDependencies, row: FeedRecord, content: string): Promise<LinkOutcome> {
+async function create(
+  deps: FeedLinkageDependencies,
+  row: FeedRecord,
+  content: string,
+  by: ChangedBy | undefined,
+): Promise<LinkOutcome> {
   const view = bestViewOf(undefined, [sourceRowOf(row)]);
   const now = deps.env.now().toISOString();
   const record: ChildRecord = {
@@ -165,7 +181,7 @@ async function create(deps: FeedLinkageDependencies, row: FeedRecord, content: s
     record,
     sourceRowOf(row),
     content,
-    auditOf(deps, row, record.childId, 'create-child', `${row.feed} row created`),
+    auditOf(deps, row, record.childId, 'create-child', `${row.feed} row created`, by),
   );
   return 'created';
 }
@@ -269,12 +285,16 @@ const shieldedCandidate = (candidates: Weighed[]) =>
  *     council's, so no other team sees a row that may be the shielded child's.
  * A data manager's "different children" is remembered and respected by every later load.
  */
-export async function linkFeedRecord(deps: FeedLinkageDependencies, row: FeedRecord): Promise<LinkOutcome> {
+export async function linkFeedRecord(
+  deps: FeedLinkageDependencies,
+  row: FeedRecord,
+  by?: ChangedBy,
+): Promise<LinkOutcome> {
   const content = contentOf(row);
   const state = await deps.feeds.sourceState(row.feed, row.sourceId, content);
   if (state.link) {
     if (state.link.unchanged) return 'unchanged';
-    return joinChild(deps, row, state.link.childId, 'updated');
+    return joinChild(deps, row, state.link.childId, 'updated', undefined, by);
   }
   // Awaiting a data manager: the same row again changes nothing; a new extract of it is weighed afresh.
   if (state.pending?.unchanged) return 'queued-for-review';
@@ -283,7 +303,7 @@ export async function linkFeedRecord(deps: FeedLinkageDependencies, row: FeedRec
     const value = row.fields[kind];
     if (!value) continue;
     const owner = await deps.feeds.ownerOf(kind, value);
-    if (owner && !notChildren.has(owner)) return joinChild(deps, row, owner);
+    if (owner && !notChildren.has(owner)) return joinChild(deps, row, owner, 'linked', undefined, by);
   }
   const candidates = (await weighCandidates(deps, row, notChildren)).filter((c) => !c.ruledOutByFields);
   const [best, second] = candidates;
@@ -298,7 +318,7 @@ export async function linkFeedRecord(deps: FeedLinkageDependencies, row: FeedRec
         second.probability >= LINKAGE_THRESHOLDS.link &&
         likely.matchWeight - second.matchWeight < LINKAGE_THRESHOLDS.clearLeadBits
       );
-    if (clear) return joinChild(deps, row, likely.childId, 'linked', loaded);
+    if (clear) return joinChild(deps, row, likely.childId, 'linked', loaded, by);
     // R3: a row a shielded child may be is for its shielding team's eyes first, even when an open child is likelier:
     // the row may carry the shielded child's whereabouts, and another council's team must not see them.
     const rival = likely.shielded ? undefined : shieldedCandidate(candidates);
@@ -310,7 +330,7 @@ export async function linkFeedRecord(deps: FeedLinkageDependencies, row: FeedRec
   const shielded = shieldedCandidate(candidates);
   const shieldedChild = shielded && (await unlessRuledOut(deps, row, shielded.childId));
   if (shielded && shieldedChild) return queueForReview(deps, row, shielded, shieldedChild);
-  return create(deps, row, content);
+  return create(deps, row, content, by);
 }
 
 /** How often a row is tried again when another row changed the same child, or claimed its identifier, first. */

@@ -156,7 +156,7 @@ export async function decideReview(
         ),
       );
     }
-    await joinChild(deps, item.row, candidate.childId);
+    await joinChild(deps, item.row, candidate.childId, 'linked', undefined, { actor: principal, facts });
     destination = { rowWent: 'candidate', childId: candidate.childId };
   } else {
     // A later load may have linked the row to this very child meanwhile: undoing that is a split, not this.
@@ -174,7 +174,11 @@ export async function decideReview(
       );
     }
     await deps.feeds.rememberNot(item.row.feed, item.row.sourceId, item.candidateChildId);
-    destination = await destinationOf(deps, item.row, await linkFeedRecord(deps, item.row));
+    destination = await destinationOf(
+      deps,
+      item.row,
+      await linkFeedRecord(deps, item.row, { actor: principal, facts }),
+    );
   }
   const decision: ReviewDecision = {
     outcome: body.outcome,
@@ -348,7 +352,11 @@ export async function splitSource(
     }),
   );
   const feedRecord = asFeedRecord(row);
-  const destination = await destinationOf(deps, feedRecord, await linkFeedRecord(deps, feedRecord));
+  const destination = await destinationOf(
+    deps,
+    feedRecord,
+    await linkFeedRecord(deps, feedRecord, { actor: principal, facts }),
+  );
   return {
     childId,
     etag: etagOf(next.version),
