@@ -304,6 +304,12 @@ export async function linkFeedRecord(
     if (!value) continue;
     const owner = await deps.feeds.ownerOf(kind, value);
     if (owner && !notChildren.has(owner)) return joinChild(deps, row, owner, 'linked', undefined, by);
+    // A team said the row is not the child that holds its identifier: it can join no child and make none of its
+    // own (an identifier is one child's) until the record is corrected. It waits, rather than fail the load.
+    if (owner) {
+      await deps.feeds.markPending(row.feed, row.sourceId, content);
+      return 'queued-for-review';
+    }
   }
   const candidates = (await weighCandidates(deps, row, notChildren)).filter((c) => !c.ruledOutByFields);
   const [best, second] = candidates;

@@ -173,6 +173,22 @@ export async function decideReview(
         ),
       );
     }
+    // An identifier is one child's (R8): while the candidate holds the row's, the row could make no child of its own.
+    const shared = (['nhsNumber', 'upn'] as const).some(
+      (kind) => item.row.fields[kind] && candidate?.[kind] === item.row.fields[kind],
+    );
+    if (shared) {
+      return refuse(
+        deps,
+        principal,
+        facts,
+        'decide-review',
+        childIds,
+        new ConflictError(
+          'The candidate holds this row’s NHS number or UPN: correct the record first, or decide same child',
+        ),
+      );
+    }
     await deps.feeds.rememberNot(item.row.feed, item.row.sourceId, item.candidateChildId);
     destination = await destinationOf(
       deps,

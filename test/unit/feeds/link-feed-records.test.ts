@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ChildRecord } from '#domain/child/record.ts';
 import type { FeedRecord } from '#domain/feeds/feed.ts';
-import { type FeedLinkageDependencies, linkFeedRecord } from '#domain/use-cases/link-feed-records.ts';
+import {
+  type FeedLinkageDependencies,
+  linkFeedRecord,
+  linkFeedRecords,
+} from '#domain/use-cases/link-feed-records.ts';
 import { decideReview } from '#domain/use-cases/reviews.ts';
 import { aChild, leedsDataManager, shieldBy } from '../../support/builders.ts';
 import { fixedEnvironment, MemoryAudit, MemoryChildren } from '../../support/memory-children.ts';
@@ -138,5 +142,59 @@ describe('an older extract of a row (R8)', () => {
     );
 
     expect((await deps.children.get(amelia.childId))?.address).toEqual(october.fields.address);
+  });
+});
+
+describe('a row whose NHS number is held by a child a team said it is not (R8)', () => {
+  const amelia = aChild({ nhsNumber: '9434765919' });
+  const pds: FeedRecord = {
+    feed: 'nhs-demographics',
+    sourceId: '9434765919',
+    extractDate: '2026-10-01',
+    line: 2,
+    fields: { givenName: 'Amelia', familyName: 'Walker', dateOfBirth: '2016-04-09', nhsNumber: '9434765919' },
+  };
+  const facts = { requestId: 'req-1', sourceIp: '192.0.2.10' };
+
+  it('cannot be decided "different children" while the candidate holds it (409), and nothing is remembered', async () => {
+    const { deps, reviews, feeds } = world([amelia]);
+    await reviews.queue({
+      reviewId: 'raised',
+      queue: amelia.localAuthority,
+      status: 'open',
+      candidateChildId: amelia.childId,
+      candidateShielded: false,
+      row: pds,
+      probability: 0.5,
+      why: [],
+      raisedAt: '2026-10-02T00:00:00.000Z',
+    });
+    const [item] = [...reviews.items.values()];
+
+    await expect(
+      decideReview(
+        { ...deps, audit: new MemoryAudit() },
+        leedsDataManager,
+        item?.reviewId ?? '',
+        { outcome: 'different-children' },
+        facts,
+      ),
+    ).rejects.toThrow(/correct the record first/);
+    expect((await feeds.sourceState(pds.feed, pds.sourceId, '')).notChildren).toEqual([]);
+  });
+
+  it('waits for the team instead of failing the whole load', async () => {
+    const { deps, feeds } = world([amelia]);
+    await feeds.rememberNot(pds.feed, pds.sourceId, amelia.childId);
+    const other: FeedRecord = {
+      ...pds,
+      sourceId: '9434765870',
+      line: 3,
+      fields: { ...pds.fields, givenName: 'Zara', nhsNumber: '9434765870' },
+    };
+
+    expect(await linkFeedRecords(deps, [pds, other])).toEqual(
+      expect.objectContaining({ rows: 2, queuedForReview: 1, created: 1 }),
+    );
   });
 });
