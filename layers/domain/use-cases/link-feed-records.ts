@@ -1,4 +1,4 @@
-import { type AuditEvent, auditEventFor } from '../audit/event.ts';
+import { type AuditEvent, auditEventFor, type RequestFacts } from '../audit/event.ts';
 import type { ChildRecord } from '../child/record.ts';
 import { DuplicateIdentifierError, PreconditionFailedError } from '../errors.ts';
 import { bestViewOf, type SourceRow } from '../feeds/best-view.ts';
@@ -61,6 +61,15 @@ const actorOf = (row: FeedRecord) => ({
 });
 const FEED_FACTS = { requestId: 'feed-load', sourceIp: 'internal' };
 
+/**
+ * Who made a change the linker writes when a person, not a load, caused it (a review decision, a split): the
+ * audit event names them and their request (R6), not the feed.
+ */
+export interface ChangedBy {
+  actor: Parameters<typeof auditEventFor>[1];
+  facts: RequestFacts;
+}
+
 /** A row's content as compared between loads: the extract date and the fields, in a fixed order. */
 export function contentOf(row: FeedRecord): string {
   return JSON.stringify({ extractDate: row.extractDate, fields: row.fields }, (_, v) =>
@@ -83,8 +92,9 @@ function auditOf(
   childId: string,
   action: 'create-child' | 'update-child',
   note: string,
+  by: ChangedBy | undefined,
 ): AuditEvent {
-  return auditEventFor(deps.env, actorOf(row), FEED_FACTS, {
+  return auditEventFor(deps.env, by?.actor ?? actorOf(row), by?.facts ?? FEED_FACTS, {
     action,
     outcome: 'success',
     childIds: [childId],
@@ -123,28 +133,38 @@ async function loadChild(deps: FeedLinkageDependencies, childId: string): Promis
   return { record, sources };
 }
 
-/** A row joins a child, whose record becomes the best view of everything held for it. */
+/** A row joins a child, whose record becomes the best view of everything held for it; an older extract of a row it holds changes nothing. */
 export async function joinChild(
   deps: FeedLinkageDependencies,
   row: FeedRecord,
   childId: string,
   outcome: 'updated' | 'linked' = 'linked',
   loaded?: LoadedChild,
+  by?: ChangedBy,
 ): Promise<LinkOutcome> {
   const { record: previous, sources } = loaded ?? (await loadChild(deps, childId));
-  const held = sources.filter((s) => !(s.feed === row.feed && s.sourceId === row.sourceId));
+  const isThisRow = (s: SourceRow) => s.feed === row.feed && s.sourceId === row.sourceId;
+  // An older extract of a row never replaces a later one held (a file loaded out of order, a pair decided after a
+  // later extract of its row was linked): the child keeps what the source said last (R8).
+  if (sources.some((s) => isThisRow(s) && s.extractDate > row.extractDate)) return 'unchanged';
+  const held = sources.filter((s) => !isThisRow(s));
   const next = withBestView(previous, [...held, sourceRowOf(row)], deps.env.now().toISOString());
   await deps.feeds.updateFromSource(
     previous,
     next,
     sourceRowOf(row),
     contentOf(row),
-    auditOf(deps, row, childId, 'update-child', `${row.feed} row ${outcome}`),
+    auditOf(deps, row, childId, 'update-child', `${row.feed} row ${outcome}`, by),
   );
   return outcome;
 }
 
-async function create(deps: FeedLinkageDependencies, row: FeedRecord, content: string): Promise<LinkOutcome> {
+async function create(
+  deps: FeedLinkageDependencies,
+  row: FeedRecord,
+  content: string,
+  by: ChangedBy | undefined,
+): Promise<LinkOutcome> {
   const view = bestViewOf(undefined, [sourceRowOf(row)]);
   const now = deps.env.now().toISOString();
   const record: ChildRecord = {
@@ -161,7 +181,7 @@ async function create(deps: FeedLinkageDependencies, row: FeedRecord, content: s
     record,
     sourceRowOf(row),
     content,
-    auditOf(deps, row, record.childId, 'create-child', `${row.feed} row created`),
+    auditOf(deps, row, record.childId, 'create-child', `${row.feed} row created`, by),
   );
   return 'created';
 }
@@ -249,6 +269,10 @@ async function queueForReview(
   return 'queued-for-review';
 }
 
+/** The likeliest shielded child the row may be, however unlikely (R3). */
+const shieldedCandidate = (candidates: Weighed[]) =>
+  candidates.find((c) => c.shielded && c.probability >= LINKAGE_THRESHOLDS.shieldedReview);
+
 /**
  * Links one valid feed row (R8):
  *  1. a row seen before goes to the child it was linked to — unchanged content changes nothing;
@@ -257,15 +281,20 @@ async function queueForReview(
  *     joins the most probable child, between the thresholds a data manager decides, below it a new child is
  *     made. Twins are never joined; a child with another identifier or another registration of the same source
  *     is never joined automatically; a shielded candidate goes to its shielding team rather than let a second,
- *     unshielded record be made (R3).
+ *     unshielded record be made (R3), and a pair in doubt goes to a shielded candidate's team before any other
+ *     council's, so no other team sees a row that may be the shielded child's.
  * A data manager's "different children" is remembered and respected by every later load.
  */
-export async function linkFeedRecord(deps: FeedLinkageDependencies, row: FeedRecord): Promise<LinkOutcome> {
+export async function linkFeedRecord(
+  deps: FeedLinkageDependencies,
+  row: FeedRecord,
+  by?: ChangedBy,
+): Promise<LinkOutcome> {
   const content = contentOf(row);
   const state = await deps.feeds.sourceState(row.feed, row.sourceId, content);
   if (state.link) {
     if (state.link.unchanged) return 'unchanged';
-    return joinChild(deps, row, state.link.childId, 'updated');
+    return joinChild(deps, row, state.link.childId, 'updated', undefined, by);
   }
   // Awaiting a data manager: the same row again changes nothing; a new extract of it is weighed afresh.
   if (state.pending?.unchanged) return 'queued-for-review';
@@ -274,7 +303,13 @@ export async function linkFeedRecord(deps: FeedLinkageDependencies, row: FeedRec
     const value = row.fields[kind];
     if (!value) continue;
     const owner = await deps.feeds.ownerOf(kind, value);
-    if (owner && !notChildren.has(owner)) return joinChild(deps, row, owner);
+    if (owner && !notChildren.has(owner)) return joinChild(deps, row, owner, 'linked', undefined, by);
+    // A team said the row is not the child that holds its identifier: it can join no child and make none of its
+    // own (an identifier is one child's) until the record is corrected. It waits, rather than fail the load.
+    if (owner) {
+      await deps.feeds.markPending(row.feed, row.sourceId, content);
+      return 'queued-for-review';
+    }
   }
   const weighed = await weighCandidates(deps, row, notChildren);
   const candidates = weighed.filter((c) => !c.ruledOutByFields);
@@ -290,15 +325,20 @@ export async function linkFeedRecord(deps: FeedLinkageDependencies, row: FeedRec
         second.probability >= LINKAGE_THRESHOLDS.link &&
         likely.matchWeight - second.matchWeight < LINKAGE_THRESHOLDS.clearLeadBits
       );
-    return clear
-      ? joinChild(deps, row, likely.childId, 'linked', loaded)
+    if (clear) return joinChild(deps, row, likely.childId, 'linked', loaded, by);
+    // R3: a row a shielded child may be is for its shielding team's eyes first, even when an open child is likelier:
+    // the row may carry the shielded child's whereabouts, and another council's team must not see them.
+    const rival = likely.shielded ? undefined : shieldedCandidate(candidates);
+    const rivalChild = rival && (await unlessRuledOut(deps, row, rival.childId));
+    return rival && rivalChild
+      ? queueForReview(deps, row, rival, rivalChild)
       : queueForReview(deps, row, likely, loaded);
   }
   // R3: before a new record is made, any shielded child the row may describe — even one its fields, identifiers or
   // registrations would rule out — is put to the shielding team, never guessed past.
-  const shielded = weighed.find((c) => c.shielded && c.probability >= LINKAGE_THRESHOLDS.shieldedReview);
+  const shielded = shieldedCandidate(weighed);
   if (shielded) return queueForReview(deps, row, shielded, await loadChild(deps, shielded.childId));
-  return create(deps, row, content);
+  return create(deps, row, content, by);
 }
 
 /** How often a row is tried again when another row changed the same child, or claimed its identifier, first. */

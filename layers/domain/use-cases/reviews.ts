@@ -156,7 +156,7 @@ export async function decideReview(
         ),
       );
     }
-    await joinChild(deps, item.row, candidate.childId);
+    await joinChild(deps, item.row, candidate.childId, 'linked', undefined, { actor: principal, facts });
     destination = { rowWent: 'candidate', childId: candidate.childId };
   } else {
     // A later load may have linked the row to this very child meanwhile: undoing that is a split, not this.
@@ -173,8 +173,28 @@ export async function decideReview(
         ),
       );
     }
+    // An identifier is one child's (R8): while the candidate holds the row's, the row could make no child of its own.
+    const shared = (['nhsNumber', 'upn'] as const).some(
+      (kind) => item.row.fields[kind] && candidate?.[kind] === item.row.fields[kind],
+    );
+    if (shared) {
+      return refuse(
+        deps,
+        principal,
+        facts,
+        'decide-review',
+        childIds,
+        new ConflictError(
+          'The candidate holds this row’s NHS number or UPN: correct the record first, or decide same child',
+        ),
+      );
+    }
     await deps.feeds.rememberNot(item.row.feed, item.row.sourceId, item.candidateChildId);
-    destination = await destinationOf(deps, item.row, await linkFeedRecord(deps, item.row));
+    destination = await destinationOf(
+      deps,
+      item.row,
+      await linkFeedRecord(deps, item.row, { actor: principal, facts }),
+    );
   }
   const decision: ReviewDecision = {
     outcome: body.outcome,
@@ -348,7 +368,11 @@ export async function splitSource(
     }),
   );
   const feedRecord = asFeedRecord(row);
-  const destination = await destinationOf(deps, feedRecord, await linkFeedRecord(deps, feedRecord));
+  const destination = await destinationOf(
+    deps,
+    feedRecord,
+    await linkFeedRecord(deps, feedRecord, { actor: principal, facts }),
+  );
   return {
     childId,
     etag: etagOf(next.version),

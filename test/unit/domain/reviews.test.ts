@@ -225,6 +225,16 @@ describe('the review queue (R8)', () => {
     expect(audit.events.filter((e) => e.action === 'decide-review')).toEqual([
       expect.objectContaining({ outcome: 'success', childIds: ['CP7M3K9P2XN'], actorId: 'user-dm' }),
     ]);
+    // R6: the record's change is the data manager's, in their request, not the feed's.
+    expect(audit.events.filter((e) => e.action === 'update-child')).toEqual([
+      expect.objectContaining({
+        childIds: ['CP7M3K9P2XN'],
+        actorId: 'user-dm',
+        organisationId: leedsDataManager.organisationId,
+        requestId: facts.requestId,
+        sourceIp: facts.sourceIp,
+      }),
+    ]);
     // The next load of the same row changes nothing.
     expect(await linkFeedRecord(deps, ameliaBirth)).toBe('unchanged');
 
@@ -369,6 +379,15 @@ describe('splitting a wrong merge (R8)', () => {
     ]);
     expect(audit.events).toContainEqual(
       expect.objectContaining({ action: 'split-child-source', outcome: 'success', actorId: 'user-dm' }),
+    );
+    // R6: the child the split row made is the data manager's doing, in their request.
+    expect(audit.events).toContainEqual(
+      expect.objectContaining({
+        action: 'create-child',
+        childIds: [result.rowChildId],
+        actorId: 'user-dm',
+        requestId: facts.requestId,
+      }),
     );
     // Loaded again, the row stays with the child it was split to.
     const again = { ...oliverBirth, line: 7, extractDate: '2027-01-01' };
