@@ -193,7 +193,8 @@ interface Weighed {
   /** Log2 odds: unlike a probability it still tells two near-certain candidates apart. */
   matchWeight: number;
   ruledOutByFields: boolean;
-  why: string[];
+  /** The engine's reasons in words: worked out only for a pair put to a person, not for every candidate. */
+  why: () => string[];
 }
 
 /** The children a row may describe, each with its probability; those its fields rule out are marked. */
@@ -218,7 +219,7 @@ async function weighCandidates(
         // A household shares a family name and an address: without its given name or date of birth agreeing,
         // a row describes a brother or sister, not this child; twins differ only by the given name.
         ruledOutByFields: isTwin(vector) || !describesTheChild(vector),
-        why: explainMatch(vector, evidence, query, profile, EXPLAINED),
+        why: () => explainMatch(vector, evidence, query, profile, EXPLAINED),
       });
     }
   }
@@ -261,7 +262,7 @@ async function queueForReview(
     candidateShielded: record.shield !== undefined,
     row,
     probability: candidate.probability,
-    why: candidate.why,
+    why: candidate.why(),
     raisedAt: deps.env.now().toISOString(),
   };
   await deps.reviews.queue(item);
