@@ -1,6 +1,11 @@
 import { FEED_FORMATS } from '#domain/feeds/columns.ts';
 import type { FeedRecord } from '#domain/feeds/feed.ts';
-import { comparableOf, isTwin, LINKAGE_THRESHOLDS, linkageKeysOf } from '#domain/feeds/linkage.ts';
+import {
+  comparableOf,
+  isAnotherChildOfTheHousehold,
+  LINKAGE_THRESHOLDS,
+  linkageKeysOf,
+} from '#domain/feeds/linkage.ts';
 import { describesTheChild } from '#domain/matching/engine.ts';
 import type { MatchingModel } from '#domain/matching/model.ts';
 import { type ComparisonVector, compareRecords } from '#domain/matching/vector.ts';
@@ -156,8 +161,8 @@ export async function feedLinkageQuality(
       const p = weigh(model, v, model.searchPrior).probability;
       const cause = !met
         ? 'no linkage key met the true child'
-        : isTwin(v)
-          ? 'true child ruled out as a twin'
+        : isAnotherChildOfTheHousehold(v)
+          ? 'true child ruled out as a twin or sibling (household, another given name)'
           : !describesTheChild(v)
             ? 'true child ruled out: the fields do not describe the child'
             : p < LINKAGE_THRESHOLDS.review

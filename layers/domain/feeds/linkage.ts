@@ -61,17 +61,15 @@ export function linkageKeysOf(fields: FeedFields): string[] {
 const DIFFERENT_GIVEN = new Set(['jw70', 'other']);
 
 /**
- * Twins: born the same day, in the same household, with given names that are not the same name. Such a pair is
- * never merged, whatever else agrees — twins share everything but that.
+ * Another child of the household: a row and a record that share a family name or an address but whose given
+ * names are not the same name. Twins (born the same day) share everything else; a brother or sister may be born
+ * a digit away (2015-01-11 and 2017-01-11), which the engine reads as a mistyped date. Such a pair is never
+ * merged, whatever else agrees: a different given name and a second discrepancy in a household is a sibling,
+ * not a typist's slip.
  */
-export function isTwin(vector: ComparisonVector): boolean {
+export function isAnotherChildOfTheHousehold(vector: ComparisonVector): boolean {
   const household = vector.postcode === 'full' || vector.familyName === 'exact';
-  return (
-    vector.dateOfBirth === 'exact' &&
-    household &&
-    vector.givenName !== null &&
-    DIFFERENT_GIVEN.has(vector.givenName)
-  );
+  return household && vector.givenName !== null && DIFFERENT_GIVEN.has(vector.givenName);
 }
 
 /** Sources that register a child once: a second row of theirs with another reference is another child. */

@@ -3,7 +3,13 @@ import type { ChildRecord } from '../child/record.ts';
 import { DuplicateIdentifierError, PreconditionFailedError } from '../errors.ts';
 import { bestViewOf, type SourceRow } from '../feeds/best-view.ts';
 import type { FeedRecord } from '../feeds/feed.ts';
-import { comparableOf, isTwin, LINKAGE_THRESHOLDS, linkageKeysOf, REGISTERS_ONCE } from '../feeds/linkage.ts';
+import {
+  comparableOf,
+  isAnotherChildOfTheHousehold,
+  LINKAGE_THRESHOLDS,
+  linkageKeysOf,
+  REGISTERS_ONCE,
+} from '../feeds/linkage.ts';
 import type { ReviewItem } from '../feeds/review.ts';
 import { isShieldedScopeKey } from '../matching/blocking.ts';
 import { describesTheChild } from '../matching/engine.ts';
@@ -216,15 +222,16 @@ async function weighCandidates(
         shielded: isShieldedScopeKey(key),
         probability,
         matchWeight,
-        // A household shares a family name and an address: without its given name or date of birth agreeing,
-        // a row describes a brother or sister, not this child; twins differ only by the given name.
-        ruledOutByFields: isTwin(vector) || !describesTheChild(vector),
+        // A household shares a family name and an address: a row whose given name is another describes a twin,
+        // brother or sister, not this child; so does one whose given name and date of birth both disagree.
+        ruledOutByFields: isAnotherChildOfTheHousehold(vector) || !describesTheChild(vector),
         why: () => explainMatch(vector, evidence, query, profile, EXPLAINED),
       });
     }
   }
+  // By match weight, not probability: two near-certain candidates both round to 1, their weights still differ.
   return [...byId.values()].sort(
-    (a, b) => b.probability - a.probability || a.childId.localeCompare(b.childId),
+    (a, b) => b.matchWeight - a.matchWeight || a.childId.localeCompare(b.childId),
   );
 }
 const EXPLAINED = new Set(['names', 'dateOfBirth', 'gender', 'postcode'] as const);
@@ -346,8 +353,17 @@ export async function linkFeedRecord(
 const RACE_ATTEMPTS = 4;
 
 /**
- * Links a batch of rows, a few at a time. A row that lost a race (another row of the batch changed the child, or
- * made the record that holds its identifier) is linked again from the start: it then finds what won.
+ * Keys two rows of one child nearly always share and two children seldom do: the sounds of both names, and a
+ * name's sound with the postcode. Not the date of birth alone, which a national extract shares by thousands.
+ */
+const sameChildKeysOf = (row: FeedRecord) =>
+  linkageKeysOf(row.fields).filter((key) => key.startsWith('N#') || key.startsWith('P#'));
+
+/**
+ * Links a batch of rows, a few at a time. Rows that may be one child (they share a name key) are never linked at
+ * the same time: both would find no record and each make one, a duplicate no later load could undo. A row that
+ * lost a race all the same (another row changed the child, or made the record that holds its identifier) is
+ * linked again from the start: it then finds what won.
  */
 export async function linkFeedRecords(
   deps: FeedLinkageDependencies,
@@ -355,18 +371,41 @@ export async function linkFeedRecords(
   concurrency = 8,
 ): Promise<LinkSummary> {
   const summary = emptySummary();
-  let next = 0;
+  const waiting = records.map((row) => ({ row, keys: sameChildKeysOf(row) }));
+  const busy = new Set<string>();
+  let sleepers: (() => void)[] = [];
+  /** The first waiting row that shares no key with a row being linked; it takes its keys. */
+  const takeNext = () => {
+    const index = waiting.findIndex(({ keys }) => !keys.some((key) => busy.has(key)));
+    if (index < 0) return undefined;
+    const [taken] = waiting.splice(index, 1) as [(typeof waiting)[number]];
+    for (const key of taken.keys) busy.add(key);
+    return taken;
+  };
   const worker = async () => {
-    while (next < records.length) {
-      const row = records[next++] as FeedRecord;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          addToSummary(summary, await linkFeedRecord(deps, row));
-          break;
-        } catch (error) {
-          const raced = error instanceof PreconditionFailedError || error instanceof DuplicateIdentifierError;
-          if (!raced || attempt >= RACE_ATTEMPTS) throw error;
+    while (waiting.length > 0) {
+      const taken = takeNext();
+      if (!taken) {
+        // Every waiting row shares a key with a row in hand: wait until one is done.
+        await new Promise<void>((wake) => sleepers.push(wake));
+        continue;
+      }
+      try {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            addToSummary(summary, await linkFeedRecord(deps, taken.row));
+            break;
+          } catch (error) {
+            const raced =
+              error instanceof PreconditionFailedError || error instanceof DuplicateIdentifierError;
+            if (!raced || attempt >= RACE_ATTEMPTS) throw error;
+          }
         }
+      } finally {
+        for (const key of taken.keys) busy.delete(key);
+        const woken = sleepers;
+        sleepers = [];
+        for (const wake of woken) wake();
       }
     }
   };

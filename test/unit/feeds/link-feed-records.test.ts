@@ -198,3 +198,108 @@ describe('a row whose NHS number is held by a child a team said it is not (R8)',
     );
   });
 });
+
+describe('rows of one new child in the same batch (R8)', () => {
+  const firstClaim: FeedRecord = { ...claim, sourceId: 'CB100001/1', line: 2 };
+  // The other parent's claim for the same child, with the child's name in another case and a second address.
+  const secondClaim: FeedRecord = {
+    ...claim,
+    sourceId: 'CB200002/1',
+    line: 3,
+    fields: {
+      ...claim.fields,
+      givenName: 'OLIVER',
+      address: { line1: '9 Mill Road', town: 'Bradford', postcode: 'BD1 1AA' },
+    },
+  };
+
+  it('makes one record, never two, however many rows are linked at once', async () => {
+    const { deps, feeds } = world([]);
+    const unrelated = Array.from(
+      { length: 6 },
+      (_, i): FeedRecord => ({
+        ...claim,
+        sourceId: `CB30000${i}/1`,
+        line: 4 + i,
+        fields: {
+          ...claim.fields,
+          givenName: ['Ava', 'Leo', 'Ivy', 'Max', 'Zoe', 'Kai'][i] as string,
+          familyName: ['Okafor', 'Nowak', 'Patel', 'Evans', 'Brown', 'Kaur'][i] as string,
+          dateOfBirth: `2015-0${i + 1}-11`,
+          address: { line1: `${i + 1} Park Lane`, town: 'Leeds', postcode: `LS${i + 1} 1AA` },
+        },
+      }),
+    );
+
+    const summary = await linkFeedRecords(deps, [firstClaim, ...unrelated, secondClaim], 8);
+
+    expect(summary).toEqual(expect.objectContaining({ rows: 8, created: 7, linked: 1 }));
+    const owners = new Set(
+      [firstClaim, secondClaim].map((r) => feeds.links.get(`${r.feed}#${r.sourceId}`)?.childId),
+    );
+    expect(owners.size).toBe(1);
+  });
+});
+
+describe('rows of a household (R8)', () => {
+  const ava: FeedRecord = {
+    ...claim,
+    sourceId: 'CB400001/1',
+    fields: { ...claim.fields, givenName: 'Ava', familyName: 'Okafor', dateOfBirth: '2015-01-11' },
+  };
+  // Born two years later to the day: the engine alone reads 2017 for 2015 as one mistyped digit.
+  const leo: FeedRecord = {
+    ...claim,
+    sourceId: 'CB400001/2',
+    line: 3,
+    fields: { ...ava.fields, givenName: 'Leo', dateOfBirth: '2017-01-11' },
+  };
+
+  it('never joins a brother to his sister whose date of birth is a digit away from his', async () => {
+    const { deps, feeds } = world([]);
+
+    expect(await linkFeedRecord(deps, ava)).toBe('created');
+    expect(await linkFeedRecord(deps, leo)).toBe('created');
+    expect(feeds.links.get(`${ava.feed}#${ava.sourceId}`)?.childId).not.toBe(
+      feeds.links.get(`${leo.feed}#${leo.sourceId}`)?.childId,
+    );
+  });
+
+  it('still joins the same child whose date of birth was mistyped by a digit', async () => {
+    const { deps, feeds } = world([]);
+    const mistyped: FeedRecord = {
+      ...ava,
+      sourceId: 'CB400002/1',
+      fields: { ...ava.fields, dateOfBirth: '2015-01-17' },
+    };
+
+    expect(await linkFeedRecord(deps, ava)).toBe('created');
+    expect(await linkFeedRecord(deps, mistyped)).toBe('linked');
+    expect(feeds.links.get(`${mistyped.feed}#${mistyped.sourceId}`)?.childId).toBe(
+      feeds.links.get(`${ava.feed}#${ava.sourceId}`)?.childId,
+    );
+  });
+});
+
+describe('two near-certain children (R8)', () => {
+  // Both are Oliver Smith born that day; only the second lives at the row's address. Both round to probability 1.
+  const elsewhere = aChild({
+    ...oliver,
+    ...noIdentifiers,
+    childId: 'CP1ELSEWHERE',
+    address: { line1: '4 Kirk Lane', town: 'Leeds', postcode: 'LS6 4EP' },
+  });
+  const here = aChild({
+    ...oliver,
+    ...noIdentifiers,
+    childId: 'CP2HERE',
+    address: { line1: '1 Mill Road', town: 'Bradford', postcode: 'BD1 1AA' },
+  });
+
+  it('joins the one far the likelier by match weight, whichever child ID sorts first', async () => {
+    const { deps, feeds } = world([elsewhere, here]);
+
+    expect(await linkFeedRecord(deps, claim)).toBe('linked');
+    expect(feeds.links.get(`${claim.feed}#${claim.sourceId}`)?.childId).toBe('CP2HERE');
+  });
+});
