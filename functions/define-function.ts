@@ -15,6 +15,8 @@ export type TableAction =
   | 'PutItem'
   | 'UpdateItem'
   | 'DeleteItem'
+  /** A transaction's ConditionCheck: an identifier or identity claim checked unchanged, not written. */
+  | 'ConditionCheckItem'
   | 'BatchWriteItem';
 export type TableAccess = Partial<Record<TableId, readonly TableAction[]>>;
 

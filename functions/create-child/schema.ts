@@ -28,6 +28,6 @@ export const route = defineRoute({
 export const definition = defineFunction({
   name: 'create-child',
   trigger: { kind: 'http', route },
-  access: { ...signedInAccess, children: ['PutItem'] },
+  access: { ...signedInAccess, children: ['PutItem', 'ConditionCheckItem'] },
   settings: ['adapters', 'searchKeys'],
 });

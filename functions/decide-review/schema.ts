@@ -43,7 +43,7 @@ export const definition = defineFunction({
   access: {
     ...signedInAccess,
     reviews: ['GetItem', 'PutItem'],
-    children: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+    children: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'ConditionCheckItem'],
   },
   settings: ['adapters', 'reviews', 'searchKeys', 'matching', 'linkage'],
 });

@@ -10,10 +10,10 @@ import { defineFunction } from '#functions/define-function.ts';
 export const definition = defineFunction({
   name: 'link-feed-chunk',
   trigger: { kind: 'feed-load', step: 'link', description: 'Validate and link one chunk of a feed file' },
-  // What the linkage (adapters/feed-linkage.ts) reads and writes: a child's record, key items and claims;
-  // its audit event; the review queue.
+  // What the linkage (adapters/feed-linkage.ts) reads and writes: a child's record, key items and claims (a claim
+  // held by another child is checked in the transaction, not written); its audit event; the review queue.
   access: {
-    children: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
+    children: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'],
     audit: ['PutItem'],
     reviews: ['PutItem', 'GetItem', 'Query'],
   },

@@ -11,7 +11,9 @@ export const definition = defineFunction({
   trigger: { kind: 'job', description: 'Re-key every child under the current blocking-key secret' },
   // Scan the record items; re-read one that changed (GetItem); list its key items (Query); and the
   // transaction's writes: the record's generation (UpdateItem), key items and claims (PutItem, DeleteItem).
-  access: { children: ['Scan', 'GetItem', 'Query', 'UpdateItem', 'PutItem', 'DeleteItem'] },
+  access: {
+    children: ['Scan', 'GetItem', 'Query', 'UpdateItem', 'PutItem', 'DeleteItem', 'ConditionCheckItem'],
+  },
   settings: ['adapters', 'searchKeys'],
   timeoutSeconds: 900,
 });

@@ -37,7 +37,7 @@ export const definition = defineFunction({
   access: {
     ...signedInAccess,
     reviews: ['PutItem'],
-    children: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+    children: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'ConditionCheckItem'],
   },
   settings: ['adapters', 'reviews', 'searchKeys', 'matching', 'linkage'],
 });

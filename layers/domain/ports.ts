@@ -209,6 +209,17 @@ export interface SourceState {
  * reference, so no key holds an NHS number or a registration number), and the review queue. Every change to a
  * record commits with its source row, its link and its audit event, or not at all.
  */
+/**
+ * A new record's claim on its identity, as the linker last read it: unowned, the record claims it; owned (by a
+ * child weighed and found another), it must still be so. Either way a record made meanwhile by another row with
+ * the same identity makes this creation fail as a lost race (PreconditionFailedError), and the row is weighed
+ * again against it.
+ */
+export interface IdentityClaim {
+  identity: string;
+  owner: string | undefined;
+}
+
 export interface FeedLinkageStore {
   /** `content` is the row's canonical content: the store tells whether the linked row held the same. */
   sourceState(feed: FeedName, sourceId: string, content: string): Promise<SourceState>;
@@ -219,7 +230,15 @@ export interface FeedLinkageStore {
    * A new record made from its first source row. Fails with DuplicateIdentifierError when another record holds
    * its NHS number or UPN, and with PreconditionFailedError when the row was linked meanwhile.
    */
-  createFromSource(record: ChildRecord, row: SourceRow, content: string, audit: AuditEvent): Promise<void>;
+  createFromSource(
+    record: ChildRecord,
+    row: SourceRow,
+    content: string,
+    audit: AuditEvent,
+    identity?: IdentityClaim,
+  ): Promise<void>;
+  /** The child whose record was first made with this identity (`identityOf`), if any. */
+  identityOwner(identity: string): Promise<string | undefined>;
   /**
    * The record replaced by its new best view, with the row stored and linked to it (any earlier link of the row
    * to another child removed). PreconditionFailedError on a lost race, DuplicateIdentifierError as for create.

@@ -48,7 +48,7 @@ export const signedInAccess = { directory: ['GetItem'], audit: ['PutItem'] } as 
 export const recordChangeAccess = {
   ...signedInAccess,
   usageCounters: ['UpdateItem'],
-  children: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+  children: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'ConditionCheckItem'],
   involvements: ['Query'],
 } as const;
 

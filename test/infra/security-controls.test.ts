@@ -657,3 +657,11 @@ describe('R8: only the involvement pushes reach the idempotency table', () => {
     expect(keyOf(answers)).toEqual(keyOf(named('children')));
   });
 });
+
+describe('functions that write child records', () => {
+  it('may check an identifier or identity claim in a transaction without writing it (dynamodb:ConditionCheckItem)', () => {
+    const writers = FUNCTIONS.filter((f) => f.access.children?.includes('PutItem'));
+    expect(writers.map((f) => f.name)).toContain('link-feed-chunk');
+    for (const writer of writers) expect(writer.access.children, writer.name).toContain('ConditionCheckItem');
+  });
+});

@@ -174,6 +174,27 @@ describe('linking feed rows into one record per child (R8)', () => {
     expect(await linkFeedRecord(deps, twin('Laila', 'B2020-0503'))).not.toBe('linked');
   });
 
+  it('makes one record of a newborn whose registration and NHS row are loaded at the same moment', async () => {
+    const fields = {
+      givenName: 'Nia',
+      familyName: 'Hughes',
+      gender: 'female' as const,
+      dateOfBirth: '2026-09-20',
+      address: { line1: '8 Oak Road', town: 'Leeds', postcode: 'LS12 1DN' },
+    };
+    const [births, nhs] = await Promise.all([
+      linkFeedRecords(deps, [row('births', 'B2026-0920', '2026-10-01', fields)]),
+      linkFeedRecords(deps, [
+        row('nhs-demographics', '9876543210', '2026-10-01', { ...fields, nhsNumber: '9876543210' }),
+      ]),
+    ]);
+
+    expect(births.created + nhs.created).toBe(1);
+    expect(await linkedChildOf('births', 'B2026-0920')).toBe(
+      await linkedChildOf('nhs-demographics', '9876543210'),
+    );
+  });
+
   it('updates a shielded child from its NHS row and sends an uncertain row to the shielding team, never making an unshielded copy (R3)', async () => {
     const fields = {
       givenName: 'Kacper',

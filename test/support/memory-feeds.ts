@@ -10,6 +10,7 @@ import type {
   AuthorityLookup,
   ChildRepository,
   FeedLinkageStore,
+  IdentityClaim,
   ReviewQueue,
   SourceState,
 } from '#domain/ports.ts';
@@ -29,6 +30,7 @@ export class MemoryFeedLinkage implements FeedLinkageStore {
   readonly links = new Map<string, { childId: string; content: string }>();
   readonly nots = new Map<string, Set<string>>();
   readonly pending = new Map<string, string>();
+  readonly identities = new Map<string, string>();
   private readonly held = new Map<string, Map<string, SourceRow>>();
   private readonly known = new Set<string>();
 
@@ -82,6 +84,10 @@ export class MemoryFeedLinkage implements FeedLinkageStore {
     }));
   }
 
+  async identityOwner(identity: string): Promise<string | undefined> {
+    return this.identities.get(identity);
+  }
+
   private async claimsFree(record: ChildRecord): Promise<void> {
     for (const kind of ['nhsNumber', 'upn'] as const) {
       const value = record[kind];
@@ -95,10 +101,22 @@ export class MemoryFeedLinkage implements FeedLinkageStore {
     row: SourceRow,
     content: string,
     audit: AuditEvent,
+    identity?: IdentityClaim,
   ): Promise<void> {
     if (this.links.has(sourceKey(row.feed, row.sourceId))) throw new PreconditionFailedError();
-    await this.claimsFree(record);
-    await this.children.create(record, audit);
+    // Checked and claimed at once, as the DynamoDB transaction does; given back if the creation fails.
+    if (identity && this.identities.get(identity.identity) !== identity.owner) {
+      throw new PreconditionFailedError();
+    }
+    const claiming = identity && identity.owner === undefined ? identity.identity : undefined;
+    if (claiming) this.identities.set(claiming, record.childId);
+    try {
+      await this.claimsFree(record);
+      await this.children.create(record, audit);
+    } catch (error) {
+      if (claiming) this.identities.delete(claiming);
+      throw error;
+    }
     this.known.add(record.childId);
     this.store(record.childId, row, content);
   }

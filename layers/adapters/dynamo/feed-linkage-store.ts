@@ -1,9 +1,9 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
 import type { SourceRow } from '#domain/feeds/best-view.ts';
 import type { FeedName } from '#domain/feeds/feed.ts';
-import type { FeedLinkageStore, SourceState } from '#domain/ports.ts';
+import type { FeedLinkageStore, IdentityClaim, SourceState } from '#domain/ports.ts';
 import type { BlockingKeyHasher } from '../keys/blocking-key-hasher.ts';
 import type { DynamoChildRepository } from './child-repository.ts';
 import { keys } from './keys.ts';
@@ -124,8 +124,49 @@ export class DynamoFeedLinkageStore implements FeedLinkageStore {
     row: SourceRow,
     content: string,
     audit: AuditEvent,
+    identity?: IdentityClaim,
   ): Promise<void> {
-    await this.children.create(record, audit, await this.rowItems(record.childId, row, content));
+    await this.children.create(record, audit, [
+      ...(await this.rowItems(record.childId, row, content)),
+      ...(identity ? [await this.identityItem(record.childId, identity)] : []),
+    ]);
+  }
+
+  /** An unowned identity claimed by the new record, or an owned one checked unchanged (see IdentityClaim). */
+  private async identityItem(childId: string, { identity, owner }: IdentityClaim): Promise<TransactItem> {
+    const key = keys.identityClaim((await this.hasher()).keyOf(identity));
+    return owner === undefined
+      ? {
+          Put: {
+            TableName: this.table,
+            Item: { ...key, ownerChildId: childId },
+            ConditionExpression: 'attribute_not_exists(childId)',
+          },
+        }
+      : {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: key,
+            ConditionExpression: 'ownerChildId = :owner',
+            ExpressionAttributeValues: { ':owner': owner },
+          },
+        };
+  }
+
+  async identityOwner(identity: string): Promise<string | undefined> {
+    const hasher = await this.hasher();
+    for (const hashed of hasher.keysToRead(identity)) {
+      const { Item } = await this.db.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: keys.identityClaim(hashed),
+          ConsistentRead: true,
+          ProjectionExpression: 'ownerChildId',
+        }),
+      );
+      if (Item?.ownerChildId) return Item.ownerChildId as string;
+    }
+    return undefined;
   }
 
   async updateFromSource(

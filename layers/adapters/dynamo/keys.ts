@@ -23,6 +23,8 @@ export const keys = {
    * partition per row, keyed by the keyed hash of the row's source reference (an NHS number, a registration).
    */
   sourceMaterial: (feed: string, sourceId: string) => `source#${feed}#${sourceId}`,
+  /** R8: the record first made with a feed row's identity (names and date of birth), keyed by its keyed hash. */
+  identityClaim: (hashedIdentity: string) => ({ childId: `IDENTITY#${hashedIdentity}`, sk: 'IDENTITY' }),
   sourceLink: (hashedSource: string) => ({ childId: `SOURCE#${hashedSource}`, sk: 'LINK' }),
   sourceNot: (hashedSource: string, childId: string) => ({
     childId: `SOURCE#${hashedSource}`,

@@ -1,4 +1,5 @@
 import { keysOf } from '../matching/blocking.ts';
+import { matchingName } from '../matching/compare.ts';
 import type { Comparable, ComparisonVector } from '../matching/vector.ts';
 import type { FeedFields } from './feed.ts';
 
@@ -70,6 +71,18 @@ const DIFFERENT_GIVEN = new Set(['jw70', 'other']);
 export function isAnotherChildOfTheHousehold(vector: ComparisonVector): boolean {
   const household = vector.postcode === 'full' || vector.familyName === 'exact';
   return household && vector.givenName !== null && DIFFERENT_GIVEN.has(vector.givenName);
+}
+
+/**
+ * A row's identity: its given and family name as the engine reads them, and its date of birth. Two rows of one
+ * new child linked at the same moment (two loads, two chunks of one load) nearly always carry the same; the
+ * record first made with an identity claims it, so the later row meets that record even before the blocking
+ * index shows it, and joins it instead of making a second. Many children share an identity: it is a
+ * candidate to weigh, never a link.
+ */
+export function identityOf(fields: FeedFields): string | undefined {
+  if (!fields.givenName || !fields.familyName) return undefined;
+  return `identity#${matchingName(fields.givenName)}#${matchingName(fields.familyName)}#${fields.dateOfBirth}`;
 }
 
 /** Sources that register a child once: a second row of theirs with another reference is another child. */

@@ -5,6 +5,7 @@ import { bestViewOf, type SourceRow } from '../feeds/best-view.ts';
 import type { FeedRecord } from '../feeds/feed.ts';
 import {
   comparableOf,
+  identityOf,
   isAnotherChildOfTheHousehold,
   LINKAGE_THRESHOLDS,
   linkageKeysOf,
@@ -17,7 +18,14 @@ import { explainMatch } from '../matching/explain.ts';
 import type { MatchingModel } from '../matching/model.ts';
 import { compareRecords } from '../matching/vector.ts';
 import { weigh } from '../matching/weigh.ts';
-import type { AuthorityLookup, Dependencies, FeedLinkageStore, ReviewQueue } from '../ports.ts';
+import type {
+  AuthorityLookup,
+  Dependencies,
+  FeedLinkageStore,
+  IdentityClaim,
+  ReviewQueue,
+} from '../ports.ts';
+import { profileOf } from '../search/profile.ts';
 
 export type FeedLinkageDependencies = Pick<Dependencies, 'children' | 'env'> & {
   feeds: FeedLinkageStore;
@@ -169,6 +177,7 @@ async function create(
   deps: FeedLinkageDependencies,
   row: FeedRecord,
   content: string,
+  identity: IdentityClaim | undefined,
   by: ChangedBy | undefined,
 ): Promise<LinkOutcome> {
   const view = bestViewOf(undefined, [sourceRowOf(row)]);
@@ -188,6 +197,7 @@ async function create(
     sourceRowOf(row),
     content,
     auditOf(deps, row, record.childId, 'create-child', `${row.feed} row created`, by),
+    identity,
   );
   return 'created';
 }
@@ -203,36 +213,50 @@ interface Weighed {
   why: () => string[];
 }
 
-/** The children a row may describe, each with its probability; those its fields rule out are marked. */
+/**
+ * The children a row may describe, each with its probability; those its fields rule out are marked. They are the
+ * children its linkage keys find, and the child that claimed its identity (made by another row a moment ago,
+ * perhaps not yet in the blocking index); with the identity's claim as read, for a record the row may make.
+ */
 async function weighCandidates(
   deps: FeedLinkageDependencies,
   row: FeedRecord,
   notChildren: ReadonlySet<string>,
-): Promise<Weighed[]> {
+): Promise<{ weighed: Weighed[]; identity: IdentityClaim | undefined }> {
   const query = comparableOf(row.fields);
-  const found = await deps.children.findByKeys(linkageKeysOf(row.fields));
+  const identity = identityOf(row.fields);
+  const [found, owner] = await Promise.all([
+    deps.children.findByKeys(linkageKeysOf(row.fields)),
+    identity ? deps.feeds.identityOwner(identity) : undefined,
+  ]);
   const byId = new Map<string, Weighed>();
-  for (const [key, profiles] of found) {
-    for (const profile of profiles) {
-      if (notChildren.has(profile.childId) || byId.has(profile.childId)) continue;
-      const vector = compareRecords(query, profile);
-      const { probability, evidence, matchWeight } = weigh(deps.matching, vector, deps.matching.searchPrior);
-      byId.set(profile.childId, {
-        childId: profile.childId,
-        shielded: isShieldedScopeKey(key),
-        probability,
-        matchWeight,
-        // A household shares a family name and an address: a row whose given name is another describes a twin,
-        // brother or sister, not this child; so does one whose given name and date of birth both disagree.
-        ruledOutByFields: isAnotherChildOfTheHousehold(vector) || !describesTheChild(vector),
-        why: () => explainMatch(vector, evidence, query, profile, EXPLAINED),
-      });
-    }
+  const met = [...found].flatMap(([key, profiles]) =>
+    profiles.map((profile) => ({ profile, shielded: isShieldedScopeKey(key) })),
+  );
+  // Read only when the index has not shown it yet (a record made a moment ago, or keyed apart since).
+  const unseen = owner && !notChildren.has(owner) && !met.some(({ profile }) => profile.childId === owner);
+  const claimed = unseen ? await deps.children.get(owner) : undefined;
+  if (claimed) met.push({ profile: profileOf(claimed), shielded: claimed.shield !== undefined });
+  for (const { profile, shielded } of met) {
+    if (notChildren.has(profile.childId) || byId.has(profile.childId)) continue;
+    const vector = compareRecords(query, profile);
+    const { probability, evidence, matchWeight } = weigh(deps.matching, vector, deps.matching.searchPrior);
+    byId.set(profile.childId, {
+      childId: profile.childId,
+      shielded,
+      probability,
+      matchWeight,
+      // A household shares a family name and an address: a row whose given name is another describes a twin,
+      // brother or sister, not this child; so does one whose given name and date of birth both disagree.
+      ruledOutByFields: isAnotherChildOfTheHousehold(vector) || !describesTheChild(vector),
+      why: () => explainMatch(vector, evidence, query, profile, EXPLAINED),
+    });
   }
   // By match weight, not probability: two near-certain candidates both round to 1, their weights still differ.
-  return [...byId.values()].sort(
+  const weighed = [...byId.values()].sort(
     (a, b) => b.matchWeight - a.matchWeight || a.childId.localeCompare(b.childId),
   );
+  return { weighed, identity: identity ? { identity, owner } : undefined };
 }
 const EXPLAINED = new Set(['names', 'dateOfBirth', 'gender', 'postcode'] as const);
 
@@ -319,7 +343,7 @@ export async function linkFeedRecord(
       return 'queued-for-review';
     }
   }
-  const weighed = await weighCandidates(deps, row, notChildren);
+  const { weighed, identity } = await weighCandidates(deps, row, notChildren);
   const candidates = weighed.filter((c) => !c.ruledOutByFields);
   const [best, second] = candidates;
   const likely = best && best.probability >= LINKAGE_THRESHOLDS.review ? best : undefined;
@@ -346,7 +370,7 @@ export async function linkFeedRecord(
   // registrations would rule out — is put to the shielding team, never guessed past.
   const shielded = shieldedCandidate(weighed);
   if (shielded) return queueForReview(deps, row, shielded, await loadChild(deps, shielded.childId));
-  return create(deps, row, content, by);
+  return create(deps, row, content, identity, by);
 }
 
 /** How often a row is tried again when another row changed the same child, or claimed its identifier, first. */

@@ -303,3 +303,41 @@ describe('two near-certain children (R8)', () => {
     expect(feeds.links.get(`${claim.feed}#${claim.sourceId}`)?.childId).toBe('CP2HERE');
   });
 });
+
+describe('one newborn in two loads at once (R8)', () => {
+  const registration: FeedRecord = {
+    feed: 'births',
+    sourceId: 'B2026-000123',
+    extractDate: '2026-10-01',
+    line: 2,
+    fields: {
+      ...claim.fields,
+      givenName: 'Nia',
+      familyName: 'Hughes',
+      dateOfBirth: '2026-09-20',
+      gender: 'female',
+    },
+  };
+  const pds: FeedRecord = {
+    feed: 'nhs-demographics',
+    sourceId: '9434765919',
+    extractDate: '2026-10-01',
+    line: 2,
+    fields: { ...registration.fields, nhsNumber: '9434765919' },
+  };
+
+  it('makes one record: the load that loses the race meets the record the other made', async () => {
+    const { deps, feeds } = world([]);
+
+    const [births, nhs] = await Promise.all([
+      linkFeedRecords(deps, [registration]),
+      linkFeedRecords(deps, [pds]),
+    ]);
+
+    expect(births.created + nhs.created).toBe(1);
+    expect(births.linked + nhs.linked).toBe(1);
+    expect(feeds.links.get(`births#${registration.sourceId}`)?.childId).toBe(
+      feeds.links.get(`nhs-demographics#${pds.sourceId}`)?.childId,
+    );
+  });
+});
