@@ -138,6 +138,29 @@ export async function feedLoad(log: (line: string) => void): Promise<string> {
       const key = `${row.feed}: ${row.faults.join(' + ') || 'no fault'}`;
       duplicateRows.set(key, (duplicateRows.get(key) ?? 0) + 1);
     }
+    // Why children hold more than one person: how the persons are related, and the feed and faults of each row
+    // of a person other than the child's first (never a value).
+    const personOf = new Map(truth.persons.map((p) => [p.person, p]));
+    const mergedRows = new Map<string, number>();
+    for (const [childId, persons] of personsOf) {
+      if (persons.size < 2) continue;
+      const [first, ...others] = [...persons].map((id) => personOf.get(id));
+      for (const other of others) {
+        const relation =
+          first?.twinOf === other?.person
+            ? 'twins'
+            : first?.household === other?.household
+              ? 'same household'
+              : first?.dateOfBirth === other?.dateOfBirth
+                ? 'other households, same date of birth'
+                : 'other households';
+        for (const row of truth.rows) {
+          if (row.person !== other?.person || linkOf.get(row) !== childId) continue;
+          const key = `${relation} — ${row.feed}: ${row.faults.join(' + ') || 'no fault'}`;
+          mergedRows.set(key, (mergedRows.get(key) ?? 0) + 1);
+        }
+      }
+    }
     const shieldedReviews = bare.raised.filter((item) => item.candidateShielded).length;
     const firstPass = bare.raised.length;
 
@@ -217,6 +240,16 @@ export async function feedLoad(log: (line: string) => void): Promise<string> {
         ['rows rejected', rejected],
         ['reviews raised', `${firstPass} (${shieldedReviews} for a shielded child's team)`],
       ]),
+      ...(mergedRows.size > 0
+        ? [
+            `Rows joined to a child of another person, by how the persons are related, the feed and the row's faults in the truth: ${[
+              ...mergedRows.entries(),
+            ]
+              .sort((x, y) => y[1] - x[1])
+              .map(([key, n]) => `${n} × ${key}`)
+              .join('; ')}`,
+          ]
+        : []),
       ...(duplicateRows.size > 0
         ? [
             `Rows of shielded children on an unshielded child, by feed and the row's faults in the truth: ${[

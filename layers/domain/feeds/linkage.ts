@@ -73,6 +73,22 @@ export function isAnotherChildOfTheHousehold(vector: ComparisonVector): boolean 
   return household && vector.givenName !== null && DIFFERENT_GIVEN.has(vector.givenName);
 }
 
+const SIMILAR_GIVEN = new Set(['jw85', 'sound']);
+
+/**
+ * A pair a person must decide, however probable: in a household (the same family name or address), a given name
+ * that is only similar on the same date of birth (Ellie and Ella, Harry and Harvey: twins are often named alike,
+ * and a misspelling looks the same), or the same given name on a date of birth nothing like it (a brother or
+ * sister given the same name, or a wrong date). The engine weighs people across the country and cannot tell
+ * these apart; a wrong join merges two children, so a data manager decides.
+ */
+export function isInDoubtWithinTheHousehold(vector: ComparisonVector): boolean {
+  const household = vector.postcode === 'full' || vector.familyName === 'exact';
+  if (!household || vector.givenName === null) return false;
+  const twinLike = vector.dateOfBirth === 'exact' && SIMILAR_GIVEN.has(vector.givenName);
+  return twinLike || vector.dateOfBirth === 'other';
+}
+
 /**
  * A row's identity: its given and family name as the engine reads them, and its date of birth. Two rows of one
  * new child linked at the same moment (two loads, two chunks of one load) nearly always carry the same; the

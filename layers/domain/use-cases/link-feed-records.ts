@@ -7,6 +7,7 @@ import {
   comparableOf,
   identityOf,
   isAnotherChildOfTheHousehold,
+  isInDoubtWithinTheHousehold,
   LINKAGE_THRESHOLDS,
   linkageKeysOf,
   REGISTERS_ONCE,
@@ -209,6 +210,8 @@ interface Weighed {
   /** Log2 odds: unlike a probability it still tells two near-certain candidates apart. */
   matchWeight: number;
   ruledOutByFields: boolean;
+  /** A pair for a person whatever its probability (`isInDoubtWithinTheHousehold`). */
+  inDoubt: boolean;
   /** The engine's reasons in words: worked out only for a pair put to a person, not for every candidate. */
   why: () => string[];
 }
@@ -249,6 +252,7 @@ async function weighCandidates(
       // A household shares a family name and an address: a row whose given name is another describes a twin,
       // brother or sister, not this child; so does one whose given name and date of birth both disagree.
       ruledOutByFields: isAnotherChildOfTheHousehold(vector) || !describesTheChild(vector),
+      inDoubt: isInDoubtWithinTheHousehold(vector),
       why: () => explainMatch(vector, evidence, query, profile, EXPLAINED),
     });
   }
@@ -349,9 +353,10 @@ export async function linkFeedRecord(
   const likely = best && best.probability >= LINKAGE_THRESHOLDS.review ? best : undefined;
   const loaded = likely && (await unlessRuledOut(deps, row, likely.childId));
   if (likely && loaded) {
-    // Two likely children are a question for a person unless one is far the likelier (a twin with a similar name).
+    // A person decides a pair in doubt within a household, and two likely children unless one is far the likelier.
     const clear =
       likely.probability >= LINKAGE_THRESHOLDS.link &&
+      !likely.inDoubt &&
       !(
         second &&
         second.probability >= LINKAGE_THRESHOLDS.link &&

@@ -265,6 +265,37 @@ describe('rows of a household (R8)', () => {
     );
   });
 
+  it('puts a twin named like the other (Ella, when only Ellie is known) before a person, never joining them', async () => {
+    const { deps, reviews } = world([]);
+    const ellie: FeedRecord = {
+      ...ava,
+      sourceId: 'CB500001/1',
+      fields: { ...ava.fields, givenName: 'Ellie' },
+    };
+    const ella: FeedRecord = { ...ava, sourceId: 'CB500001/2', fields: { ...ava.fields, givenName: 'Ella' } };
+
+    expect(await linkFeedRecord(deps, ellie)).toBe('created');
+    expect(await linkFeedRecord(deps, ella)).toBe('queued-for-review');
+    expect(reviews.items.size).toBe(1);
+  });
+
+  it('puts a brother or sister with the same given name, born years apart, before a person', async () => {
+    const { deps } = world([]);
+    const rosie: FeedRecord = {
+      ...ava,
+      sourceId: 'CB600001/1',
+      fields: { ...ava.fields, givenName: 'Rosie' },
+    };
+    const olderRosie: FeedRecord = {
+      ...rosie,
+      sourceId: 'CB600001/2',
+      fields: { ...rosie.fields, dateOfBirth: '2012-09-04' },
+    };
+
+    expect(await linkFeedRecord(deps, rosie)).toBe('created');
+    expect(await linkFeedRecord(deps, olderRosie)).toBe('queued-for-review');
+  });
+
   it('still joins the same child whose date of birth was mistyped by a digit', async () => {
     const { deps, feeds } = world([]);
     const mistyped: FeedRecord = {
