@@ -2,6 +2,12 @@ import type { TrailSubject } from '#domain/audit/trail.ts';
 import { BLOCKING_KEY_SK_PREFIX, CHILD_RECORD_SK } from './tables.ts';
 
 const CHILD_SOURCE_SK_PREFIX = 'SOURCE#';
+/** Sort keys of the items that are not a child's own: identifier and identity claims, a feed row's state. */
+const CLAIM_SK = 'CLAIM';
+const IDENTITY_SK = 'IDENTITY';
+const SOURCE_LINK_SK = 'LINK';
+const SOURCE_PENDING_SK = 'PENDING';
+const SOURCE_NOT_SK_PREFIX = 'NOT#';
 
 /** Every DynamoDB key ContactPoint writes is built here. */
 export const keys = {
@@ -15,7 +21,7 @@ export const keys = {
    * An identifier's claim: one item per NHS number or UPN, naming the one record that holds it. Keyed by
    * the identifier's keyed hash (`identifierClaimMaterial`), so the table never holds the identifier as a key.
    */
-  identifierClaim: (hashedClaim: string) => ({ childId: `CLAIM#${hashedClaim}`, sk: 'CLAIM' }),
+  identifierClaim: (hashedClaim: string) => ({ childId: `CLAIM#${hashedClaim}`, sk: CLAIM_SK }),
   identifierClaimMaterial: (kind: 'nhsNumber' | 'upn', value: string) =>
     `claim#${kind === 'nhsNumber' ? 'NHS' : 'UPN'}#${value}`,
   /**
@@ -24,20 +30,26 @@ export const keys = {
    */
   sourceMaterial: (feed: string, sourceId: string) => `source#${feed}#${sourceId}`,
   /** R8: the record first made with a feed row's identity (names and date of birth), keyed by its keyed hash. */
-  identityClaim: (hashedIdentity: string) => ({ childId: `IDENTITY#${hashedIdentity}`, sk: 'IDENTITY' }),
-  sourceLink: (hashedSource: string) => ({ childId: `SOURCE#${hashedSource}`, sk: 'LINK' }),
+  identityClaim: (hashedIdentity: string) => ({ childId: `IDENTITY#${hashedIdentity}`, sk: IDENTITY_SK }),
+  sourceLink: (hashedSource: string) => ({ childId: `SOURCE#${hashedSource}`, sk: SOURCE_LINK_SK }),
   sourceNot: (hashedSource: string, childId: string) => ({
     childId: `SOURCE#${hashedSource}`,
-    sk: `NOT#${childId}`,
+    sk: `${SOURCE_NOT_SK_PREFIX}${childId}`,
   }),
-  sourceNotPrefix: 'NOT#',
-  sourcePending: (hashedSource: string) => ({ childId: `SOURCE#${hashedSource}`, sk: 'PENDING' }),
+  sourceNotPrefix: SOURCE_NOT_SK_PREFIX,
+  sourcePending: (hashedSource: string) => ({ childId: `SOURCE#${hashedSource}`, sk: SOURCE_PENDING_SK }),
   /** A feed row held on the child it describes, for the best view (R8). */
   childSource: (childId: string, feed: string, hashedSource: string) => ({
     childId,
     sk: `${CHILD_SOURCE_SK_PREFIX}${feed}#${hashedSource}`,
   }),
   childSourcePrefix: CHILD_SOURCE_SK_PREFIX,
+  /** Whether a sort key is one of the children table's items (a scan may stop at any of them). */
+  isChildrenTableSortKey: (sk: string) =>
+    [CHILD_RECORD_SK, CLAIM_SK, IDENTITY_SK, SOURCE_LINK_SK, SOURCE_PENDING_SK].includes(sk) ||
+    [BLOCKING_KEY_SK_PREFIX, CHILD_SOURCE_SK_PREFIX, SOURCE_NOT_SK_PREFIX].some((prefix) =>
+      sk.startsWith(prefix),
+    ),
   involvement: (childId: string, involvementId: string) => ({ childId, involvementId }),
   contactRequest: (childId: string, requestId: string) => ({ childId, requestId }),
   /** Index attribute of a contact request: its team's queue, by status then newest first. */

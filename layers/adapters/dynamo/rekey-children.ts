@@ -7,7 +7,7 @@ import type { BlockingKeyHasher } from '../keys/blocking-key-hasher.ts';
 import { DynamoChildRepository } from './child-repository.ts';
 import { isTransactionConflict } from './errors.ts';
 import { keys } from './keys.ts';
-import { BLOCKING_KEY_SK_PREFIX, CHILD_RECORD_SK } from './tables.ts';
+import { CHILD_RECORD_SK } from './tables.ts';
 
 /**
  * The re-keying migration: after the blocking-key secret gains a new current key, every child's key items
@@ -57,16 +57,16 @@ export interface RekeyCursor {
   mac?: string;
 }
 
-/** A scan position: the key of an item of the children table (a record, a blocking-key item or a claim). */
+/**
+ * A scan position: the key of any item of the children table — a record, a blocking-key item, a claim, a feed
+ * row's link or state — for a scan stops at whatever item its page ended on, filtered out or not.
+ */
 const ChildrenTableKeySchema = z
   .object({
     childId: z.string().min(1).max(1024),
-    sk: z
-      .string()
-      .max(1024)
-      .refine((sk) => sk === CHILD_RECORD_SK || sk === 'CLAIM' || sk.startsWith(BLOCKING_KEY_SK_PREFIX), {
-        message: 'not a children-table sort key',
-      }),
+    sk: z.string().max(1024).refine(keys.isChildrenTableSortKey, {
+      message: 'not a children-table sort key',
+    }),
   })
   .strict();
 const SegmentPositionSchema = z.union([

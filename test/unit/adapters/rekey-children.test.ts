@@ -119,6 +119,35 @@ describe('the re-keying migration', () => {
     expect(JSON.stringify(start.counts)).toBe(JSON.stringify(counts));
   });
 
+  it('resumes from a scan that stopped at a feed row’s link, an identity claim or any other item of the table', async () => {
+    db.on(ScanCommand).resolves({ Items: [] });
+    const job = rekeying({ totalSegments: 1 });
+    for (const sk of [
+      'LINK',
+      'PENDING',
+      'NOT#CP0000000001',
+      'IDENTITY',
+      'SOURCE#births#abc',
+      'CLAIM',
+      'KEY#abc',
+    ]) {
+      const saved: RekeyCursor = {
+        generation: hasher.generation,
+        pass: 'rekey',
+        segments: [{ done: false, startKey: { childId: 'SOURCE#abc', sk } }],
+        counts,
+      };
+      await expect(job.resume(saved), sk).resolves.toMatchObject({ segments: [{ startKey: { sk } }] });
+    }
+    const odd: RekeyCursor = {
+      generation: hasher.generation,
+      pass: 'rekey',
+      segments: [{ done: false, startKey: { childId: 'X', sk: 'WHATEVER' } }],
+      counts,
+    };
+    await expect(job.resume(odd)).rejects.toThrow(InvalidRekeyCursorError);
+  });
+
   it('refuses a cursor made for another generation of the secret', async () => {
     const stale = { ...(await rekeying().start()), generation: 'b3.k1' };
     await expect(rekeying().resume(stale)).rejects.toThrow(InvalidRekeyCursorError);
