@@ -354,9 +354,14 @@ export async function linkFeedRecord(
   const loaded = likely && (await unlessRuledOut(deps, row, likely.childId));
   if (likely && loaded) {
     // A person decides a pair in doubt within a household, and two likely children unless one is far the likelier.
+    // R3: an open child is never joined past a shielded child who is likely too, however far the open one leads — a
+    // shielded record shows no address to weigh, so an unshielded copy of it, once made, would outscore it forever.
+    const shieldedAlsoLikely =
+      !likely.shielded && candidates.some((c) => c.shielded && c.probability >= LINKAGE_THRESHOLDS.link);
     const clear =
       likely.probability >= LINKAGE_THRESHOLDS.link &&
       !likely.inDoubt &&
+      !shieldedAlsoLikely &&
       !(
         second &&
         second.probability >= LINKAGE_THRESHOLDS.link &&

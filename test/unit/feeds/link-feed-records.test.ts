@@ -86,6 +86,26 @@ describe('linking a row a shielded child may be (R3, R8)', () => {
   }
 });
 
+describe('a row an open child and a shielded child both likely describe (R3)', () => {
+  // The open record holds the row's address, the shielded one shows none to weigh: the open one leads by far.
+  const openHere = aChild({
+    ...oliver,
+    ...noIdentifiers,
+    childId: 'CP1OPENHERE',
+    address: { line1: '1 Mill Road', town: 'Bradford', postcode: 'BD1 1AA' },
+  });
+
+  it('puts the row before the shielding team rather than join the open child', async () => {
+    const { deps, reviews, feeds } = world([shieldedOliver('CP2SHIELDED'), openHere]);
+
+    expect(await linkFeedRecord(deps, claim)).toBe('queued-for-review');
+    expect([...reviews.items.values()].map((i) => [i.queue, i.candidateChildId])).toEqual([
+      [BRADFORD, 'CP2SHIELDED'],
+    ]);
+    expect(feeds.links.size).toBe(0);
+  });
+});
+
 describe('an older extract of a row (R8)', () => {
   const amelia = aChild();
   const january: FeedRecord = {
