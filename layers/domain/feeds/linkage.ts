@@ -90,6 +90,21 @@ export function isInDoubtWithinTheHousehold(vector: ComparisonVector): boolean {
 }
 
 /**
+ * A pair that shares nothing but a given name and a date of birth: the family name is another and the address
+ * is not the same. A family-name change and a move together are rare; about eight children of one given name are
+ * born in England every day. Daniel Larson and Daniel Frami-Schowalter, born the same day in different towns,
+ * scored 0.997; a person decides.
+ */
+export function sharesOnlyGivenNameAndBirth(vector: ComparisonVector): boolean {
+  const familyDiffers = vector.familyName === null || DIFFERENT_GIVEN.has(vector.familyName);
+  return familyDiffers && vector.postcode !== 'full';
+}
+
+/** A pair a person decides, however probable the engine finds it. */
+export const needsAPerson = (vector: ComparisonVector): boolean =>
+  isInDoubtWithinTheHousehold(vector) || sharesOnlyGivenNameAndBirth(vector);
+
+/**
  * A row's identity: its given and family name as the engine reads them, and its date of birth. Two rows of one
  * new child linked at the same moment (two loads, two chunks of one load) nearly always carry the same; the
  * record first made with an identity claims it, so the later row meets that record even before the blocking

@@ -7,9 +7,9 @@ import {
   comparableOf,
   identityOf,
   isAnotherChildOfTheHousehold,
-  isInDoubtWithinTheHousehold,
   LINKAGE_THRESHOLDS,
   linkageKeysOf,
+  needsAPerson,
   REGISTERS_ONCE,
 } from '../feeds/linkage.ts';
 import type { ReviewItem } from '../feeds/review.ts';
@@ -210,7 +210,7 @@ interface Weighed {
   /** Log2 odds: unlike a probability it still tells two near-certain candidates apart. */
   matchWeight: number;
   ruledOutByFields: boolean;
-  /** A pair for a person whatever its probability (`isInDoubtWithinTheHousehold`). */
+  /** A pair for a person whatever its probability (`needsAPerson`). */
   inDoubt: boolean;
   /** The engine's reasons in words: worked out only for a pair put to a person, not for every candidate. */
   why: () => string[];
@@ -252,7 +252,7 @@ async function weighCandidates(
       // A household shares a family name and an address: a row whose given name is another describes a twin,
       // brother or sister, not this child; so does one whose given name and date of birth both disagree.
       ruledOutByFields: isAnotherChildOfTheHousehold(vector) || !describesTheChild(vector),
-      inDoubt: isInDoubtWithinTheHousehold(vector),
+      inDoubt: needsAPerson(vector),
       why: () => explainMatch(vector, evidence, query, profile, EXPLAINED),
     });
   }

@@ -261,6 +261,35 @@ describe('rows of one new child in the same batch (R8)', () => {
   });
 });
 
+describe('a row that shares only a given name and a date of birth with a child (R8)', () => {
+  it('is put before a person, not joined: another family name in another town is another child', async () => {
+    const { deps } = world([]);
+    const larson: FeedRecord = {
+      ...claim,
+      sourceId: 'CB700001/1',
+      fields: {
+        givenName: 'Daniel',
+        familyName: 'Larson',
+        dateOfBirth: '2022-06-30',
+        address: { line1: '2 Berge Park', town: 'Leeds', postcode: 'LS13 3SF' },
+      },
+    };
+    const other: FeedRecord = {
+      ...claim,
+      sourceId: 'CB700002/1',
+      fields: {
+        givenName: 'Daniel',
+        familyName: 'Frami-Schowalter',
+        dateOfBirth: '2022-06-30',
+        address: { line1: '36 Larch Close', town: 'Leeds', postcode: 'LS13 9UA' },
+      },
+    };
+
+    expect(await linkFeedRecord(deps, larson)).toBe('created');
+    expect(await linkFeedRecord(deps, other)).not.toBe('linked');
+  });
+});
+
 describe('rows of a household (R8)', () => {
   const ava: FeedRecord = {
     ...claim,
