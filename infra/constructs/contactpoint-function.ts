@@ -101,7 +101,11 @@ function searchKeysStatements(searchKeys: { secret: ISecret; key: IKey }, region
  * child's versions and destroys them on the purge day — which Object Lock refuses before then. The auditors'
  * read only reads. Both use the archive key only through S3. No function may change a lock or bypass one.
  */
-function archiveStatements(mode: 'write' | 'read', archive: ArchiveResources, region: string): PolicyStatement[] {
+function archiveStatements(
+  mode: 'write' | 'read',
+  archive: ArchiveResources,
+  region: string,
+): PolicyStatement[] {
   const objects = `${archive.bucketArn}/${ARCHIVE_PREFIX}*`;
   const writes = mode === 'write';
   return [

@@ -9,7 +9,7 @@ import type { BlockingKeyHasher } from '../keys/blocking-key-hasher.ts';
 import { auditPut } from './audit-sink.ts';
 import { claimKeys, identifiersOf } from './child-repository.ts';
 import { keys } from './keys.ts';
-import { BLOCKING_KEY_SK_PREFIX, RETENTION_INDEX } from './tables.ts';
+import { BLOCKING_KEY_SK_PREFIX, CHILD_RECORD_SK, RETENTION_INDEX } from './tables.ts';
 import { type TransactItem, transactWrite } from './write.ts';
 
 const MAX_TRANSACTION_ITEMS = 100;
@@ -68,32 +68,37 @@ export class DynamoRetentionStore implements RetentionStore {
     }
   }
 
+  /**
+   * The child's partition of the children table (record, search keys, feed rows) read once, with its
+   * involvements and contact requests; the partition is kept for the removal that follows, which deletes exactly
+   * what was read — anything written since makes the record's version condition fail, and the job reads again.
+   */
   async holdings(childId: string): Promise<LiveHoldings | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.tables.children,
-        Key: keys.childRecord(childId),
-        ConsistentRead: true,
-      }),
-    );
-    if (!Item) return undefined;
-    const { sk: _sk, keyGeneration: _g, retentionShard: _s, retentionDay: _d, ...record } = Item;
-    const [involvements, contactRequests] = await Promise.all([
+    const [childItems, involvements, contactRequests] = await Promise.all([
+      this.partition(this.tables.children, childId),
       this.partition(this.tables.involvements, childId),
       this.partition(this.tables.contactRequests, childId),
     ]);
-    return {
-      record: record as ChildRecord,
+    const item = childItems.find((i) => i.sk === CHILD_RECORD_SK);
+    if (!item) return undefined;
+    const { sk: _sk, keyGeneration: _g, retentionShard: _s, retentionDay: _d, ...record } = item;
+    const holdings: LiveHoldings = {
+      record: record as unknown as ChildRecord,
       involvements: involvements as unknown as Involvement[],
       contactRequests: contactRequests.map(contactRequestOf),
     };
+    this.partitions.set(holdings, childItems);
+    return holdings;
   }
+
+  /** The children-table items read with each holdings, for its removal. */
+  private readonly partitions = new WeakMap<LiveHoldings, Record<string, unknown>[]>();
 
   async removeLive(holdings: LiveHoldings, entry: ArchiveEntry, audit: AuditEvent): Promise<void> {
     const { record } = holdings;
     const childId = record.childId;
     const hasher = await this.hasher();
-    const childItems = await this.partition(this.tables.children, childId);
+    const childItems = this.partitions.get(holdings) ?? (await this.partition(this.tables.children, childId));
     const keyItems = childItems.filter((i) => String(i.sk).startsWith(BLOCKING_KEY_SK_PREFIX));
     const sourceItems = childItems.filter((i) => String(i.sk).startsWith(keys.childSourcePrefix));
     const byVersion = (table: string, key: Record<string, unknown>, version: number): TransactItem => ({
