@@ -29,7 +29,7 @@ export const handler = middy<ScheduledEvent, RetentionSummary>()
     });
     logger.info('retention run', { ...summary });
     metrics.addMetric('RecordsArchived', MetricUnit.Count, summary.archived);
-    metrics.addMetric('RetentionFailures', MetricUnit.Count, summary.failed);
+    metrics.addMetric('RetentionFailures', MetricUnit.Count, summary.failed + summary.purgeFailed);
     metrics.addMetric('ArchivesPurged', MetricUnit.Count, summary.purged);
     metrics.publishStoredMetrics();
     return summary;

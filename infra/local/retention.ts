@@ -96,7 +96,7 @@ function report(summary: RetentionSummary, seconds: number): void {
   console.log(
     `Retention run for ${summary.today} done in ${seconds.toFixed(1)} s: ${summary.archived} archived, ` +
       `${summary.skipped} no longer due or gone, ${summary.failed} failed (the next run retries them), ` +
-      `${summary.purged} archives destroyed six years on` +
+      `${summary.purged} archives destroyed six years on (${summary.purgeFailed} could not be)` +
       `${seconds > 0 ? ` — ${Math.round(done / seconds)} records/s` : ''}.`,
   );
 }

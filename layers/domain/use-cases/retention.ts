@@ -172,6 +172,8 @@ export interface RetentionSummary {
   failed: number;
   /** Archives destroyed six years on. */
   purged: number;
+  /** Archives due for destruction that could not be destroyed (left for the next run). */
+  purgeFailed: number;
   /** The run stopped taking records because its time was nearly up; the next run continues. */
   stoppedEarly: boolean;
 }
@@ -280,6 +282,7 @@ export async function runRetention(
     skipped: 0,
     failed: 0,
     purged: 0,
+    purgeFailed: 0,
     stoppedEarly: false,
   };
   const concurrency = options.concurrency ?? 8;
@@ -299,19 +302,18 @@ export async function runRetention(
     });
     options.onProgress?.(summary);
   }
-  if (!summary.stoppedEarly) summary.purged = await purgeArchives(deps, today, concurrency, options);
+  if (!summary.stoppedEarly) await purgeArchives(deps, summary, concurrency, options);
   return summary;
 }
 
 /** R7: archives whose six years are over are destroyed, then their entries forgotten (a re-run finishes either). */
 async function purgeArchives(
   deps: RetentionJobDeps,
-  today: string,
+  summary: RetentionSummary,
   concurrency: number,
   options: RetentionJobOptions,
-): Promise<number> {
-  let purged = 0;
-  for await (const page of deps.retention.dueForPurge(today)) {
+): Promise<void> {
+  for await (const page of deps.retention.dueForPurge(summary.today)) {
     await inParallel(page, concurrency, async (childId) => {
       try {
         await deps.archive.destroy(childId);
@@ -324,13 +326,13 @@ async function purgeArchives(
             note: 'R7 archive destroyed six years after archiving',
           }),
         );
-        purged++;
+        summary.purged++;
       } catch (error) {
+        summary.purgeFailed++;
         options.onFailure?.(error);
       }
     });
   }
-  return purged;
 }
 
 /**
