@@ -26,7 +26,7 @@ import {
 } from '#domain/use-cases/retention.ts';
 import { searchChildren } from '#domain/use-cases/search-children.ts';
 import { viewChild } from '#domain/use-cases/view-child.ts';
-import { anInvolvement, leedsDataManager, practitioner } from '../support/builders.ts';
+import { aChild, anInvolvement, leedsDataManager, practitioner } from '../support/builders.ts';
 import { type DynamoFixture, startDynamoFixture } from '../support/local-dynamo.ts';
 
 const facts = { requestId: 'req-retention', sourceIp: '127.0.0.1' };
@@ -346,6 +346,30 @@ describe('R7 at the edges', () => {
     expect((await runRetention({ ...job, retention: racing })).failed).toBe(0);
     expect(await deps.children.get(child.childId)).toBeUndefined();
     expect((await archive.get(child.childId))?.record.familyName).toBe('Quinn-Hart');
+  });
+
+  it('lets a record leave when another record holds its identifier claim, and leaves that claim alone', async () => {
+    // Seeding writes claims unconditionally, so two records can name one NHS number: the later holds the claim.
+    const twins = ['CP0RETAINA1', 'CP0RETAINB2'].map((childId, n) =>
+      aChild({
+        childId,
+        givenName: n === 0 ? 'Ada' : 'Bea',
+        familyName: 'Claimant',
+        dateOfBirth: n === 0 ? '2011-04-04' : '2013-04-04',
+        nhsNumber: '9434765919',
+        upn: undefined,
+      }),
+    );
+    // One at a time: one transaction cannot write the same claim item twice.
+    for (const twin of twins) await (fx.adapters.children as DynamoChildRepository).importRecords([twin]);
+    setToday('2029-04-04');
+    expect((await runRetention(job)).failed).toBe(0);
+    expect(await deps.children.get('CP0RETAINA1')).toBeUndefined();
+    // The claim is the other record's: it stays, and still finds that record.
+    expect((await liveItemsOf('CP0RETAINB2')).some((i) => String(i.childId).startsWith('CLAIM#'))).toBe(true);
+    setToday('2031-04-04');
+    expect((await runRetention(job)).failed).toBe(0);
+    expect(await liveItemsOf('CP0RETAINB2')).toEqual([expect.objectContaining({ sk: 'ARCHIVED' })]);
   });
 
   it('removes a record with more items than one transaction holds', async () => {

@@ -109,11 +109,20 @@ export class DynamoRetentionStore implements RetentionStore {
         ExpressionAttributeValues: { ':version': version },
       },
     });
+    // Identifier claims and feed-row links are deleted only where this child holds them: one another child holds
+    // (a row since linked to another child; an identifier claimed by another record) is not this child's to
+    // remove, and must not stop it leaving. The condition still guards a change between the read and the write.
+    const ownedKeys = await this.heldByChild(childId, [
+      ...sourceItems.map((i) => keys.sourceLink(String(i.sk).split('#').at(-1) as string)),
+      ...identifiersOf(record).flatMap((claim) =>
+        claimKeys(hasher, claim).map((hashed) => keys.identifierClaim(hashed)),
+      ),
+    ]);
     const owned = (key: Record<string, unknown>): TransactItem => ({
       Delete: {
         TableName: this.tables.children,
         Key: key,
-        ConditionExpression: 'attribute_not_exists(childId) OR ownerChildId = :me',
+        ConditionExpression: 'ownerChildId = :me',
         ExpressionAttributeValues: { ':me': childId },
       },
     });
@@ -129,16 +138,10 @@ export class DynamoRetentionStore implements RetentionStore {
       ...keyItems.map((i) => ({
         Delete: { TableName: this.tables.children, Key: { childId, sk: i.sk as string } },
       })),
-      ...sourceItems.flatMap((i) => {
-        const hashedSource = String(i.sk).split('#').at(-1) as string;
-        return [
-          { Delete: { TableName: this.tables.children, Key: { childId, sk: i.sk as string } } },
-          owned(keys.sourceLink(hashedSource)),
-        ];
-      }),
-      ...identifiersOf(record).flatMap((claim) =>
-        claimKeys(hasher, claim).map((hashed) => owned(keys.identifierClaim(hashed))),
-      ),
+      ...sourceItems.map((i) => ({
+        Delete: { TableName: this.tables.children, Key: { childId, sk: i.sk as string } },
+      })),
+      ...ownedKeys.map(owned),
     ];
     const last: TransactItem[] = [
       {
@@ -169,6 +172,27 @@ export class DynamoRetentionStore implements RetentionStore {
       await transactWrite(this.db, before.slice(i, i + MAX_TRANSACTION_ITEMS));
     }
     await transactWrite(this.db, [...last, ...withRecord]);
+  }
+
+  /** Those of `candidates` (claims, links) that exist and name this child as their owner, read consistently. */
+  private async heldByChild(
+    childId: string,
+    candidates: { childId: string; sk: string }[],
+  ): Promise<{ childId: string; sk: string }[]> {
+    const held = await Promise.all(
+      candidates.map(async (key) => {
+        const { Item } = await this.db.send(
+          new GetCommand({
+            TableName: this.tables.children,
+            Key: key,
+            ConsistentRead: true,
+            ProjectionExpression: 'ownerChildId',
+          }),
+        );
+        return Item?.ownerChildId === childId ? [key] : [];
+      }),
+    );
+    return held.flat();
   }
 
   async archiveEntry(childId: string): Promise<ArchiveEntry | undefined> {
