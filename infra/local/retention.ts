@@ -11,7 +11,6 @@ import type { TableNames } from '#adapters/dynamo/tables.ts';
 import { systemEnvironment } from '#adapters/environment.ts';
 import { localBlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
 import { isCalendarDate } from '#domain/dates.ts';
-import type { Environment } from '#domain/ports.ts';
 import { anniversary } from '#domain/retention/rule.ts';
 import { type RetentionSummary, runRetention } from '#domain/use-cases/retention.ts';
 import { ensureTables, startDynamoDbLocal, tableNames } from './dynamodb.ts';
@@ -21,7 +20,8 @@ import { syntheticChildren } from './synthetic.ts';
 /**
  * `npm run retention` runs the R7 retention job (archive the records whose leaving day has come, destroy
  * archives six years old) against the running local ContactPoint, as the daily schedule does; `--today
- * YYYY-MM-DD` sets the clock it reads (the job and the archive take the clock port).
+ * YYYY-MM-DD` sets the day it works on. Its audit events keep the real time: a future-dated event is one the
+ * audit verifier refuses (R6). Destroying an archive before its real purge day is refused, as Object Lock does.
  *
  * `npm run retention -- --synthetic N` measures the job on its own: a temporary DynamoDB Local, N synthetic
  * children (with their involvements) seeded, then the job run on the day all of them have turned 18, and the
@@ -50,12 +50,6 @@ if (values.today !== undefined && !isCalendarDate(values.today)) fail(USAGE, 2);
 const concurrency = Number(values.concurrency ?? 16);
 if (!Number.isInteger(concurrency) || concurrency < 1) fail(USAGE, 2);
 
-/** The clock the job reads: a fixed day (at 02:30 UTC, when the schedule runs), or now. */
-function clockFor(today: string | undefined): Environment {
-  const at = today ? new Date(`${today}T02:30:00Z`) : undefined;
-  return { ...systemEnvironment, now: () => at ?? new Date() };
-}
-
 function progressLine(summary: RetentionSummary, total: number | undefined, started: number): string {
   const done = summary.archived + summary.skipped + summary.failed;
   const seconds = (Date.now() - started) / 1000;
@@ -68,17 +62,20 @@ async function run(options: {
   tables: TableNames;
   keyringPath: string;
   archiveDir: string;
-  env: Environment;
+  /** The UK day the run works on (default: today); the clock, and so every audit event's time, stays true. */
+  today?: string | undefined;
   total?: number;
 }): Promise<{ summary: RetentionSummary; seconds: number; store: DynamoRetentionStore }> {
+  const env = systemEnvironment;
   const db = documentClient('eu-west-2', options.endpoint);
   const store = new DynamoRetentionStore(db, options.tables, localBlockingKeyHasher(options.keyringPath));
-  const archive = new FileChildArchive(options.archiveDir, options.keyringPath, () => options.env.now());
+  const archive = new FileChildArchive(options.archiveDir, options.keyringPath, env.now);
   const started = Date.now();
   let failures = 0;
   const summary = await runRetention(
-    { retention: store, archive, env: options.env },
+    { retention: store, archive, env },
     {
+      ...(options.today !== undefined && { today: options.today }),
       concurrency,
       onProgress: (s) => process.stdout.write(progressLine(s, options.total, started)),
       onFailure: (error) => {
@@ -125,13 +122,13 @@ async function synthetic(count: number): Promise<void> {
     // The day the youngest has turned 18: every synthetic child (all under 18 when made) is due.
     const youngest = data.children.reduce((a, c) => (c.dateOfBirth > a ? c.dateOfBirth : a), '0000-00-00');
     const today = values.today ?? anniversary(youngest, 18);
-    console.log(`Running the retention job with the clock set to ${today} (${concurrency} at a time):`);
+    console.log(`Running the retention job on ${today} (${concurrency} at a time):`);
     const { summary, seconds, store } = await run({
       endpoint: dynamo.endpoint,
       tables,
       keyringPath,
       archiveDir: join(workDir, 'archive'),
-      env: clockFor(today),
+      today,
       total: count,
     });
     report(summary, seconds);
@@ -158,7 +155,7 @@ try {
       tables: runtime.tables,
       keyringPath: join(stateDir, 'keyring.json'),
       archiveDir: join(stateDir, 'archive'),
-      env: clockFor(values.today),
+      today: values.today,
     });
     report(summary, seconds);
     if (summary.failed > 0) process.exitCode = 1;

@@ -186,14 +186,16 @@ async function archiveOnItsLeavingDay(childId: string): Promise<void> {
   const { adapters } = await linkage();
   const child = await adapters.children.get(childId);
   if (!child) throw new Error('the example child is gone');
-  const today = leavingDay(child);
-  const env = { ...systemEnvironment, now: () => new Date(`${today}T02:30:00Z`) };
   const keyring = join(stack.stateDir, 'keyring.json');
-  const summary = await runRetention({
-    retention: new DynamoRetentionStore(adapters.db, stack.tables, localBlockingKeyHasher(keyring)),
-    archive: new FileChildArchive(join(stack.stateDir, 'archive'), keyring, env.now),
-    env,
-  });
+  // The run works on the day the child leaves; its audit events keep the real time, as the sealed trail needs.
+  const summary = await runRetention(
+    {
+      retention: new DynamoRetentionStore(adapters.db, stack.tables, localBlockingKeyHasher(keyring)),
+      archive: new FileChildArchive(join(stack.stateDir, 'archive'), keyring, systemEnvironment.now),
+      env: systemEnvironment,
+    },
+    { today: leavingDay(child) },
+  );
   // Seeded children who turn 18 by then leave with it.
   expect(summary.failed).toBe(0);
   expect(await adapters.children.get(childId)).toBeUndefined();

@@ -77,12 +77,10 @@ export const InvestigationQuerySchema = z
           .join('; ')}.`,
         example: 'MISUSE_INVESTIGATION',
       }),
-    reasonText: z
-      .string()
-      .trim()
-      .min(10)
-      .max(200)
-      .meta({ description: 'The investigation this read serves (a case or complaint reference and words)' }),
+    reasonText: z.string().trim().min(10).max(200).meta({
+      description: 'The investigation this read serves (a case or complaint reference and words)',
+      example: 'Misuse alert MA-2031-044 under investigation',
+    }),
   })
   .strict();
 export type InvestigationQuery = z.infer<typeof InvestigationQuerySchema>;
