@@ -74,6 +74,11 @@ export interface FunctionDefinition<T extends Trigger = Trigger> {
   settings: readonly SettingGroup[];
   /** Appends seals to the audit chain, or verifies them (R6): the HMAC key and the seal objects. */
   auditSeals?: 'seal' | 'verify';
+  /**
+   * R7: the archive bucket — `write` archives records and destroys archives six years on (the retention job);
+   * `read` reads an archive (the auditors' investigation read). Locally, the archive folder.
+   */
+  archive?: 'write' | 'read';
   /** Longest a run may take; API routes keep the house default. */
   timeoutSeconds?: number;
 }

@@ -15,14 +15,18 @@ import { definition as listContactRequests } from './list-contact-requests/schem
 import { definition as listMisuseAlerts } from './list-misuse-alerts/schema.ts';
 import { definition as listReviews } from './list-reviews/schema.ts';
 import { definition as prepareSubjectAccessReport } from './prepare-subject-access-report/schema.ts';
+import { definition as readArchivedChild } from './read-archived-child/schema.ts';
 import { definition as readChildAuditTrail } from './read-child-audit-trail/schema.ts';
 import { definition as readUserAuditTrail } from './read-user-audit-trail/schema.ts';
+import { definition as recordDeathNotice } from './record-death-notice/schema.ts';
+import { definition as recordRetentionConsent } from './record-retention-consent/schema.ts';
 import { definition as refuseAccountChange } from './refuse-account-change/schema.ts';
 import { definition as registerInvolvement } from './register-involvement/schema.ts';
 import { definition as rekeyChildren } from './rekey-children/schema.ts';
 import { definition as reportFeedLoad } from './report-feed-load/schema.ts';
 import { definition as requestContact } from './request-contact/schema.ts';
 import { definition as reviewMisuseAlert } from './review-misuse-alert/schema.ts';
+import { definition as runRetention } from './run-retention/schema.ts';
 import { definition as sealAuditEvents } from './seal-audit-events/schema.ts';
 import { definition as searchChildren } from './search-children/schema.ts';
 import { definition as shieldChild } from './shield-child/schema.ts';
@@ -38,6 +42,7 @@ import { definition as viewChild } from './view-child/schema.ts';
 import { definition as viewOwnAccount } from './view-own-account/schema.ts';
 import { definition as viewWithOverride } from './view-with-override/schema.ts';
 import { definition as warnBeforeOverride } from './warn-before-override/schema.ts';
+import { definition as withdrawRetentionConsent } from './withdraw-retention-consent/schema.ts';
 
 /**
  * Every function of ContactPoint, whatever invokes it: the one list that API Gateway and the OpenAPI
@@ -63,6 +68,9 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   decideReview,
   listChildSources,
   splitChildSource,
+  recordRetentionConsent,
+  withdrawRetentionConsent,
+  recordDeathNotice,
   warnBeforeOverride,
   viewWithOverride,
   grantAccount,
@@ -74,6 +82,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   viewOwnAccount,
   readChildAuditTrail,
   readUserAuditTrail,
+  readArchivedChild,
   listMisuseAlerts,
   reviewMisuseAlert,
   prepareSubjectAccessReport,
@@ -83,6 +92,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   // Schedules
   suspendExpiredAccounts,
   verifyAuditTrail,
+  runRetention,
   // Started by an operator
   rekeyChildren,
   // Stream consumers

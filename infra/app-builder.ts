@@ -9,6 +9,7 @@ import { environmentNamed } from './config/environments.ts';
 import { loadIdentityProviders } from './config/identity-providers.ts';
 import { tableBindings } from './constructs/table-bindings.ts';
 import { ApiStack } from './stacks/api-stack.ts';
+import { ArchiveStack } from './stacks/archive-stack.ts';
 import { AuditStack } from './stacks/audit-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { FeedsStack } from './stacks/feeds-stack.ts';
@@ -78,6 +79,14 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     dataEventTables: Object.values(data.tables),
   });
 
+  // R7: the archive of records that have left the live directory.
+  const archive = new ArchiveStack(app, `${prefix}-Archive`, {
+    ...stateful,
+    environment,
+    archiveKey: keys.archiveKey,
+    accessLogsBucket: audit.accessLogsBucket,
+  });
+
   // What every function is built with; each one's environment holds only the settings it declares.
   const settings: SettingValues = {
     ...tableSettings(
@@ -91,6 +100,8 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     AUDIT_MAC_KEY_ID: keys.auditMacKey.keyArn,
     BLOCKING_KEY_SECRET_ID: keys.blockingKeySecret.secretArn,
     AUDIT_SEAL_BUCKET: audit.trailBucket.bucketName,
+    ARCHIVE_BUCKET: archive.bucket.bucketName,
+    ARCHIVE_KEY_ID: keys.archiveKey.keyArn,
     AUDIT_SEAL_LAG_SECONDS: String(environment.auditSealLagSeconds),
     MISUSE_DISTINCT_CHILDREN_PER_DAY: String(environment.misuse.distinctChildrenPerDay),
     MISUSE_OUT_OF_AREA_PER_DAY: String(environment.misuse.outOfAreaChildrenPerDay),
@@ -106,6 +117,11 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     settings,
     userPoolArn: identity.userPool.userPoolArn,
     searchKeys: { secret: keys.blockingKeySecret, key: keys.blockingKeySecretKey },
+    archive: {
+      bucketArn: archive.bucketArn,
+      bucketArnExportName: archive.bucketArnExportName,
+      key: keys.archiveKey,
+    },
     logsKey: keys.logsKey,
     logRetention,
     reservedConcurrency: environment.reservedConcurrency,

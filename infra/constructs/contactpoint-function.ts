@@ -9,6 +9,7 @@ import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ARCHIVE_PREFIX } from '#adapters/archive/child-archive.ts';
 import { TABLES, type TableId } from '#adapters/dynamo/tables.ts';
 import type { FunctionDefinition } from '#functions/define-function.ts';
 import { environmentFor, PROVIDED_BY_LAMBDA, type SettingValues } from '#runtime/settings.ts';
@@ -39,11 +40,20 @@ export interface FunctionContext {
    * (infra/constructs/names.ts auditSealRoleName); every other role gets a generated name.
    */
   auditSealRoleNames?: Record<'seal' | 'verify', string>;
+  /** R7: the archive bucket and its key, for a function that declares `archive` (definition.archive). */
+  archive?: ArchiveResources;
   /**
    * By function name, the fixed role names of the functions that declare the `searchKeys` settings, which
    * the blocking-key secret's resource policy and its key's policy name (names.ts searchKeysRoleName).
    */
   searchKeysRoleNames?: Record<string, string>;
+}
+
+/** R7: the archive bucket, imported by the name the archive stack exports its ARN under, and its key. */
+export interface ArchiveResources {
+  bucketArn: string;
+  bucketArnExportName: string;
+  key: IKey;
 }
 
 export interface ContactPointFunctionProps {
@@ -81,6 +91,46 @@ function searchKeysStatements(searchKeys: { secret: ISecret; key: IKey }, region
           'kms:EncryptionContext:SecretARN': searchKeys.secret.secretArn,
         },
       },
+    }),
+  ];
+}
+
+/**
+ * R7: the archive, under its prefix only. The retention job writes archives (locked until their purge day:
+ * PutObjectRetention is what S3 checks for the lock headers), reads one back before writing it again, lists a
+ * child's versions and destroys them on the purge day — which Object Lock refuses before then. The auditors'
+ * read only reads. Both use the archive key only through S3. No function may change a lock or bypass one.
+ */
+function archiveStatements(
+  mode: 'write' | 'read',
+  archive: ArchiveResources,
+  region: string,
+): PolicyStatement[] {
+  const objects = `${archive.bucketArn}/${ARCHIVE_PREFIX}*`;
+  const writes = mode === 'write';
+  return [
+    new PolicyStatement({
+      sid: writes ? 'WriteAndDestroyArchives' : 'ReadArchives',
+      actions: writes
+        ? ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention', 's3:DeleteObjectVersion']
+        : ['s3:GetObject'],
+      resources: [objects],
+    }),
+    ...(writes
+      ? [
+          new PolicyStatement({
+            sid: 'ListArchiveVersions',
+            actions: ['s3:ListBucketVersions'],
+            resources: [archive.bucketArn],
+            conditions: { StringLike: { 's3:prefix': [`${ARCHIVE_PREFIX}*`] } },
+          }),
+        ]
+      : []),
+    new PolicyStatement({
+      sid: writes ? 'EncryptArchives' : 'DecryptArchives',
+      actions: writes ? ['kms:GenerateDataKey', 'kms:Decrypt'] : ['kms:Decrypt'],
+      resources: [archive.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
     }),
   ];
 }
@@ -184,6 +234,11 @@ export class ContactPointFunction extends Construct {
         throw new Error(`${functionName} keys children: give it the blocking-key secret`);
       statements.push(...searchKeysStatements(context.searchKeys, region));
     }
+    if (definition.archive) {
+      if (!context.archive) throw new Error(`${functionName} uses the archive: give it the archive bucket`);
+      statements.push(...archiveStatements(definition.archive, context.archive, region));
+    }
+    const archive = definition.archive ? context.archive : undefined;
     statements.push(...(props.extraStatements ?? []));
     // A customer-managed policy of its own (not inline), so reviewers can list and diff it.
     this.policy = new ManagedPolicy(this, 'Policy', {
@@ -198,6 +253,13 @@ export class ContactPointFunction extends Construct {
       reason:
         'Log streams are created at run time inside the function’s own log group; the wildcard is the stream name only.',
     });
+    if (archive) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${archive.bucketArnExportName}/${ARCHIVE_PREFIX}*]`,
+        reason:
+          'Archived records are named by ContactPoint ID at run time; the wildcard covers the children/ prefix of the one archive bucket, and Object Lock refuses any delete before an archive’s purge day.',
+      });
+    }
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:

@@ -39,3 +39,11 @@ export function feedsBucketName(environmentName: string, account: string): strin
 export function feedLoadStateMachineName(environmentName: string): string {
   return `contactpoint-${environmentName}-feed-load`;
 }
+
+/**
+ * R7: the archive bucket's fixed name, for the same reason as the feeds bucket's: the audit stack's access-log
+ * bucket names it as the source of the logs it accepts.
+ */
+export function archiveBucketName(environmentName: string, account: string): string {
+  return `contactpoint-${environmentName}-archive-${account}`;
+}

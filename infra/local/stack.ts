@@ -259,6 +259,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // The reviewed model unless a file is named (the benchmark names one trained on the records it loads).
       MATCHING_MODEL_FILE: process.env.MATCHING_MODEL_FILE,
       LOCAL_SEAL_DIR: join(stateDir, 'audit-seals'),
+      // R7: the stand-in for the archive bucket: files encrypted with the keyring's archive key.
+      LOCAL_ARCHIVE_DIR: join(stateDir, 'archive'),
       AUDIT_SEAL_LAG_SECONDS: process.env.AUDIT_SEAL_LAG_SECONDS ?? LOCAL_SEAL_LAG_SECONDS,
       MISUSE_DISTINCT_CHILDREN_PER_DAY: process.env.MISUSE_DISTINCT_CHILDREN_PER_DAY ?? '50',
       MISUSE_OUT_OF_AREA_PER_DAY: process.env.MISUSE_OUT_OF_AREA_PER_DAY ?? '5',

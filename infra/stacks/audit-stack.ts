@@ -19,7 +19,8 @@ import type { Construct } from 'constructs';
 import type { Environment } from '../config/environments.ts';
 import { AUDIT_SEAL_HEAD_KEY, AUDIT_SEAL_PREFIX } from '../constructs/audit-seal-access.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
-import { auditSealRoleName, feedsBucketName } from '../constructs/names.ts';
+import { archiveBucketName, auditSealRoleName, feedsBucketName } from '../constructs/names.ts';
+import { ARCHIVE_ACCESS_LOG_PREFIX } from './archive-stack.ts';
 
 /** Where the feeds bucket's server access logs go in the access-log bucket. */
 export const FEEDS_ACCESS_LOG_PREFIX = 'feeds-bucket/';
@@ -158,6 +159,21 @@ export class AuditStack extends Stack {
         conditions: {
           ArnLike: {
             'aws:SourceArn': `arn:${this.partition}:s3:::${feedsBucketName(props.environment.name, this.account)}`,
+          },
+          StringEquals: { 'aws:SourceAccount': this.account },
+        },
+      }),
+    );
+    // R7: the archive bucket (archive stack) logs here under archive-bucket/, named the same way.
+    accessLogs.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'ArchiveBucketServerAccessLogs',
+        principals: [new ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [accessLogs.arnForObjects(`${ARCHIVE_ACCESS_LOG_PREFIX}*`)],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': `arn:${this.partition}:s3:::${archiveBucketName(props.environment.name, this.account)}`,
           },
           StringEquals: { 'aws:SourceAccount': this.account },
         },

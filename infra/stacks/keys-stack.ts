@@ -71,6 +71,8 @@ export class KeysStack extends Stack {
   readonly dataKey: Key;
   /** Encrypts the feeds bucket (national feed files and their loads' chunks, results and reports). */
   readonly feedsKey: Key;
+  /** R7: encrypts the archive bucket (records that have left the live directory, kept six years). */
+  readonly archiveKey: Key;
   readonly auditKey: Key;
   readonly logsKey: Key;
   readonly auditMacKey: Key;
@@ -126,6 +128,12 @@ export class KeysStack extends Stack {
     // grant made for a feed load reaches a table; and if a feed file must be made unreadable at once (a
     // wrong file sent, a supplier's breach), this key can be disabled without touching the directory.
     this.feedsKey = key('FeedsKey', 'ContactPoint national feed files and their loads (S3)', [
+      useVia('UseThroughS3', ['s3']),
+    ]);
+
+    // R7: archived records. A key of their own, usable only through S3, for the same reasons as the feeds key:
+    // the data key stays DynamoDB and Backup only, and the archive can be made unreadable at once, on its own.
+    this.archiveKey = key('ArchiveKey', 'ContactPoint archived child records (S3, R7)', [
       useVia('UseThroughS3', ['s3']),
     ]);
 

@@ -14,6 +14,7 @@ import type { SourceRow } from './feeds/best-view.ts';
 import type { FeedName } from './feeds/feed.ts';
 import type { ReviewItem } from './feeds/review.ts';
 import type { Involvement } from './involvement/schema.ts';
+import type { ArchivedChild, ArchiveEntry, LiveHoldings } from './retention/archive.ts';
 import type { MatchProfile } from './search/profile.ts';
 
 /**
@@ -281,4 +282,35 @@ export interface ReviewQueue {
 /** Which council's ContactPoint team maintains a child first known from a feed, from its postcode. */
 export interface AuthorityLookup {
   forPostcode(postcode: string | undefined): { localAuthority: string; localAuthorityName: string };
+}
+
+/**
+ * R7: the archive of records that have left the live directory — encrypted, and kept unchangeable until its
+ * purge day (S3 Object Lock with a KMS key in AWS; AES-GCM files under .local/archive/ here).
+ */
+export interface ChildArchive {
+  get(childId: string): Promise<ArchivedChild | undefined>;
+  /** Writes the child's archive; writing it again keeps the earlier version too (Object Lock). */
+  put(archived: ArchivedChild): Promise<void>;
+  /** Destroys every version of the child's archive; nothing to do when there is none. */
+  destroy(childId: string): Promise<void>;
+}
+
+/** R7: the live directory as the retention and purge jobs see it: by index, never by a scan. */
+export interface RetentionStore {
+  /** IDs of live records whose leaving day is on or before `today`, a page at a time. */
+  dueToLeave(today: string): AsyncIterable<string[]>;
+  /** The record and everything live that belongs to it, read consistently; undefined once gone. */
+  holdings(childId: string): Promise<LiveHoldings | undefined>;
+  /**
+   * Deletes from the live directory everything `holdings` holds (record, search keys, identifier claims, feed
+   * rows and their links, involvements, contact requests) and files the archive entry, with the audit event.
+   * PreconditionFailedError when the record or one of its items changed since it was read.
+   */
+  removeLive(holdings: LiveHoldings, entry: ArchiveEntry, audit: AuditEvent): Promise<void>;
+  archiveEntry(childId: string): Promise<ArchiveEntry | undefined>;
+  /** IDs of archive entries whose purge day is on or before `today`, a page at a time. */
+  dueForPurge(today: string): AsyncIterable<string[]>;
+  /** Deletes the archive entry (the archive itself already destroyed), with the audit event. */
+  forget(childId: string, audit: AuditEvent): Promise<void>;
 }

@@ -59,3 +59,12 @@ export const recordChangeAccess = {
  * refused put did not return it.
  */
 export const idempotencyAccess = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] as const;
+
+/**
+ * R7: what recording consent, its withdrawal or a death notice reaches: the record and its key items (its
+ * place in the retention index moves with it), read and replaced under a version condition.
+ */
+export const retentionChangeAccess = {
+  ...signedInAccess,
+  children: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+} as const;

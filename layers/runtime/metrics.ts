@@ -30,6 +30,12 @@ export const PRODUCT_METRICS = [
   'FeedRowsRejected',
   'FeedChildrenCreated',
   'FeedRowsQueuedForReview',
+  /** R7: consent and death notices recorded; records archived, failed, archives destroyed; auditors' reads. */
+  'RetentionChanges',
+  'RecordsArchived',
+  'RetentionFailures',
+  'ArchivesPurged',
+  'ArchivedRecordReads',
 ] as const;
 export type ProductMetric = (typeof PRODUCT_METRICS)[number];
 

@@ -126,6 +126,14 @@ export const SETTINGS = {
     FEEDS_BUCKET: name,
     FEED_CHUNK_ROWS: z.coerce.number().int().min(1).max(1000),
   }),
+  /**
+   * R7: where archived records go — the Object Lock bucket and its KMS key in AWS; locally a folder of files
+   * encrypted with the keyring's archive key (`.local/archive/`).
+   */
+  archive: z.union([
+    z.object({ AWS_REGION: name, ARCHIVE_BUCKET: name, ARCHIVE_KEY_ID: name }),
+    z.object({ LOCAL_KEYRING_FILE: name, LOCAL_ARCHIVE_DIR: name }),
+  ]),
   /** The sign-in trigger's council identity providers (R4: MFA evidence). */
   federation: z.object({
     FEDERATION_RULES: z.string().transform((raw, ctx) => {

@@ -1,14 +1,19 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileChildArchive } from '#adapters/archive/child-archive.ts';
 import { adaptersFrom } from '#adapters/dependencies.ts';
+import { DynamoRetentionStore } from '#adapters/dynamo/retention-store.ts';
 import { DynamoReviewQueue } from '#adapters/dynamo/review-queue.ts';
+import { systemEnvironment } from '#adapters/environment.ts';
 import { localBlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
 import { reviewDependenciesFrom } from '#adapters/review-dependencies.ts';
 import { PERMISSIONS, RIGHT_REQUIRED } from '#domain/access/permissions.ts';
 import type { Role } from '#domain/access/principal.ts';
 import { childFieldsExample } from '#domain/child/schema.ts';
 import type { FeedRecord } from '#domain/feeds/feed.ts';
+import { leavingDay } from '#domain/retention/rule.ts';
 import { joinChild } from '#domain/use-cases/link-feed-records.ts';
+import { runRetention } from '#domain/use-cases/retention.ts';
 import { ROUTES } from '#functions/manifest.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { readSettings, tableSettings } from '#runtime/settings.ts';
@@ -71,6 +76,12 @@ const ORDER = [
   'listMisuseAlerts',
   'reviewMisuseAlert',
   'prepareSubjectAccessReport',
+  // R7: consent, its withdrawal and a death notice; then the child is archived (the job, run on the day it
+  // leaves) and its auditors read the archive.
+  'recordRetentionConsent',
+  'withdrawRetentionConsent',
+  'recordDeathNotice',
+  'readArchivedChild',
   'getOpenApi',
 ];
 
@@ -170,6 +181,26 @@ async function holdTwoRowsFor(childId: string): Promise<void> {
   await joinChild(deps, exampleRow('school-census', 'W801200001999', { upn: 'W801200001999' }), childId);
 }
 
+/** R7: the retention job as the schedule runs it, with the clock set to the day the child leaves. */
+async function archiveOnItsLeavingDay(childId: string): Promise<void> {
+  const { adapters } = await linkage();
+  const child = await adapters.children.get(childId);
+  if (!child) throw new Error('the example child is gone');
+  const keyring = join(stack.stateDir, 'keyring.json');
+  // The run works on the day the child leaves; its audit events keep the real time, as the sealed trail needs.
+  const summary = await runRetention(
+    {
+      retention: new DynamoRetentionStore(adapters.db, stack.tables, localBlockingKeyHasher(keyring)),
+      archive: new FileChildArchive(join(stack.stateDir, 'archive'), keyring, systemEnvironment.now),
+      env: systemEnvironment,
+    },
+    { today: leavingDay(child) },
+  );
+  // Seeded children who turn 18 by then leave with it.
+  expect(summary.failed).toBe(0);
+  expect(await adapters.children.get(childId)).toBeUndefined();
+}
+
 describe('the OpenAPI document', () => {
   it('describes every route in the route table, and nothing else', () => {
     const documented = Object.values(document.paths).flatMap((methods) =>
@@ -207,6 +238,7 @@ describe('the OpenAPI document', () => {
         state['etag:/audit/alerts/{alertId}'] = String(raised?.etag);
       }
       if (operationId === 'listReviews') await raiseReviewFor(state.childId as string);
+      if (operationId === 'readArchivedChild') await archiveOnItsLeavingDay(state.childId as string);
       if (operationId === 'listChildSources') await holdTwoRowsFor(state.childId as string);
       let path = route.path;
       for (const p of parameters.filter((q) => q.in === 'path')) {

@@ -19,6 +19,7 @@ function documentedForm(id: string): string[] {
   const generic = id
     .replace(/<[A-Za-z0-9]+Logs[0-9A-F]{8}\.Arn>/, '<FunctionLogGroup.Arn>')
     .replace(/ContactPoint-[A-Za-z0-9]+-Audit-SealBucketArn/, '<SealBucketArn export>')
+    .replace(/ContactPoint-[A-Za-z0-9]+-Archive-ArchiveBucketArn/, '<ArchiveBucketArn export>')
     .replace(/<FeedsBucket[0-9A-F]{8}\.Arn>/, '<FeedsBucket.Arn>')
     .replace(
       /states:[a-z0-9-]+:\d{12}:execution:contactpoint-[a-z0-9-]+-feed-load/,

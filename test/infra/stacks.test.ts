@@ -35,8 +35,8 @@ describe('keys', () => {
   it('rotates every encryption key; the audit seal key is an HMAC key that never leaves KMS', () => {
     const all = resourcesOf(keys, 'AWS::KMS::Key');
     const encryption = all.filter((k) => k.Properties.KeyUsage !== 'GENERATE_VERIFY_MAC');
-    // data, feeds, audit, logs, and the blocking-key secret's
-    expect(encryption).toHaveLength(5);
+    // data, feeds, archive (R7), audit, logs, and the blocking-key secret's
+    expect(encryption).toHaveLength(6);
     for (const key of encryption) expect(key.Properties.EnableKeyRotation).toBe(true);
     keys.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
   });
@@ -533,7 +533,12 @@ describe('R6 audit sealing', () => {
     expect(sealer).toContain('kms:GenerateMac');
     expect(sealer).not.toContain('kms:VerifyMac');
     expect(sealer).toContain('audit-seals/*');
-    expect(JSON.stringify(resourcesOf(jobs, 'AWS::IAM::ManagedPolicy'))).not.toContain('s3:DeleteObject');
+    // No role may delete in the seal bucket (the retention job deletes archives, in the archive bucket only).
+    const sealBucketPolicies = resourcesOf(jobs, 'AWS::IAM::ManagedPolicy').filter((p) =>
+      JSON.stringify(p).includes('SealBucketArn'),
+    );
+    expect(sealBucketPolicies.length).toBeGreaterThan(0);
+    expect(JSON.stringify(sealBucketPolicies)).not.toContain('s3:Delete');
   });
 });
 

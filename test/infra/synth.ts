@@ -10,7 +10,7 @@ export type { NagReport };
 export interface Synthesised {
   outdir: string;
   template: (
-    stack: 'Keys' | 'Data' | 'Identity' | 'Audit' | 'Api' | 'Jobs' | 'Feeds' | 'Monitoring',
+    stack: 'Keys' | 'Data' | 'Identity' | 'Audit' | 'Archive' | 'Api' | 'Jobs' | 'Feeds' | 'Monitoring',
   ) => Template;
   report: NagReport;
 }

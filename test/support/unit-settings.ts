@@ -12,6 +12,7 @@ export const UNIT_SETTINGS: SettingValues = {
   USER_POOL_ID: 'eu-west-2_unit',
   LOCAL_KEYRING_FILE: join(tmpdir(), 'contactpoint-unit-keyring.json'),
   LOCAL_SEAL_DIR: join(tmpdir(), 'contactpoint-unit-seals'),
+  LOCAL_ARCHIVE_DIR: join(tmpdir(), 'contactpoint-unit-archive'),
   AUDIT_SEAL_LAG_SECONDS: '900',
   MISUSE_DISTINCT_CHILDREN_PER_DAY: '50',
   MISUSE_OUT_OF_AREA_PER_DAY: '5',

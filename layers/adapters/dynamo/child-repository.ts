@@ -4,6 +4,7 @@ import type { ChildRecord } from '#domain/child/record.ts';
 import { DuplicateIdentifierError, PreconditionFailedError } from '#domain/errors.ts';
 import { blockingKeysOf } from '#domain/matching/blocking.ts';
 import type { ChildRepository } from '#domain/ports.ts';
+import { leavingDay } from '#domain/retention/rule.ts';
 import { type MatchProfile, profileOf } from '#domain/search/profile.ts';
 import type { BlockingKeyHasher } from '../keys/blocking-key-hasher.ts';
 import { auditPut } from './audit-sink.ts';
@@ -18,7 +19,7 @@ interface IdentifierClaim {
 }
 
 /** The identifiers a record holds, each of which belongs to it alone. */
-function identifiersOf(record: ChildRecord): IdentifierClaim[] {
+export function identifiersOf(record: ChildRecord): IdentifierClaim[] {
   return [
     ...(record.nhsNumber ? [{ kind: 'nhsNumber' as const, value: record.nhsNumber }] : []),
     ...(record.upn ? [{ kind: 'upn' as const, value: record.upn }] : []),
@@ -26,7 +27,7 @@ function identifiersOf(record: ChildRecord): IdentifierClaim[] {
 }
 
 /** An identifier claim's keys, under every generation the secret holds: the current one first. */
-function claimKeys(hasher: BlockingKeyHasher, claim: IdentifierClaim): string[] {
+export function claimKeys(hasher: BlockingKeyHasher, claim: IdentifierClaim): string[] {
   return hasher.keysToRead(keys.identifierClaimMaterial(claim.kind, claim.value));
 }
 
@@ -55,7 +56,21 @@ function sameKeyItems(previous: ChildRecord, next: ChildRecord): boolean {
 }
 
 /** Attributes of the record item that are storage bookkeeping, not part of the record. */
-const RECORD_BOOKKEEPING = ['sk', 'keyGeneration'] as const;
+const RECORD_BOOKKEEPING = ['sk', 'keyGeneration', 'retentionShard', 'retentionDay'] as const;
+
+/**
+ * The record item as stored: the record, its key, the generation its search keys were written under, and
+ * (R7) its place in the retention index by the day it leaves — worked out by the domain's rule at every write,
+ * so no path that writes a record can leave its leaving day behind.
+ */
+export function recordItem(record: ChildRecord, keyGeneration: string): Record<string, unknown> {
+  return {
+    ...record,
+    ...keys.childRecord(record.childId),
+    ...keys.leavingIndexes(record.childId, leavingDay(record)),
+    keyGeneration,
+  };
+}
 
 export class DynamoChildRepository implements ChildRepository {
   constructor(
@@ -143,7 +158,7 @@ export class DynamoChildRepository implements ChildRepository {
       {
         Put: {
           TableName: this.tables.children,
-          Item: { ...record, ...keys.childRecord(record.childId), keyGeneration: hasher.generation },
+          Item: recordItem(record, hasher.generation),
           ConditionExpression: 'attribute_not_exists(childId)',
         },
       },
@@ -188,7 +203,7 @@ export class DynamoChildRepository implements ChildRepository {
             {
               Put: {
                 TableName: this.tables.children,
-                Item: { ...next, ...keys.childRecord(next.childId), keyGeneration: hasher.generation },
+                Item: recordItem(next, hasher.generation),
                 ConditionExpression:
                   generation === undefined
                     ? 'version = :expected AND attribute_not_exists(keyGeneration)'
@@ -256,14 +271,21 @@ export class DynamoChildRepository implements ChildRepository {
         ...older.map((hashed) => this.releaseClaim(hashed, record.childId)),
       ];
     });
+    const leaving = keys.leavingIndexes(record.childId, leavingDay(record));
     await this.transact([
       {
         Update: {
           TableName: this.tables.children,
           Key: keys.childRecord(record.childId),
-          UpdateExpression: 'SET keyGeneration = :generation',
+          // R7: the record's place in the retention index is written again too (records stored before it existed).
+          UpdateExpression: 'SET keyGeneration = :generation, retentionShard = :shard, retentionDay = :day',
           ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':generation': hasher.generation, ':expected': record.version },
+          ExpressionAttributeValues: {
+            ':generation': hasher.generation,
+            ':expected': record.version,
+            ':shard': leaving.retentionShard,
+            ':day': leaving.retentionDay,
+          },
         },
       },
       ...claims,
@@ -377,7 +399,7 @@ export class DynamoChildRepository implements ChildRepository {
         ...keys.identifierClaim(hasher.keyOf(keys.identifierClaimMaterial(claim.kind, claim.value))),
         ownerChildId: record.childId,
       })),
-      { ...record, ...keys.childRecord(record.childId), keyGeneration: hasher.generation },
+      recordItem(record, hasher.generation),
       ...this.keyPuts(hasher, record).map((put) => put.Put?.Item as Record<string, unknown>),
     ]);
     await putGroups(this.db, this.tables.children, groups);

@@ -1,5 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { TrailSubject } from '#domain/audit/trail.ts';
-import { BLOCKING_KEY_SK_PREFIX, CHILD_RECORD_SK } from './tables.ts';
+import { ARCHIVE_ENTRY_SK, BLOCKING_KEY_SK_PREFIX, CHILD_RECORD_SK } from './tables.ts';
+
+/** R7: how many partitions the retention index spreads live records (and archive entries) over. */
+export const RETENTION_SHARDS = 16;
+
+function retentionShardOf(childId: string): number {
+  return (createHash('sha256').update(childId, 'utf8').digest()[0] as number) % RETENTION_SHARDS;
+}
 
 const CHILD_SOURCE_SK_PREFIX = 'SOURCE#';
 /** Sort keys of the items that are not a child's own: identifier and identity claims, a feed row's state. */
@@ -12,6 +20,23 @@ const SOURCE_NOT_SK_PREFIX = 'NOT#';
 /** Every DynamoDB key ContactPoint writes is built here. */
 export const keys = {
   childRecord: (childId: string) => ({ childId, sk: CHILD_RECORD_SK }),
+  /** R7 index attributes of a record item: its shard of live records, by the day it leaves. */
+  leavingIndexes: (childId: string, leavesOn: string) => ({
+    retentionShard: `LEAVE#${retentionShardOf(childId)}`,
+    retentionDay: leavesOn,
+  }),
+  /**
+   * R7: what is left of a record once archived — its ContactPoint ID and two days, nothing else — so that the
+   * auditors' investigation read finds the archive and the purge job finds it on its purge day.
+   */
+  archiveEntry: (childId: string) => ({ childId, sk: ARCHIVE_ENTRY_SK }),
+  archiveEntryIndexes: (childId: string, purgeOn: string) => ({
+    retentionShard: `PURGE#${retentionShardOf(childId)}`,
+    retentionDay: purgeOn,
+  }),
+  /** Every shard of one kind, for the jobs' queries. */
+  retentionShards: (kind: 'LEAVE' | 'PURGE') =>
+    Array.from({ length: RETENTION_SHARDS }, (_, shard) => `${kind}#${shard}`),
   /** A child's blocking-key item; `hashedKey` is the keyed hash, never the key material (no name, no date). */
   childBlockingKey: (childId: string, hashedKey: string) => ({
     childId,

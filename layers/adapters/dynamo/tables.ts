@@ -47,6 +47,9 @@ export const ACTIVE_ACCOUNTS_BY_DBS_INDEX = 'activeAccountsByDbsDate';
 export const CONTACT_REQUESTS_BY_BROKER_INDEX = 'byBrokerAuthority';
 export const MISUSE_ALERTS_BY_ORGANISATION_INDEX = 'misuseAlertsByOrganisation';
 export const OPEN_REVIEWS_INDEX = 'openReviews';
+/** R7: live records by leaving day, and archive entries by purge day (sparse, keys only, sharded). */
+export const RETENTION_INDEX = 'byRetentionDay';
+export const ARCHIVE_ENTRY_SK = 'ARCHIVED';
 
 /**
  * The idempotency table's attributes, named for the Powertools persistence layer that writes them: its key
@@ -62,7 +65,10 @@ export const IDEMPOTENCY_ATTRIBUTES = {
 } as const;
 
 export const TABLES = {
-  /** One record item per child plus one sparse item per blocking key (search). */
+  /**
+   * One record item per child plus one sparse item per blocking key (search); once a record has left (R7),
+   * only its archive entry, until the archive is destroyed.
+   */
   children: {
     id: 'children',
     partitionKey: { name: 'childId', type: 'S' },
@@ -73,6 +79,15 @@ export const TABLES = {
         partitionKey: { name: 'blockingKey', type: 'S' },
         sortKey: { name: 'childId', type: 'S' },
         projection: { type: 'INCLUDE', nonKeyAttributes: ['profile'] },
+      },
+      {
+        // R7: each record item under `LEAVE#<shard>` by its leaving day, and each archive entry (left behind
+        // by the retention job, no personal data) under `PURGE#<shard>` by its purge day. The retention and
+        // purge jobs read what is due with one Query per shard, never a Scan.
+        indexName: RETENTION_INDEX,
+        partitionKey: { name: 'retentionShard', type: 'S' },
+        sortKey: { name: 'retentionDay', type: 'S' },
+        projection: { type: 'KEYS_ONLY' },
       },
     ],
     stream: 'NEW_AND_OLD_IMAGES',

@@ -34,6 +34,12 @@ export const ACTIONS = [
   'decide-review',
   'list-child-sources',
   'split-child-source',
+  /** R7: the ContactPoint team records the young person's consent to stay until 25, its withdrawal, a death. */
+  'record-retention-consent',
+  'withdraw-retention-consent',
+  'record-death-notice',
+  /** R7: an auditor reads an archived record, for an investigation. */
+  'read-archived-child',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -52,6 +58,7 @@ const CHILD_ACTIONS = ACTIONS.filter(
       'list-misuse-alerts',
       'review-misuse-alert',
       'subject-access-report',
+      'read-archived-child',
     ].includes(a),
 );
 
@@ -78,7 +85,14 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'view-own-account',
   ]),
   // Auditors read access histories (R6) and misuse alerts (R10), never the records themselves.
-  auditor: new Set(['read-audit-trail', 'list-misuse-alerts', 'review-misuse-alert', 'view-own-account']),
+  // R7: and, for an investigation, a record archived from their council's area.
+  auditor: new Set([
+    'read-audit-trail',
+    'list-misuse-alerts',
+    'review-misuse-alert',
+    'read-archived-child',
+    'view-own-account',
+  ]),
   operator: new Set(['view-own-account']),
 };
 

@@ -38,7 +38,16 @@ export type AuditAction =
   | 'list-reviews'
   | 'decide-review'
   | 'split-child-source'
-  | 'list-child-sources';
+  | 'list-child-sources'
+  /** R7: consent to stay until 25 recorded or withdrawn, a death notice recorded (the ContactPoint team). */
+  | 'record-retention-consent'
+  | 'withdraw-retention-consent'
+  | 'record-death-notice'
+  /** R7: a record archived on its leaving day, and its archive destroyed six years on (the retention job). */
+  | 'archive-child'
+  | 'purge-archived-child'
+  /** R7: an auditor reads an archived record for an investigation. */
+  | 'read-archived-child';
 
 /** `awaiting-agreement`: one of two teams has agreed to a step that needs both (lifting a cross-council shield). */
 export type AuditOutcome =

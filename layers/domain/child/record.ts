@@ -1,4 +1,5 @@
 import type { FieldConflict, FieldProvenance } from '../feeds/best-view.ts';
+import type { RetentionFacts } from '../retention/rule.ts';
 import type { Shield } from '../shield/schema.ts';
 import type { Address, ChildFields, ChildPatch, OtherName } from './schema.ts';
 
@@ -15,6 +16,8 @@ export interface ChildRecord extends ChildFields {
   provenance?: FieldProvenance | undefined;
   /** R8: sources that disagree about a field with one true value, kept for a data manager's review. */
   conflicts?: FieldConflict[] | undefined;
+  /** R7: the young person's consent to stay until 25, and a notice of death; they move the leaving day. */
+  retention?: RetentionFacts | undefined;
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -26,6 +26,7 @@ import type {
   IdentityClaim,
   ReviewQueue,
 } from '../ports.ts';
+import { isDueToLeave } from '../retention/rule.ts';
 import { profileOf } from '../search/profile.ts';
 
 export type FeedLinkageDependencies = Pick<Dependencies, 'children' | 'env'> & {
@@ -182,6 +183,10 @@ async function create(
   by: ChangedBy | undefined,
 ): Promise<LinkOutcome> {
   const view = bestViewOf(undefined, [sourceRowOf(row)]);
+  // R7: a row from an extract made on or after the young person's leaving day (their 18th birthday; their record
+  // archived, or never made) makes no record: it would be found by searches until the next retention run
+  // archived it again. Judged on the extract's date, so a load gives the same answer whenever it runs.
+  if (isDueToLeave({ dateOfBirth: view.fields.dateOfBirth }, row.extractDate)) return 'unchanged';
   const now = deps.env.now().toISOString();
   const record: ChildRecord = {
     ...view.fields,

@@ -421,3 +421,19 @@ describe('one newborn in two loads at once (R8)', () => {
     );
   });
 });
+
+describe('a row for a young person whose leaving day has passed (R7)', () => {
+  const row = (sourceId: string, dateOfBirth: string): FeedRecord => ({
+    ...claim,
+    sourceId,
+    fields: { ...claim.fields, givenName: 'Harriet', familyName: 'Lowe', dateOfBirth },
+  });
+
+  it('makes no record from an extract made on the 18th birthday or later, and one from an extract the day before', async () => {
+    // The claim's extract is of 1 October 2026.
+    const { deps } = world([]);
+    expect(await linkFeedRecord(deps, row('CB900001/1', '2008-10-01'))).toBe('unchanged');
+    expect(await deps.children.get('CP000000001')).toBeUndefined();
+    expect(await linkFeedRecord(deps, row('CB900002/1', '2008-10-02'))).toBe('created');
+  });
+});

@@ -65,6 +65,7 @@ describe('the OpenAPI document', () => {
       'listChildSources',
       'listReviews',
       'prepareSubjectAccessReport',
+      'readArchivedChild',
       'searchChildren',
       'shieldChild',
       'unshieldChild',

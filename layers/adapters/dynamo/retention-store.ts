@@ -1,0 +1,243 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '#domain/audit/event.ts';
+import type { ChildRecord } from '#domain/child/record.ts';
+import type { ContactRequest } from '#domain/contact/request.ts';
+import type { Involvement } from '#domain/involvement/schema.ts';
+import type { RetentionStore } from '#domain/ports.ts';
+import type { ArchiveEntry, LiveHoldings } from '#domain/retention/archive.ts';
+import type { BlockingKeyHasher } from '../keys/blocking-key-hasher.ts';
+import { auditPut } from './audit-sink.ts';
+import { claimKeys, identifiersOf } from './child-repository.ts';
+import { keys } from './keys.ts';
+import { BLOCKING_KEY_SK_PREFIX, CHILD_RECORD_SK, RETENTION_INDEX } from './tables.ts';
+import { type TransactItem, transactWrite } from './write.ts';
+
+const MAX_TRANSACTION_ITEMS = 100;
+/** IDs a page of the retention index holds: small enough to show progress, large enough to keep workers busy. */
+const PAGE_SIZE = 500;
+
+/** Attributes of a contact request item that are index bookkeeping (see the contact request repository). */
+function contactRequestOf(item: Record<string, unknown>): ContactRequest {
+  const { statusOpenedAt: _queue, ...request } = item;
+  return request as unknown as ContactRequest;
+}
+
+/**
+ * R7 on DynamoDB: the retention index finds records due to leave and archive entries due for purge (one Query
+ * per shard, never a Scan), and a record leaves with everything of it in conditional transactions: the record
+ * only at the version that was archived, each involvement and contact request only as archived.
+ */
+export class DynamoRetentionStore implements RetentionStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: {
+      children: string;
+      involvements: string;
+      contactRequests: string;
+      audit: string;
+    },
+    private readonly hasher: () => Promise<BlockingKeyHasher>,
+  ) {}
+
+  dueToLeave(today: string): AsyncIterable<string[]> {
+    return this.due('LEAVE', today);
+  }
+
+  dueForPurge(today: string): AsyncIterable<string[]> {
+    return this.due('PURGE', today);
+  }
+
+  private async *due(kind: 'LEAVE' | 'PURGE', today: string): AsyncIterable<string[]> {
+    for (const shard of keys.retentionShards(kind)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.db.send(
+          new QueryCommand({
+            TableName: this.tables.children,
+            IndexName: RETENTION_INDEX,
+            KeyConditionExpression: 'retentionShard = :shard AND retentionDay <= :today',
+            ExpressionAttributeValues: { ':shard': shard, ':today': today },
+            Limit: PAGE_SIZE,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        const ids = (page.Items ?? []).map((item) => item.childId as string);
+        if (ids.length > 0) yield ids;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+  }
+
+  /**
+   * The child's partition of the children table (record, search keys, feed rows) read once, with its
+   * involvements and contact requests; the partition is kept for the removal that follows, which deletes exactly
+   * what was read — anything written since makes the record's version condition fail, and the job reads again.
+   */
+  async holdings(childId: string): Promise<LiveHoldings | undefined> {
+    const [childItems, involvements, contactRequests] = await Promise.all([
+      this.partition(this.tables.children, childId),
+      this.partition(this.tables.involvements, childId),
+      this.partition(this.tables.contactRequests, childId),
+    ]);
+    const item = childItems.find((i) => i.sk === CHILD_RECORD_SK);
+    if (!item) return undefined;
+    const { sk: _sk, keyGeneration: _g, retentionShard: _s, retentionDay: _d, ...record } = item;
+    const holdings: LiveHoldings = {
+      record: record as unknown as ChildRecord,
+      involvements: involvements as unknown as Involvement[],
+      contactRequests: contactRequests.map(contactRequestOf),
+    };
+    this.partitions.set(holdings, childItems);
+    return holdings;
+  }
+
+  /** The children-table items read with each holdings, for its removal. */
+  private readonly partitions = new WeakMap<LiveHoldings, Record<string, unknown>[]>();
+
+  async removeLive(holdings: LiveHoldings, entry: ArchiveEntry, audit: AuditEvent): Promise<void> {
+    const { record } = holdings;
+    const childId = record.childId;
+    const hasher = await this.hasher();
+    const childItems = this.partitions.get(holdings) ?? (await this.partition(this.tables.children, childId));
+    const keyItems = childItems.filter((i) => String(i.sk).startsWith(BLOCKING_KEY_SK_PREFIX));
+    const sourceItems = childItems.filter((i) => String(i.sk).startsWith(keys.childSourcePrefix));
+    const byVersion = (table: string, key: Record<string, unknown>, version: number): TransactItem => ({
+      Delete: {
+        TableName: table,
+        Key: key,
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: { ':version': version },
+      },
+    });
+    // Identifier claims and feed-row links are deleted only where this child holds them: one another child holds
+    // (a row since linked to another child; an identifier claimed by another record) is not this child's to
+    // remove, and must not stop it leaving. The condition still guards a change between the read and the write.
+    const ownedKeys = await this.heldByChild(childId, [
+      ...sourceItems.map((i) => keys.sourceLink(String(i.sk).split('#').at(-1) as string)),
+      ...identifiersOf(record).flatMap((claim) =>
+        claimKeys(hasher, claim).map((hashed) => keys.identifierClaim(hashed)),
+      ),
+    ]);
+    const owned = (key: Record<string, unknown>): TransactItem => ({
+      Delete: {
+        TableName: this.tables.children,
+        Key: key,
+        ConditionExpression: 'ownerChildId = :me',
+        ExpressionAttributeValues: { ':me': childId },
+      },
+    });
+    // Everything but the record: taken first when it will not fit in one transaction with it. A crash part way
+    // leaves the record live and due; the archive already holds what was taken (see runRetention).
+    const belonging: TransactItem[] = [
+      ...holdings.involvements.map((i) =>
+        byVersion(this.tables.involvements, keys.involvement(childId, i.involvementId), i.version),
+      ),
+      ...holdings.contactRequests.map((r) =>
+        byVersion(this.tables.contactRequests, keys.contactRequest(childId, r.requestId), r.version),
+      ),
+      ...keyItems.map((i) => ({
+        Delete: { TableName: this.tables.children, Key: { childId, sk: i.sk as string } },
+      })),
+      ...sourceItems.map((i) => ({
+        Delete: { TableName: this.tables.children, Key: { childId, sk: i.sk as string } },
+      })),
+      ...ownedKeys.map(owned),
+    ];
+    const last: TransactItem[] = [
+      {
+        Delete: {
+          TableName: this.tables.children,
+          Key: keys.childRecord(childId),
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': record.version },
+        },
+      },
+      {
+        Put: {
+          TableName: this.tables.children,
+          Item: {
+            ...keys.archiveEntry(childId),
+            ...keys.archiveEntryIndexes(childId, entry.purgeOn),
+            archivedOn: entry.archivedOn,
+            purgeOn: entry.purgeOn,
+          },
+        },
+      },
+      { Put: auditPut(this.tables.audit, audit) },
+    ];
+    const room = MAX_TRANSACTION_ITEMS - last.length;
+    const withRecord = belonging.length <= room ? belonging : belonging.slice(-room);
+    const before = belonging.slice(0, belonging.length - withRecord.length);
+    for (let i = 0; i < before.length; i += MAX_TRANSACTION_ITEMS) {
+      await transactWrite(this.db, before.slice(i, i + MAX_TRANSACTION_ITEMS));
+    }
+    await transactWrite(this.db, [...last, ...withRecord]);
+  }
+
+  /** Those of `candidates` (claims, links) that exist and name this child as their owner, read consistently. */
+  private async heldByChild(
+    childId: string,
+    candidates: { childId: string; sk: string }[],
+  ): Promise<{ childId: string; sk: string }[]> {
+    const held = await Promise.all(
+      candidates.map(async (key) => {
+        const { Item } = await this.db.send(
+          new GetCommand({
+            TableName: this.tables.children,
+            Key: key,
+            ConsistentRead: true,
+            ProjectionExpression: 'ownerChildId',
+          }),
+        );
+        return Item?.ownerChildId === childId ? [key] : [];
+      }),
+    );
+    return held.flat();
+  }
+
+  async archiveEntry(childId: string): Promise<ArchiveEntry | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tables.children,
+        Key: keys.archiveEntry(childId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item
+      ? { childId, archivedOn: Item.archivedOn as string, purgeOn: Item.purgeOn as string }
+      : undefined;
+  }
+
+  async forget(childId: string, audit: AuditEvent): Promise<void> {
+    await transactWrite(this.db, [
+      {
+        Delete: {
+          TableName: this.tables.children,
+          Key: keys.archiveEntry(childId),
+          ConditionExpression: 'attribute_exists(childId)',
+        },
+      },
+      { Put: auditPut(this.tables.audit, audit) },
+    ]);
+  }
+
+  /** Every item of one child's partition in a table, read consistently. */
+  private async partition(table: string, childId: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'childId = :child',
+          ExpressionAttributeValues: { ':child': childId },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}

@@ -1,0 +1,390 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileChildArchive } from '#adapters/archive/child-archive.ts';
+import type { DynamoChildRepository } from '#adapters/dynamo/child-repository.ts';
+import { DynamoInvolvementRepository } from '#adapters/dynamo/involvement-repository.ts';
+import { DynamoRetentionStore } from '#adapters/dynamo/retention-store.ts';
+import { systemEnvironment } from '#adapters/environment.ts';
+import type { Principal } from '#domain/access/principal.ts';
+import type { AuditEvent } from '#domain/audit/event.ts';
+import { type ChildFields, childFieldsExample } from '#domain/child/schema.ts';
+import { ConflictError, NotFoundError } from '#domain/errors.ts';
+import type { InvolvementRequest } from '#domain/involvement/schema.ts';
+import type { Environment, RetentionStore } from '#domain/ports.ts';
+import { createChild, updateChild } from '#domain/use-cases/change-child.ts';
+import { registerInvolvement } from '#domain/use-cases/involvements.ts';
+import {
+  readArchivedChild,
+  recordDeathNotice,
+  recordRetentionConsent,
+  runRetention,
+  withdrawRetentionConsent,
+} from '#domain/use-cases/retention.ts';
+import { searchChildren } from '#domain/use-cases/search-children.ts';
+import { viewChild } from '#domain/use-cases/view-child.ts';
+import { aChild, anInvolvement, leedsDataManager, practitioner } from '../support/builders.ts';
+import { type DynamoFixture, startDynamoFixture } from '../support/local-dynamo.ts';
+
+const facts = { requestId: 'req-retention', sourceIp: '127.0.0.1' };
+const reason = { code: 'SAFEGUARDING' as const };
+const investigation = { reason: 'MISUSE_INVESTIGATION' as const, reasonText: 'Misuse alert MA-2041-007' };
+const { nhsNumber: _nhs, upn: _upn, ...unidentified } = childFieldsExample as unknown as ChildFields;
+const schoolNurse = {
+  serviceType: 'school-nursing',
+  practitionerName: 'Priya Shah',
+  role: 'School nurse',
+  contact: { phone: '0113 496 0303' },
+  startDate: '2026-09-01',
+  leadProfessional: false,
+  assessmentCompleted: false,
+} as InvolvementRequest;
+
+const leedsAuditor: Principal = {
+  userId: 'user-auditor',
+  roles: ['auditor'],
+  organisationId: 'ORG-LEEDS-CC',
+  organisationName: 'Leeds City Council',
+  localAuthority: 'E08000035',
+  localAuthorityName: 'Leeds City Council',
+};
+const bradfordAuditor: Principal = {
+  ...leedsAuditor,
+  userId: 'user-auditor-bradford',
+  organisationId: 'ORG-BRADFORD-MDC',
+  localAuthority: 'E08000032',
+};
+
+/** The clock the tests control: "today" is a UK day, at half past two in the morning UTC (the job's time). */
+let now = new Date('2026-12-06T10:00:00Z');
+const setToday = (day: string) => {
+  now = new Date(`${day}T02:30:00Z`);
+};
+const clock: Environment = { ...systemEnvironment, now: () => now };
+
+let fx: DynamoFixture;
+let store: DynamoRetentionStore;
+let archive: FileChildArchive;
+let deps: DynamoFixture['adapters'] & { env: Environment };
+let job: { retention: RetentionStore; archive: FileChildArchive; env: Environment };
+
+async function auditEvents(childId: string): Promise<AuditEvent[]> {
+  const { Items } = await fx.dynamo.client.send(new ScanCommand({ TableName: fx.tables.audit }));
+  return (Items ?? [])
+    .map((i) => unmarshall(i) as AuditEvent)
+    .filter((e) => e.childIds.includes(childId))
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+/** Every item left anywhere in the live tables that names the child (a test may scan; the job never does). */
+async function liveItemsOf(childId: string): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (const table of [fx.tables.children, fx.tables.involvements, fx.tables.contactRequests]) {
+    const { Items } = await fx.dynamo.client.send(new ScanCommand({ TableName: table }));
+    found.push(
+      ...(Items ?? [])
+        .map((i) => unmarshall(i))
+        .filter((i) => i.childId === childId || i.ownerChildId === childId),
+    );
+  }
+  return found;
+}
+
+async function born(fields: Partial<ChildFields>) {
+  now = new Date('2026-12-06T10:00:00Z');
+  return createChild(deps, leedsDataManager, { ...unidentified, ...fields } as ChildFields, facts);
+}
+
+const searchFor = (child: Pick<ChildFields, 'givenName' | 'familyName' | 'dateOfBirth'>) =>
+  searchChildren(
+    deps,
+    practitioner,
+    { givenName: child.givenName, familyName: child.familyName, dateOfBirth: child.dateOfBirth },
+    reason,
+    facts,
+  );
+
+beforeAll(async () => {
+  fx = await startDynamoFixture();
+  deps = { ...fx.adapters, env: clock };
+  // The adapters' own client (with the house error translation), as the job is wired.
+  store = new DynamoRetentionStore(fx.adapters.db, fx.tables, () =>
+    (fx.adapters.children as DynamoChildRepository).keyHasher(),
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'cp-retention-'));
+  archive = new FileChildArchive(join(dir, 'archive'), join(dir, 'keyring.json'), () => now);
+  job = { retention: store, archive, env: clock };
+});
+afterAll(async () => {
+  await fx?.dynamo.stop();
+});
+
+describe('R7: one child from birth, through consent to 25, to archive and purge', () => {
+  it('stays live past 18 with consent, leaves on the 25th birthday, is read by its auditors, and is destroyed six years on', async () => {
+    const fields = {
+      givenName: 'Amelia',
+      familyName: 'Walker',
+      dateOfBirth: '2016-09-04',
+      nhsNumber: '4010232137',
+    };
+    const child = await born(fields);
+    await registerInvolvement(deps, practitioner, child.childId, schoolNurse, facts);
+
+    setToday('2033-10-01');
+    const consented = await recordRetentionConsent(
+      deps,
+      leedsDataManager,
+      child.childId,
+      { givenOn: '2033-09-30' },
+      facts,
+    );
+    expect(consented).toMatchObject({ leavesOn: '2041-09-04', leavesBecause: 'age-25-with-consent' });
+
+    for (const day of ['2034-09-04', '2041-09-03']) {
+      setToday(day);
+      expect((await runRetention(job)).archived).toBe(0);
+      expect((await searchFor(fields)).map((m) => m.childId)).toEqual([child.childId]);
+    }
+
+    setToday('2041-09-04');
+    expect(await runRetention(job)).toMatchObject({ today: '2041-09-04', archived: 1, failed: 0 });
+    // As for a child who never existed: no match by name and date of birth, none by NHS number, no record.
+    expect(await searchFor(fields)).toEqual([]);
+    expect(
+      await searchFor({ givenName: 'Nobody', familyName: 'Nowhere', dateOfBirth: '2016-09-04' }),
+    ).toEqual([]);
+    expect(await searchChildren(deps, practitioner, { nhsNumber: '4010232137' }, reason, facts)).toEqual([]);
+    await expect(viewChild(deps, practitioner, child.childId, reason, facts)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    // Only the archive entry is left: its ID and two days, nothing of the child.
+    expect(await liveItemsOf(child.childId)).toEqual([
+      expect.objectContaining({ sk: 'ARCHIVED', archivedOn: '2041-09-04', purgeOn: '2047-09-04' }),
+    ]);
+    expect(Object.keys((await liveItemsOf(child.childId))[0] as object).sort()).toEqual(
+      ['archivedOn', 'childId', 'purgeOn', 'retentionDay', 'retentionShard', 'sk'].sort(),
+    );
+    // The identifier is free again: a new record may hold it (its claim left with the record).
+    await expect(born({ ...fields, givenName: 'Other', dateOfBirth: '2020-01-01' })).resolves.toBeDefined();
+
+    setToday('2041-09-05');
+    const read = await readArchivedChild(
+      { ...deps, retention: store, archive },
+      leedsAuditor,
+      child.childId,
+      investigation,
+      facts,
+    );
+    expect(read).toMatchObject({
+      childId: child.childId,
+      leftBecause: 'age-25-with-consent',
+      purgeOn: '2047-09-04',
+    });
+    expect(read.record).toMatchObject({ familyName: 'Walker', dateOfBirth: '2016-09-04' });
+    expect(read.involvements).toEqual([expect.objectContaining({ practitionerName: 'Priya Shah' })]);
+    await expect(
+      readArchivedChild(
+        { ...deps, retention: store, archive },
+        bradfordAuditor,
+        child.childId,
+        investigation,
+        facts,
+      ),
+    ).rejects.toBeInstanceOf(NotFoundError);
+
+    setToday('2047-09-03');
+    expect((await runRetention(job)).purged).toBe(0);
+    expect(await archive.get(child.childId)).toBeDefined();
+
+    setToday('2047-09-04');
+    expect((await runRetention(job)).purged).toBe(1);
+    expect(await archive.get(child.childId)).toBeUndefined();
+    expect(await liveItemsOf(child.childId)).toEqual([]);
+    await expect(
+      readArchivedChild(
+        { ...deps, retention: store, archive },
+        leedsAuditor,
+        child.childId,
+        investigation,
+        facts,
+      ),
+    ).rejects.toBeInstanceOf(NotFoundError);
+
+    // R6: the audit trail keeps its own retention; every step is there, the reads with their reason.
+    const trail = await auditEvents(child.childId);
+    expect(trail.map((e) => [e.action, e.outcome])).toEqual(
+      expect.arrayContaining([
+        ['create-child', 'success'],
+        ['record-retention-consent', 'success'],
+        ['archive-child', 'success'],
+        ['read-archived-child', 'success'],
+        ['read-archived-child', 'not-found'],
+        ['purge-archived-child', 'success'],
+      ]),
+    );
+    const auditorRead = trail.find((e) => e.action === 'read-archived-child' && e.outcome === 'success');
+    expect(auditorRead).toMatchObject({
+      actorId: 'user-auditor',
+      disclosure: { [child.childId]: 'full' },
+      note: 'MISUSE_INVESTIGATION: Misuse alert MA-2041-007',
+    });
+  });
+});
+
+describe('R7 at the edges', () => {
+  it('keeps a record live on the day before the 18th birthday and archives it on the day', async () => {
+    const fields = { givenName: 'Noah', familyName: 'Fenwick', dateOfBirth: '2012-03-10' };
+    const child = await born(fields);
+    setToday('2030-03-09');
+    await runRetention(job);
+    expect(await deps.children.get(child.childId)).toBeDefined();
+    setToday('2030-03-10');
+    await runRetention(job);
+    expect(await deps.children.get(child.childId)).toBeUndefined();
+    expect((await archive.get(child.childId))?.leftBecause).toBe('age-18');
+  });
+
+  it('goes back to the 18th birthday once consent is withdrawn, and leaves at the next run when already 18', async () => {
+    const fields = { givenName: 'Leah', familyName: 'Osei', dateOfBirth: '2011-05-20' };
+    const child = await born(fields);
+    setToday('2029-01-10');
+    await recordRetentionConsent(deps, leedsDataManager, child.childId, { givenOn: '2029-01-10' }, facts);
+    setToday('2031-02-01');
+    await runRetention(job);
+    expect(await deps.children.get(child.childId)).toBeDefined();
+    const withdrawn = await withdrawRetentionConsent(
+      deps,
+      leedsDataManager,
+      child.childId,
+      { withdrawnOn: '2031-02-01' },
+      facts,
+    );
+    expect(withdrawn).toMatchObject({ leavesOn: '2029-05-20', leavesBecause: 'age-18' });
+    setToday('2031-02-02');
+    expect((await runRetention(job)).archived).toBeGreaterThanOrEqual(1);
+    expect(await deps.children.get(child.childId)).toBeUndefined();
+  });
+
+  it('refuses consent once the leaving day has come (409), and audits the refusal', async () => {
+    const child = await born({ givenName: 'Zara', familyName: 'Iqbal', dateOfBirth: '2010-07-01' });
+    setToday('2028-07-01');
+    await expect(
+      recordRetentionConsent(deps, leedsDataManager, child.childId, { givenOn: '2028-07-01' }, facts),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect((await auditEvents(child.childId)).map((e) => [e.action, e.outcome])).toContainEqual([
+      'record-retention-consent',
+      'conflict',
+    ]);
+  });
+
+  it('archives a record one year after a recorded death, not a day before', async () => {
+    const child = await born({ givenName: 'Ivy', familyName: 'Marsh', dateOfBirth: '2020-02-02' });
+    setToday('2027-01-15');
+    await recordDeathNotice(deps, leedsDataManager, child.childId, { dateOfDeath: '2027-01-10' }, facts);
+    setToday('2028-01-09');
+    await runRetention(job);
+    expect(await deps.children.get(child.childId)).toBeDefined();
+    setToday('2028-01-10');
+    await runRetention(job);
+    expect(await deps.children.get(child.childId)).toBeUndefined();
+    expect((await archive.get(child.childId))?.leftBecause).toBe('one-year-after-death');
+  });
+
+  it('finishes on a re-run when a run crashed between archiving and removing, with nothing lost', async () => {
+    const child = await born({ givenName: 'Oscar', familyName: 'Dunn', dateOfBirth: '2013-11-11' });
+    await registerInvolvement(deps, practitioner, child.childId, schoolNurse, facts);
+    setToday('2031-11-11');
+    const crashing: RetentionStore = {
+      dueToLeave: (today) => store.dueToLeave(today),
+      dueForPurge: (today) => store.dueForPurge(today),
+      holdings: (id) => store.holdings(id),
+      archiveEntry: (id) => store.archiveEntry(id),
+      forget: (id, audit) => store.forget(id, audit),
+      removeLive: async () => {
+        throw new Error('the function timed out');
+      },
+    };
+    const crashed = await runRetention({ ...job, retention: crashing });
+    expect(crashed.failed).toBeGreaterThanOrEqual(1);
+    expect(await deps.children.get(child.childId)).toBeDefined();
+    expect(await archive.get(child.childId)).toBeDefined();
+    await runRetention(job);
+    expect(await deps.children.get(child.childId)).toBeUndefined();
+    expect((await archive.get(child.childId))?.involvements).toHaveLength(1);
+    expect(await liveItemsOf(child.childId)).toHaveLength(1);
+  });
+
+  it('archives the record as it is after a correction that races the job', async () => {
+    const child = await born({ givenName: 'Maya', familyName: 'Quinn', dateOfBirth: '2012-08-08' });
+    setToday('2030-08-08');
+    let corrected = false;
+    const racing: RetentionStore = {
+      dueToLeave: (today) => store.dueToLeave(today),
+      dueForPurge: (today) => store.dueForPurge(today),
+      archiveEntry: (id) => store.archiveEntry(id),
+      forget: (id, audit) => store.forget(id, audit),
+      removeLive: (held, entry, audit) => store.removeLive(held, entry, audit),
+      holdings: async (id) => {
+        const held = await store.holdings(id);
+        if (id === child.childId && !corrected && held) {
+          corrected = true;
+          await updateChild(
+            deps,
+            leedsDataManager,
+            id,
+            { familyName: 'Quinn-Hart' },
+            held.record.version,
+            facts,
+          );
+        }
+        return held;
+      },
+    };
+    expect((await runRetention({ ...job, retention: racing })).failed).toBe(0);
+    expect(await deps.children.get(child.childId)).toBeUndefined();
+    expect((await archive.get(child.childId))?.record.familyName).toBe('Quinn-Hart');
+  });
+
+  it('lets a record leave when another record holds its identifier claim, and leaves that claim alone', async () => {
+    // Seeding writes claims unconditionally, so two records can name one NHS number: the later holds the claim.
+    const twins = ['CP0RETAINA1', 'CP0RETAINB2'].map((childId, n) =>
+      aChild({
+        childId,
+        givenName: n === 0 ? 'Ada' : 'Bea',
+        familyName: 'Claimant',
+        dateOfBirth: n === 0 ? '2011-04-04' : '2013-04-04',
+        nhsNumber: '9434765919',
+        upn: undefined,
+      }),
+    );
+    // One at a time: one transaction cannot write the same claim item twice.
+    for (const twin of twins) await (fx.adapters.children as DynamoChildRepository).importRecords([twin]);
+    setToday('2029-04-04');
+    expect((await runRetention(job)).failed).toBe(0);
+    expect(await deps.children.get('CP0RETAINA1')).toBeUndefined();
+    // The claim is the other record's: it stays, and still finds that record.
+    expect((await liveItemsOf('CP0RETAINB2')).some((i) => String(i.childId).startsWith('CLAIM#'))).toBe(true);
+    setToday('2031-04-04');
+    expect((await runRetention(job)).failed).toBe(0);
+    expect(await liveItemsOf('CP0RETAINB2')).toEqual([expect.objectContaining({ sk: 'ARCHIVED' })]);
+  });
+
+  it('removes a record with more items than one transaction holds', async () => {
+    const child = await born({ givenName: 'Theo', familyName: 'Banks', dateOfBirth: '2012-12-12' });
+    await new DynamoInvolvementRepository(fx.adapters.db, fx.tables).importInvolvements(
+      Array.from({ length: 150 }, (_, n) =>
+        anInvolvement({
+          childId: child.childId,
+          involvementId: `INV-${n}-00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
+        }),
+      ),
+    );
+    setToday('2030-12-12');
+    expect((await runRetention(job)).failed).toBe(0);
+    expect((await archive.get(child.childId))?.involvements).toHaveLength(150);
+    expect(await liveItemsOf(child.childId)).toHaveLength(1);
+  });
+});
