@@ -66,5 +66,5 @@ export const idempotencyAccess = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteIte
  */
 export const retentionChangeAccess = {
   ...signedInAccess,
-  children: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+  children: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'ConditionCheckItem'],
 } as const;

@@ -34,6 +34,14 @@ const updatesSent = () =>
     .commandCalls(TransactWriteCommand)
     .map((call) => call.args[0].input.TransactItems?.[0]?.Update?.ExpressionAttributeValues);
 
+/** The generation update of a record at `version`, which also keeps its place in the retention index (R7). */
+const rekeyedFrom = (version: number) => ({
+  ':generation': 'b3.k2',
+  ':expected': version,
+  ':day': '2034-04-09',
+  ':shard': expect.stringMatching(/^LEAVE#\d+$/),
+});
+
 beforeEach(() => {
   db.reset();
   db.on(QueryCommand).resolves({ Items: [{ sk: 'KEY#old' }] });
@@ -60,7 +68,7 @@ describe('the re-keying migration', () => {
         FilterExpression: 'sk = :record',
       }),
     ]);
-    expect(updatesSent()).toEqual([{ ':generation': 'b3.k2', ':expected': child.version }]);
+    expect(updatesSent()).toEqual([rekeyedFrom(child.version)]);
     // Every segment finished: the check pass starts, from the beginning of every segment.
     expect(next).toEqual({
       generation: 'b3.k2',
@@ -99,10 +107,7 @@ describe('the re-keying migration', () => {
     db.on(GetCommand).resolves({ Item: { ...stored, version: child.version + 1 } });
     const job = rekeying({ totalSegments: 1 });
     const next = await job.nextPage(await job.start());
-    expect(updatesSent()).toEqual([
-      { ':generation': 'b3.k2', ':expected': child.version },
-      { ':generation': 'b3.k2', ':expected': child.version + 1 },
-    ]);
+    expect(updatesSent()).toEqual([rekeyedFrom(child.version), rekeyedFrom(child.version + 1)]);
     expect(next.counts).toEqual({ ...counts, rekeyed: 1, retried: 1 });
   });
 

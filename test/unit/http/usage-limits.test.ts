@@ -171,6 +171,8 @@ describe('R10 per-user limits: which routes count as a view', () => {
         // R8: a team's review queue and a child's held feed rows show records too.
         'listReviews',
         'listChildSources',
+        // R7: an auditor's read of an archived record, for an investigation.
+        'readArchivedChild',
       ].sort(),
     );
     // Create answers with what its caller just sent and the new ID: the one record-returning route not counted.
