@@ -211,10 +211,11 @@ export interface SourceState {
  * record commits with its source row, its link and its audit event, or not at all.
  */
 /**
- * A new record's claim on its identity, as the linker last read it: unowned, the record claims it; owned (by a
- * child weighed and found another), it must still be so. Either way a record made meanwhile by another row with
- * the same identity makes this creation fail as a lost race (PreconditionFailedError), and the row is weighed
- * again against it.
+ * A new record's claim on its identity, as the linker last read it. Unowned, the record claims it, and a record
+ * made meanwhile by another row with the same identity makes this creation fail as a lost race
+ * (PreconditionFailedError): the row is weighed again against it. Owned (by a child weighed and found another),
+ * nothing is written: a second child of a known identity is guarded only within a batch, and a claim read under
+ * an older key generation during a re-keying stays where it is.
  */
 export interface IdentityClaim {
   identity: string;

@@ -105,7 +105,7 @@ export class MemoryFeedLinkage implements FeedLinkageStore {
   ): Promise<void> {
     if (this.links.has(sourceKey(row.feed, row.sourceId))) throw new PreconditionFailedError();
     // Checked and claimed at once, as the DynamoDB transaction does; given back if the creation fails.
-    if (identity && this.identities.get(identity.identity) !== identity.owner) {
+    if (identity && identity.owner === undefined && this.identities.has(identity.identity)) {
       throw new PreconditionFailedError();
     }
     const claiming = identity && identity.owner === undefined ? identity.identity : undefined;

@@ -128,29 +128,21 @@ export class DynamoFeedLinkageStore implements FeedLinkageStore {
   ): Promise<void> {
     await this.children.create(record, audit, [
       ...(await this.rowItems(record.childId, row, content)),
-      ...(identity ? [await this.identityItem(record.childId, identity)] : []),
+      ...(identity?.owner === undefined && identity
+        ? [await this.identityItem(record.childId, identity)]
+        : []),
     ]);
   }
 
-  /** An unowned identity claimed by the new record, or an owned one checked unchanged (see IdentityClaim). */
-  private async identityItem(childId: string, { identity, owner }: IdentityClaim): Promise<TransactItem> {
-    const key = keys.identityClaim((await this.hasher()).keyOf(identity));
-    return owner === undefined
-      ? {
-          Put: {
-            TableName: this.table,
-            Item: { ...key, ownerChildId: childId },
-            ConditionExpression: 'attribute_not_exists(childId)',
-          },
-        }
-      : {
-          ConditionCheck: {
-            TableName: this.table,
-            Key: key,
-            ConditionExpression: 'ownerChildId = :owner',
-            ExpressionAttributeValues: { ':owner': owner },
-          },
-        };
+  /** An unowned identity, claimed by the new record unless another record claimed it meanwhile (see IdentityClaim). */
+  private async identityItem(childId: string, { identity }: IdentityClaim): Promise<TransactItem> {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { ...keys.identityClaim((await this.hasher()).keyOf(identity)), ownerChildId: childId },
+        ConditionExpression: 'attribute_not_exists(childId)',
+      },
+    };
   }
 
   async identityOwner(identity: string): Promise<string | undefined> {
