@@ -40,7 +40,14 @@ export type Trigger =
    * New records of a table's stream, in order, one batch at a time: an event-source mapping in AWS, the
    * local stream poller here.
    */
-  | { kind: 'stream'; table: TableId; batchSize: number; batchingWindowSeconds: number }
+  | {
+      kind: 'stream';
+      table: TableId;
+      batchSize: number;
+      batchingWindowSeconds: number;
+      /** Only changes to items with this sort key reach the function (an event filter in AWS). */
+      onlySortKey?: string;
+    }
   /** Cognito's pre-token-generation trigger: every sign-in and token refresh. */
   | { kind: 'sign-in' }
   /**
@@ -72,6 +79,8 @@ export interface FunctionDefinition<T extends Trigger = Trigger> {
   identityActions?: readonly IdentityAction[];
   /** The groups of layers/runtime/settings.ts it reads; its environment holds exactly these. */
   settings: readonly SettingGroup[];
+  /** Sends e-mail (R9 digests): SES, as the one configured sender only. Locally, the mail folder. */
+  sendsMail?: true;
   /** Appends seals to the audit chain, or verifies them (R6): the HMAC key and the seal objects. */
   auditSeals?: 'seal' | 'verify';
   /**

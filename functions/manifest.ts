@@ -13,8 +13,12 @@ import { definition as listChildContactRequests } from './list-child-contact-req
 import { definition as listChildSources } from './list-child-sources/schema.ts';
 import { definition as listContactRequests } from './list-contact-requests/schema.ts';
 import { definition as listMisuseAlerts } from './list-misuse-alerts/schema.ts';
+import { definition as listOwnAlerts } from './list-own-alerts/schema.ts';
 import { definition as listReviews } from './list-reviews/schema.ts';
+import { definition as markAlertRead } from './mark-alert-read/schema.ts';
 import { definition as prepareSubjectAccessReport } from './prepare-subject-access-report/schema.ts';
+import { definition as raiseInvolvementAlerts } from './raise-involvement-alerts/schema.ts';
+import { definition as raiseRecordAlerts } from './raise-record-alerts/schema.ts';
 import { definition as readArchivedChild } from './read-archived-child/schema.ts';
 import { definition as readChildAuditTrail } from './read-child-audit-trail/schema.ts';
 import { definition as readUserAuditTrail } from './read-user-audit-trail/schema.ts';
@@ -29,15 +33,18 @@ import { definition as reviewMisuseAlert } from './review-misuse-alert/schema.ts
 import { definition as runRetention } from './run-retention/schema.ts';
 import { definition as sealAuditEvents } from './seal-audit-events/schema.ts';
 import { definition as searchChildren } from './search-children/schema.ts';
+import { definition as sendAlertDigests } from './send-alert-digests/schema.ts';
 import { definition as shieldChild } from './shield-child/schema.ts';
 import { definition as splitChildSource } from './split-child-source/schema.ts';
 import { definition as splitFeedFile } from './split-feed-file/schema.ts';
 import { definition as suspendExpiredAccounts } from './suspend-expired-accounts/schema.ts';
 import { definition as unshieldChild } from './unshield-child/schema.ts';
 import { definition as updateAccount } from './update-account/schema.ts';
+import { definition as updateAlertPreferences } from './update-alert-preferences/schema.ts';
 import { definition as updateChild } from './update-child/schema.ts';
 import { definition as updateInvolvement } from './update-involvement/schema.ts';
 import { definition as verifyAuditTrail } from './verify-audit-trail/schema.ts';
+import { definition as viewAlertPreferences } from './view-alert-preferences/schema.ts';
 import { definition as viewChild } from './view-child/schema.ts';
 import { definition as viewOwnAccount } from './view-own-account/schema.ts';
 import { definition as viewWithOverride } from './view-with-override/schema.ts';
@@ -80,6 +87,10 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   approveAccountChange,
   refuseAccountChange,
   viewOwnAccount,
+  listOwnAlerts,
+  markAlertRead,
+  viewAlertPreferences,
+  updateAlertPreferences,
   readChildAuditTrail,
   readUserAuditTrail,
   readArchivedChild,
@@ -93,10 +104,13 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   suspendExpiredAccounts,
   verifyAuditTrail,
   runRetention,
+  sendAlertDigests,
   // Started by an operator
   rekeyChildren,
   // Stream consumers
   sealAuditEvents,
+  raiseRecordAlerts,
+  raiseInvolvementAlerts,
   // A national feed load's steps (R8), in the order its state machine runs them
   splitFeedFile,
   linkFeedChunk,

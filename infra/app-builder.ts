@@ -111,6 +111,8 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     LIMIT_SEARCHES_PER_DAY: String(environment.userLimits.searchesPerDay),
     LIMIT_VIEWS_PER_MINUTE: String(environment.userLimits.viewsPerMinute),
     LIMIT_VIEWS_PER_DAY: String(environment.userLimits.viewsPerDay),
+    MAIL_FROM: environment.mail.from,
+    CONSOLE_URL: environment.mail.consoleUrl,
   };
   const context = {
     tables: tableBindings(data.tables, keys),
@@ -122,6 +124,7 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
       bucketArnExportName: archive.bucketArnExportName,
       key: keys.archiveKey,
     },
+    mail: { identityArn: identity.mailSender.emailIdentityArn, from: environment.mail.from },
     logsKey: keys.logsKey,
     logRetention,
     reservedConcurrency: environment.reservedConcurrency,

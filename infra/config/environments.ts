@@ -62,6 +62,16 @@ const EnvironmentSchema = z
         default: z.tuple([z.string().regex(/^E\d{8}$/), z.string()]),
       })
       .strict(),
+    /**
+     * R9 digests: the domain whose SES identity sends them (verified with Easy DKIM; its DNS records are
+     * published by the operator), the one sender address, and the console link each digest carries.
+     */
+    mail: z
+      .object({ domain: z.string().regex(/^[a-z0-9.-]+$/), from: z.email(), consoleUrl: z.url() })
+      .strict()
+      .refine((m) => m.from.endsWith(`@${m.domain}`), {
+        message: 'mail.from must be an address of mail.domain',
+      }),
     /** Case management systems that push involvements with client credentials (R8). */
     machineClients: z.array(
       z.object({ name: z.string().regex(/^[A-Za-z0-9-]+$/), organisationId: z.string() }),
@@ -88,6 +98,11 @@ const ENVIRONMENTS: Record<string, Environment> = {
     auditSealLagSeconds: 900,
     logRetentionDays: 365,
     machineClients: [{ name: 'leeds-cms', organisationId: 'ORG-LEEDS-CC' }],
+    mail: {
+      domain: 'staging.contactpoint.example.gov.uk',
+      from: 'alerts@staging.contactpoint.example.gov.uk',
+      consoleUrl: 'https://staging.contactpoint.example.gov.uk',
+    },
     postcodeAuthorities: {
       areas: {
         LS: ['E08000035', 'Leeds City Council'],
@@ -115,6 +130,11 @@ const ENVIRONMENTS: Record<string, Environment> = {
       { name: 'leeds-cms', organisationId: 'ORG-LEEDS-CC' },
       { name: 'bradford-cms', organisationId: 'ORG-BRADFORD-MDC' },
     ],
+    mail: {
+      domain: 'contactpoint.example.gov.uk',
+      from: 'alerts@contactpoint.example.gov.uk',
+      consoleUrl: 'https://contactpoint.example.gov.uk',
+    },
     postcodeAuthorities: {
       areas: {
         LS: ['E08000035', 'Leeds City Council'],

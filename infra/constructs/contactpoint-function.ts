@@ -42,6 +42,8 @@ export interface FunctionContext {
   auditSealRoleNames?: Record<'seal' | 'verify', string>;
   /** R7: the archive bucket and its key, for a function that declares `archive` (definition.archive). */
   archive?: ArchiveResources;
+  /** R9: the SES identity a function that sends mail (definition.sendsMail) sends from, and its one address. */
+  mail?: { identityArn: string; from: string };
   /**
    * By function name, the fixed role names of the functions that declare the `searchKeys` settings, which
    * the blocking-key secret's resource policy and its key's policy name (names.ts searchKeysRoleName).
@@ -237,6 +239,18 @@ export class ContactPointFunction extends Construct {
     if (definition.archive) {
       if (!context.archive) throw new Error(`${functionName} uses the archive: give it the archive bucket`);
       statements.push(...archiveStatements(definition.archive, context.archive, region));
+    }
+    if (definition.sendsMail) {
+      if (!context.mail) throw new Error(`${functionName} sends mail: give it the SES identity`);
+      statements.push(
+        new PolicyStatement({
+          sid: 'SendDigestMail',
+          actions: ['ses:SendEmail'],
+          resources: [context.mail.identityArn],
+          // Only as the one sender address: the function cannot send as anyone else in the domain.
+          conditions: { StringEquals: { 'ses:FromAddress': context.mail.from } },
+        }),
+      );
     }
     const archive = definition.archive ? context.archive : undefined;
     statements.push(...(props.extraStatements ?? []));

@@ -2,8 +2,16 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnEventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { TABLES, type TableDefinition, type TableId } from '#adapters/dynamo/tables.ts';
 import type { StreamFunction } from '#functions/define-function.ts';
 import { ContactPointFunction, type FunctionContext } from './contactpoint-function.ts';
+
+/** An event filter pattern: a stream record of an item with this sort key. */
+export function sortKeyPattern(tableId: TableId, sortKey: string): Record<string, unknown> {
+  const name = (TABLES[tableId] as TableDefinition).sortKey?.name;
+  if (!name) throw new Error(`The ${tableId} table has no sort key to filter its stream on`);
+  return { dynamodb: { Keys: { [name]: { S: [sortKey] } } } };
+}
 
 /**
  * The house stream consumer: its function reads the declared table's stream in order, one batch at a
@@ -18,7 +26,7 @@ export class StreamConsumer extends Construct {
   constructor(scope: Construct, id: string, props: { definition: StreamFunction; context: FunctionContext }) {
     super(scope, id);
     const { definition, context } = props;
-    const { table: tableId, batchSize, batchingWindowSeconds } = definition.trigger;
+    const { table: tableId, batchSize, batchingWindowSeconds, onlySortKey } = definition.trigger;
     const binding = context.tables[tableId];
     const streamArn = binding?.table.tableStreamArn;
     if (!binding || !streamArn)
@@ -57,6 +65,12 @@ export class StreamConsumer extends Construct {
       maximumRetryAttempts: -1,
       maximumRecordAgeInSeconds: -1,
       bisectBatchOnFunctionError: true,
+      // Changes to other items never invoke the function (nor count against its batches).
+      ...(onlySortKey !== undefined && {
+        filterCriteria: {
+          filters: [{ pattern: JSON.stringify(sortKeyPattern(tableId, onlySortKey)) }],
+        },
+      }),
     });
     Validations.of(mapping).acknowledge({
       id: 'Serverless::Serverless-LambdaEventSourceMappingDestination',

@@ -6,15 +6,16 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Jwks } from 'aws-jwt-verify/jwk';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { DynamoChildRepository } from '#adapters/dynamo/child-repository.ts';
 import { documentClient } from '#adapters/dynamo/client.ts';
 import { DynamoDirectoryRepository } from '#adapters/dynamo/directory-repository.ts';
 import { DynamoInvolvementRepository } from '#adapters/dynamo/involvement-repository.ts';
-import type { TableNames } from '#adapters/dynamo/tables.ts';
+import { TABLES, type TableDefinition, type TableNames } from '#adapters/dynamo/tables.ts';
 import { localBlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
 import { ROLES, type Role } from '#domain/access/principal.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
-import type { FunctionDefinition } from '#functions/define-function.ts';
+import type { FunctionDefinition, StreamFunction } from '#functions/define-function.ts';
 import { isTriggeredBy } from '#functions/define-function.ts';
 import { FUNCTIONS } from '#functions/manifest.ts';
 import { environmentFor, type SettingGroup, type SettingValues, tableSettings } from '#runtime/settings.ts';
@@ -261,6 +262,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       LOCAL_SEAL_DIR: join(stateDir, 'audit-seals'),
       // R7: the stand-in for the archive bucket: files encrypted with the keyring's archive key.
       LOCAL_ARCHIVE_DIR: join(stateDir, 'archive'),
+      // R9: the stand-in for SES — each digest an .eml file; the link it carries is this stack's URL (set below).
+      LOCAL_MAIL_DIR: join(stateDir, 'mail'),
+      MAIL_FROM: 'alerts@contactpoint.example.gov.uk',
+      CONSOLE_URL: `http://127.0.0.1:${options.port}`,
       AUDIT_SEAL_LAG_SECONDS: process.env.AUDIT_SEAL_LAG_SECONDS ?? LOCAL_SEAL_LAG_SECONDS,
       MISUSE_DISTINCT_CHILDREN_PER_DAY: process.env.MISUSE_DISTINCT_CHILDREN_PER_DAY ?? '50',
       MISUSE_OUT_OF_AREA_PER_DAY: process.env.MISUSE_OUT_OF_AREA_PER_DAY ?? '5',
@@ -296,6 +301,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       server.once('error', reject);
       server.listen(options.port, '127.0.0.1', () => resolveListen());
     });
+    const address = server.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : options.port}`;
+    // Read by the digest job at its cold start, which is later: the port is known only now.
+    process.env.CONSOLE_URL = url;
     if (options.seedInBackground) seeding = seed();
     const problems: string[] = [];
     const report = (problem: string) => {
@@ -315,7 +324,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           endpoint: dynamo.endpoint,
           streamArn: Table.LatestStreamArn,
           batchSize: consumer.trigger.batchSize,
-          handler: (event) => handler(event, {}),
+          // As the event filter does in AWS: changes to other items never reach the function.
+          handler: (event) => {
+            const records = onlyFiltered(consumer, event.Records);
+            return records.length > 0 ? handler({ Records: records }, {}) : Promise.resolve();
+          },
           onError: (error) => report(`${consumer.name}: ${(error as Error).message}`),
           positionFile: join(stateDir, `${table}-stream-position.json`),
         }),
@@ -330,8 +343,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       join(stateDir, RUNTIME_FILE),
       JSON.stringify({ dynamoEndpoint: dynamo.endpoint, tables }, null, 2),
     );
-    const address = server.address();
-    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : options.port}`;
 
     return {
       url,
@@ -381,4 +392,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopServices();
     throw error;
   }
+}
+
+/** The records a consumer's event filter lets through (its `onlySortKey`), as the AWS mapping filters them. */
+function onlyFiltered(consumer: StreamFunction, records: DynamoDBRecord[]): DynamoDBRecord[] {
+  const { table, onlySortKey } = consumer.trigger;
+  const sortKeyName = (TABLES[table] as TableDefinition).sortKey?.name;
+  if (onlySortKey === undefined || sortKeyName === undefined) return records;
+  return records.filter((record) => record.dynamodb?.Keys?.[sortKeyName]?.S === onlySortKey);
 }

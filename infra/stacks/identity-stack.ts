@@ -23,6 +23,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { ROLES } from '#domain/access/principal.ts';
 import type { SignInFunction } from '#functions/define-function.ts';
@@ -56,10 +57,15 @@ export class IdentityStack extends Stack {
   readonly councilClient: UserPoolClient | undefined;
   readonly resourceServer: UserPoolResourceServer;
   readonly signInTrigger: ContactPointFunction;
+  /** R9: the SES identity the daily alert digests are sent from (Easy DKIM; the operator publishes its records). */
+  readonly mailSender: EmailIdentity;
 
   constructor(scope: Construct, id: string, props: IdentityStackProps) {
     super(scope, id, props);
     const { environment } = props;
+    this.mailSender = new EmailIdentity(this, 'MailSender', {
+      identity: Identity.domain(environment.mail.domain),
+    });
 
     this.signInTrigger = new ContactPointFunction(this, constructIdOf(props.signInTrigger.name), {
       definition: props.signInTrigger,

@@ -4,6 +4,7 @@ import type { LimitKind, UsageWindow } from './access/limits.ts';
 import type { MachineClient } from './access/machine-client.ts';
 import type { Organisation } from './access/organisation.ts';
 import type { Alert } from './alerts/alert.ts';
+import type { AlertPreferences, ChildAlert, InboxAlert } from './alerts/child-alert.ts';
 import type { MisuseAlert, MisuseAlertStatus } from './alerts/misuse-alert.ts';
 import type { AuditEvent } from './audit/event.ts';
 import type { MisuseDay } from './audit/misuse.ts';
@@ -150,8 +151,35 @@ export interface DirectoryRepository {
 /** Notices to practitioners, administrators and auditors. */
 export interface AlertRepository {
   put(alerts: Alert[]): Promise<void>;
-  /** Raises an alert once: a second alert with the same recipient and ID is ignored. */
-  putOnce(alert: Alert): Promise<void>;
+}
+
+/**
+ * R9: each user's inbox of alerts (child alerts and account notices), their digest preference, and which
+ * alerts a daily digest has yet to announce.
+ */
+export interface Inbox {
+  /** Delivers each alert once: an alert whose ID is already in the inbox is left as it is (a retried batch). */
+  deliver(alerts: ChildAlert[]): Promise<void>;
+  /** Newest first; `unreadOnly` filters the page, which may then hold fewer than `limit`. */
+  list(
+    recipientId: string,
+    query: { limit: number; cursor?: string | undefined; unreadOnly: boolean },
+  ): Promise<{ alerts: InboxAlert[]; next?: string | undefined }>;
+  /** Marks an alert read (and so not for a digest); undefined when the recipient has no such alert. */
+  markRead(recipientId: string, alertId: string, at: string): Promise<InboxAlert | undefined>;
+  preferencesOf(userId: string): Promise<AlertPreferences | undefined>;
+  setPreferences(userId: string, preferences: AlertPreferences, at: string): Promise<void>;
+  /** Alerts no digest has announced yet, by recipient, a page at a time across every inbox (an index, no scan). */
+  awaitingDigest(): AsyncIterable<{ recipientId: string; alertId: string }[]>;
+  /** Marks alerts as announced by a digest. */
+  announced(alerts: { recipientId: string; alertId: string }[]): Promise<void>;
+  /** R7: deletes every alert about a child from these inboxes (the only ones it was ever written to). */
+  removeForChild(childId: string, recipientIds: readonly string[]): Promise<number>;
+}
+
+/** Sends e-mail: SES in AWS, `.eml` files locally. */
+export interface Mailer {
+  send(mail: { to: string; subject: string; text: string }): Promise<void>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Account, accessRefusals } from '#domain/access/account.ts';
+import { accountPrincipal, organisationFacts } from '#domain/access/account-principal.ts';
 import type { MachineClient } from '#domain/access/machine-client.ts';
 import type { Organisation } from '#domain/access/organisation.ts';
 import type { Principal } from '#domain/access/principal.ts';
@@ -98,12 +99,7 @@ export class PrincipalResolver {
         refused,
         refusals.map((r) => r.reason),
       );
-    return {
-      userId,
-      roles: account.roles,
-      ...(account.rights?.length && { rights: account.rights }),
-      ...this.organisationFacts(organisation),
-    };
+    return accountPrincipal(account, organisation);
   }
 
   /**
@@ -133,16 +129,7 @@ export class PrincipalResolver {
       roles: [],
       machineClientId: clientId,
       scopes: (scope ?? '').split(/\s+/).filter(Boolean),
-      ...this.organisationFacts(organisation),
-    };
-  }
-
-  private organisationFacts(organisation: Organisation) {
-    const isCouncil = organisation.kind === 'local-authority' && organisation.gssCode !== undefined;
-    return {
-      organisationId: organisation.organisationId,
-      organisationName: organisation.name,
-      ...(isCouncil && { localAuthority: organisation.gssCode, localAuthorityName: organisation.name }),
+      ...organisationFacts(organisation),
     };
   }
 }

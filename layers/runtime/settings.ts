@@ -134,6 +134,14 @@ export const SETTINGS = {
     z.object({ AWS_REGION: name, ARCHIVE_BUCKET: name, ARCHIVE_KEY_ID: name }),
     z.object({ LOCAL_KEYRING_FILE: name, LOCAL_ARCHIVE_DIR: name }),
   ]),
+  /**
+   * R9: the daily digest — the address it is sent from (an SES identity in AWS) and the one link it carries,
+   * the console where alerts are read. Locally the mail is written as `.eml` files to a folder (`.local/mail/`).
+   */
+  mail: z.union([
+    z.object({ AWS_REGION: name, MAIL_FROM: z.email(), CONSOLE_URL: z.url() }),
+    z.object({ LOCAL_MAIL_DIR: name, MAIL_FROM: z.email(), CONSOLE_URL: z.url() }),
+  ]),
   /** The sign-in trigger's council identity providers (R4: MFA evidence). */
   federation: z.object({
     FEDERATION_RULES: z.string().transform((raw, ctx) => {

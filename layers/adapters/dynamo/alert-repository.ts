@@ -3,10 +3,12 @@ import type { Adapters } from '#adapters/dependencies.ts';
 import type { Alert } from '#domain/alerts/alert.ts';
 import type { MisuseAlert, MisuseAlertStatus } from '#domain/alerts/misuse-alert.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
-import { PreconditionFailedError, ValidationError } from '#domain/errors.ts';
+import { PreconditionFailedError } from '#domain/errors.ts';
 import type { AlertRepository, MisuseAlertRepository } from '#domain/ports.ts';
 import { readSettings } from '#runtime/settings.ts';
 import { auditPut } from './audit-sink.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { inboxItem } from './inbox.ts';
 import { keys } from './keys.ts';
 import { MISUSE_ALERTS_BY_ORGANISATION_INDEX } from './tables.ts';
 import { batchPut, transactWrite } from './write.ts';
@@ -17,23 +19,8 @@ export class DynamoAlertRepository implements AlertRepository {
     private readonly tableName: string,
   ) {}
 
-  async putOnce(alert: Alert): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: alert,
-          ConditionExpression: 'attribute_not_exists(alertId)',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof PreconditionFailedError)) throw error;
-    }
-  }
-
   async put(alerts: Alert[]): Promise<void> {
-    if (alerts.length > 0)
-      await batchPut(this.db, this.tableName, alerts as unknown as Record<string, unknown>[]);
+    if (alerts.length > 0) await batchPut(this.db, this.tableName, alerts.map(inboxItem));
   }
 }
 
@@ -98,7 +85,19 @@ export class DynamoMisuseAlertRepository implements MisuseAlertRepository {
         },
         ScanIndexForward: false,
         Limit: query.limit,
-        ...(query.cursor && { ExclusiveStartKey: decodeCursor(query.cursor, reviewingOrganisationId) }),
+        ...(query.cursor && {
+          ExclusiveStartKey: decodeCursor(
+            query.cursor,
+            // Only ever a position in the same organisation's list.
+            (key) =>
+              Object.keys(key).sort().join(',') === 'alertId,raisedAt,recipientId,reviewingOrganisation' &&
+              key.reviewingOrganisation === reviewingOrganisationId &&
+              typeof key.alertId === 'string' &&
+              typeof key.raisedAt === 'string' &&
+              key.recipientId === keys.misuseAlert(reviewingOrganisationId, key.alertId).recipientId,
+            'list',
+          ),
+        }),
       }),
     );
     return {
@@ -126,29 +125,6 @@ function strip(item: Record<string, unknown>): MisuseAlert {
   const alert = { ...item };
   for (const attribute of INDEX_ATTRIBUTES) delete alert[attribute];
   return alert as unknown as MisuseAlert;
-}
-
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-/** A cursor is only ever a position in the same organisation's list. */
-function decodeCursor(cursor: string, reviewingOrganisationId: string): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const names = Object.keys(key).sort().join(',');
-    if (
-      names === 'alertId,raisedAt,recipientId,reviewingOrganisation' &&
-      key.reviewingOrganisation === reviewingOrganisationId &&
-      typeof key.alertId === 'string' &&
-      typeof key.raisedAt === 'string' &&
-      key.recipientId === keys.misuseAlert(reviewingOrganisationId, key.alertId).recipientId
-    )
-      return key;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this list issued' }]);
 }
 
 /** The misuse alerts on the function's own client; the tables are read once, at cold start. */

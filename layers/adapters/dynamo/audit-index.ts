@@ -1,9 +1,9 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import { type TrailEntry, type TrailSubject, trailEntry, trailSubjects } from '#domain/audit/trail.ts';
-import { ValidationError } from '#domain/errors.ts';
 import type { AuditTrailIndex } from '#domain/ports.ts';
 import { readSettings } from '#runtime/settings.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { keys } from './keys.ts';
 import { batchPut } from './write.ts';
 
@@ -50,28 +50,20 @@ export class DynamoAuditTrailIndex implements AuditTrailIndex {
         ExpressionAttributeValues: { ':subject': subject, ':from': from, ':to': to },
         ScanIndexForward: false,
         Limit: query.limit,
-        ...(query.cursor && { ExclusiveStartKey: decodeCursor(query.cursor, subject) }),
+        ...(query.cursor && {
+          ExclusiveStartKey: decodeCursor(
+            query.cursor,
+            // Only ever a position in the same subject's history.
+            (key) =>
+              key.subject === subject && typeof key.atEvent === 'string' && Object.keys(key).length === 2,
+            'history',
+          ),
+        }),
       }),
     );
     const entries = (page.Items ?? []).map(({ subject: _s, atEvent: _a, ...entry }) => entry as TrailEntry);
     return { entries, ...(page.LastEvaluatedKey && { next: encodeCursor(page.LastEvaluatedKey) }) };
   }
-}
-
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-/** A cursor is only ever a position in the same subject's history. */
-function decodeCursor(cursor: string, subject: string): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (key.subject === subject && typeof key.atEvent === 'string' && Object.keys(key).length === 2)
-      return key;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this history issued' }]);
 }
 
 /** The audit index on the function's own DynamoDB client; its table is read once, at cold start. */

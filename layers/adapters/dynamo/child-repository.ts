@@ -72,6 +72,13 @@ export function recordItem(record: ChildRecord, keyGeneration: string): Record<s
   };
 }
 
+/** The record a record item holds, without its storage bookkeeping (a read, or a stream image). */
+export function recordOf(item: Record<string, unknown>): ChildRecord {
+  const record = { ...item };
+  for (const attribute of RECORD_BOOKKEEPING) delete record[attribute];
+  return record as unknown as ChildRecord;
+}
+
 export class DynamoChildRepository implements ChildRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -96,9 +103,7 @@ export class DynamoChildRepository implements ChildRepository {
         ConsistentRead: true,
       }),
     );
-    if (!Item) return undefined;
-    for (const attribute of RECORD_BOOKKEEPING) delete Item[attribute];
-    return Item as ChildRecord;
+    return Item ? recordOf(Item) : undefined;
   }
 
   /** The child holding an NHS number or UPN, shielded or not: its identifier claim, under any generation. */

@@ -5,8 +5,15 @@ import { ARCHIVE_ENTRY_SK, BLOCKING_KEY_SK_PREFIX, CHILD_RECORD_SK } from './tab
 /** R7: how many partitions the retention index spreads live records (and archive entries) over. */
 export const RETENTION_SHARDS = 16;
 
+/** R9: how many partitions the digest index spreads waiting alerts over. */
+export const DIGEST_SHARDS = 4;
+
+function shardOf(value: string, shards: number): number {
+  return (createHash('sha256').update(value, 'utf8').digest()[0] as number) % shards;
+}
+
 function retentionShardOf(childId: string): number {
-  return (createHash('sha256').update(childId, 'utf8').digest()[0] as number) % RETENTION_SHARDS;
+  return shardOf(childId, RETENTION_SHARDS);
 }
 
 const CHILD_SOURCE_SK_PREFIX = 'SOURCE#';
@@ -112,6 +119,19 @@ export const keys = {
     userDay: `${userId}#${day}`,
     item: `CHILD#${childId}`,
   }),
+  /** R9/R4: an alert in a user's inbox; its ID starts with the time it was raised, so a query lists newest first. */
+  inboxAlert: (recipientId: string, alertId: string) => ({ recipientId, alertId }),
+  /**
+   * Index attributes of an alert no digest has announced yet (removed once announced or read): spread over
+   * a few partitions by recipient, so the digest job reads what is waiting with one Query per shard.
+   */
+  awaitingDigestIndexes: (recipientId: string, alertId: string) => ({
+    digestShard: `DIGEST#${shardOf(recipientId, DIGEST_SHARDS)}`,
+    digestAt: alertId,
+  }),
+  digestShards: () => Array.from({ length: DIGEST_SHARDS }, (_, shard) => `DIGEST#${shard}`),
+  /** A user's alert preferences: their own partition of the alerts table, apart from their inbox. */
+  alertPreferences: (userId: string) => ({ recipientId: `PREFERENCES#${userId}`, alertId: 'PREFERENCES' }),
   /** R10: a misuse alert, one item for the auditors of its reviewing organisation. */
   misuseAlert: (reviewingOrganisationId: string, alertId: string) => ({
     recipientId: `AUDITORS#${reviewingOrganisationId}`,

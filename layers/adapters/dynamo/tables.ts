@@ -46,6 +46,8 @@ export const ACCOUNTS_BY_ORGANISATION_INDEX = 'accountsByOrganisation';
 export const ACTIVE_ACCOUNTS_BY_DBS_INDEX = 'activeAccountsByDbsDate';
 export const CONTACT_REQUESTS_BY_BROKER_INDEX = 'byBrokerAuthority';
 export const MISUSE_ALERTS_BY_ORGANISATION_INDEX = 'misuseAlertsByOrganisation';
+/** R9: alerts no daily digest has announced yet (sparse, keys only, sharded). */
+export const AWAITING_DIGEST_INDEX = 'alertsAwaitingDigest';
 export const OPEN_REVIEWS_INDEX = 'openReviews';
 /** R7: live records by leaving day, and archive entries by purge day (sparse, keys only, sharded). */
 export const RETENTION_INDEX = 'byRetentionDay';
@@ -139,8 +141,10 @@ export const TABLES = {
     timeToLive: 'expiresAtEpoch',
   },
   /**
-   * Notices to practitioners and auditors (R9, R10); they expire once read or stale. A misuse alert is one
-   * item for the auditors of its reviewing organisation; the sparse index lists them newest first.
+   * Notices to practitioners and auditors (R9, R10); they expire once stale. Each user's inbox is their
+   * partition (child alerts and account notices, newest first), with their preferences in a partition of their
+   * own; a second sparse index holds the alerts a daily digest has yet to announce. A misuse alert is one item
+   * for the auditors of its reviewing organisation; the first sparse index lists them newest first.
    */
   alerts: {
     id: 'alerts',
@@ -152,6 +156,12 @@ export const TABLES = {
         partitionKey: { name: 'reviewingOrganisation', type: 'S' },
         sortKey: { name: 'raisedAt', type: 'S' },
         projection: { type: 'ALL' },
+      },
+      {
+        indexName: AWAITING_DIGEST_INDEX,
+        partitionKey: { name: 'digestShard', type: 'S' },
+        sortKey: { name: 'digestAt', type: 'S' },
+        projection: { type: 'KEYS_ONLY' },
       },
     ],
     timeToLive: 'expiresAt',

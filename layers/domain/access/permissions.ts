@@ -40,8 +40,22 @@ export const ACTIONS = [
   'record-death-notice',
   /** R7: an auditor reads an archived record, for an investigation. */
   'read-archived-child',
+  /** R9: anyone signed in reads their own inbox, marks an alert read and sets whether a daily digest is sent. */
+  'list-own-alerts',
+  'mark-alert-read',
+  'view-alert-preferences',
+  'update-alert-preferences',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
+
+/** What every signed-in user may do with their own account and inbox, whatever their role. */
+const OWN_ACTIONS: readonly Action[] = [
+  'view-own-account',
+  'list-own-alerts',
+  'mark-alert-read',
+  'view-alert-preferences',
+  'update-alert-preferences',
+];
 
 /**
  * Role × action. Deny by default: an action a role does not list is refused. Operators watch the
@@ -59,6 +73,7 @@ const CHILD_ACTIONS = ACTIONS.filter(
       'review-misuse-alert',
       'subject-access-report',
       'read-archived-child',
+      ...OWN_ACTIONS,
     ].includes(a),
 );
 
@@ -70,10 +85,10 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'update-involvement',
     'request-contact',
     'override-shield',
-    'view-own-account',
+    ...OWN_ACTIONS,
   ]),
   // The ContactPoint team does everything a practitioner does, and maintains the records.
-  'data-manager': new Set([...CHILD_ACTIONS, 'subject-access-report', 'view-own-account']),
+  'data-manager': new Set([...CHILD_ACTIONS, 'subject-access-report', ...OWN_ACTIONS]),
   // User administrators manage accounts (R4) and never see children.
   'user-admin': new Set([
     'grant-account',
@@ -82,7 +97,7 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'approve-account-change',
     'refuse-account-change',
     'list-account-changes',
-    'view-own-account',
+    ...OWN_ACTIONS,
   ]),
   // Auditors read access histories (R6) and misuse alerts (R10), never the records themselves.
   // R7: and, for an investigation, a record archived from their council's area.
@@ -91,9 +106,9 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'list-misuse-alerts',
     'review-misuse-alert',
     'read-archived-child',
-    'view-own-account',
+    ...OWN_ACTIONS,
   ]),
-  operator: new Set(['view-own-account']),
+  operator: new Set(OWN_ACTIONS),
 };
 
 /** Actions that need a right on the account beside a permitted role (deny by default, like the roles). */

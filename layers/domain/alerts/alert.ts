@@ -1,10 +1,11 @@
-/** A notice for one person (R9 alerts, R4 account notices). Never carries a child's details. */
+/**
+ * A notice about an account for its administrators (R4: a suspension for an expired DBS certificate).
+ * Never carries a child's details; it sits in the recipient's inbox beside their child alerts (R9).
+ */
 export interface Alert {
   recipientId: string;
   alertId: string;
-  kind: 'account-suspended-dbs-expired' | 'misuse';
-  /** For a misuse alert, the rule that fired (R10). */
-  rule?: string | undefined;
+  kind: 'account-suspended-dbs-expired';
   /** The account the notice is about (a practitioner, never a child). */
   subjectUserId: string;
   subjectEmail: string;

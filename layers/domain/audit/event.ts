@@ -47,7 +47,12 @@ export type AuditAction =
   | 'archive-child'
   | 'purge-archived-child'
   /** R7: an auditor reads an archived record for an investigation. */
-  | 'read-archived-child';
+  | 'read-archived-child'
+  /** R9: a user reads their own inbox (the children its alerts name are recorded), marks one read, sets the digest. */
+  | 'list-own-alerts'
+  | 'mark-alert-read'
+  | 'view-alert-preferences'
+  | 'update-alert-preferences';
 
 /** `awaiting-agreement`: one of two teams has agreed to a step that needs both (lifting a cross-council shield). */
 export type AuditOutcome =

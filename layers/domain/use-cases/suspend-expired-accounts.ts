@@ -1,5 +1,6 @@
 import { DBS_VALID_YEARS } from '../access/account.ts';
 import type { Alert } from '../alerts/alert.ts';
+import { alertIdAt } from '../alerts/child-alert.ts';
 import { auditEventFor } from '../audit/event.ts';
 import { todayIso } from '../dates.ts';
 import type { AlertRepository, DirectoryRepository, Environment, IdentityAdmin } from '../ports.ts';
@@ -61,7 +62,7 @@ export async function suspendExpiredAccounts(
       : [];
     const alerts: Alert[] = administrators.map((admin) => ({
       recipientId: admin.userId,
-      alertId: deps.env.newId('ALERT'),
+      alertId: alertIdAt(now.toISOString(), deps.env.newId('ALERT')),
       kind: 'account-suspended-dbs-expired',
       subjectUserId: account.userId,
       subjectEmail: account.email,

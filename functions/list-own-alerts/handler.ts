@@ -1,0 +1,20 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { adaptersFrom } from '#adapters/dependencies.ts';
+import { inboxFrom } from '#adapters/dynamo/inbox.ts';
+import { alertView } from '#domain/alerts/child-alert.ts';
+import { listOwnAlerts } from '#domain/use-cases/child-alerts.ts';
+import type { ApiEvent } from '#http/api-event.ts';
+import { json } from '#http/headers.ts';
+import { apiMiddleware } from '#http/middleware.ts';
+import { route } from './schema.ts';
+
+const adapters = adaptersFrom();
+const deps = { ...adapters, inbox: inboxFrom(adapters) };
+
+export const handler = middy<ApiEvent<typeof route>, APIGatewayProxyResult>()
+  .use(apiMiddleware(route, adapters))
+  .handler(async ({ input: { query }, principal, facts }) => {
+    const page = await listOwnAlerts(deps, principal, query, facts);
+    return json(200, { alerts: page.alerts.map(alertView), ...(page.next && { next: page.next }) });
+  });

@@ -1,0 +1,46 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { ChildRecord } from '#domain/child/record.ts';
+import type { Involvement } from '#domain/involvement/schema.ts';
+import type { StreamChange } from '#domain/use-cases/child-alerts.ts';
+import { recordOf } from './child-repository.ts';
+import { CHILD_RECORD_SK } from './tables.ts';
+
+function imagesOf(record: DynamoDBRecord) {
+  const read = (image: unknown) => (image ? unmarshall(image as Record<string, AttributeValue>) : undefined);
+  return { before: read(record.dynamodb?.OldImage), after: read(record.dynamodb?.NewImage) };
+}
+
+/** When the change was made: the stream's own time (whole seconds), else the item's `updatedAt`. */
+function madeAt(record: DynamoDBRecord, after: Record<string, unknown>): string {
+  const seconds = record.dynamodb?.ApproximateCreationDateTime;
+  return seconds !== undefined ? new Date(seconds * 1000).toISOString() : String(after.updatedAt);
+}
+
+/**
+ * A change to a child's record item from the children table's stream; undefined for anything else the table
+ * holds (search keys, feed rows, claims, archive entries) and for a record removed (it has left, R7).
+ */
+export function recordChangeOf(record: DynamoDBRecord): StreamChange<ChildRecord> | undefined {
+  const { before, after } = imagesOf(record);
+  if (!after || after.sk !== CHILD_RECORD_SK || !record.eventID) return undefined;
+  return {
+    eventId: record.eventID,
+    at: madeAt(record, after),
+    before: before ? recordOf(before) : undefined,
+    after: recordOf(after),
+  };
+}
+
+/** A change to an involvement from the involvements table's stream (one item per involvement). */
+export function involvementChangeOf(record: DynamoDBRecord): StreamChange<Involvement> | undefined {
+  const { before, after } = imagesOf(record);
+  if (!after || !record.eventID) return undefined;
+  return {
+    eventId: record.eventID,
+    at: madeAt(record, after),
+    before: before as Involvement | undefined,
+    after: after as Involvement,
+  };
+}
