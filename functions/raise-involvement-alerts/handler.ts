@@ -19,7 +19,8 @@ export const handler = middy<DynamoDBStreamEvent, void>()
     const changes = event.Records.flatMap((record) => involvementChangeOf(record) ?? []);
     const raised = await raiseInvolvementAlerts(deps, changes);
     // Counts only: never a child's ID or details in a log line or metric.
-    logger.info('involvement changes weighed for alerts', { changes: changes.length, raised });
+    if (raised > 0)
+      logger.info('involvement changes weighed for alerts', { changes: changes.length, raised });
     metrics.addMetric('ChildAlerts', MetricUnit.Count, raised);
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   });

@@ -5,6 +5,7 @@ import {
   GetRecordsCommand,
   type GetRecordsCommandOutput,
   GetShardIteratorCommand,
+  type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 
@@ -86,7 +87,7 @@ export function pollStream(options: {
     const batch = fresh.slice(0, state.limit);
     if (batch.length > 0) {
       try {
-        await options.handler({ Records: batch } as unknown as DynamoDBStreamEvent);
+        await options.handler({ Records: batch.map(asLambdaRecord) } as unknown as DynamoDBStreamEvent);
       } catch (error) {
         // Blocked, never skipped: the same records again, half as many, after a pause.
         options.onError(error);
@@ -124,4 +125,12 @@ export function pollStream(options: {
       client.destroy();
     },
   };
+}
+
+/** A record as Lambda hands it over: the SDK reads the creation time as a Date, Lambda gives epoch seconds. */
+function asLambdaRecord(record: _Record): _Record | Record<string, unknown> {
+  const at = record.dynamodb?.ApproximateCreationDateTime;
+  return at instanceof Date
+    ? { ...record, dynamodb: { ...record.dynamodb, ApproximateCreationDateTime: Math.floor(at.getTime() / 1000) } }
+    : record;
 }

@@ -139,8 +139,9 @@ export const SETTINGS = {
    * the console where alerts are read. Locally the mail is written as `.eml` files to a folder (`.local/mail/`).
    */
   mail: z.union([
-    z.object({ AWS_REGION: name, MAIL_FROM: z.email(), CONSOLE_URL: z.url() }),
+    // The folder first: locally AWS_REGION is set too, and must not send through SES.
     z.object({ LOCAL_MAIL_DIR: name, MAIL_FROM: z.email(), CONSOLE_URL: z.url() }),
+    z.object({ AWS_REGION: name, MAIL_FROM: z.email(), CONSOLE_URL: z.url() }),
   ]),
   /** The sign-in trigger's council identity providers (R4: MFA evidence). */
   federation: z.object({
