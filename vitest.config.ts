@@ -34,6 +34,8 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           include: ['test/infra/**/*.test.ts'],
           environment: 'node',
+          // The app is synthesised once per run, by the first file that reads it, not by every file.
+          globalSetup: ['test/infra/global-setup.ts'],
         },
       },
       {

@@ -10,12 +10,12 @@ let feeds: Template;
 let keys: Template;
 let audit: Template;
 
-beforeAll(() => {
-  out = synthesise();
+beforeAll(async () => {
+  out = await synthesise();
   feeds = out.template('Feeds');
   keys = out.template('Keys');
   audit = out.template('Audit');
-}, 120_000);
+}, 180_000);
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 interface Statement {

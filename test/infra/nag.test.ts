@@ -10,9 +10,9 @@ const docs = readFileSync(
 );
 let report: NagReport;
 
-beforeAll(() => {
-  report = synthesise().report;
-}, 120_000);
+beforeAll(async () => {
+  report = (await synthesise()).report;
+}, 180_000);
 
 /** The id as the docs write it: one row per kind, whatever the function's log group is called. */
 function documentedForm(id: string): string[] {

@@ -10,13 +10,13 @@ let keys: Template;
 let jobs: Template;
 let api: Template;
 
-beforeAll(() => {
-  out = synthesise();
+beforeAll(async () => {
+  out = await synthesise();
   archive = out.template('Archive');
   keys = out.template('Keys');
   jobs = out.template('Jobs');
   api = out.template('Api');
-}, 120_000);
+}, 180_000);
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const resourcesOf = (t: Template, type: string) => Object.values(t.findResources(type) as Resources);

@@ -16,13 +16,13 @@ let data: Template;
 let audit: Template;
 let jobs: Template;
 
-beforeAll(() => {
-  out = synthesise();
+beforeAll(async () => {
+  out = await synthesise();
   keys = out.template('Keys');
   data = out.template('Data');
   audit = out.template('Audit');
   jobs = out.template('Jobs');
-}, 120_000);
+}, 180_000);
 
 interface Statement {
   Sid?: string;

@@ -17,8 +17,8 @@ let keys: Template;
 let jobs: Template;
 let feeds: Template;
 
-beforeAll(() => {
-  out = synthesise();
+beforeAll(async () => {
+  out = await synthesise();
   api = out.template('Api');
   data = out.template('Data');
   identity = out.template('Identity');
@@ -26,7 +26,7 @@ beforeAll(() => {
   keys = out.template('Keys');
   jobs = out.template('Jobs');
   feeds = out.template('Feeds');
-}, 120_000);
+}, 180_000);
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const resourcesOf = (t: Template, type: string) => Object.values(t.findResources(type) as Resources);
