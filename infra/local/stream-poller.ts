@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
+  type _Record,
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
   type GetRecordsCommandOutput,
   GetShardIteratorCommand,
-  type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 
@@ -131,6 +131,9 @@ export function pollStream(options: {
 function asLambdaRecord(record: _Record): _Record | Record<string, unknown> {
   const at = record.dynamodb?.ApproximateCreationDateTime;
   return at instanceof Date
-    ? { ...record, dynamodb: { ...record.dynamodb, ApproximateCreationDateTime: Math.floor(at.getTime() / 1000) } }
+    ? {
+        ...record,
+        dynamodb: { ...record.dynamodb, ApproximateCreationDateTime: Math.floor(at.getTime() / 1000) },
+      }
     : record;
 }

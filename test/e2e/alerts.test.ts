@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTriggeredBy } from '#functions/define-function.ts';
 import { FUNCTIONS } from '#functions/manifest.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
-import { type Client, clientFor, expectTrailSealedAndIntact, startTestStack } from '../support/local-stack.ts';
+import {
+  type Client,
+  clientFor,
+  expectTrailSealedAndIntact,
+  startTestStack,
+} from '../support/local-stack.ts';
 
 /**
  * R9 over HTTP, as practitioners meet it: the stream consumers raise the alerts, each practitioner reads
@@ -148,10 +153,14 @@ describe('R9 alerts over HTTP', () => {
   });
 
   it('tells a practitioner whose involvement has ended nothing more', async () => {
-    const ended = await community.call('PATCH', `/children/${childId}/involvements/${involvementIds[COMMUNITY]}`, {
-      body: { endDate: '2026-12-01' },
-      headers: { 'if-match': etags[COMMUNITY] as string },
-    });
+    const ended = await community.call(
+      'PATCH',
+      `/children/${childId}/involvements/${involvementIds[COMMUNITY]}`,
+      {
+        body: { endDate: '2026-12-01' },
+        headers: { 'if-match': etags[COMMUNITY] as string },
+      },
+    );
     expect(ended.status, ended.text).toBe(200);
     const before = (await inbox(community)).length;
     const lifted = await dataManager.call('DELETE', `/children/${childId}/shield`, {
@@ -186,9 +195,12 @@ describe('R9 alerts over HTTP', () => {
       cursor = reply.json().next;
     } while (cursor);
     expect(seen).toEqual(all.map((a) => a.alertId));
-    const foreign = await community.call('GET', `/me/alerts?limit=2&cursor=${encodeURIComponent(
-      Buffer.from(JSON.stringify({ recipientId: 'someone-else', alertId: 'x' })).toString('base64url'),
-    )}`);
+    const foreign = await community.call(
+      'GET',
+      `/me/alerts?limit=2&cursor=${encodeURIComponent(
+        Buffer.from(JSON.stringify({ recipientId: 'someone-else', alertId: 'x' })).toString('base64url'),
+      )}`,
+    );
     expect(foreign.status).toBe(400);
   });
 

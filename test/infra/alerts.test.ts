@@ -9,8 +9,8 @@ let api: Template;
 let data: Template;
 let identity: Template;
 
-beforeAll(() => {
-  out = synthesise();
+beforeAll(async () => {
+  out = await synthesise();
   jobs = out.template('Jobs');
   api = out.template('Api');
   data = out.template('Data');

@@ -115,7 +115,7 @@ describe('data', () => {
     const keyOf = (p: Record<string, unknown> | undefined) =>
       (p?.SSESpecification as { KMSMasterKeyId?: unknown } | undefined)?.KMSMasterKeyId;
     expect(keyOf(counters)).toEqual(keyOf(named('children')));
-    // Misuse alerts are listed per reviewing organisation, newest first.
+    // Misuse alerts are listed per reviewing organisation, newest first (the other index is R9's digest).
     expect(named('alerts')?.GlobalSecondaryIndexes).toEqual([
       expect.objectContaining({
         IndexName: 'misuseAlertsByOrganisation',
@@ -124,6 +124,7 @@ describe('data', () => {
           { AttributeName: 'raisedAt', KeyType: 'RANGE' },
         ],
       }),
+      expect.objectContaining({ IndexName: 'alertsAwaitingDigest' }),
     ]);
   });
 
