@@ -36,6 +36,7 @@ const examples: [Role, string, string][] = example
         `/children?familyName=${encodeURIComponent(example.familyName)}&givenName=${encodeURIComponent(example.givenName)}&dateOfBirth=${example.dateOfBirth}&reason=SAFEGUARDING`,
       ],
       ['practitioner', 'see who else is involved', `/children/${example.childId}?reason=SAFEGUARDING`],
+      ['practitioner', 'what you have been told about children you work with (R9)', '/me/alerts'],
       ['data-manager', 'open the record to correct it', `/children/${example.childId}?reason=DATA_QUALITY`],
       ['auditor', 'who looked at the child', `/audit/children/${example.childId}`],
       ['auditor', 'possible misuse to review (R10)', '/audit/alerts'],
@@ -66,6 +67,7 @@ ContactPoint is running at ${stack.url}  (ready in ${((Date.now() - started) / 1
   Try it${example ? ` with ${example.givenName} ${example.familyName} (${example.childId}), a child of ${council?.name}` : ''}:
 ${examples.map(([role, what, path]) => `    # ${role}: ${what}\n    ${curl(role, path)}`).join('\n')}
 
+  Alert digests:    written daily at 07:00 UTC as .eml files to .local/mail/ (SES in AWS)
   Data:             .local/ (kept across restarts; npm start -- --reset starts afresh)${
     stack.state.seededChildren === seedCount
       ? ''
