@@ -8,15 +8,24 @@ import { FileChildArchive } from '#adapters/archive/child-archive.ts';
 import type { DynamoChildRepository } from '#adapters/dynamo/child-repository.ts';
 import { DynamoInvolvementRepository } from '#adapters/dynamo/involvement-repository.ts';
 import { DynamoRetentionStore } from '#adapters/dynamo/retention-store.ts';
+import { DynamoReviewQueue } from '#adapters/dynamo/review-queue.ts';
 import { systemEnvironment } from '#adapters/environment.ts';
+import { feedLinkageWith } from '#adapters/feed-linkage.ts';
+import { postcodeAuthorities } from '#adapters/postcode-authorities.ts';
 import type { Principal } from '#domain/access/principal.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import { type ChildFields, childFieldsExample } from '#domain/child/schema.ts';
 import { ConflictError, NotFoundError } from '#domain/errors.ts';
+import type { FeedFields, FeedName, FeedRecord } from '#domain/feeds/feed.ts';
 import type { InvolvementRequest } from '#domain/involvement/schema.ts';
 import type { Environment, RetentionStore } from '#domain/ports.ts';
 import { createChild, updateChild } from '#domain/use-cases/change-child.ts';
 import { registerInvolvement } from '#domain/use-cases/involvements.ts';
+import {
+  contentOf,
+  type FeedLinkageDependencies,
+  linkFeedRecord,
+} from '#domain/use-cases/link-feed-records.ts';
 import {
   readArchivedChild,
   recordDeathNotice,
@@ -386,5 +395,124 @@ describe('R7 at the edges', () => {
     expect((await runRetention(job)).failed).toBe(0);
     expect((await archive.get(child.childId))?.involvements).toHaveLength(150);
     expect(await liveItemsOf(child.childId)).toHaveLength(1);
+  });
+});
+
+describe('R7 on the UK calendar day', () => {
+  it('archives at 23:30 UTC in summer a child whose 18th birthday has begun in London, though not yet in UTC', async () => {
+    const child = await born({ givenName: 'Maisie', familyName: 'Quinn', dateOfBirth: '2014-06-15' });
+    now = new Date('2032-06-14T23:30:00Z');
+    const summary = await runRetention(job);
+    expect(summary.today).toBe('2032-06-15');
+    expect(await deps.children.get(child.childId)).toBeUndefined();
+  });
+});
+
+const LEEDS = 'E08000035';
+const authorities = postcodeAuthorities(
+  JSON.stringify({ areas: { LS: [LEEDS, 'Leeds City Council'] }, default: [LEEDS, 'Leeds City Council'] }),
+);
+const home = { line1: '14 Harehills Lane', town: 'Leeds', postcode: 'LS8 3QE' };
+let line = 0;
+const feedRow = (feed: FeedName, sourceId: string, extractDate: string, fields: FeedFields): FeedRecord => ({
+  feed,
+  sourceId,
+  extractDate,
+  line: ++line,
+  fields,
+});
+
+/** The linker on the same tables, with the review queue in DynamoDB (its items name candidates). */
+function linker(): { linking: FeedLinkageDependencies; reviewQueue: DynamoReviewQueue } {
+  const hasher = () => (fx.adapters.children as DynamoChildRepository).keyHasher();
+  const reviewQueue = new DynamoReviewQueue(
+    fx.adapters.db,
+    { reviews: fx.tables.reviews, audit: fx.tables.audit },
+    hasher,
+  );
+  return {
+    linking: feedLinkageWith(fx.adapters, {
+      matching: fx.adapters.matching,
+      reviews: reviewQueue,
+      authorities,
+    }),
+    reviewQueue,
+  };
+}
+
+/**
+ * Every item of the live tables that names the child: its own, the claims and links it owns, the decisions that
+ * it is not a row's child, and the open review items whose candidate it is (a test may scan; the job never does).
+ */
+async function namingItemsOf(childId: string): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (const table of [fx.tables.children, fx.tables.involvements, fx.tables.contactRequests]) {
+    const { Items } = await fx.dynamo.client.send(new ScanCommand({ TableName: table }));
+    found.push(
+      ...(Items ?? [])
+        .map((i) => unmarshall(i))
+        .filter((i) => i.childId === childId || i.ownerChildId === childId || i.notChildId === childId),
+    );
+  }
+  const { Items } = await fx.dynamo.client.send(new ScanCommand({ TableName: fx.tables.reviews }));
+  found.push(
+    ...(Items ?? [])
+      .map((i) => unmarshall(i))
+      .filter((i) => i.candidateChildId === childId && i.status === 'open'),
+  );
+  return found;
+}
+
+describe('R7: whatever names a leaving child leaves with it', () => {
+  it('removes its identity claim, its feed-row links, the “not this child” decisions about it and the open review items whose candidate it is', async () => {
+    const { linking, reviewQueue } = linker();
+    const birth = feedRow('births', 'B2012-0310-HOLT', '2012-03-20', {
+      givenName: 'Freya',
+      familyName: 'Holt',
+      gender: 'female',
+      dateOfBirth: '2012-03-10',
+      address: home,
+    });
+    expect(await linkFeedRecord(linking, birth)).toBe('created');
+    const childId = (await linking.feeds.sourceState('births', 'B2012-0310-HOLT', '')).link
+      ?.childId as string;
+    // A row a team said is not Freya, and a row awaiting a team's decision with Freya as its candidate.
+    await linking.feeds.rememberNot('school-census', 'S-NOT-FREYA', childId);
+    const doubtful = feedRow('school-census', 'S-MAYBE-FREYA', '2024-01-18', {
+      givenName: 'Freyja',
+      familyName: 'Holte',
+      gender: 'female',
+      dateOfBirth: '2012-03-10',
+      address: home,
+    });
+    await reviewQueue.queue({
+      reviewId: `school-census.S-MAYBE-FREYA.${childId}`,
+      queue: LEEDS,
+      status: 'open',
+      candidateChildId: childId,
+      candidateShielded: false,
+      row: doubtful,
+      probability: 0.6,
+      why: [],
+      raisedAt: '2026-12-06T10:00:00.000Z',
+    });
+    await linking.feeds.markPending('school-census', 'S-MAYBE-FREYA', contentOf(doubtful));
+    const before = await namingItemsOf(childId);
+    for (const named of [
+      (i: Record<string, unknown>) => i.sk === 'IDENTITY',
+      (i: Record<string, unknown>) => i.sk === 'LINK',
+      (i: Record<string, unknown>) => i.sk === `NOT#${childId}`,
+      (i: Record<string, unknown>) => i.candidateChildId === childId,
+    ])
+      expect(before.some(named)).toBe(true);
+
+    setToday('2030-03-10');
+    expect((await runRetention(job)).failed).toBe(0);
+    expect(await deps.children.get(childId)).toBeUndefined();
+    expect(await namingItemsOf(childId)).toEqual([expect.objectContaining({ sk: 'ARCHIVED' })]);
+    // The doubtful row no longer waits for a decision nobody can make: its next load weighs it afresh.
+    const state = await linking.feeds.sourceState('school-census', 'S-MAYBE-FREYA', contentOf(doubtful));
+    expect(state.pending).toBeUndefined();
+    expect(state.notChildren).toEqual([]);
   });
 });
