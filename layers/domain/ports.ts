@@ -203,6 +203,25 @@ export interface SourceState {
   notChildren: string[];
   /** The row awaits a data manager's decision, and whether it then held exactly this content. */
   pending?: { unchanged: boolean } | undefined;
+  /** R7: the row was held by a child whose record has left (archived): it makes no record again. */
+  departed?: boolean | undefined;
+}
+
+/**
+ * R7: a child whose record has left, as a later feed row may meet it — by the NHS number or UPN it held (surely the
+ * same child), or only by its identity (the same names and date of birth: perhaps another child). Nothing of the
+ * child but its opaque ID and the queue of the team that answered for it.
+ */
+export interface DepartedChild {
+  childId: string;
+  queue: string;
+  shielded: boolean;
+}
+export interface Departures {
+  /** A child who left held one of the row's identifiers. */
+  byIdentifier: boolean;
+  /** A child who left had the row's identity (`identityOf`). */
+  byIdentity?: DepartedChild | undefined;
 }
 
 /**
@@ -261,6 +280,19 @@ export interface FeedLinkageStore {
   rememberNot(feed: FeedName, sourceId: string, childId: string): Promise<void>;
   /** The row awaits a data manager: loading it again unchanged leaves it waiting rather than decide anew. */
   markPending(feed: FeedName, sourceId: string, content: string): Promise<void>;
+  /**
+   * R7: whether a child whose record has left (until its archive is destroyed) held one of these identifiers, or
+   * had this identity: what the retention job left behind in their place, by keyed hash.
+   */
+  departures(
+    identifiers: { kind: 'nhsNumber' | 'upn'; value: string }[],
+    identity: string | undefined,
+  ): Promise<Departures>;
+  /**
+   * R7: a data manager said the row is the child who has left: it makes no record, now or at any later load (until
+   * that child's archive is destroyed), and no longer awaits a decision.
+   */
+  rememberDeparted(feed: FeedName, sourceId: string, departedChildId: string): Promise<void>;
 }
 
 /**

@@ -2,6 +2,8 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/
 import type { AuditEvent } from '#domain/audit/event.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
 import type { ContactRequest } from '#domain/contact/request.ts';
+import type { FeedFields } from '#domain/feeds/feed.ts';
+import { identityOf } from '#domain/feeds/linkage.ts';
 import type { Involvement } from '#domain/involvement/schema.ts';
 import type { RetentionStore } from '#domain/ports.ts';
 import type { ArchiveEntry, LiveHoldings } from '#domain/retention/archive.ts';
@@ -237,6 +239,7 @@ export class DynamoRetentionStore implements RetentionStore {
         ExpressionAttributeValues: { ':me': childId },
       },
     });
+    const tombstones = this.tombstonesOf(hasher, record, sourceItems, ownedKeys, entry.purgeOn);
     // Everything but the record: taken first when it will not fit in one transaction with it. A crash part way
     // leaves the record live and due; the archive already holds what was taken (see runRetention).
     const belonging: TransactItem[] = [
@@ -283,9 +286,12 @@ export class DynamoRetentionStore implements RetentionStore {
             ...keys.archiveEntryIndexes(childId, entry.purgeOn),
             archivedOn: entry.archivedOn,
             purgeOn: entry.purgeOn,
+            // Where its tombstones are, for the purge to take them away with the entry.
+            ...(tombstones.length > 0 && { departed: tombstones.map((t) => t.childId) }),
           },
         },
       },
+      ...tombstones.map((item): TransactItem => ({ Put: { TableName: this.tables.children, Item: item } })),
       { Put: auditPut(this.tables.audit, audit) },
     ];
     const room = MAX_TRANSACTION_ITEMS - last.length;
@@ -295,6 +301,52 @@ export class DynamoRetentionStore implements RetentionStore {
       await transactWrite(this.db, before.slice(i, i + MAX_TRANSACTION_ITEMS));
     }
     await transactWrite(this.db, [...last, ...withRecord]);
+  }
+
+  /**
+   * R7: what is left in place of the child's row links, identifier claims and identity claims until its archive is
+   * destroyed — keyed hashes and its purge day; an identity's also the child's opaque ID and the queue of the team
+   * that answered for it — so that a later feed row of the child (an extract made before it left, loaded late; a
+   * row of a child archived a year after a death) does not make it live again (see linkFeedRecord).
+   */
+  private tombstonesOf(
+    hasher: BlockingKeyHasher,
+    record: ChildRecord,
+    sourceItems: Record<string, unknown>[],
+    owned: ItemKey[],
+    purgeOn: string,
+  ): { childId: string; sk: string; [attribute: string]: unknown }[] {
+    const partitions = new Map<string, { childId: string; sk: string; [attribute: string]: unknown }>();
+    const leave = (partition: string, extra: Record<string, unknown> = {}) =>
+      partitions.set(partition, { ...keys.departed(partition), purgeOn, ...extra });
+    for (const item of sourceItems)
+      leave(keys.sourceLink(String(item.sk).split('#').at(-1) as string).childId);
+    const fieldsHeld = [record, ...sourceItems.map((item) => item.fields)] as (FeedFields | undefined)[];
+    // The record's identifiers, and those its feed rows carried (a births row's NHS number the record may not
+    // show, the NHS feed owning that field).
+    const identifiers = new Set(
+      fieldsHeld.flatMap((fields) =>
+        (['nhsNumber', 'upn'] as const).flatMap((kind) => {
+          const value = fields?.[kind];
+          return value ? [keys.identifierClaimMaterial(kind, value)] : [];
+        }),
+      ),
+    );
+    for (const material of identifiers) leave(keys.identifierClaim(hasher.keyOf(material)).childId);
+    const isIdentity = (partition: string) => partition.startsWith('IDENTITY#');
+    for (const key of owned) if (!isIdentity(key.childId)) leave(key.childId);
+    const departedChild = {
+      departedChildId: record.childId,
+      queue: record.shield?.authority ?? record.localAuthority,
+      shielded: record.shield !== undefined,
+    };
+    const identities = fieldsHeld.flatMap((fields) => {
+      const identity = fields && identityOf(fields);
+      return identity ? [keys.identityClaim(hasher.keyOf(identity)).childId] : [];
+    });
+    for (const partition of [...identities, ...owned.map((k) => k.childId).filter(isIdentity)])
+      leave(partition, departedChild);
+    return [...partitions.values()];
   }
 
   /**
@@ -362,7 +414,42 @@ export class DynamoRetentionStore implements RetentionStore {
       : undefined;
   }
 
+  /**
+   * The archive entry goes, with the tombstones it names — each only while it is still the one this child left
+   * (one that another child with the same identity left later, to be purged later, stays).
+   */
   async forget(childId: string, audit: AuditEvent): Promise<void> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tables.children,
+        Key: keys.archiveEntry(childId),
+        ConsistentRead: true,
+      }),
+    );
+    const purgeOn = Item?.purgeOn as string | undefined;
+    const tombstones = await Promise.all(
+      ((Item?.departed as string[] | undefined) ?? []).map(async (partition): Promise<TransactItem[]> => {
+        const { Item: tombstone } = await this.db.send(
+          new GetCommand({
+            TableName: this.tables.children,
+            Key: keys.departed(partition),
+            ConsistentRead: true,
+          }),
+        );
+        const itsPurgeOn = tombstone?.purgeOn as string | undefined;
+        if (itsPurgeOn === undefined || purgeOn === undefined || itsPurgeOn > purgeOn) return [];
+        return [
+          {
+            Delete: {
+              TableName: this.tables.children,
+              Key: keys.departed(partition),
+              ConditionExpression: 'purgeOn = :purgeOn',
+              ExpressionAttributeValues: { ':purgeOn': itsPurgeOn },
+            },
+          },
+        ];
+      }),
+    );
     await transactWrite(this.db, [
       {
         Delete: {
@@ -371,6 +458,7 @@ export class DynamoRetentionStore implements RetentionStore {
           ConditionExpression: 'attribute_exists(childId)',
         },
       },
+      ...tombstones.flat(),
       { Put: auditPut(this.tables.audit, audit) },
     ]);
   }

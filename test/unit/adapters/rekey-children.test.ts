@@ -164,6 +164,9 @@ describe('the re-keying migration', () => {
       'SOURCE#births#abc',
       'CLAIM',
       'KEY#abc',
+      // R7: what a child that has left leaves behind: its archive entry, and tombstones where its keys were.
+      'ARCHIVED',
+      'GONE',
     ]) {
       const saved: RekeyCursor = {
         generation: hasher.generation,
