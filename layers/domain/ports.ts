@@ -336,14 +336,16 @@ export interface RetentionStore {
   /** The record and everything live that belongs to it, read consistently; undefined once gone. */
   holdings(childId: string): Promise<LiveHoldings | undefined>;
   /**
-   * Deletes from the live directory everything `holdings` holds (record, search keys, identifier claims, feed
-   * rows and their links, involvements, contact requests) and files the archive entry, with the audit event.
-   * PreconditionFailedError when the record or one of its items changed since it was read.
+   * Deletes from the live directory everything `holdings` holds (record, search keys, identifier and identity
+   * claims, feed rows and their links, "not this child" decisions about it, open review items whose candidate it
+   * is, involvements, contact requests), leaves tombstones where its row links, identifiers and identity were, and
+   * files the archive entry, with the audit event. PreconditionFailedError when the record or one of its items
+   * changed since it was read.
    */
   removeLive(holdings: LiveHoldings, entry: ArchiveEntry, audit: AuditEvent): Promise<void>;
   archiveEntry(childId: string): Promise<ArchiveEntry | undefined>;
   /** IDs of archive entries whose purge day is on or before `today`, a page at a time. */
   dueForPurge(today: string): AsyncIterable<string[]>;
-  /** Deletes the archive entry (the archive itself already destroyed), with the audit event. */
+  /** Deletes the archive entry and its tombstones (the archive itself already destroyed), with the audit event. */
   forget(childId: string, audit: AuditEvent): Promise<void>;
 }
