@@ -30,8 +30,7 @@ export const route = defineRoute({
     200: { description: 'Decided', schema: ReviewDecisionResultSchema },
     404: { description: 'Your council’s queue holds no item with this ID' },
     409: {
-      description:
-        'Decided already; the child is no longer on ContactPoint (same child); or a later load joined the row to the child (split it instead)',
+      description: 'Decided already; or a later load joined the row to the child (split it instead)',
     },
     412: { description: 'The child changed while the decision was being applied: try again' },
   },

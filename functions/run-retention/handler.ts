@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { archiveFrom, retentionStoreFrom } from '#adapters/archive/dependencies.ts';
+import { archiveFrom, retentionJobStoreFrom } from '#adapters/archive/dependencies.ts';
 import { adaptersFrom } from '#adapters/dependencies.ts';
 import { type RetentionSummary, runRetention } from '#domain/use-cases/retention.ts';
 import { logger } from '#runtime/logger.ts';
@@ -10,7 +10,7 @@ import { metrics } from '#runtime/metrics.ts';
 
 const adapters = adaptersFrom();
 const deps = {
-  retention: retentionStoreFrom(adapters.db),
+  retention: retentionJobStoreFrom(adapters.db),
   archive: archiveFrom(() => adapters.env.now()),
   env: adapters.env,
 };

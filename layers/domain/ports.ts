@@ -231,6 +231,25 @@ export interface SourceState {
   notChildren: string[];
   /** The row awaits a data manager's decision, and whether it then held exactly this content. */
   pending?: { unchanged: boolean } | undefined;
+  /** R7: the row was held by a child whose record has left (archived): it makes no record again. */
+  departed?: boolean | undefined;
+}
+
+/**
+ * R7: a child whose record has left, as a later feed row may meet it — by the NHS number or UPN it held (surely the
+ * same child), or only by its identity (the same names and date of birth: perhaps another child). Nothing of the
+ * child but its opaque ID and the queue of the team that answered for it.
+ */
+export interface DepartedChild {
+  childId: string;
+  queue: string;
+  shielded: boolean;
+}
+export interface Departures {
+  /** A child who left held one of the row's identifiers. */
+  byIdentifier: boolean;
+  /** A child who left had the row's identity (`identityOf`). */
+  byIdentity?: DepartedChild | undefined;
 }
 
 /**
@@ -289,6 +308,19 @@ export interface FeedLinkageStore {
   rememberNot(feed: FeedName, sourceId: string, childId: string): Promise<void>;
   /** The row awaits a data manager: loading it again unchanged leaves it waiting rather than decide anew. */
   markPending(feed: FeedName, sourceId: string, content: string): Promise<void>;
+  /**
+   * R7: whether a child whose record has left (until its archive is destroyed) held one of these identifiers, or
+   * had this identity: what the retention job left behind in their place, by keyed hash.
+   */
+  departures(
+    identifiers: { kind: 'nhsNumber' | 'upn'; value: string }[],
+    identity: string | undefined,
+  ): Promise<Departures>;
+  /**
+   * R7: a data manager said the row is the child who has left: it makes no record, now or at any later load (until
+   * that child's archive is destroyed), and no longer awaits a decision.
+   */
+  rememberDeparted(feed: FeedName, sourceId: string, departedChildId: string): Promise<void>;
 }
 
 /**
@@ -332,14 +364,16 @@ export interface RetentionStore {
   /** The record and everything live that belongs to it, read consistently; undefined once gone. */
   holdings(childId: string): Promise<LiveHoldings | undefined>;
   /**
-   * Deletes from the live directory everything `holdings` holds (record, search keys, identifier claims, feed
-   * rows and their links, involvements, contact requests) and files the archive entry, with the audit event.
-   * PreconditionFailedError when the record or one of its items changed since it was read.
+   * Deletes from the live directory everything `holdings` holds (record, search keys, identifier and identity
+   * claims, feed rows and their links, "not this child" decisions about it, open review items whose candidate it
+   * is, involvements, contact requests), leaves tombstones where its row links, identifiers and identity were, and
+   * files the archive entry, with the audit event. PreconditionFailedError when the record or one of its items
+   * changed since it was read.
    */
   removeLive(holdings: LiveHoldings, entry: ArchiveEntry, audit: AuditEvent): Promise<void>;
   archiveEntry(childId: string): Promise<ArchiveEntry | undefined>;
   /** IDs of archive entries whose purge day is on or before `today`, a page at a time. */
   dueForPurge(today: string): AsyncIterable<string[]>;
-  /** Deletes the archive entry (the archive itself already destroyed), with the audit event. */
+  /** Deletes the archive entry and its tombstones (the archive itself already destroyed), with the audit event. */
   forget(childId: string, audit: AuditEvent): Promise<void>;
 }

@@ -122,8 +122,11 @@ describe('R7: the retention job', () => {
     expect(dynamo).not.toContain('dynamodb:Scan');
     expect(dynamo).not.toContain('dynamodb:UpdateItem');
     expect(dynamo).not.toContain('dynamodb:BatchWriteItem');
-    expect(JSON.stringify(policy)).toContain('/index/byRetentionDay');
-    // No table beyond the record's own, its involvements and contact requests, and the audit trail (append).
+    // The due records by the retention index; what else names a leaving child by the indexes on who it names.
+    for (const index of ['byRetentionDay', 'byOwnerChild', 'byNotChild', 'byCandidate'])
+      expect(JSON.stringify(policy)).toContain(`/index/${index}`);
+    // No table beyond the record's own, its involvements and contact requests, the review items naming it, and
+    // the audit trail (append).
     const tables = new Set(JSON.stringify(policy).match(/FnGetAtt([A-Za-z]+Table)/g));
     expect([...tables].sort()).toEqual(
       [
@@ -131,6 +134,7 @@ describe('R7: the retention job', () => {
         'FnGetAttChildrenTable',
         'FnGetAttContactRequestsTable',
         'FnGetAttInvolvementsTable',
+        'FnGetAttReviewsTable',
       ].sort(),
     );
   });

@@ -8,15 +8,24 @@ import { FileChildArchive } from '#adapters/archive/child-archive.ts';
 import type { DynamoChildRepository } from '#adapters/dynamo/child-repository.ts';
 import { DynamoInvolvementRepository } from '#adapters/dynamo/involvement-repository.ts';
 import { DynamoRetentionStore } from '#adapters/dynamo/retention-store.ts';
+import { DynamoReviewQueue } from '#adapters/dynamo/review-queue.ts';
 import { systemEnvironment } from '#adapters/environment.ts';
+import { feedLinkageWith } from '#adapters/feed-linkage.ts';
+import { postcodeAuthorities } from '#adapters/postcode-authorities.ts';
 import type { Principal } from '#domain/access/principal.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import { type ChildFields, childFieldsExample } from '#domain/child/schema.ts';
 import { ConflictError, NotFoundError } from '#domain/errors.ts';
+import type { FeedFields, FeedName, FeedRecord } from '#domain/feeds/feed.ts';
 import type { InvolvementRequest } from '#domain/involvement/schema.ts';
 import type { Environment, RetentionStore } from '#domain/ports.ts';
 import { createChild, updateChild } from '#domain/use-cases/change-child.ts';
 import { registerInvolvement } from '#domain/use-cases/involvements.ts';
+import {
+  contentOf,
+  type FeedLinkageDependencies,
+  linkFeedRecord,
+} from '#domain/use-cases/link-feed-records.ts';
 import {
   readArchivedChild,
   recordDeathNotice,
@@ -24,6 +33,7 @@ import {
   runRetention,
   withdrawRetentionConsent,
 } from '#domain/use-cases/retention.ts';
+import { decideReview, listReviews } from '#domain/use-cases/reviews.ts';
 import { searchChildren } from '#domain/use-cases/search-children.ts';
 import { viewChild } from '#domain/use-cases/view-child.ts';
 import { aChild, anInvolvement, leedsDataManager, practitioner } from '../support/builders.ts';
@@ -165,7 +175,8 @@ describe('R7: one child from birth, through consent to 25, to archive and purge'
       expect.objectContaining({ sk: 'ARCHIVED', archivedOn: '2041-09-04', purgeOn: '2047-09-04' }),
     ]);
     expect(Object.keys((await liveItemsOf(child.childId))[0] as object).sort()).toEqual(
-      ['archivedOn', 'childId', 'purgeOn', 'retentionDay', 'retentionShard', 'sk'].sort(),
+      // `departed`: where its tombstones are (keyed hashes), for the purge to take them away too.
+      ['archivedOn', 'childId', 'departed', 'purgeOn', 'retentionDay', 'retentionShard', 'sk'].sort(),
     );
     // The identifier is free again: a new record may hold it (its claim left with the record).
     await expect(born({ ...fields, givenName: 'Other', dateOfBirth: '2020-01-01' })).resolves.toBeDefined();
@@ -386,5 +397,241 @@ describe('R7 at the edges', () => {
     expect((await runRetention(job)).failed).toBe(0);
     expect((await archive.get(child.childId))?.involvements).toHaveLength(150);
     expect(await liveItemsOf(child.childId)).toHaveLength(1);
+  });
+});
+
+describe('R7 on the UK calendar day', () => {
+  it('archives at 23:30 UTC in summer a child whose 18th birthday has begun in London, though not yet in UTC', async () => {
+    const child = await born({ givenName: 'Maisie', familyName: 'Quinn', dateOfBirth: '2014-06-15' });
+    now = new Date('2032-06-14T23:30:00Z');
+    const summary = await runRetention(job);
+    expect(summary.today).toBe('2032-06-15');
+    expect(await deps.children.get(child.childId)).toBeUndefined();
+  });
+});
+
+const LEEDS = 'E08000035';
+const authorities = postcodeAuthorities(
+  JSON.stringify({ areas: { LS: [LEEDS, 'Leeds City Council'] }, default: [LEEDS, 'Leeds City Council'] }),
+);
+const home = { line1: '14 Harehills Lane', town: 'Leeds', postcode: 'LS8 3QE' };
+let line = 0;
+const feedRow = (feed: FeedName, sourceId: string, extractDate: string, fields: FeedFields): FeedRecord => ({
+  feed,
+  sourceId,
+  extractDate,
+  line: ++line,
+  fields,
+});
+
+/** The linker on the same tables, with the review queue in DynamoDB (its items name candidates). */
+function linker(): { linking: FeedLinkageDependencies; reviewQueue: DynamoReviewQueue } {
+  const hasher = () => (fx.adapters.children as DynamoChildRepository).keyHasher();
+  const reviewQueue = new DynamoReviewQueue(
+    fx.adapters.db,
+    { reviews: fx.tables.reviews, audit: fx.tables.audit },
+    hasher,
+  );
+  return {
+    linking: feedLinkageWith(fx.adapters, {
+      matching: fx.adapters.matching,
+      reviews: reviewQueue,
+      authorities,
+    }),
+    reviewQueue,
+  };
+}
+
+/**
+ * Every item of the live tables that names the child: its own, the claims and links it owns, the decisions that
+ * it is not a row's child, and the open review items whose candidate it is (a test may scan; the job never does).
+ */
+async function namingItemsOf(childId: string): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (const table of [fx.tables.children, fx.tables.involvements, fx.tables.contactRequests]) {
+    const { Items } = await fx.dynamo.client.send(new ScanCommand({ TableName: table }));
+    found.push(
+      ...(Items ?? [])
+        .map((i) => unmarshall(i))
+        .filter((i) => i.childId === childId || i.ownerChildId === childId || i.notChildId === childId),
+    );
+  }
+  const { Items } = await fx.dynamo.client.send(new ScanCommand({ TableName: fx.tables.reviews }));
+  found.push(
+    ...(Items ?? [])
+      .map((i) => unmarshall(i))
+      .filter((i) => i.candidateChildId === childId && i.status === 'open'),
+  );
+  return found;
+}
+
+describe('R7: whatever names a leaving child leaves with it', () => {
+  it('removes its identity claim, its feed-row links, the “not this child” decisions about it and the open review items whose candidate it is', async () => {
+    const { linking, reviewQueue } = linker();
+    const birth = feedRow('births', 'B2012-0310-HOLT', '2012-03-20', {
+      givenName: 'Freya',
+      familyName: 'Holt',
+      gender: 'female',
+      dateOfBirth: '2012-03-10',
+      address: home,
+    });
+    expect(await linkFeedRecord(linking, birth)).toBe('created');
+    const childId = (await linking.feeds.sourceState('births', 'B2012-0310-HOLT', '')).link
+      ?.childId as string;
+    // A row a team said is not Freya, and a row awaiting a team's decision with Freya as its candidate.
+    await linking.feeds.rememberNot('school-census', 'S-NOT-FREYA', childId);
+    const doubtful = feedRow('school-census', 'S-MAYBE-FREYA', '2024-01-18', {
+      givenName: 'Freyja',
+      familyName: 'Holte',
+      gender: 'female',
+      dateOfBirth: '2012-03-10',
+      address: home,
+    });
+    await reviewQueue.queue({
+      reviewId: `school-census.S-MAYBE-FREYA.${childId}`,
+      queue: LEEDS,
+      status: 'open',
+      candidateChildId: childId,
+      candidateShielded: false,
+      row: doubtful,
+      probability: 0.6,
+      why: [],
+      raisedAt: '2026-12-06T10:00:00.000Z',
+    });
+    await linking.feeds.markPending('school-census', 'S-MAYBE-FREYA', contentOf(doubtful));
+    const before = await namingItemsOf(childId);
+    for (const named of [
+      (i: Record<string, unknown>) => i.sk === 'IDENTITY',
+      (i: Record<string, unknown>) => i.sk === 'LINK',
+      (i: Record<string, unknown>) => i.sk === `NOT#${childId}`,
+      (i: Record<string, unknown>) => i.candidateChildId === childId,
+    ])
+      expect(before.some(named)).toBe(true);
+
+    setToday('2030-03-10');
+    expect((await runRetention(job)).failed).toBe(0);
+    expect(await deps.children.get(childId)).toBeUndefined();
+    expect(await namingItemsOf(childId)).toEqual([expect.objectContaining({ sk: 'ARCHIVED' })]);
+    // The doubtful row no longer waits for a decision nobody can make: its next load weighs it afresh.
+    const state = await linking.feeds.sourceState('school-census', 'S-MAYBE-FREYA', contentOf(doubtful));
+    expect(state.pending).toBeUndefined();
+    expect(state.notChildren).toEqual([]);
+  });
+});
+
+describe('R7: a feed row does not bring back a child who has left', () => {
+  it('makes no record from a row of a child archived at 18 whose earlier extract is loaded late', async () => {
+    const { linking } = linker();
+    const census = (extractDate: string, line1: string) =>
+      feedRow('school-census', 'S-RUBY-STONE', extractDate, {
+        givenName: 'Ruby',
+        familyName: 'Stone',
+        gender: 'female',
+        dateOfBirth: '2012-08-01',
+        upn: 'H801200009001',
+        address: { ...home, line1 },
+      });
+    expect(await linkFeedRecord(linking, census('2029-10-01', '14 Harehills Lane'))).toBe('created');
+    const childId = (await linking.feeds.sourceState('school-census', 'S-RUBY-STONE', '')).link?.childId;
+    setToday('2030-08-01');
+    expect((await runRetention(job)).failed).toBe(0);
+    expect(await deps.children.get(childId as string)).toBeUndefined();
+    // The census of 15 July (before her 18th birthday), loaded after she left: it would make her live again.
+    expect(await linkFeedRecord(linking, census('2030-07-15', '3 Cardigan Road'))).toBe('unchanged');
+    const ruby = { givenName: 'Ruby', familyName: 'Stone', dateOfBirth: '2012-08-01' };
+    expect(await searchFor(ruby)).toEqual([]);
+  });
+
+  it('makes no record from a row of a child archived a year after death, sends a row with only the same names and date of birth to a person, and forgets both once the archive is destroyed', async () => {
+    const { linking, reviewQueue } = linker();
+    const poppy = {
+      givenName: 'Poppy',
+      familyName: 'Lane',
+      gender: 'female' as const,
+      dateOfBirth: '2019-05-05',
+    };
+    const birth = feedRow('births', 'B2019-POPPY-LANE', '2019-05-15', {
+      ...poppy,
+      nhsNumber: '9434765870',
+      address: home,
+    });
+    expect(await linkFeedRecord(linking, birth)).toBe('created');
+    const childId = (await linking.feeds.sourceState('births', 'B2019-POPPY-LANE', '')).link
+      ?.childId as string;
+    setToday('2027-01-15');
+    await recordDeathNotice(deps, leedsDataManager, childId, { dateOfDeath: '2027-01-10' }, facts);
+    setToday('2028-01-10');
+    expect((await runRetention(job)).failed).toBe(0);
+    expect(await deps.children.get(childId)).toBeUndefined();
+
+    // The same registration again, and another source's row with her NHS number: surely her, so no record.
+    const { Items: dbg } = await fx.dynamo.client.send(new ScanCommand({ TableName: fx.tables.children }));
+    console.log(
+      JSON.stringify(
+        (dbg ?? []).map((i) => unmarshall(i)).filter((i) => i.sk === 'GONE' || i.childId === childId),
+      ),
+    );
+    console.log(JSON.stringify(await linking.feeds.sourceState('births', 'B2019-POPPY-LANE', '')));
+    expect(await linkFeedRecord(linking, birth)).toBe('unchanged');
+    const nhs = feedRow('nhs-demographics', '9434765870', '2028-02-01', {
+      ...poppy,
+      nhsNumber: '9434765870',
+      address: home,
+    });
+    expect(await linkFeedRecord(linking, nhs)).toBe('unchanged');
+    expect(await searchFor(poppy)).toEqual([]);
+
+    // Only her names and date of birth: perhaps another child, so a person decides.
+    const benefit = (sourceId: string) =>
+      feedRow('child-benefit', sourceId, '2028-03-01', { ...poppy, address: home });
+    expect(await linkFeedRecord(linking, benefit('CB-POPPY-1'))).toBe('queued-for-review');
+    expect(await linkFeedRecord(linking, benefit('CB-POPPY-2'))).toBe('queued-for-review');
+    const review = { ...linking, audit: fx.adapters.audit };
+    const { reviews } = await listReviews(review, leedsDataManager, {}, facts);
+    const { items } = await reviewQueue.listOpen(LEEDS, { limit: 50 });
+    const about = (sourceId: string) => {
+      const item = items.find((i) => i.row.sourceId === sourceId);
+      const found = reviews.find((r) => r.reviewId === item?.reviewId);
+      if (!item || !found) throw new Error(`no review of ${sourceId}`);
+      expect(item.candidateChildId).toBe(childId);
+      return found;
+    };
+    // The team sees the row beside a candidate no longer on ContactPoint.
+    expect(about('CB-POPPY-1').candidate).toBeNull();
+    // Same child: the row is hers, makes no record, and does not come back to the team.
+    expect(
+      await decideReview(
+        review,
+        leedsDataManager,
+        about('CB-POPPY-1').reviewId,
+        { outcome: 'same-child' },
+        facts,
+      ),
+    ).toMatchObject({ rowWent: 'candidate' });
+    expect(await linkFeedRecord(linking, benefit('CB-POPPY-1'))).toBe('unchanged');
+    // Different children: the row makes its own record.
+    const other = await decideReview(
+      review,
+      leedsDataManager,
+      about('CB-POPPY-2').reviewId,
+      { outcome: 'different-children' },
+      facts,
+    );
+    expect(other).toMatchObject({ rowWent: 'new-child' });
+    expect(await deps.children.get(other.childId as string)).toMatchObject({ givenName: 'Poppy' });
+    expect((await reviewQueue.listOpen(LEEDS, { limit: 50 })).items).toEqual([]);
+
+    // Six years on the archive is destroyed, and what she left in place of her keys with it.
+    const tombstones = async () => {
+      const { Items } = await fx.dynamo.client.send(new ScanCommand({ TableName: fx.tables.children }));
+      return (Items ?? [])
+        .map((i) => unmarshall(i))
+        .filter((i) => i.sk === 'GONE' && i.purgeOn === '2034-01-10');
+    };
+    expect((await tombstones()).length).toBeGreaterThanOrEqual(4);
+    expect(JSON.stringify(await tombstones())).not.toMatch(/Poppy|Lane|2019-05-05|9434765870/);
+    setToday('2034-01-10');
+    expect((await runRetention(job)).purged).toBeGreaterThanOrEqual(1);
+    expect(await tombstones()).toEqual([]);
   });
 });

@@ -9,6 +9,8 @@ import type {
   AuditSink,
   AuthorityLookup,
   ChildRepository,
+  DepartedChild,
+  Departures,
   FeedLinkageStore,
   IdentityClaim,
   ReviewQueue,
@@ -66,7 +68,28 @@ export class MemoryFeedLinkage implements FeedLinkageStore {
       ...(link && { link: { childId: link.childId, unchanged: link.content === content } }),
       notChildren: [...(this.nots.get(key) ?? [])],
       ...(this.pending.has(key) && { pending: { unchanged: this.pending.get(key) === content } }),
+      ...(this.departedRows.has(key) && { departed: true }),
     };
+  }
+
+  /** R7 tombstones, as the retention job leaves them: rows, identifiers (`kind#value`) and identities. */
+  readonly departedRows = new Set<string>();
+  readonly departedIdentifiers = new Set<string>();
+  readonly departedIdentities = new Map<string, DepartedChild>();
+
+  async departures(
+    identifiers: { kind: 'nhsNumber' | 'upn'; value: string }[],
+    identity: string | undefined,
+  ): Promise<Departures> {
+    return {
+      byIdentifier: identifiers.some(({ kind, value }) => this.departedIdentifiers.has(`${kind}#${value}`)),
+      byIdentity: identity ? this.departedIdentities.get(identity) : undefined,
+    };
+  }
+
+  async rememberDeparted(feed: FeedName, sourceId: string, _departedChildId: string): Promise<void> {
+    this.departedRows.add(sourceKey(feed, sourceId));
+    this.pending.delete(sourceKey(feed, sourceId));
   }
 
   async ownerOf(kind: 'nhsNumber' | 'upn', value: string): Promise<string | undefined> {

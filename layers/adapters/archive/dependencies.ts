@@ -23,11 +23,12 @@ export function archiveFrom(
 
 /**
  * The retention store on the function's own client; the tables are read once, at cold start. Only a function
- * that declares the `searchKeys` settings can remove a record (its identifier claims are keyed).
+ * that declares the `searchKeys` settings can remove a record (its identifier claims are keyed), and only one
+ * that declares the `reviews` settings (the open review items naming it go with it): the retention job.
  */
 export function retentionStoreFrom(
   db: DynamoDBDocumentClient,
-  settings: Settings<'adapters'> & Settings<'contactRequests'> = {
+  settings: Settings<'adapters'> & Settings<'contactRequests'> & Partial<Settings<'reviews'>> = {
     ...readSettings('adapters'),
     ...readSettings('contactRequests'),
   },
@@ -40,7 +41,17 @@ export function retentionStoreFrom(
       involvements: settings.INVOLVEMENTS_TABLE,
       contactRequests: settings.CONTACT_REQUESTS_TABLE,
       audit: settings.AUDIT_TABLE,
+      reviews: settings.REVIEWS_TABLE,
     },
     blockingKeyHasherFrom(env),
   );
+}
+
+/** The retention job's store: it removes records, so it knows the reviews table too. */
+export function retentionJobStoreFrom(db: DynamoDBDocumentClient): DynamoRetentionStore {
+  return retentionStoreFrom(db, {
+    ...readSettings('adapters'),
+    ...readSettings('contactRequests'),
+    ...readSettings('reviews'),
+  });
 }

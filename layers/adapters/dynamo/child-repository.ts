@@ -255,12 +255,40 @@ export class DynamoChildRepository implements ChildRepository {
 
   /**
    * Re-keys one record under the current generation (the re-keying migration): its key items and identifier
-   * claims are rewritten, the record itself is untouched but for its generation, and only if it has not
-   * changed since it was read. False when there was nothing to do.
+   * claims are rewritten, the record itself is untouched but for its generation and its place in the retention
+   * index (R7), and only if it has not changed since it was read. A record already under the current generation
+   * but not (or not rightly) in the retention index has only that written: the migration backfills the index.
+   * False when there was nothing to do.
    */
-  async rekey(record: ChildRecord & { keyGeneration?: string }): Promise<boolean> {
+  async rekey(
+    record: ChildRecord & { keyGeneration?: string; retentionShard?: string; retentionDay?: string },
+  ): Promise<boolean> {
     const hasher = await this.hasher();
-    if (record.keyGeneration === hasher.generation) return false;
+    const leaving = keys.leavingIndexes(record.childId, leavingDay(record));
+    const indexed =
+      record.retentionShard === leaving.retentionShard && record.retentionDay === leaving.retentionDay;
+    if (record.keyGeneration === hasher.generation) {
+      if (indexed) return false;
+      // R7 backfill: a record stored before the retention index existed (or with a day the rule no longer gives)
+      // is put in it, under its current keys, unless it changed since it was read.
+      await this.transact([
+        {
+          Update: {
+            TableName: this.tables.children,
+            Key: keys.childRecord(record.childId),
+            UpdateExpression: 'SET retentionShard = :shard, retentionDay = :day',
+            ConditionExpression: 'version = :expected AND keyGeneration = :generation',
+            ExpressionAttributeValues: {
+              ':generation': hasher.generation,
+              ':expected': record.version,
+              ':shard': leaving.retentionShard,
+              ':day': leaving.retentionDay,
+            },
+          },
+        },
+      ]);
+      return true;
+    }
     const identifiers = identifiersOf(record);
     const claims = identifiers.flatMap((claim): TransactItem[] => {
       const [current, ...older] = claimKeys(hasher, claim);
@@ -276,7 +304,6 @@ export class DynamoChildRepository implements ChildRepository {
         ...older.map((hashed) => this.releaseClaim(hashed, record.childId)),
       ];
     });
-    const leaving = keys.leavingIndexes(record.childId, leavingDay(record));
     await this.transact([
       {
         Update: {

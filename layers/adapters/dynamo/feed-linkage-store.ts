@@ -3,7 +3,13 @@ import type { AuditEvent } from '#domain/audit/event.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
 import type { SourceRow } from '#domain/feeds/best-view.ts';
 import type { FeedName } from '#domain/feeds/feed.ts';
-import type { FeedLinkageStore, IdentityClaim, SourceState } from '#domain/ports.ts';
+import type {
+  DepartedChild,
+  Departures,
+  FeedLinkageStore,
+  IdentityClaim,
+  SourceState,
+} from '#domain/ports.ts';
 import type { BlockingKeyHasher } from '../keys/blocking-key-hasher.ts';
 import type { DynamoChildRepository } from './child-repository.ts';
 import { keys } from './keys.ts';
@@ -54,6 +60,8 @@ export class DynamoFeedLinkageStore implements FeedLinkageStore {
           state.pending = { unchanged: item.fingerprint === fingerprint };
         } else if (String(item.sk).startsWith(keys.sourceNotPrefix)) {
           state.notChildren.push(item.notChildId as string);
+        } else if (item.sk === keys.departedSk) {
+          state.departed = true;
         }
       }
     }
@@ -201,6 +209,73 @@ export class DynamoFeedLinkageStore implements FeedLinkageStore {
     const hashed = await this.sourceKey(feed, sourceId);
     await transactWrite(this.db, [
       { Put: { TableName: this.table, Item: { ...keys.sourceNot(hashed, childId), notChildId: childId } } },
+      { Delete: { TableName: this.table, Key: keys.sourcePending(hashed) } },
+    ]);
+  }
+
+  async departures(
+    identifiers: { kind: 'nhsNumber' | 'upn'; value: string }[],
+    identity: string | undefined,
+  ): Promise<Departures> {
+    const hasher = await this.hasher();
+    const tombstone = async (partition: string) => {
+      const { Item } = await this.db.send(
+        new GetCommand({ TableName: this.table, Key: keys.departed(partition), ConsistentRead: true }),
+      );
+      return Item;
+    };
+    const byIdentifier = await Promise.all(
+      identifiers.flatMap(({ kind, value }) =>
+        hasher
+          .keysToRead(keys.identifierClaimMaterial(kind, value))
+          .map(async (hashed) => (await tombstone(keys.identifierClaim(hashed).childId)) !== undefined),
+      ),
+    );
+    let byIdentity: DepartedChild | undefined;
+    for (const hashed of identity ? hasher.keysToRead(identity) : []) {
+      const item = await tombstone(keys.identityClaim(hashed).childId);
+      if (item?.departedChildId && item.queue) {
+        byIdentity = {
+          childId: item.departedChildId as string,
+          queue: item.queue as string,
+          shielded: item.shielded === true,
+        };
+        break;
+      }
+    }
+    return { byIdentifier: byIdentifier.some(Boolean), byIdentity };
+  }
+
+  /**
+   * The row's tombstone, kept as long as the departed child's own (until its archive is destroyed): its partition is
+   * added to the child's archive entry, which the purge reads to take them away. A child already purged leaves
+   * nothing to remember: the row only stops waiting.
+   */
+  async rememberDeparted(feed: FeedName, sourceId: string, departedChildId: string): Promise<void> {
+    const hashed = await this.sourceKey(feed, sourceId);
+    const partition = keys.sourceLink(hashed).childId;
+    const { Item: entry } = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.archiveEntry(departedChildId),
+        ConsistentRead: true,
+      }),
+    );
+    const departed = (entry?.departed as string[] | undefined) ?? [];
+    await transactWrite(this.db, [
+      ...(entry
+        ? ([
+            { Put: { TableName: this.table, Item: { ...keys.departed(partition), purgeOn: entry.purgeOn } } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...entry, departed: [...new Set([...departed, partition])] },
+                ConditionExpression: 'purgeOn = :purgeOn',
+                ExpressionAttributeValues: { ':purgeOn': entry.purgeOn },
+              },
+            },
+          ] satisfies TransactItem[])
+        : []),
       { Delete: { TableName: this.table, Key: keys.sourcePending(hashed) } },
     ]);
   }

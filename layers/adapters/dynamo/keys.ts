@@ -23,6 +23,8 @@ const IDENTITY_SK = 'IDENTITY';
 const SOURCE_LINK_SK = 'LINK';
 const SOURCE_PENDING_SK = 'PENDING';
 const SOURCE_NOT_SK_PREFIX = 'NOT#';
+/** R7: what the retention job leaves where a departed child's row link, identifier or identity claim was. */
+const DEPARTED_SK = 'GONE';
 
 /** Every DynamoDB key ContactPoint writes is built here. */
 export const keys = {
@@ -70,6 +72,13 @@ export const keys = {
   }),
   sourceNotPrefix: SOURCE_NOT_SK_PREFIX,
   sourcePending: (hashedSource: string) => ({ childId: `SOURCE#${hashedSource}`, sk: SOURCE_PENDING_SK }),
+  /**
+   * R7: a tombstone in the partition of a row link (`SOURCE#`), an identifier claim (`CLAIM#`) or an identity
+   * claim (`IDENTITY#`) of a child whose record has left: a later feed row with that key makes no record (or,
+   * by identity alone, goes before a team). Keyed hashes only; kept until the archive is destroyed.
+   */
+  departed: (partition: string) => ({ childId: partition, sk: DEPARTED_SK }),
+  departedSk: DEPARTED_SK,
   /** A feed row held on the child it describes, for the best view (R8). */
   childSource: (childId: string, feed: string, hashedSource: string) => ({
     childId,
@@ -78,7 +87,15 @@ export const keys = {
   childSourcePrefix: CHILD_SOURCE_SK_PREFIX,
   /** Whether a sort key is one of the children table's items (a scan may stop at any of them). */
   isChildrenTableSortKey: (sk: string) =>
-    [CHILD_RECORD_SK, CLAIM_SK, IDENTITY_SK, SOURCE_LINK_SK, SOURCE_PENDING_SK].includes(sk) ||
+    [
+      CHILD_RECORD_SK,
+      CLAIM_SK,
+      IDENTITY_SK,
+      SOURCE_LINK_SK,
+      SOURCE_PENDING_SK,
+      ARCHIVE_ENTRY_SK,
+      DEPARTED_SK,
+    ].includes(sk) ||
     [BLOCKING_KEY_SK_PREFIX, CHILD_SOURCE_SK_PREFIX, SOURCE_NOT_SK_PREFIX].some((prefix) =>
       sk.startsWith(prefix),
     ),

@@ -20,6 +20,10 @@ import { CHILD_RECORD_SK } from './tables.ts';
  * records still under another one (written meanwhile by a function that had not yet reloaded the secret),
  * which the summary reports as remaining. Nothing here logs or returns a child's data: counts only.
  *
+ * It is also the backfill of the R7 retention index: a record under the current generation whose item has no
+ * leaving day (stored before the index existed) has its day written, and the check pass counts such records as
+ * remaining. Running the migration with no new key does only that.
+ *
  * A cursor from outside (the job's input, the local checkpoint) is not trusted: `resume` validates it
  * strictly. The cursors a run hands out are sealed (an HMAC under the current blocking key); a sealed one
  * resumes as it was, and an altered one is refused. An unsealed cursor in the check pass restarts the check
@@ -27,7 +31,10 @@ import { CHILD_RECORD_SK } from './tables.ts';
  * the job made itself; an unsealed rekey-pass cursor can at most skip re-keying, which the check reports.
  */
 export interface RekeyCounts {
-  /** Records rewritten under the current generation. */
+  /**
+   * Records rewritten under the current generation, or put in the retention index (R7) when they were stored
+   * before it existed: the migration is also the index's backfill.
+   */
   rekeyed: number;
   /** Records found already under it (written since the key changed, or by an earlier run). */
   alreadyCurrent: number;
@@ -35,7 +42,7 @@ export interface RekeyCounts {
   retried: number;
   /** Records deleted between the scan and their re-keying. */
   gone: number;
-  /** From the check pass: records still under an older generation. Known once `done`. */
+  /** From the check pass: records still under an older generation, or with no leaving day. Known once `done`. */
   remaining: number;
 }
 
@@ -324,8 +331,9 @@ export class ChildRekeying {
             }
           : {
               Select: 'COUNT',
+              // R7: a record with no leaving day in the retention index is not done either (the backfill).
               FilterExpression:
-                'sk = :record AND (attribute_not_exists(keyGeneration) OR keyGeneration <> :generation)',
+                'sk = :record AND (attribute_not_exists(keyGeneration) OR keyGeneration <> :generation OR attribute_not_exists(retentionDay))',
               ExpressionAttributeValues: { ':record': CHILD_RECORD_SK, ':generation': generation },
             }),
       }),

@@ -52,6 +52,14 @@ export const OPEN_REVIEWS_INDEX = 'openReviews';
 /** R7: live records by leaving day, and archive entries by purge day (sparse, keys only, sharded). */
 export const RETENTION_INDEX = 'byRetentionDay';
 export const ARCHIVE_ENTRY_SK = 'ARCHIVED';
+/**
+ * R7: the children table's items that name a child as their owner (identifier and identity claims, feed-row
+ * links: `ownerChildId`) and a data manager's "not this child" decisions (`notChildId`), by child, so that a
+ * leaving child's are found by Query; and the review items whose candidate a child is.
+ */
+export const OWNED_BY_CHILD_INDEX = 'byOwnerChild';
+export const NOT_THIS_CHILD_INDEX = 'byNotChild';
+export const REVIEWS_BY_CANDIDATE_INDEX = 'byCandidate';
 
 /**
  * The idempotency table's attributes, named for the Powertools persistence layer that writes them: its key
@@ -89,6 +97,21 @@ export const TABLES = {
         indexName: RETENTION_INDEX,
         partitionKey: { name: 'retentionShard', type: 'S' },
         sortKey: { name: 'retentionDay', type: 'S' },
+        projection: { type: 'KEYS_ONLY' },
+      },
+      {
+        // R7: whatever names a child as its owner — identifier claims (CLAIM#), identity claims (IDENTITY#),
+        // feed-row links (SOURCE#…/LINK) — by that child, so the retention job deletes them with the record by
+        // Query, never a Scan. Sparse: only those items carry `ownerChildId`; items written before the index
+        // was added are in it too (DynamoDB builds a new index from the table).
+        indexName: OWNED_BY_CHILD_INDEX,
+        partitionKey: { name: 'ownerChildId', type: 'S' },
+        projection: { type: 'KEYS_ONLY' },
+      },
+      {
+        // R7: a data manager's "not this child" decisions (SOURCE#…/NOT#<child>), by the child they name.
+        indexName: NOT_THIS_CHILD_INDEX,
+        partitionKey: { name: 'notChildId', type: 'S' },
         projection: { type: 'KEYS_ONLY' },
       },
     ],
@@ -224,6 +247,12 @@ export const TABLES = {
         partitionKey: { name: 'openQueue', type: 'S' },
         sortKey: { name: 'openSince', type: 'S' },
         projection: { type: 'ALL' },
+      },
+      {
+        // R7: the items whose candidate is a child, so the retention job removes the open ones with the record.
+        indexName: REVIEWS_BY_CANDIDATE_INDEX,
+        partitionKey: { name: 'candidateChildId', type: 'S' },
+        projection: { type: 'KEYS_ONLY' },
       },
     ],
   },

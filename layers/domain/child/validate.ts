@@ -1,11 +1,13 @@
-import { ageOn, todayIso } from '../dates.ts';
+import { ageOn } from '../dates.ts';
 import { ValidationError } from '../errors.ts';
+import { londonDay } from '../retention/rule.ts';
 
 /** R7: a record lives at most until the 25th birthday, so an older or unborn child is a typing slip. */
 export const MAX_AGE_YEARS = 25;
 
 export function assertPlausibleBirthDate(dateOfBirth: string, now: Date): void {
-  const today = todayIso(now);
+  // R7 ages are counted in UK calendar days: at 23:30 UTC in summer, London is already on the next day.
+  const today = londonDay(now);
   if (dateOfBirth > today) {
     throw new ValidationError([{ field: 'dateOfBirth', message: 'is in the future' }]);
   }

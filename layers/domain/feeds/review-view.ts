@@ -102,7 +102,8 @@ export const ReviewViewSchema = z
     why: z.array(z.string()).meta({ description: 'The engine’s reasons, in words, strongest first' }),
     row: FeedRowViewSchema,
     candidate: ReviewCandidateSchema.nullable().meta({
-      description: 'Null when the candidate is no longer on ContactPoint: only “different children” remains',
+      description:
+        'Null when the candidate is no longer on ContactPoint (its record has left, R7): “same child” closes the item and the row makes no record; “different children” makes the row a record of its own',
     }),
   })
   .strict()

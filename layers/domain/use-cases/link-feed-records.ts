@@ -21,6 +21,7 @@ import { compareRecords } from '../matching/vector.ts';
 import { weigh } from '../matching/weigh.ts';
 import type {
   AuthorityLookup,
+  DepartedChild,
   Dependencies,
   FeedLinkageStore,
   IdentityClaim,
@@ -180,6 +181,7 @@ async function create(
   row: FeedRecord,
   content: string,
   identity: IdentityClaim | undefined,
+  notChildren: ReadonlySet<string>,
   by: ChangedBy | undefined,
 ): Promise<LinkOutcome> {
   const view = bestViewOf(undefined, [sourceRowOf(row)]);
@@ -187,6 +189,13 @@ async function create(
   // archived, or never made) makes no record: it would be found by searches until the next retention run
   // archived it again. Judged on the extract's date, so a load gives the same answer whenever it runs.
   if (isDueToLeave({ dateOfBirth: view.fields.dateOfBirth }, row.extractDate)) return 'unchanged';
+  // R7: nor does a row of a child whose record has left — archived a year after a death, or at 18 before this
+  // (earlier) extract was loaded. By an identifier it held, it is surely that child: no record. By its names and
+  // date of birth alone it may be another child: a person decides, as for any child in doubt.
+  const departed = await deps.feeds.departures(identifiersOfRow(row), identity?.identity);
+  if (departed.byIdentifier) return 'unchanged';
+  if (departed.byIdentity && !notChildren.has(departed.byIdentity.childId))
+    return queueDeparted(deps, row, content, departed.byIdentity);
   const now = deps.env.now().toISOString();
   const record: ChildRecord = {
     ...view.fields,
@@ -206,6 +215,40 @@ async function create(
     identity,
   );
   return 'created';
+}
+
+const identifiersOfRow = (row: FeedRecord) =>
+  (['nhsNumber', 'upn'] as const).flatMap((kind) => {
+    const value = row.fields[kind];
+    return value ? [{ kind, value }] : [];
+  });
+
+/**
+ * R7: a row with the names and date of birth of a child whose record has left goes before the team that answered
+ * for that child, the candidate shown as no longer on ContactPoint: "same child" closes it (the row makes no
+ * record), "different children" makes the row's own record.
+ */
+async function queueDeparted(
+  deps: FeedLinkageDependencies,
+  row: FeedRecord,
+  content: string,
+  departed: DepartedChild,
+): Promise<LinkOutcome> {
+  await deps.reviews.queue({
+    reviewId: `${row.feed}.${row.sourceId}.${departed.childId}`,
+    queue: departed.queue,
+    status: 'open',
+    candidateChildId: departed.childId,
+    candidateShielded: departed.shielded,
+    row,
+    probability: 1,
+    why: [
+      'A child with the same names and date of birth has left ContactPoint (R7: archived). Same child: the row makes no record. Different children: the row makes its own.',
+    ],
+    raisedAt: deps.env.now().toISOString(),
+  });
+  await deps.feeds.markPending(row.feed, row.sourceId, content);
+  return 'queued-for-review';
 }
 
 interface Weighed {
@@ -337,6 +380,8 @@ export async function linkFeedRecord(
     if (state.link.unchanged) return 'unchanged';
     return joinChild(deps, row, state.link.childId, 'updated', undefined, by);
   }
+  // R7: the row's child has left (its record archived): the row makes no record again.
+  if (state.departed) return 'unchanged';
   // Awaiting a data manager: the same row again changes nothing; a new extract of it is weighed afresh.
   if (state.pending?.unchanged) return 'queued-for-review';
   const notChildren = new Set(state.notChildren);
@@ -385,7 +430,7 @@ export async function linkFeedRecord(
   // registrations would rule out — is put to the shielding team, never guessed past.
   const shielded = shieldedCandidate(weighed);
   if (shielded) return queueForReview(deps, row, shielded, await loadChild(deps, shielded.childId));
-  return create(deps, row, content, identity, by);
+  return create(deps, row, content, identity, notChildren, by);
 }
 
 /** How often a row is tried again when another row changed the same child, or claimed its identifier, first. */

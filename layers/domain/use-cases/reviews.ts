@@ -143,19 +143,12 @@ export async function decideReview(
     );
   }
   let destination: { rowWent: RowDestination; childId?: string | undefined };
-  if (body.outcome === 'same-child') {
-    if (!candidate) {
-      return refuse(
-        deps,
-        principal,
-        facts,
-        'decide-review',
-        childIds,
-        new ConflictError(
-          'The candidate child is no longer on ContactPoint: only different children remains',
-        ),
-      );
-    }
+  if (body.outcome === 'same-child' && !candidate) {
+    // R7: the candidate's record has left (archived). The row is that child's: it makes no record, now or at a
+    // later load, and the item is closed.
+    await deps.feeds.rememberDeparted(item.row.feed, item.row.sourceId, item.candidateChildId);
+    destination = { rowWent: 'candidate' };
+  } else if (body.outcome === 'same-child' && candidate) {
     await joinChild(deps, item.row, candidate.childId, 'linked', undefined, { actor: principal, facts });
     destination = { rowWent: 'candidate', childId: candidate.childId };
   } else {

@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '#adapters/dynamo/client.ts';
 import { StorageUnavailableError } from '#adapters/dynamo/errors.ts';
+import { keys } from '#adapters/dynamo/keys.ts';
 import {
   ChildRekeying,
   InvalidRekeyCursorError,
@@ -17,6 +18,7 @@ import {
 } from '#adapters/dynamo/rekey-children.ts';
 import { BlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
 import { PreconditionFailedError } from '#domain/errors.ts';
+import { leavingDay } from '#domain/retention/rule.ts';
 import { aChild } from '../../support/builders.ts';
 import { lambdaContext } from '../../support/events.ts';
 
@@ -25,6 +27,8 @@ const hasher = new BlockingKeyHasher({ current: 'k2', k2: 'b'.repeat(40), k1: 'a
 const tables = { children: 'unit-children', audit: 'unit-audit' };
 const child = aChild({ nhsNumber: '9434765919', upn: 'X801200001001' });
 const stored = { ...child, sk: 'RECORD', keyGeneration: 'b3.k1' };
+/** Where the record stands in the retention index (R7), as every write since the index exists puts it. */
+const leavingIndexes = keys.leavingIndexes(child.childId, leavingDay(child));
 const rekeying = (options = {}) =>
   new ChildRekeying(documentClient('eu-west-2'), tables, () => Promise.resolve(hasher), options);
 const counts = { rekeyed: 0, alreadyCurrent: 0, retried: 0, gone: 0, remaining: 0 };
@@ -81,7 +85,7 @@ describe('the re-keying migration', () => {
 
   it('keeps a segment’s place when its page has more to come, and counts records already current without writing', async () => {
     db.on(ScanCommand).resolves({
-      Items: [{ ...stored, keyGeneration: 'b3.k2' }],
+      Items: [{ ...stored, ...leavingIndexes, keyGeneration: 'b3.k2' }],
       LastEvaluatedKey: { childId: child.childId, sk: 'RECORD' },
     });
     const job = rekeying({ totalSegments: 1 });
@@ -89,6 +93,31 @@ describe('the re-keying migration', () => {
     expect(next.segments).toEqual([{ done: false, startKey: { childId: child.childId, sk: 'RECORD' } }]);
     expect(next.counts).toEqual({ ...counts, alreadyCurrent: 1 });
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('backfills the retention index (R7): a current record stored before it existed gets its leaving day, nothing else', async () => {
+    db.on(ScanCommand).resolves({ Items: [{ ...stored, keyGeneration: 'b3.k2' }] });
+    db.on(TransactWriteCommand).resolves({});
+    const job = rekeying({ totalSegments: 1 });
+    const next = await job.nextPage(await job.start());
+    const sent = db.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems);
+    expect(sent).toHaveLength(1);
+    // Only the record's index attributes, only if it is still as read: no key item, no claim rewritten.
+    expect(sent[0]).toEqual([
+      {
+        Update: expect.objectContaining({
+          UpdateExpression: 'SET retentionShard = :shard, retentionDay = :day',
+          ConditionExpression: 'version = :expected AND keyGeneration = :generation',
+          ExpressionAttributeValues: {
+            ':generation': 'b3.k2',
+            ':expected': child.version,
+            ':day': '2034-04-09',
+            ':shard': leavingIndexes.retentionShard,
+          },
+        }),
+      },
+    ]);
+    expect(next.counts).toEqual({ ...counts, rekeyed: 1 });
   });
 
   it.each([
@@ -135,6 +164,9 @@ describe('the re-keying migration', () => {
       'SOURCE#births#abc',
       'CLAIM',
       'KEY#abc',
+      // R7: what a child that has left leaves behind: its archive entry, and tombstones where its keys were.
+      'ARCHIVED',
+      'GONE',
     ]) {
       const saved: RekeyCursor = {
         generation: hasher.generation,
@@ -299,6 +331,10 @@ describe('the re-keying migration', () => {
       Select: 'COUNT',
       ExpressionAttributeValues: { ':record': 'RECORD', ':generation': 'b3.k2' },
     });
+    // R7: a record with no leaving day is not done either (the index's backfill).
+    expect(db.commandCalls(ScanCommand)[0]?.args[0].input.FilterExpression).toContain(
+      'attribute_not_exists(retentionDay)',
+    );
     // Only counting: pages of DynamoDB's largest size, so a whole check fits one invocation of the job.
     expect(db.commandCalls(ScanCommand)[0]?.args[0].input.Limit).toBeUndefined();
   });
