@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { archiveFrom, retentionJobStoreFrom } from '#adapters/archive/dependencies.ts';
 import { adaptersFrom } from '#adapters/dependencies.ts';
+import { inboxFrom } from '#adapters/dynamo/inbox.ts';
 import { type RetentionSummary, runRetention } from '#domain/use-cases/retention.ts';
 import { logger } from '#runtime/logger.ts';
 import { metrics } from '#runtime/metrics.ts';
@@ -12,6 +13,7 @@ const adapters = adaptersFrom();
 const deps = {
   retention: retentionJobStoreFrom(adapters.db),
   archive: archiveFrom(() => adapters.env.now()),
+  inbox: inboxFrom(adapters),
   env: adapters.env,
 };
 

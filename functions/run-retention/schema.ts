@@ -20,8 +20,10 @@ export const definition = defineFunction({
     contactRequests: ['Query', 'DeleteItem'],
     reviews: ['GetItem', 'Query', 'DeleteItem'],
     audit: ['PutItem'],
+    // R9: a leaving child's alerts, found in its practitioners' inboxes (Query) and deleted.
+    alerts: ['Query', 'DeleteItem'],
   },
-  settings: ['adapters', 'searchKeys', 'contactRequests', 'reviews', 'archive'],
+  settings: ['adapters', 'searchKeys', 'contactRequests', 'reviews', 'archive', 'alerts'],
   archive: 'write',
   timeoutSeconds: 900,
 });

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { FileChildArchive } from '#adapters/archive/child-archive.ts';
 import { DynamoChildRepository } from '#adapters/dynamo/child-repository.ts';
 import { documentClient } from '#adapters/dynamo/client.ts';
+import { DynamoInbox } from '#adapters/dynamo/inbox.ts';
 import { DynamoInvolvementRepository } from '#adapters/dynamo/involvement-repository.ts';
 import { DynamoRetentionStore } from '#adapters/dynamo/retention-store.ts';
 import type { TableNames } from '#adapters/dynamo/tables.ts';
@@ -73,7 +74,7 @@ async function run(options: {
   const started = Date.now();
   let failures = 0;
   const summary = await runRetention(
-    { retention: store, archive, env },
+    { retention: store, archive, inbox: new DynamoInbox(db, options.tables.alerts), env },
     {
       ...(options.today !== undefined && { today: options.today }),
       concurrency,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileChildArchive } from '#adapters/archive/child-archive.ts';
 import { adaptersFrom } from '#adapters/dependencies.ts';
+import { DynamoInbox } from '#adapters/dynamo/inbox.ts';
 import { DynamoRetentionStore } from '#adapters/dynamo/retention-store.ts';
 import { DynamoReviewQueue } from '#adapters/dynamo/review-queue.ts';
 import { systemEnvironment } from '#adapters/environment.ts';
@@ -192,6 +193,7 @@ async function archiveOnItsLeavingDay(childId: string): Promise<void> {
     {
       retention: new DynamoRetentionStore(adapters.db, stack.tables, localBlockingKeyHasher(keyring)),
       archive: new FileChildArchive(join(stack.stateDir, 'archive'), keyring, systemEnvironment.now),
+      inbox: new DynamoInbox(adapters.db, stack.tables.alerts),
       env: systemEnvironment,
     },
     { today: leavingDay(child) },

@@ -6,6 +6,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileChildArchive } from '#adapters/archive/child-archive.ts';
 import type { DynamoChildRepository } from '#adapters/dynamo/child-repository.ts';
+import { DynamoInbox } from '#adapters/dynamo/inbox.ts';
 import { DynamoInvolvementRepository } from '#adapters/dynamo/involvement-repository.ts';
 import { DynamoRetentionStore } from '#adapters/dynamo/retention-store.ts';
 import { DynamoReviewQueue } from '#adapters/dynamo/review-queue.ts';
@@ -27,6 +28,7 @@ import {
   linkFeedRecord,
 } from '#domain/use-cases/link-feed-records.ts';
 import {
+  type RetentionJobDeps,
   readArchivedChild,
   recordDeathNotice,
   recordRetentionConsent,
@@ -79,7 +81,8 @@ let fx: DynamoFixture;
 let store: DynamoRetentionStore;
 let archive: FileChildArchive;
 let deps: DynamoFixture['adapters'] & { env: Environment };
-let job: { retention: RetentionStore; archive: FileChildArchive; env: Environment };
+let job: RetentionJobDeps;
+let inbox: DynamoInbox;
 
 async function auditEvents(childId: string): Promise<AuditEvent[]> {
   const { Items } = await fx.dynamo.client.send(new ScanCommand({ TableName: fx.tables.audit }));
@@ -126,7 +129,8 @@ beforeAll(async () => {
   );
   const dir = mkdtempSync(join(tmpdir(), 'cp-retention-'));
   archive = new FileChildArchive(join(dir, 'archive'), join(dir, 'keyring.json'), () => now);
-  job = { retention: store, archive, env: clock };
+  inbox = new DynamoInbox(fx.adapters.db, fx.tables.alerts);
+  job = { retention: store, archive, inbox, env: clock };
 });
 afterAll(async () => {
   await fx?.dynamo.stop();
@@ -159,8 +163,25 @@ describe('R7: one child from birth, through consent to 25, to archive and purge'
       expect((await searchFor(fields)).map((m) => m.childId)).toEqual([child.childId]);
     }
 
+    // R9: an alert about the child waits in its practitioner's inbox, beside one about another child.
+    const alertAbout = (childId: string, alertId: string) => ({
+      recipientId: practitioner.userId,
+      alertId,
+      kind: 'record-changed' as const,
+      childId,
+      childName: 'Amelia Walker',
+      changes: ['address' as const],
+      message: 'The address recorded for Amelia Walker changed.',
+      createdAt: '2041-09-01T10:00:00.000Z',
+      expiresAt: 2_261_000_000,
+    });
+    await inbox.deliver([alertAbout(child.childId, 'A1'), alertAbout('CP-SOMEONE-ELSE', 'A2')]);
+
     setToday('2041-09-04');
     expect(await runRetention(job)).toMatchObject({ today: '2041-09-04', archived: 1, failed: 0 });
+    expect(
+      (await inbox.list(practitioner.userId, { limit: 10, unreadOnly: false })).alerts.map((a) => a.alertId),
+    ).toEqual(['A2']);
     // As for a child who never existed: no match by name and date of birth, none by NHS number, no record.
     expect(await searchFor(fields)).toEqual([]);
     expect(

@@ -2,7 +2,7 @@ import type { Principal } from '../access/principal.ts';
 import { auditEventFor, type RequestFacts } from '../audit/event.ts';
 import { type ChildRecord, etagOf } from '../child/record.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../errors.ts';
-import type { ChildArchive, Dependencies, Environment, RetentionStore } from '../ports.ts';
+import type { ChildArchive, Dependencies, Environment, Inbox, RetentionStore } from '../ports.ts';
 import type { ArchivedChild, LiveHoldings } from '../retention/archive.ts';
 import { leavingRule } from '../retention/leaving.ts';
 import { isDueToLeave, leavingDay, londonDay, purgeDay, type RetentionFacts } from '../retention/rule.ts';
@@ -158,6 +158,8 @@ export function recordDeathNotice(
 export interface RetentionJobDeps {
   retention: RetentionStore;
   archive: ChildArchive;
+  /** R9 alerts about a leaving child, deleted from its practitioners' inboxes. */
+  inbox: Pick<Inbox, 'removeForChild'>;
   env: Pick<Environment, 'now' | 'newId'>;
 }
 
@@ -214,6 +216,12 @@ async function archiveOne(
       purgeOn: existing?.purgeOn ?? purgeDay(today),
     };
     if (!sameArchive(existing, archived)) await deps.archive.put(archived);
+    // Alerts go before the record: a failure here leaves the record live and due, so the next run repeats it.
+    // They are only ever written to the inboxes of those who recorded its involvements (R9).
+    await deps.inbox.removeForChild(
+      childId,
+      archived.involvements.map((i) => i.recordedBy),
+    );
     try {
       await deps.retention.removeLive(
         held,
