@@ -125,11 +125,12 @@ describe('R7: the retention job', () => {
     // The due records by the retention index; what else names a leaving child by the indexes on who it names.
     for (const index of ['byRetentionDay', 'byOwnerChild', 'byNotChild', 'byCandidate'])
       expect(JSON.stringify(policy)).toContain(`/index/${index}`);
-    // No table beyond the record's own, its involvements and contact requests, the review items naming it, and
-    // the audit trail (append).
+    // No table beyond the record's own, its involvements and contact requests, the review items naming it, the
+    // alerts about it in its practitioners' inboxes (R9), and the audit trail (append).
     const tables = new Set(JSON.stringify(policy).match(/FnGetAtt([A-Za-z]+Table)/g));
     expect([...tables].sort()).toEqual(
       [
+        'FnGetAttAlertsTable',
         'FnGetAttAuditTable',
         'FnGetAttChildrenTable',
         'FnGetAttContactRequestsTable',
