@@ -87,6 +87,19 @@ function listed(words: string[]): string {
   return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 
+/** Whether a change to a record item is one R9 tells of at all (so nothing else is read for the rest). */
+export function recordChangeMatters(before: ChildRecord | undefined, after: ChildRecord): boolean {
+  return (
+    before !== undefined &&
+    ((before.shield === undefined) !== (after.shield === undefined) || changedParts(before, after).length > 0)
+  );
+}
+
+/** Whether a change to an involvement is one R9 tells of at all: it started, or its end was recorded. */
+export function involvementChangeMatters(before: Involvement | undefined, after: Involvement): boolean {
+  return before === undefined || (before.endDate === undefined && after.endDate !== undefined);
+}
+
 /** Each holder with the view the record gives them now. */
 function holdersWithViews(ctx: AlertContext, except?: string): [string, ChildView][] {
   return alertHolders(ctx.involvements, ctx.today).flatMap((userId) => {

@@ -17,7 +17,9 @@ import {
   type AlertDraft,
   alertHolders,
   involvementChangeAlerts,
+  involvementChangeMatters,
   recordChangeAlerts,
+  recordChangeMatters,
 } from '../alerts/raise-child-alerts.ts';
 import { auditEventFor, type RequestFacts } from '../audit/event.ts';
 import type { ChildRecord } from '../child/record.ts';
@@ -105,7 +107,7 @@ export async function raiseRecordAlerts(
 ): Promise<number> {
   return raise(
     deps,
-    changes,
+    changes.filter((change) => recordChangeMatters(change.before, change.after)),
     (change) => change.after.childId,
     (change, ctx) => (change.before ? recordChangeAlerts(change.before, change.after, ctx) : []),
   );
@@ -118,7 +120,7 @@ export async function raiseInvolvementAlerts(
 ): Promise<number> {
   return raise(
     deps,
-    changes,
+    changes.filter((change) => involvementChangeMatters(change.before, change.after)),
     (change) => change.after.childId,
     (change, ctx) => involvementChangeAlerts(change.before, change.after, ctx),
   );

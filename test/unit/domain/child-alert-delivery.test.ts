@@ -4,7 +4,11 @@ import type { Organisation } from '#domain/access/organisation.ts';
 import type { ChildAlert } from '#domain/alerts/child-alert.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
 import type { Involvement } from '#domain/involvement/schema.ts';
-import { raiseInvolvementAlerts, sendAlertDigests } from '#domain/use-cases/child-alerts.ts';
+import {
+  raiseInvolvementAlerts,
+  raiseRecordAlerts,
+  sendAlertDigests,
+} from '#domain/use-cases/child-alerts.ts';
 import { aChild, anInvolvement, otherPractitioner, practitioner } from '../../support/builders.ts';
 import { fixedEnvironment } from '../../support/memory-children.ts';
 
@@ -86,6 +90,24 @@ describe('R9 alert delivery', () => {
       await raiseInvolvementAlerts(deps, [change]);
       expect(delivered.map((a) => a.recipientId)).toEqual([otherPractitioner.userId]);
     }
+  });
+
+  it('reads nothing for a new record, a correction R9 does not tell of, or an involvement change that neither starts nor ends it', async () => {
+    const { deps } = world([account(practitioner.userId, practitioner.organisationId)]);
+    let reads = 0;
+    deps.children.get = async () => {
+      reads++;
+      return aChild();
+    };
+    const renamed = { ...aChild(), givenName: 'Millie', version: 2 };
+    await raiseRecordAlerts(deps, [
+      { eventId: 'e1', at: change.at, after: aChild() },
+      { eventId: 'e2', at: change.at, before: aChild(), after: renamed },
+    ]);
+    await raiseInvolvementAlerts(deps, [
+      { eventId: 'e3', at: change.at, before: second, after: { ...second, leadProfessional: true } },
+    ]);
+    expect(reads).toBe(0);
   });
 
   it('raises nothing about a record that has left (R7)', async () => {
