@@ -11,7 +11,14 @@ import { metrics } from '#runtime/metrics.ts';
 
 /** Daily (EventBridge schedule): the alert digests of R9. */
 const adapters = adaptersFrom();
-const deps = { directory: adapters.directory, inbox: inboxFrom(adapters), ...mailFrom() };
+const deps = {
+  directory: adapters.directory,
+  inbox: inboxFrom(adapters),
+  env: adapters.env,
+  ...mailFrom(),
+  // Never the address: only that a user's digest failed (their alerts wait for the next run).
+  onFailure: (error: unknown) => logger.error('a digest could not be sent', { error: (error as Error).name }),
+};
 
 export const handler = middy<ScheduledEvent, DigestSummary>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -19,6 +26,7 @@ export const handler = middy<ScheduledEvent, DigestSummary>()
     const summary = await sendAlertDigests(deps);
     logger.info('alert digests sent', { ...summary });
     metrics.addMetric('AlertDigestsMailed', MetricUnit.Count, summary.mailed);
+    metrics.addMetric('AlertDigestFailures', MetricUnit.Count, summary.failed);
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     return summary;
   });

@@ -160,10 +160,10 @@ export interface AlertRepository {
 export interface Inbox {
   /** Delivers each alert once: an alert whose ID is already in the inbox is left as it is (a retried batch). */
   deliver(alerts: ChildAlert[]): Promise<void>;
-  /** Newest first; `unreadOnly` filters the page, which may then hold fewer than `limit`. */
+  /** Newest first, none past its expiry; `unreadOnly` filters the page, which may then hold fewer than `limit`. */
   list(
     recipientId: string,
-    query: { limit: number; cursor?: string | undefined; unreadOnly: boolean },
+    query: { limit: number; cursor?: string | undefined; unreadOnly: boolean; now: Date },
   ): Promise<{ alerts: InboxAlert[]; next?: string | undefined }>;
   /** Marks an alert read (and so not for a digest); undefined when the recipient has no such alert. */
   markRead(recipientId: string, alertId: string, at: string): Promise<InboxAlert | undefined>;

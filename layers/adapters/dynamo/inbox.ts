@@ -67,14 +67,18 @@ export class DynamoInbox implements Inbox {
 
   async list(
     recipientId: string,
-    query: { limit: number; cursor?: string | undefined; unreadOnly: boolean },
+    query: { limit: number; cursor?: string | undefined; unreadOnly: boolean; now: Date },
   ): Promise<{ alerts: InboxAlert[]; next?: string | undefined }> {
     const page = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'recipientId = :recipient',
-        ...(query.unreadOnly && { FilterExpression: 'attribute_not_exists(readAt)' }),
-        ExpressionAttributeValues: { ':recipient': recipientId },
+        // TTL deletes expired items within days, not at once: an expired alert is never shown meanwhile.
+        FilterExpression: `expiresAt > :now${query.unreadOnly ? ' AND attribute_not_exists(readAt)' : ''}`,
+        ExpressionAttributeValues: {
+          ':recipient': recipientId,
+          ':now': Math.floor(query.now.getTime() / 1000),
+        },
         ScanIndexForward: false,
         Limit: query.limit,
         ...(query.cursor && {

@@ -1,8 +1,9 @@
 import type { Principal } from '../access/principal.ts';
 import type { ChildRecord } from '../child/record.ts';
-import { childViewFor } from '../disclosure/view.ts';
+import { childViewFor, hiddenFromViewer } from '../disclosure/view.ts';
 import type { ChildView, InvolvementView } from '../disclosure/view-schema.ts';
 import type { Involvement } from '../involvement/schema.ts';
+import { seesThroughShield } from '../shield/teams.ts';
 import type { BrokeredReason, ChildAlertKind, Colleague, RecordChange } from './child-alert.ts';
 
 /**
@@ -100,14 +101,47 @@ export function involvementChangeMatters(before: Involvement | undefined, after:
   return before === undefined || (before.endDate === undefined && after.endDate !== undefined);
 }
 
-/** Each holder with the view the record gives them now. */
-function holdersWithViews(ctx: AlertContext, except?: string): [string, ChildView][] {
-  return alertHolders(ctx.involvements, ctx.today).flatMap((userId) => {
-    const principal = ctx.recipients.get(userId);
-    return principal && userId !== except
-      ? [[userId, childViewFor(ctx.record, ctx.involvements, principal)]]
-      : [];
+interface Holder {
+  recipientId: string;
+  principal: Principal;
+  /** The view the record gives them now. */
+  view: ChildView;
+  /** Their own active involvements with the child. */
+  own: Involvement[];
+}
+
+/** Each holder with the view the record gives them now, and their own active involvements. */
+function holders(ctx: AlertContext, except?: string): Holder[] {
+  return alertHolders(ctx.involvements, ctx.today).flatMap((recipientId) => {
+    const principal = ctx.recipients.get(recipientId);
+    if (!principal || recipientId === except) return [];
+    const view = childViewFor(ctx.record, ctx.involvements, principal);
+    const own = ctx.involvements.filter((i) => i.recordedBy === recipientId && isActive(i, ctx.today));
+    return [{ recipientId, principal, view, own }];
   });
+}
+
+/**
+ * When a record has just been shielded: the holders it is now shielded to, whose earlier alerts about the child
+ * (a colleague's contact, an organisation) must go — their inbox may say no more than their view now does (R3).
+ */
+export function shieldedHolders(
+  before: ChildRecord | undefined,
+  after: ChildRecord,
+  ctx: AlertContext,
+): string[] {
+  if (before === undefined || before.shield !== undefined || after.shield === undefined) return [];
+  return holders(ctx)
+    .filter((h) => h.view.disclosure === 'shielded')
+    .map((h) => h.recipientId);
+}
+
+/**
+ * Which of two involvements came first (by when it was recorded, then by ID): of two practitioners who meet,
+ * the later one's registration tells both, once — however the stream batches or lags the two registrations.
+ */
+function cameFirst(a: Involvement, b: Involvement): boolean {
+  return a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.involvementId < b.involvementId);
 }
 
 /**
@@ -120,7 +154,10 @@ export function recordChangeAlerts(before: ChildRecord, after: ChildRecord, ctx:
   const unshielded =
     before.shield !== undefined && after.shield === undefined && ctx.record.shield === undefined;
   const parts = changedParts(before, after);
-  return holdersWithViews(ctx).flatMap(([recipientId, view]): AlertDraft[] => {
+  // A change made while the record was shielded stays unsaid to anyone the shield hid it from, even once the
+  // shield is lifted (a lagging stream would otherwise date a move made in hiding).
+  const madeWhileShielded = before.shield !== undefined || after.shield !== undefined;
+  return holders(ctx).flatMap(({ recipientId, principal, view }): AlertDraft[] => {
     const child = { recipientId, childId: view.childId, childName: nameOf(view) };
     if (shielded)
       return [
@@ -142,6 +179,11 @@ export function recordChangeAlerts(before: ChildRecord, after: ChildRecord, ctx:
         },
       ];
     if (parts.length === 0 || view.disclosure === 'shielded') return [];
+    if (
+      madeWhileShielded &&
+      !seesThroughShield({ ...after, shield: after.shield ?? before.shield }, principal)
+    )
+      return [];
     return [
       {
         ...child,
@@ -179,7 +221,7 @@ function notAloneBrokered(recipientId: string, view: ChildView, reason: Brokered
     message:
       reason === 'shielded'
         ? `You are not alone: someone else is also working with ${childName}. The record is shielded: to reach them, send a contact request.`
-        : `Specialist services are also working with ${childName}. To reach them, send a contact request about specialist-services.`,
+        : `Specialist services have been recorded for ${childName}. To reach them, send a contact request about specialist-services.`,
   };
 }
 
@@ -197,9 +239,9 @@ export function involvementChangeAlerts(
 ): AlertDraft[] {
   const started = before === undefined && isActive(after, ctx.today);
   const ended = before !== undefined && before.endDate === undefined && after.endDate !== undefined;
-  const others = holdersWithViews(ctx, after.recordedBy);
+  const others = holders(ctx, after.recordedBy);
   if (ended) {
-    return others.flatMap(([recipientId, view]): AlertDraft[] => {
+    return others.flatMap(({ recipientId, view }): AlertDraft[] => {
       if (view.disclosure === 'shielded') return [];
       const seen = view.involvements.find((i) => i.involvementId === after.involvementId);
       if (!seen) return [];
@@ -218,7 +260,12 @@ export function involvementChangeAlerts(
     });
   }
   if (!started) return [];
-  const told: AlertDraft[] = others.flatMap(([recipientId, view]): AlertDraft[] => {
+  // Holders already there are told of the newcomer; a holder whose own involvement is newer is told by the
+  // registration of their own, as its newcomer.
+  const told: AlertDraft[] = others.flatMap(({ recipientId, principal, view, own }): AlertDraft[] => {
+    if (!own.some((i) => cameFirst(i, after))) return [];
+    // R2 before anything else: a sensitive service elsewhere is never announced, shielded record or not.
+    if (hiddenFromViewer(after, principal)) return [];
     if (view.disclosure === 'shielded') return [notAloneBrokered(recipientId, view, 'shielded')];
     const seen = view.involvements.find((i) => i.involvementId === after.involvementId);
     return seen ? [notAlone(recipientId, view, seen)] : [];
@@ -226,20 +273,35 @@ export function involvementChangeAlerts(
   const newcomer = ctx.recipients.get(after.recordedBy);
   if (!newcomer) return told;
   const colleagues = ctx.involvements.filter(
-    (i) =>
-      isActive(i, ctx.today) && i.recordedBy !== after.recordedBy && i.involvementId !== after.involvementId,
+    (i) => isActive(i, ctx.today) && i.recordedBy !== after.recordedBy && cameFirst(i, after),
   );
-  if (colleagues.length === 0) return told;
   const view = childViewFor(ctx.record, ctx.involvements, newcomer);
-  if (view.disclosure === 'shielded') return [...told, notAloneBrokered(after.recordedBy, view, 'shielded')];
+  if (view.disclosure === 'shielded') {
+    // Only of colleagues the newcomer could know of were it not shielded (never a sensitive service elsewhere).
+    return colleagues.some((c) => !hiddenFromViewer(c, newcomer))
+      ? [...told, notAloneBrokered(after.recordedBy, view, 'shielded')]
+      : told;
+  }
   const visible = colleagues.flatMap((c) =>
     view.involvements.filter((i) => i.involvementId === c.involvementId),
   );
+  // As the view says it — specialist services recorded, ended or not, whenever R2 hides one, never how many or
+  // since when — once, at the newcomer's first registration with the child.
   return [
     ...told,
     ...visible.map((seen) => notAlone(after.recordedBy, view, seen)),
-    ...(visible.length < colleagues.length
+    ...(view.disclosure === 'sensitive-redacted' && isFirstMeeting(ctx, after, newcomer)
       ? [notAloneBrokered(after.recordedBy, view, 'specialist-services')]
       : []),
   ];
+}
+
+/**
+ * Whether the newcomer is told of the specialist services now: once, at their first registration with the child
+ * (a second involvement of theirs says nothing new).
+ */
+function isFirstMeeting(ctx: AlertContext, after: Involvement, newcomer: Principal): boolean {
+  return !ctx.involvements.some(
+    (i) => i.recordedBy === newcomer.userId && i.involvementId !== after.involvementId && cameFirst(i, after),
+  );
 }

@@ -1,5 +1,6 @@
 import { accessRefusals } from '../access/account.ts';
 import { accountPrincipal } from '../access/account-principal.ts';
+import { isPermitted } from '../access/permissions.ts';
 import type { Principal } from '../access/principal.ts';
 import {
   type AlertPreferences,
@@ -20,6 +21,7 @@ import {
   involvementChangeMatters,
   recordChangeAlerts,
   recordChangeMatters,
+  shieldedHolders,
 } from '../alerts/raise-child-alerts.ts';
 import { auditEventFor, type RequestFacts } from '../audit/event.ts';
 import type { ChildRecord } from '../child/record.ts';
@@ -41,7 +43,7 @@ export interface RaiseAlertDeps {
   children: Pick<ChildRepository, 'get'>;
   involvements: Pick<InvolvementRepository, 'listForChild'>;
   directory: Pick<DirectoryRepository, 'getAccount' | 'getOrganisation'>;
-  inbox: Pick<Inbox, 'deliver'>;
+  inbox: Pick<Inbox, 'deliver' | 'removeForChild'>;
   env: Environment;
   /** A short, stable digest of a string: an alert's ID is the same however often its event is handled. */
   fingerprint: (material: string) => string;
@@ -69,8 +71,10 @@ async function recipientsAmong(
     const account = await deps.directory.getAccount(userId);
     if (!account) continue;
     const organisation = await deps.directory.getOrganisation(account.organisationId);
-    if (organisation && accessRefusals(account, organisation, today).length === 0)
-      recipients.set(userId, accountPrincipal(account, organisation));
+    if (!organisation || accessRefusals(account, organisation, today).length > 0) continue;
+    // Only someone who may view a child now is told about one (a practitioner re-roled as an operator is not).
+    const principal = accountPrincipal(account, organisation);
+    if (isPermitted(principal, 'view-child')) recipients.set(userId, principal);
   }
   return recipients;
 }
@@ -110,6 +114,7 @@ export async function raiseRecordAlerts(
     changes.filter((change) => recordChangeMatters(change.before, change.after)),
     (change) => change.after.childId,
     (change, ctx) => (change.before ? recordChangeAlerts(change.before, change.after, ctx) : []),
+    (change, ctx) => shieldedHolders(change.before, change.after, ctx),
   );
 }
 
@@ -131,6 +136,8 @@ async function raise<T>(
   changes: StreamChange<T>[],
   childOf: (change: StreamChange<T>) => string,
   draftsFor: (change: StreamChange<T>, ctx: AlertContext) => AlertDraft[],
+  /** Inboxes whose earlier alerts about the child must go before anything new is delivered. */
+  forgetFor: (change: StreamChange<T>, ctx: AlertContext) => string[] = () => [],
 ): Promise<number> {
   const contexts = new Map<string, Promise<AlertContext | undefined>>();
   const alerts: ChildAlert[] = [];
@@ -139,6 +146,8 @@ async function raise<T>(
     if (!contexts.has(childId)) contexts.set(childId, contextOf(deps, childId));
     const ctx = await contexts.get(childId);
     if (!ctx) continue;
+    const forget = forgetFor(change, ctx);
+    if (forget.length > 0) await deps.inbox.removeForChild(childId, forget);
     alerts.push(...draftsFor(change, ctx).map((draft) => stored(deps, change.eventId, change.at, draft)));
   }
   await deps.inbox.deliver(alerts);
@@ -167,12 +176,17 @@ export async function listOwnAlerts(
     limit: query.limit ?? DEFAULT_PAGE,
     cursor: query.cursor,
     unreadOnly: query.unread === 'true',
+    now: deps.env.now(),
   });
-  const childIds = [...new Set(page.alerts.filter(isChildAlert).map((a) => a.childId))];
+  // Alerts about children reach only someone who may view a child now (kept, unshown, if their role changed).
+  const shown = isPermitted(principal, 'view-child')
+    ? page.alerts
+    : page.alerts.filter((a) => !isChildAlert(a));
+  const childIds = [...new Set(shown.filter(isChildAlert).map((a) => a.childId))];
   await deps.audit.record(
     auditEventFor(deps.env, principal, facts, { action: 'list-own-alerts', outcome: 'success', childIds }),
   );
-  return page;
+  return { ...page, alerts: shown };
 }
 
 /** Marks one of the user's own alerts read; another user's alert looks like none (404, audited). */
@@ -183,7 +197,17 @@ export async function markAlertRead(
   facts: RequestFacts,
 ): Promise<InboxAlert> {
   const read = await deps.inbox.markRead(principal.userId, alertId, deps.env.now().toISOString());
-  if (!read) return refuse(deps, principal, facts, 'mark-alert-read', [], new NotFoundError('Alert'));
+  const hidden = read !== undefined && isChildAlert(read) && !isPermitted(principal, 'view-child');
+  if (!read || hidden)
+    return refuse(deps, principal, facts, 'mark-alert-read', [], new NotFoundError('Alert'));
+  // The answer names the child as the alert does: recorded before it is returned (R6, fail closed).
+  await deps.audit.record(
+    auditEventFor(deps.env, principal, facts, {
+      action: 'mark-alert-read',
+      outcome: 'success',
+      childIds: isChildAlert(read) ? [read.childId] : [],
+    }),
+  );
   return read;
 }
 
@@ -211,17 +235,22 @@ export async function updateAlertPreferences(
 
 export interface DigestDeps {
   inbox: Pick<Inbox, 'awaitingDigest' | 'announced' | 'preferencesOf'>;
-  directory: Pick<DirectoryRepository, 'getAccount'>;
+  directory: Pick<DirectoryRepository, 'getAccount' | 'getOrganisation'>;
   mailer: Mailer;
+  env: Pick<Environment, 'now'>;
   /** Where users read their alerts; the one link a digest carries. */
   consoleUrl: string;
   onProgress?: (summary: DigestSummary) => void;
+  /** Told of each user whose digest failed (never their address). */
+  onFailure?: (error: unknown) => void;
 }
 
 export interface DigestSummary {
   recipients: number;
   mailed: number;
   alerts: number;
+  /** Users whose mail could not be sent; their alerts wait for the next run, and nobody else's wait. */
+  failed: number;
 }
 
 /**
@@ -236,16 +265,26 @@ export async function sendAlertDigests(deps: DigestDeps): Promise<DigestSummary>
     for (const alert of page)
       waiting.set(alert.recipientId, [...(waiting.get(alert.recipientId) ?? []), alert]);
   }
-  const summary: DigestSummary = { recipients: waiting.size, mailed: 0, alerts: 0 };
+  const summary: DigestSummary = { recipients: waiting.size, mailed: 0, alerts: 0, failed: 0 };
+  const today = todayIso(deps.env.now());
   for (const [recipientId, alerts] of waiting) {
-    const account = await deps.directory.getAccount(recipientId);
-    const preferences = (await deps.inbox.preferencesOf(recipientId)) ?? DEFAULT_ALERT_PREFERENCES;
-    if (account?.status === 'active' && preferences.digest) {
-      await deps.mailer.send(digestMail(account.email, alerts.length, deps.consoleUrl));
-      summary.mailed++;
+    try {
+      const account = await deps.directory.getAccount(recipientId);
+      const organisation = account && (await deps.directory.getOrganisation(account.organisationId));
+      // Mail only to an account that passes every R4 check today, as a sign-in would.
+      const admitted = account && organisation && accessRefusals(account, organisation, today).length === 0;
+      const preferences = (await deps.inbox.preferencesOf(recipientId)) ?? DEFAULT_ALERT_PREFERENCES;
+      if (admitted && preferences.digest) {
+        await deps.mailer.send(digestMail(account.email, alerts.length, deps.consoleUrl));
+        summary.mailed++;
+      }
+      await deps.inbox.announced(alerts);
+      summary.alerts += alerts.length;
+    } catch (error) {
+      // One address the mail service refuses must not stop everyone else's digest, every day.
+      summary.failed++;
+      deps.onFailure?.(error);
     }
-    await deps.inbox.announced(alerts);
-    summary.alerts += alerts.length;
     deps.onProgress?.(summary);
   }
   return summary;

@@ -9,7 +9,7 @@ import {
   raiseRecordAlerts,
   sendAlertDigests,
 } from '#domain/use-cases/child-alerts.ts';
-import { aChild, anInvolvement, otherPractitioner, practitioner } from '../../support/builders.ts';
+import { aChild, anInvolvement, otherPractitioner, practitioner, shieldBy } from '../../support/builders.ts';
 import { fixedEnvironment } from '../../support/memory-children.ts';
 
 const organisations: Organisation[] = [practitioner, otherPractitioner].map((p) => ({
@@ -51,6 +51,7 @@ const second = anInvolvement({
 
 function world(accounts: Account[], record: ChildRecord | null = aChild()) {
   const delivered: ChildAlert[] = [];
+  const forgotten: { childId: string; recipients: string[] }[] = [];
   const deps = {
     children: { get: async () => record ?? undefined },
     involvements: { listForChild: async (): Promise<Involvement[]> => [first, second] },
@@ -58,11 +59,17 @@ function world(accounts: Account[], record: ChildRecord | null = aChild()) {
       getAccount: async (id: string) => accounts.find((a) => a.userId === id),
       getOrganisation: async (id: string) => organisations.find((o) => o.organisationId === id),
     },
-    inbox: { deliver: async (alerts: ChildAlert[]) => void delivered.push(...alerts) },
+    inbox: {
+      deliver: async (alerts: ChildAlert[]) => void delivered.push(...alerts),
+      removeForChild: async (childId: string, recipients: readonly string[]) => {
+        forgotten.push({ childId, recipients: [...recipients] });
+        return 0;
+      },
+    },
     env: fixedEnvironment('2026-12-06T10:00:00.000Z'),
     fingerprint: (material: string) => Buffer.from(material).toString('hex').slice(-16),
   };
-  return { deps, delivered };
+  return { deps, delivered, forgotten };
 }
 
 const change = { eventId: 'stream-event-1', at: '2026-12-06T09:59:58.000Z', after: second };
@@ -110,6 +117,29 @@ describe('R9 alert delivery', () => {
     expect(reads).toBe(0);
   });
 
+  it('clears what the inboxes of those a record is now shielded from said about the child, before telling them it is shielded (R3)', async () => {
+    const { deps, delivered, forgotten } = world([
+      account(practitioner.userId, practitioner.organisationId),
+      account(otherPractitioner.userId, otherPractitioner.organisationId),
+    ]);
+    const shielded = { ...aChild(), shield: shieldBy('E08000035'), version: 2 };
+    deps.children.get = async () => shielded;
+    await raiseRecordAlerts(deps, [{ eventId: 'e9', at: change.at, before: aChild(), after: shielded }]);
+    expect(forgotten).toEqual([
+      { childId: 'CP7M3K9P2XN', recipients: [practitioner.userId, otherPractitioner.userId] },
+    ]);
+    expect(delivered.map((a) => a.kind)).toEqual(['record-shielded', 'record-shielded']);
+  });
+
+  it('tells no one whose roles no longer let them view a child (a practitioner made an operator)', async () => {
+    const { deps, delivered } = world([
+      account(practitioner.userId, practitioner.organisationId, { roles: ['operator'] }),
+      account(otherPractitioner.userId, otherPractitioner.organisationId),
+    ]);
+    await raiseInvolvementAlerts(deps, [change]);
+    expect(delivered.map((a) => a.recipientId)).toEqual([otherPractitioner.userId]);
+  });
+
   it('raises nothing about a record that has left (R7)', async () => {
     const { deps, delivered } = world([account(practitioner.userId, practitioner.organisationId)], null);
     expect(await raiseInvolvementAlerts(deps, [change])).toBe(0);
@@ -118,7 +148,7 @@ describe('R9 alert delivery', () => {
 });
 
 describe('R9 daily digest', () => {
-  function digestWorld(preferences: Record<string, boolean>, accounts: Account[]) {
+  function digestWorld(preferences: Record<string, boolean>, accounts: Account[], refused?: string) {
     const waiting = [
       { recipientId: 'u1', alertId: 'a1' },
       { recipientId: 'u1', alertId: 'a2' },
@@ -138,8 +168,17 @@ describe('R9 daily digest', () => {
         preferencesOf: async (userId: string) =>
           userId in preferences ? { digest: preferences[userId] as boolean } : undefined,
       },
-      directory: { getAccount: async (id: string) => accounts.find((a) => a.userId === id) },
-      mailer: { send: async (mail: (typeof mails)[number]) => void mails.push(mail) },
+      directory: {
+        getAccount: async (id: string) => accounts.find((a) => a.userId === id),
+        getOrganisation: async (id: string) => ({ ...organisations[0], organisationId: id }) as Organisation,
+      },
+      mailer: {
+        send: async (mail: (typeof mails)[number]) => {
+          if (mail.to === refused) throw new Error('MessageRejected');
+          mails.push(mail);
+        },
+      },
+      env: fixedEnvironment('2026-12-06T07:00:00.000Z'),
       consoleUrl: 'https://contactpoint.example.gov.uk',
     };
     return { deps, announced, mails };
@@ -151,11 +190,32 @@ describe('R9 daily digest', () => {
       account('u2', 'ORG-A'),
       account('u3', 'ORG-A', { status: 'suspended' }),
     ]);
-    expect(await sendAlertDigests(deps)).toEqual({ recipients: 3, mailed: 1, alerts: 4 });
+    expect(await sendAlertDigests(deps)).toEqual({ recipients: 3, mailed: 1, alerts: 4, failed: 0 });
     expect(mails).toEqual([
       expect.objectContaining({ to: 'u1@example.nhs.uk', subject: 'ContactPoint: 2 new alerts' }),
     ]);
     expect(mails[0]?.text).toContain('https://contactpoint.example.gov.uk/me/alerts');
     expect(announced.sort()).toEqual(['a1', 'a2', 'a3', 'a4']);
+  });
+
+  it('goes on to everyone else when one address is refused, and keeps that user’s alerts for the next run', async () => {
+    const { deps, announced, mails } = digestWorld(
+      {},
+      [account('u1', 'ORG-A'), account('u2', 'ORG-A'), account('u3', 'ORG-A')],
+      'u1@example.nhs.uk',
+    );
+    expect(await sendAlertDigests(deps)).toMatchObject({ mailed: 2, failed: 1 });
+    expect(mails.map((m) => m.to)).toEqual(['u2@example.nhs.uk', 'u3@example.nhs.uk']);
+    expect(announced.sort()).toEqual(['a3', 'a4']);
+  });
+
+  it('mails no one whose account fails R4 today though still active (a DBS certificate three years old)', async () => {
+    const { deps, mails } = digestWorld({}, [
+      account('u1', 'ORG-A', { dbsCertificateDate: '2023-12-06' }),
+      account('u2', 'ORG-A'),
+      account('u3', 'ORG-A'),
+    ]);
+    await sendAlertDigests(deps);
+    expect(mails.map((m) => m.to)).toEqual(['u2@example.nhs.uk', 'u3@example.nhs.uk']);
   });
 });

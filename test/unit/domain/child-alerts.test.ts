@@ -44,7 +44,10 @@ const camhsInvolvement = anInvolvement({
   organisationName: camhsWorker.organisationName,
   recordedBy: camhsWorker.userId,
   consent: { givenBy: 'young-person', recordedOn: '2026-11-01' },
+  // Recorded before the others: each test says when it starts later.
+  createdAt: '2026-01-04T00:00:00.000Z',
 });
+const later = (i: Involvement): Involvement => ({ ...i, createdAt: '2026-02-01T00:00:00.000Z' });
 
 function context(record: ChildRecord, involvements: Involvement[]): AlertContext {
   const recipients = new Map(
@@ -107,11 +110,8 @@ describe('R9 alerts from involvement changes', () => {
   });
 
   it('does not tell practitioners outside the recording organisation that a sensitive service has started (R2)', () => {
-    const alerts = involvementChangeAlerts(
-      undefined,
-      camhsInvolvement,
-      context(aChild(), [nurseInvolvement, camhsInvolvement]),
-    );
+    const camhs = later(camhsInvolvement);
+    const alerts = involvementChangeAlerts(undefined, camhs, context(aChild(), [nurseInvolvement, camhs]));
     expect(to(alerts, practitioner)).toEqual([]);
     // The CAMHS worker sees the nurse's open involvement in their own view, so is told of it.
     expect(to(alerts, camhsWorker)).toEqual([
@@ -135,6 +135,23 @@ describe('R9 alerts from involvement changes', () => {
     expect(to(alerts, camhsWorker)).toEqual([
       expect.objectContaining({ colleague: expect.objectContaining({ practitionerName: 'Dr Tom Okafor' }) }),
     ]);
+  });
+
+  it('does not announce a sensitive service elsewhere even on a shielded record, where the alert would date it (R2, R3)', () => {
+    const shielded = aChild({ shield: shieldBy('E08000035') });
+    const camhs = later(camhsInvolvement);
+    const alerts = involvementChangeAlerts(undefined, camhs, context(shielded, [nurseInvolvement, camhs]));
+    expect(to(alerts, practitioner)).toEqual([]);
+  });
+
+  it('tells each practitioner of the other once when both registrations are handled together', () => {
+    const ctx = context(aChild(), [nurseInvolvement, doctorInvolvement]);
+    const alerts = [
+      ...involvementChangeAlerts(undefined, nurseInvolvement, ctx),
+      ...involvementChangeAlerts(undefined, doctorInvolvement, ctx),
+    ];
+    expect(to(alerts, practitioner)).toHaveLength(1);
+    expect(to(alerts, otherPractitioner)).toHaveLength(1);
   });
 
   it('tells the other practitioners when one ends their involvement, and the one who ended it nothing', () => {
@@ -219,6 +236,17 @@ describe('R9 alerts from record changes', () => {
       version: 2,
     });
     const now = { ...after, shield: shieldBy('E08000035'), version: 3 };
+    expect(recordChangeAlerts(before, after, context(now, involvements))).toEqual([]);
+  });
+
+  it('never tells, once the shield is lifted, of a change made while the record was shielded', () => {
+    const before = aChild({ shield: shieldBy('E08000035') });
+    const after = {
+      ...before,
+      address: { line1: '1 Refuge Row', town: 'Wakefield', postcode: 'WF1 2AB' },
+      version: 2,
+    };
+    const now = { ...after, shield: undefined, version: 3 };
     expect(recordChangeAlerts(before, after, context(now, involvements))).toEqual([]);
   });
 
