@@ -15,6 +15,10 @@ import type { Construct } from 'constructs';
 import type { TableId } from '#adapters/dynamo/tables.ts';
 import { PRODUCT_METRICS } from '#runtime/metrics.ts';
 import type { Environment } from '../config/environments.ts';
+import { constructIdOf } from '../constructs/names.ts';
+
+/** R9: how long a change may wait for its alert consumer before operators are paged. */
+export const ALERT_CONSUMER_MAX_AGE_MS = 60 * 60 * 1000;
 
 export interface MonitoringStackProps extends StackProps {
   environment: Environment;
@@ -170,6 +174,33 @@ export class MonitoringStack extends Stack {
               },
             },
           ],
+        },
+      ],
+    });
+    // R9: the alert consumers retry a failing batch until it succeeds; a blocked one must be seen well before
+    // its stream trims the records it has not handled (24 hours).
+    const alertConsumers = props.functions.filter((f) =>
+      ['raise-record-alerts', 'raise-involvement-alerts'].includes(f.name),
+    );
+    if (alertConsumers.length !== 2)
+      throw new Error('The two R9 alert consumers are not among the monitored functions');
+    this.monitoring.monitorCustom({
+      alarmFriendlyName: 'PractitionerAlerts',
+      humanReadableName: 'Practitioner alerts (R9)',
+      metricGroups: [
+        {
+          title: 'Alert consumers',
+          metrics: alertConsumers.map(({ name, fn }) => ({
+            metric: fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
+            alarmFriendlyName: `${constructIdOf(name)}IteratorAge`,
+            addAlarm: {
+              Critical: {
+                threshold: ALERT_CONSUMER_MAX_AGE_MS,
+                comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+                additionalDescription: `${name} has changes waiting more than an hour: it is failing or blocked (it retries, never skips) and its stream keeps them for 24 hours.`,
+              },
+            },
+          })),
         },
       ],
     });

@@ -36,6 +36,10 @@ export const PRODUCT_METRICS = [
   'RetentionFailures',
   'ArchivesPurged',
   'ArchivedRecordReads',
+  /** R9: alerts written to inboxes; daily digests mailed, and those that could not be sent. */
+  'ChildAlerts',
+  'AlertDigestsMailed',
+  'AlertDigestFailures',
 ] as const;
 export type ProductMetric = (typeof PRODUCT_METRICS)[number];
 

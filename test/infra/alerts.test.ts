@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AWAITING_DIGEST_INDEX } from '#adapters/dynamo/tables.ts';
+import { ALERT_CONSUMER_MAX_AGE_MS } from '#infra/stacks/monitoring-stack.ts';
 import { type Synthesised, synthesise } from './synth.ts';
 
 let out: Synthesised;
@@ -8,6 +9,7 @@ let jobs: Template;
 let api: Template;
 let data: Template;
 let identity: Template;
+let monitoring: Template;
 
 beforeAll(async () => {
   out = await synthesise();
@@ -15,6 +17,7 @@ beforeAll(async () => {
   api = out.template('Api');
   data = out.template('Data');
   identity = out.template('Identity');
+  monitoring = out.template('Monitoring');
 }, 180_000);
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -72,6 +75,17 @@ describe('R9: the alert stream consumers', () => {
       expect(JSON.stringify(writes)).toMatch(/AlertsTable/);
       expect(JSON.stringify(writes)).not.toMatch(/ChildrenTable|InvolvementsTable|DirectoryTable/);
     }
+  });
+});
+
+describe('R9: watching the alert consumers', () => {
+  it('pages operators when either consumer has changes waiting an hour (it retries, and the stream keeps 24 hours)', () => {
+    const alarms = resourcesOf(monitoring, 'AWS::CloudWatch::Alarm').filter(
+      (a) =>
+        a.Properties.MetricName === 'IteratorAge' && a.Properties.Threshold === ALERT_CONSUMER_MAX_AGE_MS,
+    );
+    expect(alarms).toHaveLength(2);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeDefined();
   });
 });
 
