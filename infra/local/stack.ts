@@ -60,10 +60,13 @@ export interface LocalStackOptions {
   /** Serve at once and seed behind (npm start); otherwise seeding finishes before the stack is returned. */
   seedInBackground?: boolean;
   /**
-   * Run the stream consumers (audit sealing, indexing, misuse detection); default true. Only the
-   * benchmark turns them off, to show what they cost: without them nothing is sealed.
+   * Run the stream consumers (audit sealing, indexing, misuse detection, alerts); default true. The benchmark
+   * turns them off, to show what they cost: without them nothing is sealed. A list runs only the consumers
+   * named, and only their tables have a stream — DynamoDB Local journals every write of a table with one,
+   * which a bulk load into the children table pays for many times over (the feed-load test runs the sealer
+   * alone; R9 alerts have tests of their own).
    */
-  streamConsumers?: boolean;
+  streamConsumers?: boolean | readonly string[];
   progress?: (message: string) => void;
 }
 
@@ -195,7 +198,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const tables = tableNames('contactpoint');
     // Only tables that a function consumes stream locally (DynamoDB Local writes ten times slower with one).
-    const consumers = FUNCTIONS.filter(isTriggeredBy('stream'));
+    const wanted = options.streamConsumers ?? true;
+    const consumers = FUNCTIONS.filter(isTriggeredBy('stream')).filter(
+      (f) => wanted === true || (Array.isArray(wanted) && wanted.includes(f.name)),
+    );
     const created = await ensureTables(
       dynamo.client,
       tables,
@@ -313,7 +319,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     // The local event-source mappings: each stream consumer reads its table's stream, in order.
     const pollers: { stop(): Promise<void> }[] = [];
-    for (const consumer of options.streamConsumers === false ? [] : consumers) {
+    for (const consumer of consumers) {
       const table = consumer.trigger.table;
       const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: tables[table] }));
       if (!Table?.LatestStreamArn)

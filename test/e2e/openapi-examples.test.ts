@@ -72,6 +72,11 @@ const ORDER = [
   'approveAccountChange',
   'refuseAccountChange',
   'viewOwnAccount',
+  // R9: by now the practitioner has been told of the record's changes (the stream consumers raised them).
+  'listOwnAlerts',
+  'markAlertRead',
+  'viewAlertPreferences',
+  'updateAlertPreferences',
   'readChildAuditTrail',
   'readUserAuditTrail',
   'listMisuseAlerts',
@@ -95,6 +100,16 @@ beforeAll(async () => {
   overrideHolder = await clientFor(stack, 'practitioner@leeds.example.gov.uk');
   secondAdmin = await clientFor(stack, 'user-admin.second@leeds.example.gov.uk');
 });
+
+/** The newest alert in a client's inbox, once the stream consumers have raised one (polled, ≤ 20 s). */
+async function firstAlertOf(client: Client): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const [alert] = (await client.call('GET', '/me/alerts')).json().alerts;
+    if (alert) return alert.alertId;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('no alert reached the practitioner');
+}
 
 /** A change one administrator asks for, so the approval and refusal examples have one to decide. */
 async function askForDataManager(email: string): Promise<string> {
@@ -239,6 +254,8 @@ describe('the OpenAPI document', () => {
         state.alertId = String(raised?.alertId);
         state['etag:/audit/alerts/{alertId}'] = String(raised?.etag);
       }
+      if (operationId === 'listOwnAlerts')
+        state.alertId = await firstAlertOf(clients.get('practitioner') as Client);
       if (operationId === 'listReviews') await raiseReviewFor(state.childId as string);
       if (operationId === 'readArchivedChild') await archiveOnItsLeavingDay(state.childId as string);
       if (operationId === 'listChildSources') await holdTwoRowsFor(state.childId as string);

@@ -7,11 +7,19 @@ import type { Role } from '#domain/access/principal.ts';
 import { isTriggeredBy } from '#functions/define-function.ts';
 import { FUNCTIONS } from '#functions/manifest.ts';
 import { scopesOfRequest } from '#infra/local/gateway.ts';
-import { LOCAL_SEAL_LAG_SECONDS, type LocalStack, startLocalStack } from '#infra/local/stack.ts';
+import {
+  LOCAL_SEAL_LAG_SECONDS,
+  type LocalStack,
+  type LocalStackOptions,
+  startLocalStack,
+} from '#infra/local/stack.ts';
 
 /** The whole local stand-in, temporary, with a small synthetic population. */
-export async function startTestStack(seedCount = 200): Promise<LocalStack> {
-  return startLocalStack({ port: 0, seedCount });
+export async function startTestStack(
+  seedCount = 200,
+  options: Pick<LocalStackOptions, 'streamConsumers'> = {},
+): Promise<LocalStack> {
+  return startLocalStack({ port: 0, seedCount, ...options });
 }
 
 export interface Client {
