@@ -1,12 +1,13 @@
 import * as z from 'zod';
 import { IsoDate } from '#domain/dates.ts';
+import { PageCursorSchema } from '#domain/paging.ts';
 
 /** Paging, a time window and the format of an access history; a window that ends before it starts is 400 on `to`. */
 export const TrailQuerySchema = z
   .object({
     from: IsoDate.optional().meta({ description: 'First day to include (UTC)', example: '2026-11-01' }),
     to: IsoDate.optional().meta({ description: 'Last day to include (UTC)', example: '2026-11-30' }),
-    cursor: z.string().max(1000).optional().meta({ description: 'The `next` of the previous page' }),
+    cursor: PageCursorSchema,
     format: z.enum(['json', 'csv']).optional().meta({ description: 'csv for an export', example: 'json' }),
   })
   .strict()

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ContactSchema } from '../child/schema.ts';
 import { SHIELDED_CONTACT_INSTRUCTION, SPECIALIST_SERVICES_CONTACT } from '../disclosure/view-schema.ts';
 import { ServiceTypeSchema } from '../involvement/schema.ts';
+import { PageCursorSchema, pageLimitSchema } from '../paging.ts';
 import type { Alert } from './alert.ts';
 
 /**
@@ -139,14 +140,8 @@ export const AlertQuerySchema = z
       .enum(['true', 'false'])
       .optional()
       .meta({ description: 'Only alerts not yet marked read', example: 'true' }),
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(100)
-      .optional()
-      .meta({ description: 'Alerts a page looks at (default 20)', example: 20 }),
-    cursor: z.string().max(1000).optional().meta({ description: 'The `next` of the previous page' }),
+    limit: pageLimitSchema('Alerts', 20),
+    cursor: PageCursorSchema,
   })
   .strict();
 export type AlertQuery = z.infer<typeof AlertQuerySchema>;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { MisuseRule } from '../audit/misuse.ts';
 import { etagOf } from '../child/record.ts';
+import { PageCursorSchema, pageLimitSchema } from '../paging.ts';
 
 /** Where an auditor's review of a misuse alert stands; every alert starts `open`. */
 export const MISUSE_REVIEW_OUTCOMES = ['investigating', 'no-case', 'referred'] as const;
@@ -129,14 +130,8 @@ export const MisuseAlertQuerySchema = z
       .enum(MISUSE_ALERT_STATUSES)
       .optional()
       .meta({ description: 'Only alerts in this state', example: 'open' }),
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(100)
-      .optional()
-      .meta({ description: 'Alerts a page looks at (default 50)', example: 20 }),
-    cursor: z.string().max(1000).optional().meta({ description: 'The `next` of the previous page' }),
+    limit: pageLimitSchema('Alerts', 50),
+    cursor: PageCursorSchema,
   })
   .strict();
 export type MisuseAlertQuery = z.infer<typeof MisuseAlertQuerySchema>;

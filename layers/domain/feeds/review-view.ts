@@ -7,6 +7,7 @@ import {
   GpPracticeSchema,
   OtherNameSchema,
 } from '../child/schema.ts';
+import { PageCursorSchema } from '../paging.ts';
 import { FEED_NAMES } from './feed.ts';
 import type { ReviewItem } from './review.ts';
 
@@ -124,7 +125,7 @@ export const ReviewQuerySchema = z
       .max(50)
       .optional()
       .meta({ description: 'Items a page looks at (default 20)', example: 20 }),
-    cursor: z.string().max(1000).optional().meta({ description: 'The `next` of the previous page' }),
+    cursor: PageCursorSchema,
   })
   .strict();
 export type ReviewQuery = z.infer<typeof ReviewQuerySchema>;
