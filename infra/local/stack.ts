@@ -11,7 +11,7 @@ import { DynamoChildRepository } from '#adapters/dynamo/child-repository.ts';
 import { documentClient } from '#adapters/dynamo/client.ts';
 import { DynamoDirectoryRepository } from '#adapters/dynamo/directory-repository.ts';
 import { DynamoInvolvementRepository } from '#adapters/dynamo/involvement-repository.ts';
-import { TABLES, type TableDefinition, type TableNames } from '#adapters/dynamo/tables.ts';
+import { TABLES, type TableDefinition, type TableId, type TableNames } from '#adapters/dynamo/tables.ts';
 import { localBlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
 import { ROLES, type Role } from '#domain/access/principal.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
@@ -319,26 +319,44 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     // The local event-source mappings: each stream consumer reads its table's stream, in order.
     const pollers: { stop(): Promise<void> }[] = [];
-    for (const consumer of consumers) {
+    let stopped = false;
+    const startPolling = async (consumer: StreamFunction, startAt: 'oldest' | 'latest') => {
       const table = consumer.trigger.table;
       const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: tables[table] }));
       if (!Table?.LatestStreamArn)
         throw new Error(`The local ${table} table has no stream for ${consumer.name}`);
       const handler = await handlerOf(consumer);
-      pollers.push(
-        pollStream({
-          endpoint: dynamo.endpoint,
-          streamArn: Table.LatestStreamArn,
-          batchSize: consumer.trigger.batchSize,
-          // As the event filter does in AWS: changes to other items never reach the function.
-          handler: (event) => {
-            const records = onlyFiltered(consumer, event.Records);
-            return records.length > 0 ? handler({ Records: records }, {}) : Promise.resolve();
-          },
-          onError: (error) => report(`${consumer.name}: ${(error as Error).message}`),
-          positionFile: join(stateDir, `${table}-stream-position.json`),
-        }),
+      if (stopped) return;
+      const poller = pollStream({
+        endpoint: dynamo.endpoint,
+        streamArn: Table.LatestStreamArn,
+        batchSize: consumer.trigger.batchSize,
+        startAt,
+        // As the event filter does in AWS: changes to other items never reach the function.
+        handler: (event) => {
+          const records = onlyFiltered(consumer, event.Records);
+          return records.length > 0 ? handler({ Records: records }, {}) : Promise.resolve();
+        },
+        onError: (error) => report(`${consumer.name}: ${(error as Error).message}`),
+        positionFile: join(stateDir, `${table}-stream-position.json`),
+      });
+      pollers.push(poller);
+      await poller.ready;
+    };
+    for (const consumer of consumers) {
+      if (!SEEDED_TABLES.includes(consumer.trigger.table)) {
+        await startPolling(consumer, 'oldest');
+        continue;
+      }
+      // The synthetic seed is a bulk load nobody is to be told of: a consumer of a seeded table starts once it
+      // is in, from the latest change. Reading the seed's journal back would take DynamoDB Local (on disk)
+      // minutes at full load, during which it answers nothing else.
+      const afterSeed = seeding.then(
+        () => startPolling(consumer, 'latest'),
+        () => startPolling(consumer, 'latest'),
       );
+      if (!options.seedInBackground) await afterSeed;
+      else afterSeed.catch((error: unknown) => report(`${consumer.name}: ${(error as Error).message}`));
     }
     const schedules = scheduleJobs({
       jobs: FUNCTIONS.filter(isTriggeredBy('schedule')),
@@ -388,6 +406,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         // A seed cut short by stopping is completed on the next start.
         seeding.catch(() => undefined);
         schedules.stop();
+        stopped = true;
         await Promise.all(pollers.map((poller) => poller.stop()));
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
@@ -399,6 +418,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     throw error;
   }
 }
+
+/** The tables the stand-in seeds in bulk with synthetic children and their involvements. */
+const SEEDED_TABLES: readonly TableId[] = ['children', 'involvements'];
 
 /** The records a consumer's event filter lets through (its `onlySortKey`), as the AWS mapping filters them. */
 function onlyFiltered(consumer: StreamFunction, records: DynamoDBRecord[]): DynamoDBRecord[] {

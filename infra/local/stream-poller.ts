@@ -6,6 +6,7 @@ import {
   GetRecordsCommand,
   type GetRecordsCommandOutput,
   GetShardIteratorCommand,
+  type GetShardIteratorCommandInput,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 
@@ -30,7 +31,13 @@ export function pollStream(options: {
   intervalMs?: number;
   /** The longest pause between tries of a failing batch. */
   maxBackoffMs?: number;
-}): { stop(): Promise<void> } {
+  /**
+   * Where a shard with no saved position starts: its oldest record kept (the default: the audit sealer must
+   * seal everything), or the records written from now on (a consumer that only tells of changes, started
+   * after a bulk seed it has nothing to say about).
+   */
+  startAt?: 'oldest' | 'latest';
+}): { ready: Promise<void>; stop(): Promise<void> } {
   const client = new DynamoDBStreamsClient({
     endpoint: options.endpoint,
     region: 'eu-west-2',
@@ -51,18 +58,40 @@ export function pollStream(options: {
     );
     for (const shard of StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
-      // From the oldest record kept (DynamoDB Local refuses LATEST on an empty shard); records already
-      // handed over are skipped by sequence number.
-      const { ShardIterator } = await client.send(
-        new GetShardIteratorCommand({
-          StreamArn: options.streamArn,
-          ShardId: shard.ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      );
-      iterators.set(shard.ShardId, ShardIterator);
+      iterators.set(shard.ShardId, await iteratorFor(shard.ShardId));
     }
     lastDescribe = Date.now();
+  }
+
+  /**
+   * Straight after the last record handed over, when there is one: a restart never reads a long journal again
+   * from its start. Otherwise from the oldest record kept, or the latest when asked (DynamoDB Local refuses
+   * LATEST on an empty shard: the oldest is then the same place). Records already handed over are skipped by
+   * sequence number either way.
+   */
+  async function iteratorFor(shardId: string): Promise<string | undefined> {
+    const at = (
+      ShardIteratorType: GetShardIteratorCommandInput['ShardIteratorType'],
+      SequenceNumber?: string,
+    ) =>
+      client
+        .send(
+          new GetShardIteratorCommand({
+            StreamArn: options.streamArn,
+            ShardId: shardId,
+            ShardIteratorType,
+            ...(SequenceNumber && { SequenceNumber }),
+          }),
+        )
+        .then((r) => r.ShardIterator);
+    const done = position[shardId];
+    try {
+      if (done) return await at('AFTER_SEQUENCE_NUMBER', done);
+      if (options.startAt === 'latest') return await at('LATEST');
+    } catch {
+      // An empty or trimmed shard: from the oldest record kept.
+    }
+    return at('TRIM_HORIZON');
   }
 
   async function drain(shardId: string, iterator: string): Promise<void> {
@@ -106,7 +135,14 @@ export function pollStream(options: {
     iterators.set(shardId, page.NextShardIterator);
   }
 
+  // Every shard's starting place is taken before the poller counts as started: with `latest`, nothing written
+  // after `ready` is missed.
+  const ready = refreshShards().catch((error) => {
+    lastDescribe = 0;
+    options.onError(error);
+  });
   const loop = (async () => {
+    await ready;
     while (running) {
       try {
         if (Date.now() - lastDescribe > 5_000) await refreshShards();
@@ -119,6 +155,7 @@ export function pollStream(options: {
   })();
 
   return {
+    ready,
     stop: async () => {
       running = false;
       await loop;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -76,5 +76,47 @@ describe('the local stream mapping (R6: a failing batch blocks, bisects and is n
     } finally {
       await poller.stop();
     }
+  });
+});
+
+describe('where the local stream mapping starts reading', () => {
+  const start = (options: { startAt?: 'oldest' | 'latest'; saved?: string }) => {
+    if (options.saved)
+      writeFileSync(join(dir, 'position.json'), JSON.stringify({ 'shard-1': options.saved }));
+    return pollStream({
+      endpoint: 'http://127.0.0.1:1',
+      streamArn: 'arn:aws:dynamodb:eu-west-2:000000000000:table/children/stream/1',
+      batchSize: 8,
+      intervalMs: 5,
+      positionFile: join(dir, 'position.json'),
+      onError: () => undefined,
+      handler: async () => undefined,
+      ...(options.startAt && { startAt: options.startAt }),
+    });
+  };
+  const iteratorAsked = () =>
+    streams
+      .commandCalls(GetShardIteratorCommand)
+      .map((c) => [c.args[0].input.ShardIteratorType, c.args[0].input.SequenceNumber]);
+
+  it('resumes straight after the last record it handed over, never reading the journal again from its start', async () => {
+    const poller = start({ saved: '104' });
+    await poller.ready;
+    await poller.stop();
+    expect(iteratorAsked()).toEqual([['AFTER_SEQUENCE_NUMBER', '104']]);
+  });
+
+  it('starts from the latest record when asked and nothing was handed over yet, else from the oldest kept', async () => {
+    const latest = start({ startAt: 'latest' });
+    await latest.ready;
+    await latest.stop();
+    rmSync(join(dir, 'position.json'), { force: true });
+    const oldest = start({});
+    await oldest.ready;
+    await oldest.stop();
+    expect(iteratorAsked()).toEqual([
+      ['LATEST', undefined],
+      ['TRIM_HORIZON', undefined],
+    ]);
   });
 });
