@@ -102,6 +102,23 @@ export function tableNames(prefix: string): TableNames {
 }
 
 /**
+ * Turns on a table's stream if it has none (as its definition describes it): the stand-in seeds the children
+ * and involvements tables in bulk first, without one — on disk, DynamoDB Local journalling a bulk load
+ * overwhelms it ("Storage is temporarily unavailable") — and turns their streams on once the seed is in.
+ */
+export async function ensureStream(client: DynamoDBClient, id: TableId, tableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const view = (TABLES[id] as TableDefinition).stream;
+  if (!view || Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(
+    new UpdateTableCommand({
+      TableName: tableName,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: view },
+    }),
+  );
+}
+
+/**
  * Adds to an existing table the indexes its definition has gained since it was made (a local stack kept across
  * versions), one at a time as DynamoDB requires; DynamoDB builds each from the items already there.
  */

@@ -33,7 +33,13 @@ import {
   signInTokens,
   startCognitoLocal,
 } from './cognito.ts';
-import { type DynamoDbLocal, ensureTables, startDynamoDbLocal, tableNames } from './dynamodb.ts';
+import {
+  type DynamoDbLocal,
+  ensureStream,
+  ensureTables,
+  startDynamoDbLocal,
+  tableNames,
+} from './dynamodb.ts';
 import { createGateway } from './gateway.ts';
 import {
   LOCAL_ORGANISATIONS,
@@ -202,10 +208,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const consumers = FUNCTIONS.filter(isTriggeredBy('stream')).filter(
       (f) => wanted === true || (Array.isArray(wanted) && wanted.includes(f.name)),
     );
+    // The seeded tables get their streams once the seed is in (ensureStream below).
     const created = await ensureTables(
       dynamo.client,
       tables,
-      consumers.map((f) => f.trigger.table),
+      consumers.map((f) => f.trigger.table).filter((t) => !SEEDED_TABLES.includes(t)),
     );
     const db = documentClient(REGION, dynamo.endpoint);
     const children = new DynamoChildRepository(
@@ -322,6 +329,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     let stopped = false;
     const startPolling = async (consumer: StreamFunction, startAt: 'oldest' | 'latest') => {
       const table = consumer.trigger.table;
+      if (SEEDED_TABLES.includes(table)) await ensureStream(dynamo.client, table, tables[table]);
       const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: tables[table] }));
       if (!Table?.LatestStreamArn)
         throw new Error(`The local ${table} table has no stream for ${consumer.name}`);
