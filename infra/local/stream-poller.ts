@@ -87,7 +87,9 @@ export function pollStream(options: {
     const done = position[shardId];
     try {
       if (done) return await at('AFTER_SEQUENCE_NUMBER', done);
-      if (options.startAt === 'latest') return await at('LATEST');
+      // Only where the poller starts: an iterator taken again later (DynamoDB Local invalidates one taken while
+      // its shard was empty) must not skip what was written meanwhile.
+      if (options.startAt === 'latest' && !started) return await at('LATEST');
     } catch {
       // An empty or trimmed shard: from the oldest record kept.
     }
@@ -137,10 +139,15 @@ export function pollStream(options: {
 
   // Every shard's starting place is taken before the poller counts as started: with `latest`, nothing written
   // after `ready` is missed.
-  const ready = refreshShards().catch((error) => {
-    lastDescribe = 0;
-    options.onError(error);
-  });
+  let started = false;
+  const ready = refreshShards()
+    .catch((error) => {
+      lastDescribe = 0;
+      options.onError(error);
+    })
+    .finally(() => {
+      started = true;
+    });
   const loop = (async () => {
     await ready;
     while (running) {
