@@ -12,10 +12,16 @@ function imagesOf(record: DynamoDBRecord) {
   return { before: read(record.dynamodb?.OldImage), after: read(record.dynamodb?.NewImage) };
 }
 
-/** When the change was made: the stream's own time (whole seconds), else the item's `updatedAt`. */
+/**
+ * When the change was made: the item's own `updatedAt` (to the millisecond, written with the change, so an
+ * inbox lists alerts in the order of their changes), else the stream's approximate time.
+ */
 function madeAt(record: DynamoDBRecord, after: Record<string, unknown>): string {
-  const seconds = record.dynamodb?.ApproximateCreationDateTime;
-  return seconds !== undefined ? new Date(seconds * 1000).toISOString() : String(after.updatedAt);
+  const updatedAt = after.updatedAt;
+  if (typeof updatedAt === 'string' && !Number.isNaN(Date.parse(updatedAt)))
+    return new Date(updatedAt).toISOString();
+  const seconds = record.dynamodb?.ApproximateCreationDateTime ?? Date.now() / 1000;
+  return new Date(seconds * 1000).toISOString();
 }
 
 /**
