@@ -2,7 +2,7 @@ import type { Principal } from '../access/principal.ts';
 import type { ChildRecord } from '../child/record.ts';
 import { childViewFor, hiddenFromViewer } from '../disclosure/view.ts';
 import type { ChildView, InvolvementView } from '../disclosure/view-schema.ts';
-import type { Involvement } from '../involvement/schema.ts';
+import { type Involvement, isActive } from '../involvement/schema.ts';
 import { seesThroughShield } from '../shield/teams.ts';
 import type { BrokeredReason, ChildAlertKind, Colleague, RecordChange } from './child-alert.ts';
 
@@ -35,10 +35,6 @@ export interface AlertContext {
   recipients: ReadonlyMap<string, Principal>;
   /** Today's date (YYYY-MM-DD): an involvement ended on or before it is no longer active. */
   today: string;
-}
-
-export function isActive(involvement: Involvement, today: string): boolean {
-  return involvement.endDate === undefined || involvement.endDate > today;
 }
 
 /**
@@ -88,6 +84,16 @@ function listed(words: string[]): string {
   return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 
+/** The change put a shield on the record. */
+function justShielded(before: ChildRecord, after: ChildRecord): boolean {
+  return before.shield === undefined && after.shield !== undefined;
+}
+
+/** The change recorded the involvement's end. */
+function endRecorded(before: Involvement | undefined, after: Involvement): boolean {
+  return before !== undefined && before.endDate === undefined && after.endDate !== undefined;
+}
+
 /** Whether a change to a record item is one R9 tells of at all (so nothing else is read for the rest). */
 export function recordChangeMatters(before: ChildRecord | undefined, after: ChildRecord): boolean {
   return (
@@ -98,7 +104,7 @@ export function recordChangeMatters(before: ChildRecord | undefined, after: Chil
 
 /** Whether a change to an involvement is one R9 tells of at all: it started, or its end was recorded. */
 export function involvementChangeMatters(before: Involvement | undefined, after: Involvement): boolean {
-  return before === undefined || (before.endDate === undefined && after.endDate !== undefined);
+  return before === undefined || endRecorded(before, after);
 }
 
 interface Holder {
@@ -130,7 +136,7 @@ export function shieldedHolders(
   after: ChildRecord,
   ctx: AlertContext,
 ): string[] {
-  if (before === undefined || before.shield !== undefined || after.shield === undefined) return [];
+  if (before === undefined || !justShielded(before, after)) return [];
   return holders(ctx)
     .filter((h) => h.view.disclosure === 'shielded')
     .map((h) => h.recipientId);
@@ -150,7 +156,7 @@ function cameFirst(a: Involvement, b: Involvement): boolean {
  * the shielded one.
  */
 export function recordChangeAlerts(before: ChildRecord, after: ChildRecord, ctx: AlertContext): AlertDraft[] {
-  const shielded = before.shield === undefined && after.shield !== undefined;
+  const shielded = justShielded(before, after);
   const unshielded =
     before.shield !== undefined && after.shield === undefined && ctx.record.shield === undefined;
   const parts = changedParts(before, after);
@@ -238,7 +244,7 @@ export function involvementChangeAlerts(
   ctx: AlertContext,
 ): AlertDraft[] {
   const started = before === undefined && isActive(after, ctx.today);
-  const ended = before !== undefined && before.endDate === undefined && after.endDate !== undefined;
+  const ended = endRecorded(before, after);
   const others = holders(ctx, after.recordedBy);
   if (ended) {
     return others.flatMap(({ recipientId, view }): AlertDraft[] => {

@@ -1,4 +1,4 @@
-import { accessRefusals } from '../access/account.ts';
+import { type Account, accessRefusals } from '../access/account.ts';
 import { accountPrincipal } from '../access/account-principal.ts';
 import { isPermitted } from '../access/permissions.ts';
 import type { Principal } from '../access/principal.ts';
@@ -58,9 +58,22 @@ export interface StreamChange<T> {
 }
 
 /**
- * The users among `userIds` who may be told anything now, as the principals they sign in as: a registered
- * account that passes every R4 check today. A suspended practitioner is told nothing.
+ * A user's account and the principal they sign in as, if it passes every R4 check today (as a sign-in would):
+ * whom an alert or a digest may reach. A suspended practitioner is reached by neither.
  */
+async function admitted(
+  directory: Pick<DirectoryRepository, 'getAccount' | 'getOrganisation'>,
+  userId: string,
+  today: string,
+): Promise<{ account: Account; principal: Principal } | undefined> {
+  const account = await directory.getAccount(userId);
+  if (!account) return undefined;
+  const organisation = await directory.getOrganisation(account.organisationId);
+  if (!organisation || accessRefusals(account, organisation, today).length > 0) return undefined;
+  return { account, principal: accountPrincipal(account, organisation) };
+}
+
+/** The users among `userIds` who may be told anything now (`admitted`), as the principals they sign in as. */
 async function recipientsAmong(
   deps: Pick<RaiseAlertDeps, 'directory'>,
   userIds: readonly string[],
@@ -68,13 +81,9 @@ async function recipientsAmong(
 ): Promise<Map<string, Principal>> {
   const recipients = new Map<string, Principal>();
   for (const userId of userIds) {
-    const account = await deps.directory.getAccount(userId);
-    if (!account) continue;
-    const organisation = await deps.directory.getOrganisation(account.organisationId);
-    if (!organisation || accessRefusals(account, organisation, today).length > 0) continue;
+    const user = await admitted(deps.directory, userId, today);
     // Only someone who may view a child now is told about one (a practitioner re-roled as an operator is not).
-    const principal = accountPrincipal(account, organisation);
-    if (isPermitted(principal, 'view-child')) recipients.set(userId, principal);
+    if (user && isPermitted(user.principal, 'view-child')) recipients.set(userId, user.principal);
   }
   return recipients;
 }
@@ -269,13 +278,10 @@ export async function sendAlertDigests(deps: DigestDeps): Promise<DigestSummary>
   const today = todayIso(deps.env.now());
   for (const [recipientId, alerts] of waiting) {
     try {
-      const account = await deps.directory.getAccount(recipientId);
-      const organisation = account && (await deps.directory.getOrganisation(account.organisationId));
-      // Mail only to an account that passes every R4 check today, as a sign-in would.
-      const admitted = account && organisation && accessRefusals(account, organisation, today).length === 0;
+      const user = await admitted(deps.directory, recipientId, today);
       const preferences = (await deps.inbox.preferencesOf(recipientId)) ?? DEFAULT_ALERT_PREFERENCES;
-      if (admitted && preferences.digest) {
-        await deps.mailer.send(digestMail(account.email, alerts.length, deps.consoleUrl));
+      if (user && preferences.digest) {
+        await deps.mailer.send(digestMail(user.account.email, alerts.length, deps.consoleUrl));
         summary.mailed++;
       }
       await deps.inbox.announced(alerts);
