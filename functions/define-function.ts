@@ -62,7 +62,13 @@ export type Trigger =
    * chunk (a Distributed Map) and writes the load's report. Not run by the local stand-in, whose ingest
    * command reads a feed file itself.
    */
-  | { kind: 'feed-load'; step: 'split' | 'link' | 'report'; description: string };
+  | { kind: 'feed-load'; step: 'split' | 'link' | 'report'; description: string }
+  /**
+   * The console: the GOV.UK web front end, every page of it. In AWS behind CloudFront (the static GOV.UK
+   * assets from S3 beside it); locally the console server at `/`. It reaches ContactPoint only through the
+   * API, with the signed-in user's own token, so it holds no table access of its own.
+   */
+  | { kind: 'web' };
 
 /**
  * One function, declared once, beside its handler: what invokes it, what it may touch and what it
@@ -103,6 +109,7 @@ export type ScheduledFunction = FunctionDefinition<Extract<Trigger, { kind: 'sch
 export type StreamFunction = FunctionDefinition<Extract<Trigger, { kind: 'stream' }>>;
 export type SignInFunction = FunctionDefinition<Extract<Trigger, { kind: 'sign-in' }>>;
 export type OperatorJobFunction = FunctionDefinition<Extract<Trigger, { kind: 'job' }>>;
+export type WebFunction = FunctionDefinition<Extract<Trigger, { kind: 'web' }>>;
 export type FeedLoadFunction = FunctionDefinition<Extract<Trigger, { kind: 'feed-load' }>>;
 
 export function isTriggeredBy<K extends Trigger['kind']>(

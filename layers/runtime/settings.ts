@@ -143,6 +143,36 @@ export const SETTINGS = {
     z.object({ LOCAL_MAIL_DIR: name, MAIL_FROM: z.email(), CONSOLE_URL: z.url() }),
     z.object({ AWS_REGION: name, MAIL_FROM: z.email(), CONSOLE_URL: z.url() }),
   ]),
+  /**
+   * The console (the GOV.UK web front end): the API it calls with the signed-in user's own token, its public
+   * address, the key that seals its session cookie, how long an idle session lasts, and how users sign in —
+   * Cognito's hosted UI (authorization code with PKCE) in AWS; locally a password and TOTP form against
+   * cognito-local, with the session key given directly.
+   */
+  console: z.union([
+    z.object({
+      SIGN_IN: z.literal('password'),
+      API_URL: z.url(),
+      CONSOLE_URL: z.url(),
+      SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(60),
+      LOCAL_SESSION_KEY: z.string().regex(/^[0-9a-f]{64}$/),
+      AWS_REGION: name,
+      COGNITO_ENDPOINT: z.url(),
+      USER_POOL_CLIENT_ID: name,
+    }),
+    z.object({
+      SIGN_IN: z.literal('hosted-ui'),
+      API_URL: z.url(),
+      CONSOLE_URL: z.url(),
+      SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(60),
+      AWS_REGION: name,
+      /** A Secrets Manager secret holding 64 hex characters (256 bits). */
+      SESSION_KEY_SECRET_ID: name,
+      /** The user pool's hosted UI domain, e.g. https://contactpoint-prod.auth.eu-west-2.amazoncognito.com */
+      HOSTED_UI_URL: z.url(),
+      CONSOLE_CLIENT_ID: name,
+    }),
+  ]),
   /** The sign-in trigger's council identity providers (R4: MFA evidence). */
   federation: z.object({
     FEDERATION_RULES: z.string().transform((raw, ctx) => {
