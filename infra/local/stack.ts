@@ -33,6 +33,7 @@ import {
   signInTokens,
   startCognitoLocal,
 } from './cognito.ts';
+import { createConsoleServer } from './console-server.ts';
 import {
   type DynamoDbLocal,
   ensureStream,
@@ -40,6 +41,7 @@ import {
   startDynamoDbLocal,
   tableNames,
 } from './dynamodb.ts';
+import { freePort } from './free-port.ts';
 import { createGateway } from './gateway.ts';
 import {
   LOCAL_ORGANISATIONS,
@@ -61,6 +63,8 @@ export interface LocalStackOptions {
   reset?: boolean;
   /** Gateway port; 0 picks a free one. */
   port: number;
+  /** The console's port; by default the next after the gateway's (a free one when the gateway's is 0). */
+  consolePort?: number;
   /** How many synthetic children to seed into empty tables. */
   seedCount: number;
   /** Serve at once and seed behind (npm start); otherwise seeding finishes before the stack is returned. */
@@ -86,7 +90,10 @@ interface SavedState {
 }
 
 export interface LocalStack {
+  /** The API (the local stand-in for API Gateway). */
   url: string;
+  /** The console, the GOV.UK web front end (the local stand-in for CloudFront and the web function). */
+  consoleUrl: string;
   /** Where this stack keeps its state (seals, keyring, runtime endpoints). */
   stateDir: string;
   tables: TableNames;
@@ -260,6 +267,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Handlers read their configuration once, at import (cold start), exactly as in Lambda; one process
     // serves every function here, so it is given every setting any function declares.
+    const apiPort = options.port === 0 ? await freePort() : options.port;
+    const consolePort = options.consolePort ?? (options.port === 0 ? await freePort() : options.port + 1);
+    const url = `http://127.0.0.1:${apiPort}`;
+    const consoleUrl = `http://127.0.0.1:${consolePort}`;
     const settings: SettingValues = {
       ...tableSettings(tables),
       AWS_REGION: REGION,
@@ -278,7 +289,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // R9: the stand-in for SES — each digest an .eml file; the link it carries is this stack's URL (set below).
       LOCAL_MAIL_DIR: join(stateDir, 'mail'),
       MAIL_FROM: 'alerts@contactpoint.example.gov.uk',
-      CONSOLE_URL: `http://127.0.0.1:${options.port}`,
+      CONSOLE_URL: consoleUrl,
+      // The console: the password and TOTP sign-in against cognito-local (the hosted UI in AWS), a session key
+      // made afresh at every start (sessions do not outlive the stack), the API it calls as each user.
+      SIGN_IN: 'password',
+      API_URL: url,
+      SESSION_IDLE_MINUTES: process.env.SESSION_IDLE_MINUTES ?? '15',
+      LOCAL_SESSION_KEY: randomBytes(32).toString('hex'),
+      USER_POOL_CLIENT_ID: state.pool.clientId,
       AUDIT_SEAL_LAG_SECONDS: process.env.AUDIT_SEAL_LAG_SECONDS ?? LOCAL_SEAL_LAG_SECONDS,
       MISUSE_DISTINCT_CHILDREN_PER_DAY: process.env.MISUSE_DISTINCT_CHILDREN_PER_DAY ?? '50',
       MISUSE_OUT_OF_AREA_PER_DAY: process.env.MISUSE_OUT_OF_AREA_PER_DAY ?? '5',
@@ -310,14 +328,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       identity: { issuer: state.pool.issuer, clientId: state.pool.clientId, jwks },
       loadHandler: handlerOf,
     });
-    await new Promise<void>((resolveListen, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, '127.0.0.1', () => resolveListen());
-    });
-    const address = server.address();
-    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : options.port}`;
-    // Read by the digest job at its cold start, which is later: the port is known only now.
-    process.env.CONSOLE_URL = url;
+    const webFunction = FUNCTIONS.filter(isTriggeredBy('web'))[0];
+    if (!webFunction) throw new Error('The manifest has no web function');
+    const consoleServer = createConsoleServer({ loadHandler: () => handlerOf(webFunction) });
+    for (const [listener, port] of [
+      [server, apiPort],
+      [consoleServer, consolePort],
+    ] as const) {
+      await new Promise<void>((resolveListen, reject) => {
+        listener.once('error', reject);
+        listener.listen(port, '127.0.0.1', () => resolveListen());
+      });
+    }
     if (options.seedInBackground) seeding = seed();
     const problems: string[] = [];
     const report = (problem: string) => {
@@ -378,6 +400,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     return {
       url,
+      consoleUrl,
       stateDir,
       tables,
       dynamo,
@@ -418,6 +441,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await Promise.all(pollers.map((poller) => poller.stop()));
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
+        await new Promise<void>((r) => consoleServer.close(() => r()));
+        consoleServer.closeAllConnections();
         await stopServices();
       },
     };

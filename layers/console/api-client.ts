@@ -46,10 +46,29 @@ export interface ApiRequest {
  * The console's only way into ContactPoint: the API, with the signed-in user's own ID token. Every rule is
  * enforced there, exactly as for any other client; the console never reads a table.
  */
+export interface UserTokens {
+  idToken: string;
+  accessToken: string;
+}
+
+/** API route templates (`/children/{childId}/involvements`) that take an access token rather than an ID token. */
+export function accessTokenRoutes(routes: readonly { method: string; path: string }[]) {
+  const compiled = routes.map((r) => ({
+    method: r.method,
+    pattern: new RegExp(`^${r.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}$`),
+  }));
+  return (method: string, path: string) => compiled.some((r) => r.method === method && r.pattern.test(path));
+}
+
 export class ApiClient {
+  /**
+   * @param takesAccessToken the routes that also serve machine clients take the user's access token, as API
+   * Gateway's authorizer requires; every other route takes the ID token (it carries the user's claims).
+   */
   constructor(
     private readonly baseUrl: string,
-    private readonly idToken: string,
+    private readonly tokens: UserTokens,
+    private readonly takesAccessToken: (method: string, path: string) => boolean,
     private readonly timeoutMs = 10_000,
   ) {}
 
@@ -61,7 +80,7 @@ export class ApiClient {
     for (const [k, v] of Object.entries(request.query ?? {}))
       if (v !== undefined && v !== '') url.searchParams.set(k, v);
     const headers: Record<string, string> = {
-      authorization: `Bearer ${this.idToken}`,
+      authorization: `Bearer ${this.takesAccessToken(method, url.pathname.slice(new URL(this.baseUrl).pathname.replace(/\/$/, '').length)) ? this.tokens.accessToken : this.tokens.idToken}`,
       accept: request.accept ?? 'application/json',
     };
     if (request.body !== undefined) headers['content-type'] = 'application/json';

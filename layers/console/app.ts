@@ -1,11 +1,12 @@
 import type { AccountView } from '#domain/access/account.ts';
 import { logger } from '#runtime/logger.ts';
-import { ApiClient, ApiProblemError } from './api-client.ts';
+import { ApiClient, ApiProblemError, type UserTokens } from './api-client.ts';
 import { BadPageRequestError, errorPageFor, FormExpiredError, PageNotFoundError } from './error-pages.ts';
+import type { FieldError } from './forms.ts';
 import { type ConsoleRequest, type ConsoleResponse, redirect } from './http.ts';
 import { navigationFor } from './navigation.ts';
 import type { PageContext, PageRoute } from './page.ts';
-import type { Renderer } from './render.ts';
+import { fieldId, type Renderer } from './render.ts';
 import { CookieSealer } from './sealed-cookie.ts';
 import { newNonce, pageHeaders } from './security-headers.ts';
 import { newToken, type Session, Sessions, tokensMatch } from './session.ts';
@@ -19,6 +20,8 @@ export interface ConsoleOptions {
   signIn: SignInMethod;
   pages: readonly PageRoute[];
   render: Renderer;
+  /** Which API routes take the access token (from the manifest: those open to machine clients too). */
+  takesAccessToken: (method: string, path: string) => boolean;
   clock?: () => number;
 }
 
@@ -88,8 +91,10 @@ export function createConsole(
     context: Record<string, unknown>,
     status = 200,
   ): ConsoleResponse {
+    const errors = (context.errors ?? []) as FieldError[];
     const body = options.render(template, {
       ...context,
+      errorList: errors.map((e) => ({ text: e.message, href: `#${e.anchor ?? fieldId(e.field)}` })),
       cspNonce: nonce,
       currentPath: request.path,
       user: session && { email: session.email, roles: session.roles },
@@ -110,23 +115,25 @@ export function createConsole(
   async function establish(
     nonce: string,
     request: ConsoleRequest,
-    idToken: string,
+    tokens: UserTokens,
     returnTo: string | undefined,
   ) {
     const now = clock();
-    const account = (await new ApiClient(options.apiUrl, idToken).get<AccountView>('/me')).body;
+    const account = (
+      await new ApiClient(options.apiUrl, tokens, options.takesAccessToken).get<AccountView>('/me')
+    ).body;
     if (!account.usable)
       return page(nonce, undefined, request, 'account-unusable.njk', { problems: account.problems }, 403);
     const session: Session = {
-      idToken,
+      ...tokens,
       csrf: newToken(),
       email: account.email,
       roles: account.roles,
       rights: account.rights,
-      expiresAt: tokenExpiry(idToken),
+      expiresAt: Math.min(tokenExpiry(tokens.idToken), tokenExpiry(tokens.accessToken)),
       lastSeen: now,
     };
-    return redirect(returnTo ?? '/', [...sessions.clear(), sessions.cookie(session)]);
+    return redirect(returnTo ?? '/', [sessions.clearSignIn(), ...sessions.cookies(session)]);
   }
 
   async function handle(request: ConsoleRequest, nonce: string): Promise<ConsoleResponse> {
@@ -139,7 +146,7 @@ export function createConsole(
         render: (template, context, status) => page(nonce, undefined, request, template, context, status),
         state: (r) => sessions.signInState(r, now),
         stateCookie: (s) => sessions.signInCookie(s),
-        establish: (idToken, returnTo) => establish(nonce, request, idToken, returnTo),
+        establish: (tokens, returnTo) => establish(nonce, request, tokens, returnTo),
       };
       return signInHit.route.handler(request, tools);
     }
@@ -170,7 +177,7 @@ export function createConsole(
     const ctx: PageContext = {
       request,
       session,
-      api: new ApiClient(options.apiUrl, session.idToken),
+      api: new ApiClient(options.apiUrl, session, options.takesAccessToken),
       now,
       params: hit.params,
       render: (template, context = {}, status) => page(nonce, session, request, template, context, status),
@@ -179,7 +186,7 @@ export function createConsole(
       },
     };
     const response = await hit.route.handler(ctx);
-    response.cookies.push(sessions.cookie(next));
+    response.cookies.push(...sessions.cookies(next));
     return response;
   }
 

@@ -18,8 +18,12 @@ async function sessionKeyFrom(settings: Settings<'console'>): Promise<Buffer> {
 }
 
 /** The console as its settings describe it, built once at cold start. */
-export async function consoleFromSettings(settings: Settings<'console'>) {
+export async function consoleFromSettings(
+  settings: Settings<'console'>,
+  takesAccessToken: (method: string, path: string) => boolean,
+) {
   return createConsole({
+    takesAccessToken,
     apiUrl: settings.API_URL,
     consoleUrl: settings.CONSOLE_URL,
     idleMinutes: settings.SESSION_IDLE_MINUTES,

@@ -78,6 +78,11 @@ export function errorPageFor(error: unknown): ErrorPage {
           paragraphs: said.length ? said : ['The record or page you asked for does not exist.'],
         };
       case 409:
+        return {
+          status: 400,
+          title: 'This cannot be done',
+          paragraphs: [...(said.length ? said : ['The record is not in a state that allows this.'])],
+        };
       case 412:
         return {
           status: 400,

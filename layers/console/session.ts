@@ -7,6 +7,9 @@ import type { CookieSealer } from './sealed-cookie.ts';
 
 export const SESSION_COOKIE = 'cp_session';
 export const SIGN_IN_COOKIE = 'cp_sign_in';
+/** The access token, for the API routes that take one (those open to machine clients too); its own cookie keeps each under 4 KB. */
+export const ACCESS_COOKIE = 'cp_access';
+const AccessSchema = z.object({ accessToken: z.string().min(1) }).strict();
 
 /**
  * What the console keeps between pages, sealed in one cookie: the user's ID token (sent to the API, which
@@ -31,7 +34,7 @@ export const SessionSchema = z
       .optional(),
   })
   .strict();
-export type Session = z.infer<typeof SessionSchema>;
+export type Session = z.infer<typeof SessionSchema> & { accessToken: string };
 
 /**
  * A sign-in under way: the CSRF token of the sign-in form (login CSRF), then Cognito's challenge session
@@ -73,8 +76,10 @@ export class Sessions {
 
   /** The live session of a request: none if absent, tampered with, expired or idle too long. */
   current(request: ConsoleRequest, now: number): Session | undefined {
-    const session = this.sealer.open(SESSION_COOKIE, request.cookies[SESSION_COOKIE], SessionSchema);
-    if (!session) return undefined;
+    const stored = this.sealer.open(SESSION_COOKIE, request.cookies[SESSION_COOKIE], SessionSchema);
+    const access = this.sealer.open(ACCESS_COOKIE, request.cookies[ACCESS_COOKIE], AccessSchema);
+    if (!stored || !access) return undefined;
+    const session: Session = { ...stored, accessToken: access.accessToken };
     if (now >= session.expiresAt) return undefined;
     if (now - session.lastSeen > this.idleMinutes * 60_000) return undefined;
     return session;
@@ -85,15 +90,24 @@ export class Sessions {
     return request.cookies[SESSION_COOKIE] !== undefined && request.cookies[SESSION_COOKIE] !== '';
   }
 
-  cookie(session: Session): string {
-    return setCookie(SESSION_COOKIE, this.sealer.seal(SESSION_COOKIE, session), { secure: this.secure });
+  cookies(session: Session): string[] {
+    const { accessToken, ...stored } = session;
+    return [
+      setCookie(SESSION_COOKIE, this.sealer.seal(SESSION_COOKIE, stored), { secure: this.secure }),
+      setCookie(ACCESS_COOKIE, this.sealer.seal(ACCESS_COOKIE, { accessToken }), { secure: this.secure }),
+    ];
   }
 
   clear(): string[] {
     return [
       setCookie(SESSION_COOKIE, '', { secure: this.secure, maxAge: 0 }),
+      setCookie(ACCESS_COOKIE, '', { secure: this.secure, maxAge: 0 }),
       setCookie(SIGN_IN_COOKIE, '', { secure: this.secure, maxAge: 0 }),
     ];
+  }
+
+  clearSignIn(): string {
+    return setCookie(SIGN_IN_COOKIE, '', { secure: this.secure, maxAge: 0 });
   }
 
   signInState(request: ConsoleRequest, now: number): SignInState | undefined {

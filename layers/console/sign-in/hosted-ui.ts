@@ -5,7 +5,7 @@ import { redirect } from '../http.ts';
 import { newToken, tokensMatch } from '../session.ts';
 import { type SignInMethod, safeReturnPath } from './method.ts';
 
-const TokenAnswerSchema = z.object({ id_token: z.string().min(1) });
+const TokenAnswerSchema = z.object({ id_token: z.string().min(1), access_token: z.string().min(1) });
 
 /** The hosted sign-in's failure to exchange a code: the user starts again. */
 export class SignInExchangeError extends Error {
@@ -83,7 +83,10 @@ export function hostedUiSignIn(options: {
           const returnTo = encodedReturn
             ? safeReturnPath(Buffer.from(encodedReturn, 'base64url').toString())
             : undefined;
-          return tools.establish(parsed.data.id_token, returnTo);
+          return tools.establish(
+            { idToken: parsed.data.id_token, accessToken: parsed.data.access_token },
+            returnTo,
+          );
         },
       },
     ],

@@ -1,3 +1,4 @@
+import type { UserTokens } from '../api-client.ts';
 import type { ConsoleRequest, ConsoleResponse } from '../http.ts';
 import type { SignInState } from '../session.ts';
 
@@ -8,7 +9,7 @@ export interface SignInTools {
   state(request: ConsoleRequest): SignInState | undefined;
   stateCookie(state: SignInState): string;
   /** Checks the user's account with the API (GET /me), seals the session and sends them on. */
-  establish(idToken: string, returnTo: string | undefined): Promise<ConsoleResponse>;
+  establish(tokens: UserTokens, returnTo: string | undefined): Promise<ConsoleResponse>;
 }
 
 export interface SignInRoute {

@@ -102,8 +102,9 @@ export function passwordSignIn(options: {
             ]);
           }
           const idToken = answer.AuthenticationResult?.IdToken;
+          const accessToken = answer.AuthenticationResult?.AccessToken;
           // Every account needs its second factor (R4): a pool that did not ask for one is not signed in to.
-          if (!idToken || answer.ChallengeName)
+          if (!idToken || !accessToken || answer.ChallengeName)
             return again([
               {
                 field: 'email',
@@ -111,7 +112,7 @@ export function passwordSignIn(options: {
                   'This account cannot sign in until its authenticator app is set up: ask your user administrator',
               },
             ]);
-          return tools.establish(idToken, returnTo);
+          return tools.establish({ idToken, accessToken }, returnTo);
         },
       },
       {
@@ -143,6 +144,7 @@ export function passwordSignIn(options: {
           if (!code) return again('Enter the 6-digit code from your authenticator app');
           if (!/^\d{6}$/.test(code)) return again('The code must be 6 digits');
           let idToken: string | undefined;
+          let accessToken: string | undefined;
           try {
             const answer = await cognito.send(
               new RespondToAuthChallengeCommand({
@@ -153,13 +155,14 @@ export function passwordSignIn(options: {
               }),
             );
             idToken = answer.AuthenticationResult?.IdToken;
+            accessToken = answer.AuthenticationResult?.AccessToken;
           } catch (error) {
             if (refusedByCognito(error))
               return again('The code is not correct, or has expired: enter the code your app shows now');
             throw error;
           }
-          if (!idToken) return redirect('/sign-in');
-          return tools.establish(idToken, returnTo);
+          if (!idToken || !accessToken) return redirect('/sign-in');
+          return tools.establish({ idToken, accessToken }, returnTo);
         },
       },
     ],

@@ -1,0 +1,36 @@
+import { REASON_CODES, type ReasonCode, ReasonCodeSchema } from '#domain/access/reasons.ts';
+import type { FieldError } from '../forms.ts';
+import { textField } from '../forms.ts';
+
+/** R5: the reason picker's choices, in the guidance's own words. */
+export function reasonItems(selected: string | undefined) {
+  return (Object.entries(REASON_CODES) as [ReasonCode, string][]).map(([value, text]) => ({
+    value,
+    text,
+    checked: value === selected,
+  }));
+}
+
+/** The reason stated on a form (R5): its code and optional detail, or the error to show. */
+export function reasonFrom(form: URLSearchParams): {
+  reason?: { code: ReasonCode; text?: string };
+  errors: FieldError[];
+} {
+  const code = ReasonCodeSchema.safeParse(form.get('reason'));
+  const text = textField(form, 'reasonText');
+  const errors: FieldError[] = [];
+  if (!code.success)
+    errors.push({
+      field: 'reason',
+      message: 'Select why you need to see this information',
+      anchor: 'reason',
+    });
+  if (text && text.length > 200)
+    errors.push({ field: 'reasonText', message: 'Detail must be 200 characters or fewer' });
+  if (errors.length || !code.success) return { errors };
+  return { reason: { code: code.data, ...(text && { text }) }, errors };
+}
+
+export function reasonLabel(code: ReasonCode): string {
+  return REASON_CODES[code];
+}
