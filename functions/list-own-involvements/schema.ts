@@ -1,3 +1,4 @@
+import { INVOLVEMENTS_BY_RECORDER_INDEX } from '#adapters/dynamo/tables.ts';
 import { CaseloadPageSchema, CaseloadQuerySchema } from '#domain/involvement/caseload.ts';
 import { defineFunction } from '#functions/define-function.ts';
 import { signedInAccess } from '#http/parameters.ts';
@@ -27,5 +28,7 @@ export const definition = defineFunction({
   trigger: { kind: 'http', route },
   // The recorder index for the caseload; each child's record and involvements for the caller's view of it.
   access: { ...signedInAccess, children: ['GetItem'], involvements: ['Query'] },
+  // Only this function may Query the caseload index (namedOnly): the caller's own partition of it.
+  indexes: { involvements: [INVOLVEMENTS_BY_RECORDER_INDEX] },
   settings: ['adapters'],
 });

@@ -14,6 +14,11 @@ export interface IndexDefinition {
   partitionKey: KeyDefinition;
   sortKey?: KeyDefinition;
   projection: { type: 'ALL' | 'KEYS_ONLY' } | { type: 'INCLUDE'; nonKeyAttributes: string[] };
+  /**
+   * Queried only by the functions that name it (`FunctionDefinition.indexes`): Query on its table does not reach
+   * it. For an index that gathers what no other route should read in one place (one user's caseload).
+   */
+  namedOnly?: true;
 }
 
 export interface TableDefinition {
@@ -133,6 +138,7 @@ export const TABLES = {
         partitionKey: { name: 'recorder', type: 'S' },
         sortKey: { name: 'recordedAt', type: 'S' },
         projection: { type: 'ALL' },
+        namedOnly: true,
       },
     ],
     stream: 'NEW_AND_OLD_IMAGES',
