@@ -81,6 +81,11 @@ export interface FunctionDefinition<T extends Trigger = Trigger> {
   trigger: T;
   /** Tables and actions its handler uses (least privilege for its IAM role). */
   access: TableAccess;
+  /**
+   * The `namedOnly` indexes its Queries use (layers/adapters/dynamo/tables.ts); Query on a table reaches the
+   * table's other indexes without naming them, and these only when named here.
+   */
+  indexes?: Partial<Record<TableId, readonly string[]>>;
   /** Cognito administration its handler performs, if any (needs the `identity` settings). */
   identityActions?: readonly IdentityAction[];
   /** The groups of layers/runtime/settings.ts it reads; its environment holds exactly these. */

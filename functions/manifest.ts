@@ -14,6 +14,7 @@ import { definition as listChildSources } from './list-child-sources/schema.ts';
 import { definition as listContactRequests } from './list-contact-requests/schema.ts';
 import { definition as listMisuseAlerts } from './list-misuse-alerts/schema.ts';
 import { definition as listOwnAlerts } from './list-own-alerts/schema.ts';
+import { definition as listOwnInvolvements } from './list-own-involvements/schema.ts';
 import { definition as listReviews } from './list-reviews/schema.ts';
 import { definition as markAlertRead } from './mark-alert-read/schema.ts';
 import { definition as prepareSubjectAccessReport } from './prepare-subject-access-report/schema.ts';
@@ -89,6 +90,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   refuseAccountChange,
   viewOwnAccount,
   listOwnAlerts,
+  listOwnInvolvements,
   markAlertRead,
   viewAlertPreferences,
   updateAlertPreferences,

@@ -10,7 +10,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ARCHIVE_PREFIX } from '#adapters/archive/child-archive.ts';
-import { TABLES, type TableId } from '#adapters/dynamo/tables.ts';
+import { type IndexDefinition, TABLES, type TableId } from '#adapters/dynamo/tables.ts';
 import type { FunctionDefinition } from '#functions/define-function.ts';
 import { environmentFor, PROVIDED_BY_LAMBDA, type SettingValues } from '#runtime/settings.ts';
 import { BUNDLE } from './bundling.ts';
@@ -191,13 +191,27 @@ export class ContactPointFunction extends Construct {
         resources: ['*'],
       }),
     ];
+    for (const tableId of Object.keys(definition.indexes ?? {}))
+      if (!(tableId in definition.access))
+        throw new Error(`${functionName} names an index of ${tableId}, a table it has no access to`);
     for (const [tableId, actions] of Object.entries(definition.access) as [TableId, readonly string[]][]) {
       const binding = context.tables[tableId];
       if (!binding) throw new Error(`${functionName} needs the ${tableId} table, which was not provided`);
       const tableArn = binding.table.tableArn;
-      // A Query may use the table or one of its named indexes; no wildcard.
+      // A Query may use the table or one of its named indexes; no wildcard. A `namedOnly` index only when the
+      // function names it.
+      const named = definition.indexes?.[tableId] ?? [];
+      const unknown = named.filter(
+        (name) => !TABLES[tableId].indexes.some((i: IndexDefinition) => i.indexName === name && i.namedOnly),
+      );
+      if (unknown.length > 0 || (named.length > 0 && !actions.includes('Query')))
+        throw new Error(
+          `${functionName} names ${named.join(', ')} on ${tableId}: a namedOnly index it may Query`,
+        );
       const indexes = actions.includes('Query')
-        ? TABLES[tableId].indexes.map((i) => `${tableArn}/index/${i.indexName}`)
+        ? (TABLES[tableId].indexes as readonly IndexDefinition[])
+            .filter((i) => !i.namedOnly || named.includes(i.indexName))
+            .map((i) => `${tableArn}/index/${i.indexName}`)
         : [];
       statements.push(
         new PolicyStatement({

@@ -14,6 +14,7 @@ import type { ContactRequest } from './contact/request.ts';
 import type { SourceRow } from './feeds/best-view.ts';
 import type { FeedName } from './feeds/feed.ts';
 import type { ReviewItem } from './feeds/review.ts';
+import type { CaseloadStatus } from './involvement/caseload.ts';
 import type { Involvement } from './involvement/schema.ts';
 import type { ArchivedChild, ArchiveEntry, LiveHoldings } from './retention/archive.ts';
 import type { MatchProfile } from './search/profile.ts';
@@ -33,6 +34,15 @@ export interface ChildRepository {
 
 export interface InvolvementRepository {
   listForChild(childId: string): Promise<Involvement[]>;
+  /**
+   * The involvements one user recorded, newest recorded first, those of `status` on `today` only (as `isActive`
+   * judges); at most `limit` a page, and `next` while more may follow. Never another user's: a `cursor` is
+   * accepted only as a position in `recordedBy`'s own list.
+   */
+  listRecordedBy(
+    recordedBy: string,
+    query: { status: CaseloadStatus; today: string; limit: number; cursor?: string | undefined },
+  ): Promise<{ involvements: Involvement[]; next?: string | undefined }>;
   get(childId: string, involvementId: string): Promise<Involvement | undefined>;
   create(involvement: Involvement, audit: AuditEvent, clearLeadOn?: Involvement[]): Promise<void>;
   /**

@@ -52,6 +52,8 @@ const ORDER = [
   'viewChild',
   'registerInvolvement',
   'updateInvolvement',
+  // The practitioner's caseload now holds the involvement they registered.
+  'listOwnInvolvements',
   'updateChild',
   'shieldChild',
   'requestContact',
@@ -316,6 +318,12 @@ describe('the OpenAPI document', () => {
         state['etag:/children/{childId}'] = reply.headers.get('etag') as string;
       }
       if (operationId === 'warnBeforeOverride') state.confirmation = reply.json().confirmation;
+      if (operationId === 'listOwnInvolvements')
+        expect(
+          reply
+            .json()
+            .involvements.map((i: { involvement: { involvementId: string } }) => i.involvement.involvementId),
+        ).toContain(state.involvementId);
       if (operationId === 'listReviews') state.reviewId = reply.json().reviews[0].reviewId;
       if (operationId === 'listChildSources')
         state.sourceRef = reply

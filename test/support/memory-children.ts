@@ -1,7 +1,8 @@
 import { BlockingKeyHasher } from '#adapters/keys/blocking-key-hasher.ts';
 import type { AuditEvent } from '#domain/audit/event.ts';
 import type { ChildRecord } from '#domain/child/record.ts';
-import type { Involvement } from '#domain/involvement/schema.ts';
+import type { CaseloadStatus } from '#domain/involvement/caseload.ts';
+import { type Involvement, isActive } from '#domain/involvement/schema.ts';
 import { blockingKeysOf } from '#domain/matching/blocking.ts';
 import type { AuditSink, ChildRepository, Environment, InvolvementRepository } from '#domain/ports.ts';
 import { type MatchProfile, profileOf } from '#domain/search/profile.ts';
@@ -92,6 +93,19 @@ export class MemoryInvolvements implements InvolvementRepository {
 
   async listForChild(childId: string): Promise<Involvement[]> {
     return this.items.filter((i) => i.childId === childId);
+  }
+
+  /** Newest recorded first, `status` as isActive judges; the cursor is how many of the list came before. */
+  async listRecordedBy(
+    recordedBy: string,
+    query: { status: CaseloadStatus; today: string; limit: number; cursor?: string | undefined },
+  ): Promise<{ involvements: Involvement[]; next?: string | undefined }> {
+    const list = this.items
+      .filter((i) => i.recordedBy === recordedBy && isActive(i, query.today) === (query.status === 'active'))
+      .sort((a, b) => `${b.createdAt}#${b.involvementId}`.localeCompare(`${a.createdAt}#${a.involvementId}`));
+    const from = query.cursor === undefined ? 0 : Number(query.cursor);
+    const to = from + query.limit;
+    return { involvements: list.slice(from, to), ...(to < list.length && { next: String(to) }) };
   }
 
   async get(childId: string, involvementId: string): Promise<Involvement | undefined> {

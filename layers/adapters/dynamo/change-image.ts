@@ -5,6 +5,7 @@ import type { ChildRecord } from '#domain/child/record.ts';
 import type { Involvement } from '#domain/involvement/schema.ts';
 import type { StreamChange } from '#domain/use-cases/child-alerts.ts';
 import { recordOf } from './child-repository.ts';
+import { involvementOf } from './involvement-repository.ts';
 import { CHILD_RECORD_SK } from './tables.ts';
 
 function imagesOf(record: DynamoDBRecord) {
@@ -46,7 +47,7 @@ export function involvementChangeOf(record: DynamoDBRecord): StreamChange<Involv
   return {
     eventId: record.eventID,
     at: madeAt(record, after),
-    before: before as Involvement | undefined,
-    after: after as Involvement,
+    before: before ? involvementOf(before) : undefined,
+    after: involvementOf(after),
   };
 }

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import type { TrailSubject } from '#domain/audit/trail.ts';
 import { ARCHIVE_ENTRY_SK, BLOCKING_KEY_SK_PREFIX, CHILD_RECORD_SK } from './tables.ts';
 
+/** The subject of a machine client (R8) as an involvement's `recordedBy`. */
+const MACHINE_RECORDER_PREFIX = 'client:';
+
 /** R7: how many partitions the retention index spreads live records (and archive entries) over. */
 export const RETENTION_SHARDS = 16;
 
@@ -100,6 +103,17 @@ export const keys = {
       sk.startsWith(prefix),
     ),
   involvement: (childId: string, involvementId: string) => ({ childId, involvementId }),
+  /**
+   * Index attributes of an involvement a person recorded: their caseload partition, newest recorded first. None
+   * for a machine client's (`client:` subjects, R8), which no one lists as their own.
+   */
+  recorderIndexes: (involvement: { recordedBy: string; createdAt: string; involvementId: string }) =>
+    involvement.recordedBy.startsWith(MACHINE_RECORDER_PREFIX)
+      ? {}
+      : {
+          recorder: involvement.recordedBy,
+          recordedAt: `${involvement.createdAt}#${involvement.involvementId}`,
+        },
   contactRequest: (childId: string, requestId: string) => ({ childId, requestId }),
   /** Index attribute of a contact request: its team's queue, by status then newest first. */
   contactRequestQueue: (status: string, openedAt: string) => `${status}#${openedAt}`,

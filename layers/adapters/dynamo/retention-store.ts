@@ -4,12 +4,12 @@ import type { ChildRecord } from '#domain/child/record.ts';
 import type { ContactRequest } from '#domain/contact/request.ts';
 import type { FeedFields } from '#domain/feeds/feed.ts';
 import { identityOf } from '#domain/feeds/linkage.ts';
-import type { Involvement } from '#domain/involvement/schema.ts';
 import type { RetentionStore } from '#domain/ports.ts';
 import type { ArchiveEntry, LiveHoldings } from '#domain/retention/archive.ts';
 import type { BlockingKeyHasher } from '../keys/blocking-key-hasher.ts';
 import { auditPut } from './audit-sink.ts';
 import { claimKeys, identifiersOf } from './child-repository.ts';
+import { involvementOf } from './involvement-repository.ts';
 import { keys } from './keys.ts';
 import {
   BLOCKING_KEY_SK_PREFIX,
@@ -122,7 +122,8 @@ export class DynamoRetentionStore implements RetentionStore {
     const { sk: _sk, keyGeneration: _g, retentionShard: _s, retentionDay: _d, ...record } = item;
     const holdings: LiveHoldings = {
       record: record as unknown as ChildRecord,
-      involvements: involvements as unknown as Involvement[],
+      // The archive keeps each involvement, not its caseload index attributes.
+      involvements: involvements.map(involvementOf),
       contactRequests: contactRequests.map(contactRequestOf),
     };
     this.named.set(holdings, { childItems, owned, notThisChild, openReviews });

@@ -14,6 +14,11 @@ export interface IndexDefinition {
   partitionKey: KeyDefinition;
   sortKey?: KeyDefinition;
   projection: { type: 'ALL' | 'KEYS_ONLY' } | { type: 'INCLUDE'; nonKeyAttributes: string[] };
+  /**
+   * Queried only by the functions that name it (`FunctionDefinition.indexes`): Query on its table does not reach
+   * it. For an index that gathers what no other route should read in one place (one user's caseload).
+   */
+  namedOnly?: true;
 }
 
 export interface TableDefinition {
@@ -60,6 +65,8 @@ export const ARCHIVE_ENTRY_SK = 'ARCHIVED';
 export const OWNED_BY_CHILD_INDEX = 'byOwnerChild';
 export const NOT_THIS_CHILD_INDEX = 'byNotChild';
 export const REVIEWS_BY_CANDIDATE_INDEX = 'byCandidate';
+/** A user's own caseload: the involvements they recorded, newest first (sparse: people only, never machine clients). */
+export const INVOLVEMENTS_BY_RECORDER_INDEX = 'byRecorder';
 
 /**
  * The idempotency table's attributes, named for the Powertools persistence layer that writes them: its key
@@ -121,7 +128,19 @@ export const TABLES = {
     id: 'involvements',
     partitionKey: { name: 'childId', type: 'S' },
     sortKey: { name: 'involvementId', type: 'S' },
-    indexes: [],
+    indexes: [
+      {
+        // The involvements one user recorded, by when they were recorded (`<createdAt>#<involvementId>`), so the
+        // caseload is one Query on the caller's own partition, never a Scan. Sparse: only involvements a person
+        // recorded carry `recorder` (keys.recorderIndexes); a case management system's pushes (R8) and the
+        // synthetic seed would each be one hot partition nobody reads.
+        indexName: INVOLVEMENTS_BY_RECORDER_INDEX,
+        partitionKey: { name: 'recorder', type: 'S' },
+        sortKey: { name: 'recordedAt', type: 'S' },
+        projection: { type: 'ALL' },
+        namedOnly: true,
+      },
+    ],
     stream: 'NEW_AND_OLD_IMAGES',
   },
   /** Append-only (R6): written with a not-exists condition, never updated or deleted. */

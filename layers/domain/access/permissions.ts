@@ -45,6 +45,8 @@ export const ACTIONS = [
   'mark-alert-read',
   'view-alert-preferences',
   'update-alert-preferences',
+  /** The involvements a user recorded themselves (their caseload): whoever may register involvements. */
+  'list-own-involvements',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -83,6 +85,7 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'view-child',
     'register-involvement',
     'update-involvement',
+    'list-own-involvements',
     'request-contact',
     'override-shield',
     ...OWN_ACTIONS,

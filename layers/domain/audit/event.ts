@@ -52,7 +52,9 @@ export type AuditAction =
   | 'list-own-alerts'
   | 'mark-alert-read'
   | 'view-alert-preferences'
-  | 'update-alert-preferences';
+  | 'update-alert-preferences'
+  /** A practitioner lists the involvements they recorded (their caseload); the children named are recorded. */
+  | 'list-own-involvements';
 
 /** `awaiting-agreement`: one of two teams has agreed to a step that needs both (lifting a cross-council shield). */
 export type AuditOutcome =
