@@ -140,6 +140,22 @@ describe('the console in a browser', () => {
     const body = await page.textContent('body');
     expect(body).toContain('Your involvement has been registered');
     expect(body).toContain('Priya Shah');
+    // The caseload lists it; the practitioner takes the lead, then ends the involvement.
+    await page.getByRole('link', { name: 'My caseload' }).click();
+    await capture(page, 'caseload');
+    await page.getByRole('button', { name: 'Record me as lead professional' }).first().click();
+    expect(await page.textContent('body')).toContain('You are now recorded as the lead professional');
+    await page.getByText(`End your involvement with ${child.givenName} ${child.familyName}`).click();
+    await fillDate(
+      page,
+      (await page.locator('input[id$="-day"][id^="endDate-"]').first().getAttribute('id'))?.replace(
+        /-day$/,
+        '',
+      ) ?? '',
+      '2026-11-30',
+    );
+    await page.getByRole('button', { name: 'End my involvement' }).first().click();
+    expect(await page.textContent('body')).toContain('Your involvement has been ended');
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -213,7 +229,14 @@ describe('the console without a mouse, and without JavaScript', () => {
     const tabTo = async (selector: string) => {
       for (let i = 0; i < 60; i += 1) {
         await page.keyboard.press('Tab');
-        if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+        const focused = await page.evaluate(
+          (s) =>
+            (
+              globalThis as unknown as { document: { activeElement: { matches(s: string): boolean } | null } }
+            ).document.activeElement?.matches(s) ?? false,
+          selector,
+        );
+        if (focused) return;
       }
       throw new Error(`Tab never reached ${selector}`);
     };

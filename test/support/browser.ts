@@ -73,14 +73,14 @@ export interface AxeViolation {
 /** axe-core's WCAG 2.2 A and AA rules on the page as it stands; the violations, none expected. */
 export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
   // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) does not stop it.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> };
-      }
-    ).axe;
-    const result = await axe.run(document, {
+    // Runs in the page: its globals, typed here by hand (the tests compile without the DOM library).
+    const inPage = globalThis as unknown as {
+      axe: { run: (context: unknown, options: object) => Promise<{ violations: AxeViolation[] }> };
+      document: unknown;
+    };
+    const result = await inPage.axe.run(inPage.document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'] },
     });
     return result.violations.map((v) => ({
@@ -96,7 +96,8 @@ export async function accessibilityViolations(page: Page): Promise<AxeViolation[
 export async function capture(page: Page, name: string): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   await page.screenshot({ path: join(RESULTS_DIR, `${name}.png`), fullPage: true });
-  expect(await accessibilityViolations(page), `accessibility of ${name} (${page.url()})`).toEqual([]);
+  const violations = await accessibilityViolations(page);
+  expect(violations, `accessibility of ${name} (${page.url()}): ${JSON.stringify(violations)}`).toEqual([]);
 }
 
 /** Signs in through the console's pages, as a person would: e-mail, password, then the authenticator code. */

@@ -1,5 +1,6 @@
 import type { PageRoute } from '../page.ts';
 import { alertPages } from './alerts.ts';
+import { caseloadPages } from './caseload.ts';
 import { childPages } from './child.ts';
 import { homePages } from './home.ts';
 import { involvementPages } from './involvements.ts';
@@ -11,5 +12,6 @@ export const CONSOLE_PAGES: readonly PageRoute[] = [
   ...searchPages,
   ...childPages,
   ...involvementPages,
+  ...caseloadPages,
   ...alertPages,
 ];
