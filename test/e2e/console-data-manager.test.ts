@@ -11,7 +11,7 @@ import { localFeedLinkage } from '#infra/local/local-feed-linkage.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { writeFeedFile } from '#infra/local/synthetic-feed-files.ts';
 import { type ConsoleClient, type Page, signedInConsole } from '../support/console-client.ts';
-import { expectTrailSealedAndIntact, startTestStack } from '../support/local-stack.ts';
+import { clientFor, expectTrailSealedAndIntact, startTestStack } from '../support/local-stack.ts';
 
 /**
  * The ContactPoint team's pages of the console over HTTP, as a data manager of Leeds uses them: create and
@@ -53,7 +53,10 @@ const CHILD = {
 function expectWellFormed(page: Page) {
   expect(page.html).not.toMatch(/\sstyle=|<style/);
   const ids = [...page.html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
-  expect(ids.filter((id, i) => ids.indexOf(id) !== i), 'IDs used twice').toEqual([]);
+  expect(
+    ids.filter((id, i) => ids.indexOf(id) !== i),
+    'IDs used twice',
+  ).toEqual([]);
   expect(page.headers.get('content-security-policy')).not.toContain('unsafe-inline');
 }
 
@@ -361,6 +364,29 @@ describe('the ContactPoint team’s console pages', () => {
     expect(report.html).toContain('ORG-LEEDS-TH');
     expect(report.html).toContain('Who has accessed the record');
     expect((await practitioner.get(`/children/${childId}/subject-access-report`)).status).toBe(403);
+  });
+
+  it('records the maintaining team’s agreement to lift another council’s shield, and says the shield stays until both agree (R3)', async () => {
+    const bradford = await clientFor(stack, 'data-manager@bradford.example.gov.uk');
+    const shielded = await bradford.call('PUT', `/children/${childId}/shield`, {
+      body: { reason: 'adult-at-risk', reviewDate: '2099-01-01' },
+    });
+    expect(shielded.status, shielded.text).toBe(200);
+
+    const page = await dm.get(`/children/${childId}/shield`);
+    expect(page.html).toContain('City of Bradford Metropolitan District Council');
+    const agreed = await dm.post(
+      `/children/${childId}/unshield`,
+      { liftReasonText: 'The family has returned to Leeds' },
+      false,
+    );
+    expect(agreed.status).toBe(303);
+    expect(agreed.location).toBe(`/children/${childId}?done=unshield-agreed`);
+    const record = await dm.get(agreed.location as string);
+    expect(record.html).toContain('stays shielded until the other council’s ContactPoint team agrees');
+    const after = await dm.get(`/children/${childId}/shield`);
+    expectWellFormed(after);
+    expect(after.html).toContain('One team has already agreed to lift the shield');
   });
 
   it('leaves the audit trail sealed and intact, with no failure reported', async () => {

@@ -302,9 +302,11 @@ export function childFormErrors(error: unknown, carerRows: readonly number[]): F
     }),
   });
   const rows = Math.max(MAX_CARERS, ...carerRows.map((r) => r + 1));
-  return apiFieldErrors(renumbered, childLabels(rows), ['dateOfBirth'])?.map((e) => {
+  const errors = apiFieldErrors(renumbered, childLabels(rows), ['dateOfBirth'])?.map((e) => {
     // An error on education as a whole is shown on its radios.
     if (e.field === 'education') return { ...e, field: 'education.status' };
     return e.field.endsWith('contact') ? { ...e, anchor: `${fieldId(e.field)}-phone` } : e;
   });
+  // One error a field: the first the API gives (an empty name is not also told which characters a name holds).
+  return errors?.filter((e, i) => errors.findIndex((f) => f.field === e.field) === i);
 }

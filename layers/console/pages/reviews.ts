@@ -3,6 +3,7 @@ import { ApiProblemError } from '../api-client.ts';
 import type { FieldError } from '../forms.ts';
 import { redirect } from '../http.ts';
 import type { PageContext, PageRoute } from '../page.ts';
+import { GENDERS } from './child-form.ts';
 import { requireDataManager } from './records.ts';
 
 interface ReviewPage {
@@ -38,6 +39,8 @@ const OUTCOMES = [
   ],
 ] as const;
 
+const genderText = (g: string | undefined) => GENDERS.find(([value]) => value === g)?.[1] ?? g;
+
 /** The compared fields side by side, as rows of a table: field, the feed row's value, the record's value. */
 export function comparison(review: ReviewView) {
   const address = (a: ReviewView['row']['address']) =>
@@ -52,7 +55,7 @@ export function comparison(review: ReviewView) {
     ['Given name', r.givenName, c?.givenName],
     ['Family name', r.familyName, c?.familyName],
     ['Other names', names(r.otherNames), names(c?.otherNames)],
-    ['Gender', r.gender, c?.gender],
+    ['Gender', genderText(r.gender), genderText(c?.gender)],
     ['Date of birth', r.dateOfBirth, c?.dateOfBirth],
     ['NHS number', r.nhsNumber, c?.nhsNumber],
     ['Unique pupil number', r.upn, c?.upn],

@@ -1,5 +1,6 @@
 import type { SubjectAccessReport } from '#domain/audit/subject-access.ts';
 import type { PageRoute } from '../page.ts';
+import { ukDate } from '../render.ts';
 import { serviceName } from './involvements.ts';
 import { requireDataManager } from './records.ts';
 
@@ -42,6 +43,17 @@ export function heldFieldLabel(path: string): string {
     .join(', ');
 }
 
+/** A held value as a family reads it: dates written out, yes or no, codes in words. Names and numbers as held. */
+export function heldValue(field: string, value: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return ukDate(value);
+  if (value === 'true' || value === 'false') return value === 'true' ? 'Yes' : 'No';
+  if (/(gender|relationship|status)$/.test(field)) {
+    const words = value.replace(/-/g, ' ');
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+  return value;
+}
+
 const ACTIONS: Record<string, string> = {
   'view-child': 'Viewed the record',
   'search-children': 'Found in a search',
@@ -75,7 +87,11 @@ export const subjectAccessPages: PageRoute[] = [
         title: 'Subject access report',
         childPath,
         report,
-        held: report.held.map((h) => ({ ...h, label: heldFieldLabel(h.field) })),
+        held: report.held.map((h) => ({
+          ...h,
+          label: heldFieldLabel(h.field),
+          value: heldValue(h.field, h.value),
+        })),
         involvements: report.involvements.map((i) => ({ ...i, service: serviceName(i.serviceType) })),
         groups: report.accessByOrganisationAndRole.map((g) => ({
           ...g,

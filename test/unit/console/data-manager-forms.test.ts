@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ChildView } from '#domain/disclosure/view-schema.ts';
 import { ApiProblemError } from '#console/api-client.ts';
 import { childFormErrors, childFromForm, childPatch, formOfChild } from '#console/pages/child-form.ts';
 import { shieldRequestFrom } from '#console/pages/shield.ts';
-import { heldFieldLabel } from '#console/pages/subject-access.ts';
+import { heldFieldLabel, heldValue } from '#console/pages/subject-access.ts';
+import type { ChildView } from '#domain/disclosure/view-schema.ts';
 
 const VIEW: ChildView = {
   disclosure: 'full',
@@ -92,7 +92,11 @@ describe('the record form as a request body (R1)', () => {
 
   it('leaves the API to judge a partly filled section, sending what was given rather than dropping it', () => {
     const { body } = childFromForm(
-      form({ 'address.postcode': 'LS8 3QE', 'education.status': 'in-education', 'gpPractice.contact.phone': '0113' }),
+      form({
+        'address.postcode': 'LS8 3QE',
+        'education.status': 'in-education',
+        'gpPractice.contact.phone': '0113',
+      }),
     );
     expect(body.address).toEqual({ postcode: 'LS8 3QE' });
     expect(body.education).toEqual({ status: 'in-education', contact: {} });
@@ -101,9 +105,7 @@ describe('the record form as a request body (R1)', () => {
 
   it('finds a date with a part missing itself, linking the part to fill in', () => {
     const { errors } = childFromForm(form({ 'dateOfBirth-day': '9', 'dateOfBirth-year': '2016' }));
-    expect(errors).toEqual([
-      expect.objectContaining({ field: 'dateOfBirth', anchor: 'dateOfBirth-month' }),
-    ]);
+    expect(errors).toEqual([expect.objectContaining({ field: 'dateOfBirth', anchor: 'dateOfBirth-month' })]);
   });
 });
 
@@ -164,6 +166,18 @@ describe('the API’s refusal of the record form', () => {
     ]);
   });
 
+  it('shows one error a field, the first the API gives', () => {
+    const refusal = new ApiProblemError(400, {
+      errors: [
+        { field: 'givenName', message: 'must not be empty' },
+        { field: 'givenName', message: 'may hold letters, spaces, hyphens and apostrophes' },
+      ],
+    });
+    expect(childFormErrors(refusal, [])).toEqual([
+      { field: 'givenName', message: 'Given name must not be empty' },
+    ]);
+  });
+
   it('leaves a refusal that is not about the form (403, 412) to the error pages', () => {
     expect(childFormErrors(new ApiProblemError(412, {}), [])).toBeUndefined();
     expect(childFormErrors(new ApiProblemError(403, {}), [])).toBeUndefined();
@@ -186,7 +200,11 @@ describe('the shield form (R3)', () => {
       }),
     );
     expect(errors).toEqual([]);
-    expect(body).toEqual({ reason: 'other', reasonText: 'Family moved after threats', reviewDate: '2027-05-01' });
+    expect(body).toEqual({
+      reason: 'other',
+      reasonText: 'Family moved after threats',
+      reviewDate: '2027-05-01',
+    });
   });
 });
 
@@ -195,5 +213,13 @@ describe('the subject access report’s field names', () => {
     expect(heldFieldLabel('carers[1].contact.phone')).toBe('Parent or carer 1, contact, phone');
     expect(heldFieldLabel('address.line1')).toBe('Address, line 1');
     expect(heldFieldLabel('nhsNumber')).toBe('NHS number');
+  });
+
+  it('writes held values as a family reads them, leaving names and numbers as held', () => {
+    expect(heldValue('dateOfBirth', '2019-05-12')).toBe('12 May 2019');
+    expect(heldValue('carers[1].parentalResponsibility', 'true')).toBe('Yes');
+    expect(heldValue('education.status', 'in-education')).toBe('In education');
+    expect(heldValue('carers[1].name', 'Anne-Marie true')).toBe('Anne-Marie true');
+    expect(heldValue('nhsNumber', '9434765919')).toBe('9434765919');
   });
 });
