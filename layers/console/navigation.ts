@@ -16,6 +16,7 @@ export function navigationFor(session: Session, currentPath: string): Navigation
   items.push({ href: '/alerts', text: 'Alerts' });
   if (hasRole(session, 'data-manager')) {
     items.push(
+      { href: '/children/new', text: 'Create a record' },
       { href: '/reviews', text: 'Review queue' },
       { href: '/contact-requests', text: 'Contact requests' },
     );

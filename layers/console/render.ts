@@ -28,7 +28,17 @@ export function createRenderer(): Renderer {
   env.addFilter('ukDate', (iso: unknown) => ukDate(iso));
   env.addFilter('ukDateTime', (iso: unknown) => ukDateTime(iso));
   env.addFilter('fieldId', (field: unknown) => fieldId(String(field ?? '')));
+  env.addGlobal('fieldErrorMessage', fieldErrorMessage);
   return (template, context) => env.render(template, context);
+}
+
+/** The first error message on a form field, or '' (falsy in a template's `if`) when it has none. */
+export function fieldErrorMessage(errors: unknown, field: unknown): string {
+  if (!Array.isArray(errors)) return '';
+  const found = errors.find((e: { field?: unknown }) => e && e.field === field) as
+    | { message?: unknown }
+    | undefined;
+  return typeof found?.message === 'string' ? found.message : '';
 }
 
 /** A form field's element ID from its API field path (`address.postcode` → `address-postcode`). */

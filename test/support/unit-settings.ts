@@ -16,6 +16,13 @@ export const UNIT_SETTINGS: SettingValues = {
   LOCAL_MAIL_DIR: join(tmpdir(), 'contactpoint-unit-mail'),
   MAIL_FROM: 'alerts@contactpoint.example.gov.uk',
   CONSOLE_URL: 'http://127.0.0.1:3000',
+  // The console's local sign-in (its settings group is a union: the password form is the one unit tests give).
+  SIGN_IN: 'password',
+  API_URL: 'http://127.0.0.1:3001',
+  SESSION_IDLE_MINUTES: '30',
+  LOCAL_SESSION_KEY: '0'.repeat(64),
+  COGNITO_ENDPOINT: 'http://127.0.0.1:9229',
+  USER_POOL_CLIENT_ID: 'unit-console-client',
   AUDIT_SEAL_LAG_SECONDS: '900',
   MISUSE_DISTINCT_CHILDREN_PER_DAY: '50',
   MISUSE_OUT_OF_AREA_PER_DAY: '5',

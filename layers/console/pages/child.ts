@@ -52,9 +52,12 @@ const BANNERS: Record<string, string> = {
   registered: 'Your involvement has been registered',
   requested:
     'Your request has been passed to the ContactPoint team that can arrange contact. They will call you back.',
+  created: 'The record has been created',
   corrected: 'The record has been corrected',
   shielded: 'The record has been shielded',
-  unshielded: 'Your request to lift the shield has been recorded',
+  unshielded: 'The shield has been lifted',
+  'unshield-agreed':
+    'Your team’s agreement to lift the shield has been recorded. The record stays shielded until the other council’s ContactPoint team agrees too.',
 };
 
 function bannerFor(done: string | null) {
