@@ -173,8 +173,13 @@ describe('user administration in the console (R4)', () => {
       'Your account has been suspended. Contact your ContactPoint user administrator.',
     );
     expect(refused.html).not.toContain('(R4)');
+    // Pages that ask the API nothing of their own (the home page, a blank form) are refused too.
+    for (const path of ['/', '/search']) {
+      const page = await practitioner.get(path);
+      expect(page.status, path).toBe(403);
+      expect(text(page), path).toContain('Your account has been suspended');
+    }
     // A search is refused the same way, before anything is looked up.
-    await practitioner.get('/search');
     const search = await practitioner.post('/search', {
       reason: 'SAFEGUARDING',
       givenName: 'Tamsin',
@@ -202,6 +207,7 @@ describe('user administration in the console (R4)', () => {
     expect(reinstated.status).toBe(200);
     expect(text(reinstated)).toContain('The account has been reinstated');
     expect((await practitioner.get('/alerts')).status).toBe(200);
+    expect((await practitioner.get('/search')).status).toBe(200);
   });
 
   it('refuses a practitioner the administration pages with the 403 page', async () => {
