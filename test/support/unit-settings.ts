@@ -28,4 +28,11 @@ export const UNIT_SETTINGS: SettingValues = {
   FEEDS_BUCKET: 'contactpoint-unit-feeds',
   FEED_CHUNK_ROWS: '500',
   POSTCODE_AUTHORITIES: JSON.stringify(LOCAL_POSTCODE_AUTHORITIES),
+  // The console's settings (local sign-in), so that importing every function's settings succeeds.
+  SIGN_IN: 'password',
+  API_URL: 'http://127.0.0.1:3001',
+  SESSION_IDLE_MINUTES: '30',
+  LOCAL_SESSION_KEY: '0'.repeat(64),
+  COGNITO_ENDPOINT: 'http://127.0.0.1:9229',
+  USER_POOL_CLIENT_ID: 'unit-console-client',
 };
