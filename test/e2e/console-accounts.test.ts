@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ukDate } from '#console/render.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { type ConsoleClient, type Page, signedInConsole } from '../support/console-client.ts';
 import {
@@ -148,6 +149,28 @@ describe('user administration in the console (R4)', () => {
     expect(account.status).toBe(200);
     expect(text(account)).toMatch(/Roles\s+Data manager/);
     expect(text(account)).toMatch(/Status\s+Active/);
+
+    const cleared = await second.post(`${(href as string).split('?')[0]}/vetting`, {
+      etag: hidden(account, 'etag'),
+      ...dateFields('dbsCertificateDate', daysAgo(100)),
+      ...dateFields('trainingCompletedOn', daysAgo(5)),
+      'agreementSignedOn-day': '',
+      'agreementSignedOn-month': '',
+      'agreementSignedOn-year': '2026',
+    });
+    expect(cleared.status).toBe(400);
+    expect(cleared.html).toContain('href="#agreementSignedOn-day"');
+    const renewed = await second.post(`${(href as string).split('?')[0]}/vetting`, {
+      etag: hidden(account, 'etag'),
+      ...dateFields('dbsCertificateDate', daysAgo(10)),
+      ...dateFields('trainingCompletedOn', daysAgo(5)),
+      ...dateFields('agreementSignedOn', daysAgo(5)),
+    });
+    expect(renewed.status).toBe(200);
+    expect(text(renewed)).toContain('The vetting dates have been updated');
+    expect(text(renewed)).toContain(
+      `Enhanced DBS certificate ${ukDate(daysAgo(10).toISOString())}, accepted until`,
+    );
   });
 
   it('suspends a practitioner whose next page is the 403 page, and reinstates them to work again', async () => {

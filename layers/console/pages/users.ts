@@ -284,7 +284,18 @@ export const userPages: PageRoute[] = [
       } catch (error) {
         const fieldErrors = apiFieldErrors(error, GRANT_LABELS, VETTING_DATES);
         if (fieldErrors && error instanceof ApiProblemError && error.status === 400)
-          return accountPage(ctx, { errors: fieldErrors }, 400);
+          return accountPage(
+            ctx,
+            {
+              // The dates are the only fields of this form: anything else the API names goes on the first.
+              errors: fieldErrors.map((e) =>
+                (VETTING_DATES as readonly string[]).includes(e.field)
+                  ? e
+                  : { field: 'dbsCertificateDate', anchor: 'dbsCertificateDate-day', message: e.message },
+              ),
+            },
+            400,
+          );
         throw error;
       }
       const query = new URLSearchParams({ ...(organisationId && { organisationId }), done: 'vetting' });
