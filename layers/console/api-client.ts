@@ -61,6 +61,9 @@ export function accessTokenRoutes(routes: readonly { method: string; path: strin
 }
 
 export class ApiClient {
+  /** How many requests this client has sent: the console asks the API at least once for every page. */
+  calls = 0;
+
   /**
    * @param takesAccessToken the routes that also serve machine clients take the user's access token, as API
    * Gateway's authorizer requires; every other route takes the ID token (it carries the user's claims).
@@ -73,6 +76,7 @@ export class ApiClient {
   ) {}
 
   async call<T>(method: string, path: string, request: ApiRequest = {}): Promise<ApiAnswer<T>> {
+    this.calls += 1;
     const url = new URL(
       path.replace(/^\//, ''),
       this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`,

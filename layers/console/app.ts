@@ -186,6 +186,9 @@ export function createConsole(
       },
     };
     const response = await hit.route.handler(ctx);
+    // R4 is re-checked by the API on every request, so a page that asked it nothing (a blank form, the home
+    // page) asks who the user is: a suspended account's very next page is refused, whatever the page.
+    if (ctx.api.calls === 0) await ctx.api.get('/me');
     response.cookies.push(...sessions.cookies(next));
     return response;
   }

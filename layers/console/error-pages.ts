@@ -63,14 +63,16 @@ export function errorPageFor(error: unknown): ErrorPage {
           paragraphs: said.length ? said : ['Go back and try again.'],
         };
       case 403:
-        return {
-          status: 403,
-          title: 'You cannot do this',
-          paragraphs: [
-            ...said,
-            'If you think you should be able to, contact your ContactPoint user administrator.',
-          ],
-        };
+        return (
+          accountRefusal(error.problem.detail) ?? {
+            status: 403,
+            title: 'You cannot do this',
+            paragraphs: [
+              ...said,
+              'If you think you should be able to, contact your ContactPoint user administrator.',
+            ],
+          }
+        );
       case 404:
         return {
           status: 404,
@@ -115,6 +117,32 @@ export function errorPageFor(error: unknown): ErrorPage {
     status: 500,
     title: 'Sorry, there is a problem with the service',
     paragraphs: ['Try again later.'],
+  };
+}
+
+/** What the API says when R4 refuses the account itself (suspended, vetting lapsed): "Access refused: …; … (R4)". */
+const ACCOUNT_REFUSED = /^Access refused: (.+?)\s*\(R4\)\.?$/;
+const ACCOUNT_STATES: Record<string, string> = {
+  'the account is suspended': 'Your account has been suspended.',
+  'the account is terminated': 'Your account has been closed.',
+  'the account is pending': 'Your account has not been approved yet.',
+};
+
+/**
+ * R4 re-checks the account on every request: a suspension (or a lapsed DBS check) refuses the very next page.
+ * Say so plainly, in the account holder's terms, rather than "You cannot do this".
+ */
+function accountRefusal(detail: string | undefined): ErrorPage | undefined {
+  const found = ACCOUNT_REFUSED.exec(detail ?? '');
+  if (!found) return undefined;
+  const reasons = (found[1] as string).split('; ').map((r) => {
+    const said = ACCOUNT_STATES[r] ?? `${r.charAt(0).toUpperCase()}${r.slice(1)}.`;
+    return said;
+  });
+  return {
+    status: 403,
+    title: 'Your account cannot be used',
+    paragraphs: [...reasons, 'Contact your ContactPoint user administrator.'],
   };
 }
 

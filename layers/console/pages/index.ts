@@ -1,5 +1,6 @@
 import type { PageRoute } from '../page.ts';
 import { alertPages } from './alerts.ts';
+import { auditPages } from './audit.ts';
 import { caseloadPages } from './caseload.ts';
 import { childPages } from './child.ts';
 import { contactRequestPages } from './contact-requests.ts';
@@ -10,6 +11,7 @@ import { reviewPages } from './reviews.ts';
 import { searchPages } from './search.ts';
 import { shieldPages } from './shield.ts';
 import { subjectAccessPages } from './subject-access.ts';
+import { userPages } from './users.ts';
 
 /** Every page of the console after sign-in, by area. */
 export const CONSOLE_PAGES: readonly PageRoute[] = [
@@ -25,4 +27,6 @@ export const CONSOLE_PAGES: readonly PageRoute[] = [
   ...reviewPages,
   ...contactRequestPages,
   ...subjectAccessPages,
+  ...userPages,
+  ...auditPages,
 ];
