@@ -33,8 +33,8 @@ import { definition as reviewMisuseAlert } from './review-misuse-alert/schema.ts
 import { definition as runRetention } from './run-retention/schema.ts';
 import { definition as sealAuditEvents } from './seal-audit-events/schema.ts';
 import { definition as searchChildren } from './search-children/schema.ts';
-import { definition as serveConsole } from './serve-console/schema.ts';
 import { definition as sendAlertDigests } from './send-alert-digests/schema.ts';
+import { definition as serveConsole } from './serve-console/schema.ts';
 import { definition as shieldChild } from './shield-child/schema.ts';
 import { definition as splitChildSource } from './split-child-source/schema.ts';
 import { definition as splitFeedFile } from './split-feed-file/schema.ts';
