@@ -2,7 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, ServerlessChecks } from 'cdk-nag';
 import type { TableId } from '#adapters/dynamo/tables.ts';
-import { isTriggeredBy, type SignInFunction } from '#functions/define-function.ts';
+import { isTriggeredBy, type SignInFunction, type WebFunction } from '#functions/define-function.ts';
 import { FUNCTIONS } from '#functions/manifest.ts';
 import { type SettingValues, tableSettings } from '#runtime/settings.ts';
 import { environmentNamed } from './config/environments.ts';
@@ -11,12 +11,17 @@ import { tableBindings } from './constructs/table-bindings.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { ArchiveStack } from './stacks/archive-stack.ts';
 import { AuditStack } from './stacks/audit-stack.ts';
+import { ConsoleEdgeStack } from './stacks/console-edge-stack.ts';
+import { ConsoleStack } from './stacks/console-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { FeedsStack } from './stacks/feeds-stack.ts';
 import { IdentityStack } from './stacks/identity-stack.ts';
 import { JobsStack } from './stacks/jobs-stack.ts';
 import { KeysStack } from './stacks/keys-stack.ts';
 import { MonitoringStack } from './stacks/monitoring-stack.ts';
+
+/** How long an idle console session lasts, unless the environment says otherwise. */
+const CONSOLE_SESSION_IDLE_MINUTES = 15;
 
 const RETENTION: Record<number, RetentionDays> = {
   90: RetentionDays.THREE_MONTHS,
@@ -27,7 +32,7 @@ const RETENTION: Record<number, RetentionDays> = {
 
 /**
  * The whole deployment for one environment. Stateful stacks (keys, data, identity, audit) are apart
- * from stateless ones (api, jobs, monitoring), so functions can be redeployed without touching data.
+ * from stateless ones (api, jobs, console, monitoring), so functions can be redeployed without touching data.
  * Every function comes from the one manifest (functions/manifest.ts), by what triggers it.
  */
 export function buildApp(options: { outdir?: string; environment?: string } = {}): App {
@@ -158,11 +163,45 @@ export function buildApp(options: { outdir?: string; environment?: string } = {}
     feedsKey: keys.feedsKey,
     accessLogsBucket: audit.accessLogsBucket,
   });
+  // The console (decision 0013): its web ACL and certificate where CloudFront requires them (us-east-1), and
+  // CloudFront, the web function and the static assets in London, reading those two across regions.
+  const edge = new ConsoleEdgeStack(app, `${prefix}-ConsoleEdge`, {
+    env: { account: environment.account, region: 'us-east-1' },
+    crossRegionReferences: true,
+    environment,
+    logRetention,
+  });
+  const consoleStack = new ConsoleStack(app, `${prefix}-Console`, {
+    env,
+    crossRegionReferences: true,
+    environment,
+    definition: FUNCTIONS.filter(isTriggeredBy('web'))[0] as WebFunction,
+    context: {
+      ...context,
+      settings: {
+        ...settings,
+        SIGN_IN: 'hosted-ui',
+        API_URL: api.api.url,
+        SESSION_IDLE_MINUTES: String(environment.consoleSessionIdleMinutes ?? CONSOLE_SESSION_IDLE_MINUTES),
+        HOSTED_UI_URL: identity.hostedUiUrl,
+        CONSOLE_CLIENT_ID: identity.consoleClient.userPoolClientId,
+      },
+    },
+    webAclArn: edge.webAcl.attrArn,
+    certificate: edge.certificate,
+  });
+
   new MonitoringStack(app, `${prefix}-Monitoring`, {
     env,
     environment,
     api: api.api,
-    functions: [identity.signInTrigger, ...api.functions, ...jobs.functions, ...feeds.functions].map((f) => ({
+    functions: [
+      identity.signInTrigger,
+      ...api.functions,
+      ...jobs.functions,
+      ...feeds.functions,
+      consoleStack.function,
+    ].map((f) => ({
       name: f.definition.name,
       fn: f.function,
     })),

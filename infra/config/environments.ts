@@ -72,6 +72,8 @@ const EnvironmentSchema = z
       .refine((m) => m.from.endsWith(`@${m.domain}`), {
         message: 'mail.from must be an address of mail.domain',
       }),
+    /** How long an idle console session lasts (the console's SESSION_IDLE_MINUTES); 15 when not given. */
+    consoleSessionIdleMinutes: z.number().int().min(1).max(60).optional(),
     /** Case management systems that push involvements with client credentials (R8). */
     machineClients: z.array(
       z.object({ name: z.string().regex(/^[A-Za-z0-9-]+$/), organisationId: z.string() }),

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -13,7 +13,7 @@ import { ARCHIVE_PREFIX } from '#adapters/archive/child-archive.ts';
 import { type IndexDefinition, TABLES, type TableId } from '#adapters/dynamo/tables.ts';
 import type { FunctionDefinition } from '#functions/define-function.ts';
 import { environmentFor, PROVIDED_BY_LAMBDA, type SettingValues } from '#runtime/settings.ts';
-import { BUNDLE } from './bundling.ts';
+import { BUNDLE, copyRuntimeFilesCommands, runtimeFilesOf } from './bundling.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
@@ -135,6 +135,31 @@ function archiveStatements(
       conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
     }),
   ];
+}
+
+/** What a URL resolved only at deploy time (the API's own, say) is checked as at synth: a URL of that shape. */
+const DEPLOY_TIME_URL = 'https://resolved-at-deploy.invalid/';
+
+/**
+ * Exactly the settings the function declares, checked here so a missing one fails the synth. A URL that
+ * CloudFormation resolves at deploy time (`https://${Token}…`) cannot be parsed yet: it is checked as a URL
+ * and passed on unresolved.
+ */
+function environmentOf(definition: FunctionDefinition, values: SettingValues): Record<string, string> {
+  const checkable = Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [
+      name,
+      value !== undefined && Token.isUnresolved(value) && value.startsWith('https://')
+        ? DEPLOY_TIME_URL
+        : value,
+    ]),
+  ) as SettingValues;
+  const environment = environmentFor(definition.settings, checkable, {
+    providedByPlatform: PROVIDED_BY_LAMBDA,
+  });
+  return Object.fromEntries(
+    Object.keys(environment).map((name) => [name, values[name as keyof SettingValues] as string]),
+  );
 }
 
 /**
@@ -294,6 +319,7 @@ export class ContactPointFunction extends Construct {
         'X-Ray PutTraceSegments and PutTelemetryRecords, and (for a stream consumer) dynamodb:ListStreams, authorise no resource type: IAM can grant them only on *. ListStreams returns stream ARNs, never items; reading a stream is granted on that one stream ARN.',
     });
 
+    const runtimeFiles = runtimeFilesOf(definition);
     this.function = new NodejsFunction(this, 'Function', {
       entry: join(ROOT, 'functions', functionName, 'handler.ts'),
       handler: 'handler',
@@ -310,8 +336,7 @@ export class ContactPointFunction extends Construct {
       // Tracing is switched on below, with its permissions in the managed policy rather than inline.
       tracing: Tracing.DISABLED,
       environment: {
-        // Exactly the settings the function declares, checked here so a missing one fails the synth.
-        ...environmentFor(definition.settings, context.settings, { providedByPlatform: PROVIDED_BY_LAMBDA }),
+        ...environmentOf(definition, context.settings),
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'contactpoint',
         POWERTOOLS_METRICS_NAMESPACE: 'ContactPoint',
@@ -324,6 +349,14 @@ export class ContactPointFunction extends Construct {
         sourceMap: BUNDLE.sourcemap,
         mainFields: [...BUNDLE.mainFields],
         banner: BUNDLE.banner,
+        ...(runtimeFiles.length > 0 && {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (inputDir: string, outputDir: string) =>
+              copyRuntimeFilesCommands(runtimeFiles, inputDir, outputDir),
+          },
+        }),
       },
     });
     (this.function.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };

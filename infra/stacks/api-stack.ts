@@ -16,13 +16,14 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { type CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { routeScopes } from '#domain/access/permissions.ts';
 import { REASON_CODES } from '#domain/access/reasons.ts';
 import type { HttpFunction } from '#functions/define-function.ts';
 import type { Environment } from '../config/environments.ts';
 import { ContactPointFunction, type FunctionContext } from '../constructs/contactpoint-function.ts';
+import { bearerTokenRules, commonRules, logWebAcl, webAcl } from '../constructs/firewall.ts';
 
 export interface ApiStackProps extends StackProps {
   environment: Environment;
@@ -151,23 +152,22 @@ export class ApiStack extends Stack {
       }
     }
 
-    this.webAcl = this.firewall(environment);
+    this.webAcl = webAcl(this, 'WebAcl', {
+      name: `contactpoint-${environment.name}`,
+      scope: 'REGIONAL',
+      rules: [
+        ...commonRules(environment.wafRateLimits.perIpPer5Minutes),
+        ...bearerTokenRules(environment.wafRateLimits.perUserPer5Minutes),
+      ],
+    });
     new CfnWebACLAssociation(this, 'WebAclAssociation', {
       resourceArn: this.api.deploymentStage.stageArn,
       webAclArn: this.webAcl.attrArn,
     });
-    const wafLogs = new LogGroup(this, 'WafLogs', {
-      // WAF requires this prefix for a log group destination.
+    logWebAcl(this, this.webAcl, {
       logGroupName: `aws-waf-logs-contactpoint-${environment.name}`,
-      encryptionKey: props.context.logsKey,
+      key: props.context.logsKey,
       retention: props.context.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    new CfnLoggingConfiguration(this, 'WafLogging', {
-      resourceArn: this.webAcl.attrArn,
-      logDestinationConfigs: [wafLogs.logGroupArn],
-      // Tokens and query strings (names, dates of birth) never reach the WAF logs.
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { queryString: {} }],
     });
   }
 
@@ -220,79 +220,5 @@ export class ApiStack extends Stack {
           'Backend client certificates authenticate API Gateway to HTTP backends; every integration here is Lambda, invoked through IAM.',
       });
     }
-  }
-
-  private firewall(environment: Environment): CfnWebACL {
-    const visibility = (metricName: string) => ({
-      cloudWatchMetricsEnabled: true,
-      metricName,
-      sampledRequestsEnabled: false,
-    });
-    const managed = (name: string, priority: number) => ({
-      name,
-      priority,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-      visibilityConfig: visibility(name),
-    });
-    const authorizationHeader = { singleHeader: { Name: 'authorization' } };
-    const hasAuthorization = {
-      sizeConstraintStatement: {
-        fieldToMatch: authorizationHeader,
-        comparisonOperator: 'GT',
-        size: 0,
-        textTransformations: [{ priority: 0, type: 'NONE' }],
-      },
-    };
-    return new CfnWebACL(this, 'WebAcl', {
-      name: `contactpoint-${environment.name}`,
-      scope: 'REGIONAL',
-      defaultAction: { allow: {} },
-      visibilityConfig: visibility('contactpoint'),
-      rules: [
-        managed('AWSManagedRulesAmazonIpReputationList', 0),
-        managed('AWSManagedRulesCommonRuleSet', 1),
-        managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
-        {
-          name: 'RatePerIp',
-          priority: 10,
-          action: { block: {} },
-          statement: {
-            rateBasedStatement: { limit: environment.wafRateLimits.perIpPer5Minutes, aggregateKeyType: 'IP' },
-          },
-          visibilityConfig: visibility('RatePerIp'),
-        },
-        {
-          // R10: per user, keyed on the bearer token, so one account cannot sweep the directory.
-          name: 'RatePerUser',
-          priority: 11,
-          action: { block: {} },
-          statement: {
-            rateBasedStatement: {
-              limit: environment.wafRateLimits.perUserPer5Minutes,
-              aggregateKeyType: 'CUSTOM_KEYS',
-              customKeys: [
-                { header: { name: 'authorization', textTransformations: [{ priority: 0, type: 'NONE' }] } },
-              ],
-            },
-          },
-          visibilityConfig: visibility('RatePerUser'),
-        },
-        {
-          // Companion: a rate rule ignores requests without its key, so those are limited here, per IP.
-          name: 'RateWithoutUserKey',
-          priority: 12,
-          action: { block: {} },
-          statement: {
-            rateBasedStatement: {
-              limit: 100,
-              aggregateKeyType: 'IP',
-              scopeDownStatement: { notStatement: { statement: hasAuthorization } },
-            },
-          },
-          visibilityConfig: visibility('RateWithoutUserKey'),
-        },
-      ],
-    });
   }
 }

@@ -43,6 +43,21 @@ export interface IdentityStackProps extends StackProps {
 
 export const INVOLVEMENTS_WRITE_SCOPE = 'involvements.write';
 
+/** How long the console's ID token (and its access and refresh tokens) last. */
+export const CONSOLE_ID_TOKEN_MINUTES = 60;
+
+/**
+ * The user pool's Cognito domain prefix: the console's host name with dots as hyphens
+ * (staging.contactpoint.example.gov.uk → staging-contactpoint-example-gov-uk). Prefixes are unique per
+ * region across all AWS accounts; one made from a domain the deployer owns is free for them.
+ */
+export function hostedUiDomainPrefix(environment: Environment): string {
+  const prefix = new URL(environment.mail.consoleUrl).hostname.replaceAll('.', '-').slice(0, 63);
+  if (/aws|amazon|cognito/.test(prefix))
+    throw new Error(`A Cognito domain prefix may not contain aws, amazon or cognito: ${prefix}`);
+  return prefix;
+}
+
 /**
  * Who can sign in (R4): a user pool with MFA required (TOTP, never SMS), threat protection enforced,
  * no self sign-up, short-lived tokens that can be revoked, a group per role, organisation and local
@@ -57,6 +72,10 @@ export class IdentityStack extends Stack {
   readonly councilClient: UserPoolClient | undefined;
   readonly resourceServer: UserPoolResourceServer;
   readonly signInTrigger: ContactPointFunction;
+  /** The console's client: Cognito's hosted UI, authorization code with PKCE, everyone who may sign in. */
+  readonly consoleClient: UserPoolClient;
+  /** The hosted UI's base URL (the user pool's Cognito domain), where the console sends users to sign in. */
+  readonly hostedUiUrl: string;
   /** R9: the SES identity the daily alert digests are sent from (Easy DKIM; the operator publishes its records). */
   readonly mailSender: EmailIdentity;
 
@@ -225,6 +244,47 @@ export class IdentityStack extends Stack {
               .withCustomAttributes('groups', 'mfa'),
           });
     for (const provider of providers) this.councilClient?.node.addDependency(provider);
+
+    // The console: Cognito's hosted UI, on the pool's Cognito domain, for pool users and councils' users alike.
+    const domainPrefix = hostedUiDomainPrefix(environment);
+    this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix } });
+    this.hostedUiUrl = `https://${domainPrefix}.auth.${environment.region}.amazoncognito.com`;
+    const consoleUrl = environment.mail.consoleUrl.replace(/\/$/, '');
+    // Authorization code with PKCE only, no secret (the console proves the exchange with its PKCE verifier; a
+    // secret in a Lambda environment would add nothing the verifier does not). No password or SRP flow: every
+    // token comes from the hosted UI, never with aws.cognito.signin.user.admin, so as
+    // for the council client, no token can write the attributes the sign-in trigger reads — which Cognito
+    // itself must be allowed to write at each council sign-in. The ID token the console sends to the API lives
+    // an hour; the console's own session ends sooner when idle.
+    this.consoleClient = this.userPool.addClient('Console', {
+      userPoolClientName: `console-${environment.name}`,
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      authFlows: { userSrp: false },
+      idTokenValidity: Duration.minutes(CONSOLE_ID_TOKEN_MINUTES),
+      accessTokenValidity: Duration.minutes(CONSOLE_ID_TOKEN_MINUTES),
+      refreshTokenValidity: Duration.minutes(CONSOLE_ID_TOKEN_MINUTES),
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        // As for every user client, the API's own scope too: an access token with it may call the two
+        // involvement routes, which take access tokens (routeScopes), as users of the other clients can.
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE, involvementsScope],
+        callbackUrls: [`${consoleUrl}/auth/callback`],
+        logoutUrls: [`${consoleUrl}/signed-out`],
+      },
+      supportedIdentityProviders: [
+        UserPoolClientIdentityProvider.COGNITO,
+        ...props.identityProviders.map((p) => UserPoolClientIdentityProvider.custom(p.name)),
+      ],
+      writeAttributes:
+        providers.length === 0
+          ? new ClientAttributes().withStandardAttributes({ email: true })
+          : new ClientAttributes()
+              .withStandardAttributes({ email: true })
+              .withCustomAttributes('groups', 'mfa'),
+    });
+    for (const provider of providers) this.consoleClient.node.addDependency(provider);
 
     for (const machine of environment.machineClients) {
       this.userPool.addClient(`Machine-${machine.name}`, {

@@ -26,7 +26,7 @@ import { auditSealRoleName, searchKeysRoleName } from '../constructs/names.ts';
  * give its grantee the key's use; grants are made by the services the key serves, through kms:ViaService).
  * Replacing the key policy stays possible, and raises the KeyPolicyChangedOrGrantCreated alarm.
  */
-const ADMINISTRATION = [
+export const ADMINISTRATION = [
   'kms:CreateAlias',
   'kms:Describe*',
   'kms:Enable*',

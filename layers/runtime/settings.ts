@@ -171,6 +171,12 @@ export const SETTINGS = {
       /** The user pool's hosted UI domain, e.g. https://contactpoint-prod.auth.eu-west-2.amazoncognito.com */
       HOSTED_UI_URL: z.url(),
       CONSOLE_CLIENT_ID: name,
+      /**
+       * A Secrets Manager secret holding the value CloudFront sends in the `x-origin-verify` header of every
+       * request it forwards; a request to the function URL without it did not come through CloudFront (and its
+       * WAF) and is refused (docs/decisions/0013-console-serving.md).
+       */
+      ORIGIN_VERIFY_SECRET_ID: name,
     }),
   ]),
   /** The sign-in trigger's council identity providers (R4: MFA evidence). */

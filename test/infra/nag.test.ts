@@ -21,6 +21,8 @@ function documentedForm(id: string): string[] {
     .replace(/ContactPoint-[A-Za-z0-9]+-Audit-SealBucketArn/, '<SealBucketArn export>')
     .replace(/ContactPoint-[A-Za-z0-9]+-Archive-ArchiveBucketArn/, '<ArchiveBucketArn export>')
     .replace(/<FeedsBucket[0-9A-F]{8}\.Arn>/, '<FeedsBucket.Arn>')
+    .replace(/<ConsoleAssets[0-9A-F]{8}\.Arn>/, '<ConsoleAssets.Arn>')
+    .replace(/cdk-([a-z0-9]+)-assets-\d{12}-[a-z0-9-]+\//, 'cdk-$1-assets-<account>-<region>/')
     .replace(
       /states:[a-z0-9-]+:\d{12}:execution:contactpoint-[a-z0-9-]+-feed-load/,
       'states:<region>:<account>:execution:contactpoint-<env>-feed-load',

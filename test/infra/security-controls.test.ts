@@ -4,11 +4,23 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INVOLVEMENTS_WRITE_SCOPE } from '#domain/access/machine-client.ts';
 import { routeScopes, USER_ACCESS_SCOPE } from '#domain/access/permissions.ts';
+import type { Trigger } from '#functions/define-function.ts';
 import { FUNCTIONS, ROUTES } from '#functions/manifest.ts';
 import { auditSealRoleName, searchKeysRoleName } from '#infra/constructs/names.ts';
 import { AUDIT_TABLE_DENIED_ACTIONS } from '#infra/stacks/data-stack.ts';
 import { BLOCKING_KEY_SECRET_CHANGES } from '#infra/stacks/keys-stack.ts';
 import { type Synthesised, synthesise } from './synth.ts';
+
+/** The stack each kind of function is deployed in (infra/app-builder.ts). */
+const STACK_OF = {
+  http: 'Api',
+  schedule: 'Jobs',
+  stream: 'Jobs',
+  job: 'Jobs',
+  'feed-load': 'Feeds',
+  'sign-in': 'Identity',
+  web: 'Console',
+} as const satisfies Record<Trigger['kind'], string>;
 
 let out: Synthesised;
 let keys: Template;
@@ -112,7 +124,7 @@ describe('the blocking-key secret is read only by the functions that key childre
   };
   /** Each function's managed policy, by the function named in its description, in every stack. */
   const functionPolicies = () =>
-    (['Api', 'Jobs', 'Feeds', 'Identity'] as const).flatMap((stack) =>
+    (['Api', 'Jobs', 'Feeds', 'Identity', 'Console'] as const).flatMap((stack) =>
       resourcesOf(out.template(stack), 'AWS::IAM::ManagedPolicy').map((p) => ({
         name: String(p.Properties.Description).replace(/^ContactPoint /, ''),
         statements: (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
@@ -160,10 +172,22 @@ describe('the blocking-key secret is read only by the functions that key childre
         'rekey-children',
       ]),
     );
+    // The console reads secrets of its own (its session key and origin header), never this one.
+    const onBlockingKeySecret = (s: Statement) =>
+      /BlockingKeySecret[0-9A-F]{8}/.test(JSON.stringify(s.Resource));
     const reading = functionPolicies().filter(({ statements }) =>
-      statements.some((s) => actionsOf(s).includes('secretsmanager:GetSecretValue')),
+      statements.some(
+        (s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && onBlockingKeySecret(s),
+      ),
     );
     expect(reading.map((p) => p.name).sort()).toEqual([...declaring].sort());
+    const others = functionPolicies().filter(
+      ({ name, statements }) =>
+        !declaring.includes(name) &&
+        statements.some((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:'))),
+    );
+    expect(others.map((p) => p.name)).toEqual(['serve-console']);
+    expect(JSON.stringify(others[0]?.statements)).not.toMatch(/BlockingKeySecret/);
     for (const { name, statements } of reading) {
       const read = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
       expect(read, name).toHaveLength(1);
@@ -253,7 +277,7 @@ describe('the blocking-key secret is read only by the functions that key childre
   it('gives each function that reads the secret exactly the role name the secret’s and key’s policies name', () => {
     for (const name of declaringNames()) {
       const kind = FUNCTIONS.find((f) => f.name === name)?.trigger.kind;
-      const stack = kind === 'http' ? 'Api' : kind === 'feed-load' ? 'Feeds' : 'Jobs';
+      const stack = STACK_OF[kind as Trigger['kind']];
       const template = out.template(stack);
       const [roleId, ...more] = Object.entries(template.findResources('AWS::IAM::Role') as Resources)
         .filter(([, r]) => r.Properties.RoleName === searchKeysRoleName('staging', name))
@@ -532,23 +556,27 @@ describe('R4: signed-in users cannot write what decides their access', () => {
   const writable = (c: { Properties: Record<string, unknown> }) =>
     [...((c.Properties.WriteAttributes as string[] | undefined) ?? [])].sort();
 
+  const providersOf = (c: { Properties: Record<string, unknown> }) =>
+    (c.Properties.SupportedIdentityProviders as string[] | undefined) ?? [];
+
   it('lets the pool users’ client write only their e-mail address, never organisation, groups or MFA evidence', () => {
-    const pool = userClients().filter((c) =>
-      (c.Properties.SupportedIdentityProviders as string[] | undefined)?.includes('COGNITO'),
-    );
+    const pool = userClients().filter((c) => providersOf(c).join() === 'COGNITO');
     expect(pool).toHaveLength(1);
     expect(writable(pool[0] as (typeof pool)[number])).toEqual(['email']);
   });
 
   it('lets the council client write only the attributes a council sign-in maps, with no password flow and no token able to write them', () => {
-    const council = userClients().filter(
-      (c) => !(c.Properties.SupportedIdentityProviders as string[] | undefined)?.includes('COGNITO'),
-    );
-    expect(council).toHaveLength(1);
-    const client = council[0] as (typeof council)[number];
-    expect(writable(client)).toEqual(['custom:groups', 'custom:mfa', 'email']);
-    expect(client.Properties.ExplicitAuthFlows ?? []).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
-    expect((client.Properties.SupportedIdentityProviders as string[]).length).toBeGreaterThan(0);
+    // The council client (councils only) and the console's (pool users and councils, through the hosted UI).
+    const federated = userClients().filter((c) => providersOf(c).some((p) => p !== 'COGNITO'));
+    expect(federated.map((c) => c.Properties.ClientName ?? 'council').sort()).toEqual([
+      'console-staging',
+      'council',
+    ]);
+    for (const client of federated) {
+      expect(writable(client)).toEqual(['custom:groups', 'custom:mfa', 'email']);
+      expect(client.Properties.ExplicitAuthFlows ?? []).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+      expect(client.Properties.AllowedOAuthFlows).toEqual(['code']);
+    }
   });
 
   it('issues no code-flow token with the scope that lets a user write their own attributes', () => {
@@ -616,7 +644,7 @@ describe('R8: only the involvement pushes reach the idempotency table', () => {
   });
 
   it('grants no other role in any stack any action on the idempotency table, and the two only item reads and writes', () => {
-    const policies = (['Api', 'Jobs', 'Identity'] as const).flatMap((stack) =>
+    const policies = (['Api', 'Jobs', 'Feeds', 'Identity', 'Console'] as const).flatMap((stack) =>
       resourcesOf(out.template(stack), 'AWS::IAM::ManagedPolicy').map((p) => ({
         name: String(p.Properties.Description).replace(/^ContactPoint /, ''),
         statements: (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,

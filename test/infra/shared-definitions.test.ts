@@ -28,6 +28,14 @@ describe('the function manifest that drives the stacks, IAM, monitoring and the 
       expect(fn.settings.includes('auditSeals'), fn.name).toBe(fn.auditSeals !== undefined);
   });
 
+  it('has one console (web) function, which touches no table: it reaches ContactPoint only through the API', () => {
+    const web = FUNCTIONS.filter((f) => f.trigger.kind === 'web');
+    expect(web.map((f) => f.name)).toEqual(['serve-console']);
+    expect(web[0]?.access).toEqual({});
+    expect(web[0]?.identityActions ?? []).toEqual([]);
+    expect(web[0]?.settings).toEqual(['console']);
+  });
+
   it('has one sign-in trigger and consumes only tables that stream', () => {
     expect(FUNCTIONS.filter((f) => f.trigger.kind === 'sign-in')).toHaveLength(1);
     for (const fn of FUNCTIONS)

@@ -11,7 +11,18 @@ export type { NagReport };
 export interface Synthesised {
   outdir: string;
   template: (
-    stack: 'Keys' | 'Data' | 'Identity' | 'Audit' | 'Archive' | 'Api' | 'Jobs' | 'Feeds' | 'Monitoring',
+    stack:
+      | 'Keys'
+      | 'Data'
+      | 'Identity'
+      | 'Audit'
+      | 'Archive'
+      | 'Api'
+      | 'Jobs'
+      | 'Feeds'
+      | 'Console'
+      | 'ConsoleEdge'
+      | 'Monitoring',
   ) => Template;
   report: NagReport;
 }
