@@ -49,6 +49,7 @@ import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deplo
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { consoleAssets } from '#console/assets.ts';
+import { ORIGIN_VERIFY_HEADER } from '#console/http.ts';
 import type { WebFunction } from '#functions/define-function.ts';
 import type { Environment } from '../config/environments.ts';
 import { ContactPointFunction, type FunctionContext } from '../constructs/contactpoint-function.ts';
@@ -57,7 +58,7 @@ import { consoleDomainOf } from './console-edge-stack.ts';
 import { ADMINISTRATION } from './keys-stack.ts';
 
 /** The header CloudFront adds to every request it forwards to the console function, with a secret value. */
-export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+export { ORIGIN_VERIFY_HEADER };
 
 /** Viewer headers the console reads (CSRF: Origin; forms: Content-Type), and the viewer's address for its logs. */
 export const CONSOLE_FORWARDED_HEADERS = [
@@ -274,7 +275,9 @@ export class ConsoleStack extends Stack {
         },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+        // same-origin, as the function sets it: with no-referrer Chromium sends `Origin: null` on every form post,
+        // which the console's cross-site check refuses.
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.SAME_ORIGIN, override: true },
       },
     });
     const pages = new OriginRequestPolicy(this, 'ConsolePages', {

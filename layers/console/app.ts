@@ -3,7 +3,7 @@ import { logger } from '#runtime/logger.ts';
 import { ApiClient, ApiProblemError, type UserTokens } from './api-client.ts';
 import { BadPageRequestError, errorPageFor, FormExpiredError, PageNotFoundError } from './error-pages.ts';
 import type { FieldError } from './forms.ts';
-import { type ConsoleRequest, type ConsoleResponse, redirect } from './http.ts';
+import { type ConsoleRequest, type ConsoleResponse, ORIGIN_VERIFY_HEADER, redirect } from './http.ts';
 import { navigationFor } from './navigation.ts';
 import type { PageContext, PageRoute } from './page.ts';
 import { fieldId, type Renderer } from './render.ts';
@@ -20,6 +20,8 @@ export interface ConsoleOptions {
   signIn: SignInMethod;
   pages: readonly PageRoute[];
   render: Renderer;
+  /** In AWS, the value CloudFront sends in ORIGIN_VERIFY_HEADER; a request without it is refused before anything else. */
+  originSecret?: string;
   /** Which API routes take the access token (from the manifest: those open to machine clients too). */
   takesAccessToken: (method: string, path: string) => boolean;
   clock?: () => number;
@@ -194,6 +196,16 @@ export function createConsole(
   }
 
   return async (request) => {
+    if (
+      options.originSecret !== undefined &&
+      !tokensMatch(options.originSecret, request.headers[ORIGIN_VERIFY_HEADER])
+    )
+      return {
+        status: 403,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+        cookies: [],
+        body: 'Forbidden',
+      };
     const nonce = newNonce();
     try {
       return await handle(request, nonce);

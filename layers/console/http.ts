@@ -2,6 +2,12 @@
  * A request to the console and its answer, whatever carries them: a Lambda function-URL (payload 2.0)
  * event in AWS, Node's HTTP server locally. Pages see only these.
  */
+/**
+ * CloudFront adds this header, with a secret value, to every request it forwards; the function answers nothing
+ * without it, so its URL cannot be used to go round CloudFront and the WAF.
+ */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
 export interface ConsoleRequest {
   method: string;
   path: string;

@@ -174,7 +174,7 @@ export const SETTINGS = {
       /**
        * A Secrets Manager secret holding the value CloudFront sends in the `x-origin-verify` header of every
        * request it forwards; a request to the function URL without it did not come through CloudFront (and its
-       * WAF) and is refused (docs/decisions/0013-console-serving.md).
+       * WAF) and is refused (docs/decisions/0014-console-serving.md).
        */
       ORIGIN_VERIFY_SECRET_ID: name,
     }),

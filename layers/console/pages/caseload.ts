@@ -5,7 +5,7 @@ import type { PageContext, PageRoute } from '../page.ts';
 import { serviceName } from './involvements.ts';
 
 const DONE: Record<string, string> = {
-  ended: 'Your involvement has been ended',
+  end: 'Your involvement has been ended',
   lead: 'You are now recorded as the lead professional',
   unlead: 'You are no longer recorded as the lead professional',
   assessment: 'The assessment is recorded as completed',

@@ -41,7 +41,8 @@ export function hostedUiSignIn(options: {
             response_type: 'code',
             client_id: options.clientId,
             redirect_uri: callback,
-            scope: 'openid email profile',
+            // The API's own scope too: its access token calls the involvement routes (those open to machine clients).
+            scope: 'openid email profile contactpoint/involvements.write',
             state: returnTo ? `${state}.${Buffer.from(returnTo).toString('base64url')}` : state,
             code_challenge: createHash('sha256').update(verifier).digest('base64url'),
             code_challenge_method: 'S256',
