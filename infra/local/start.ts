@@ -54,9 +54,15 @@ const users = LOCAL_USERS.map((u) => {
   const first = shortcut(u.role) === u;
   return `${first ? `${u.role} →`.padEnd(15) : ''.padEnd(15)}${u.email.padEnd(42)}${organisation?.name} (${u.organisationId})`;
 });
+const practitioner = shortcut('practitioner');
 console.log(`
-ContactPoint is running at ${stack.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
+ContactPoint is running  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
 
+  Console:          ${stack.consoleUrl}/
+                    sign in as any local user below, password ${stack.state.password}
+                    then the code from their authenticator app: npm run -s totp -- <role or e-mail>
+                    (e.g. ${practitioner?.email}, then npm run -s totp -- practitioner)
+  API:              ${stack.url}
   API description:  ${stack.url}/openapi.json
   Sign in:          npm run -s token -- <role or e-mail>   prints an ID token (valid 24 hours)
                     (-s keeps npm's banner out of the token; roles: ${ROLES.join(', ')})

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { FUNCTIONS } from '#functions/manifest.ts';
-import { esbuildOptions } from '#infra/constructs/bundling.ts';
+import { copyRuntimeFilesCommands, esbuildOptions, runtimeFilesOf } from '#infra/constructs/bundling.ts';
 import { environmentFor, type SettingGroup } from '#runtime/settings.ts';
 import { UNIT_SETTINGS } from '#test/support/unit-settings.ts';
 import { percentile, table } from './stats.ts';
@@ -46,22 +46,27 @@ export async function coldStart(log: (message: string) => void): Promise<string>
   const dir = mkdtempSync(join(tmpdir(), 'contactpoint-bundles-'));
   const baselineEntry = join(import.meta.dirname, 'baseline-handler.ts');
   const entries = [
-    ...FUNCTIONS.map(({ name, settings }) => ({
-      name,
-      entry: join(ROOT, 'functions', name, 'handler.ts'),
-      environment: environmentOf(settings),
+    ...FUNCTIONS.map((definition) => ({
+      name: definition.name,
+      entry: join(ROOT, 'functions', definition.name, 'handler.ts'),
+      environment: environmentOf(definition.settings),
+      runtimeFiles: runtimeFilesOf(definition),
     })),
     {
       name: 'baseline: DynamoDB client only',
       entry: baselineEntry,
       environment: environmentOf(['adapters']),
+      runtimeFiles: [],
     },
   ];
   const rows: (string | number)[][] = [['function', 'bundle KB', 'import ms (p50)', 'vs baseline']];
   const measured: { name: string; kb: number; ms: number }[] = [];
-  for (const { name, entry, environment } of entries) {
-    const outfile = join(dir, `${name.replace(/\W+/g, '-')}.mjs`);
+  for (const { name, entry, environment, runtimeFiles } of entries) {
+    // Each in its own folder, with the files it reads at run time beside it (the console's templates), as deployed.
+    const outdir = join(dir, name.replace(/\W+/g, '-'));
+    const outfile = join(outdir, 'index.mjs');
     await build({ ...esbuildOptions(entry, outfile), absWorkingDir: ROOT });
+    for (const command of copyRuntimeFilesCommands(runtimeFiles, ROOT, outdir)) execSync(command);
     measured.push({ name, kb: statSync(outfile).size / 1024, ms: importMs(outfile, environment) });
     log(`bundled and imported ${name}`);
   }

@@ -16,6 +16,8 @@ import { windowsAt } from '#domain/access/limits.ts';
 import { type SearchCriteria, searchKeysFor } from '#domain/search/criteria.ts';
 import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
 import { syntheticChildren } from '#infra/local/synthetic.ts';
+import { fillDate, freshContext, launchChromium, signInAs } from '../support/browser.ts';
+import { signedInConsole } from '../support/console-client.ts';
 import { coldStart } from './cold-start.ts';
 import { enforcement } from './enforcement.ts';
 import { asChild, febrlChildId, readFebrl } from './febrl.ts';
@@ -30,7 +32,8 @@ import { mean, percentile, pool, table } from './stats.ts';
  * `npm run bench`: measures on this machine, prints tables, asserts nothing.
  *  1. Cold start: each function's bundle size and import time, beside a DynamoDB-client-only bundle.
  *  2. R4 enforcement: what the per-request account check adds, cache cold and warm.
- *  3. Search latency through the local gateway beside the bare DynamoDB Local queries for the same keys.
+ *  3. The console: from submitting a search to the child page with contacts, in Chromium and over HTTP;
+ *     then search latency through the local gateway beside the bare DynamoDB Local queries for the same keys.
  *  4. Search quality on FEBRL 4: recall of the true child in the top 10, precision of the top 1.
  *     Then the matching engine's model alone (issue 11): no blocking, every record scored, on a sample.
  *  5. R8 feed linkage on FEBRL 4: dataset4b as a child benefit feed against dataset4a, pairwise precision,
@@ -142,7 +145,10 @@ async function latency(): Promise<string> {
         await timed(() => usage.admit(`bench-${i}`, 'search', windowsAt(new Date(), 'search', limits))),
       );
     }
+    const journey = await consoleJourney(stack, criteria.slice(0, CONSOLE_JOURNEYS));
     return [
+      journey,
+      '',
       `Search latency, ms (${SEEDED} children; name + date of birth; ${keysPerSearch.toFixed(1)} key queries per search)`,
       table([
         ['path', 'searches', 'p50', 'p99', 'mean'],
@@ -155,6 +161,79 @@ async function latency(): Promise<string> {
   } finally {
     await stack.stop();
   }
+}
+
+const CONSOLE_JOURNEYS = Number(process.env.BENCH_CONSOLE_JOURNEYS ?? 100);
+
+/**
+ * The console's promise, "in seconds": from submitting a search to the child page with who else is involved,
+ * as a practitioner signed in to the console does it — in Debian's Chromium (the page drawn), and over HTTP alone
+ * (the two pages the console serves, nothing drawn). One journey at a time, each a different child.
+ */
+async function consoleJourney(stack: LocalStack, criteria: SearchCriteria[]): Promise<string> {
+  log(
+    `timing ${criteria.length} console journeys (search submitted → child page with contacts), HTTP then Chromium`,
+  );
+  const client = await signedInConsole(stack, 'practitioner');
+  const form = (c: SearchCriteria) => {
+    const [year = '', month = '', day = ''] = (c.dateOfBirth ?? '').split('-');
+    return {
+      reason: 'SAFEGUARDING',
+      givenName: c.givenName ?? '',
+      familyName: c.familyName ?? '',
+      'dateOfBirth-day': day,
+      'dateOfBirth-month': month,
+      'dateOfBirth-year': year,
+    };
+  };
+  const http: number[] = [];
+  for (const c of criteria) {
+    const started = performance.now();
+    await client.get('/search');
+    const results = await client.post('/search', form(c));
+    const childPath = /href="(\/children\/CP[0-9A-Z]+)"/.exec(results.html)?.[1];
+    if (!childPath) throw new Error(`the console found no child (status ${results.status})`);
+    const child = await client.get(childPath);
+    if (!child.html.includes('Who else is working with'))
+      throw new Error(`the child page answered ${child.status}`);
+    http.push(performance.now() - started);
+  }
+  const browser = await launchChromium();
+  const inBrowser: number[] = [];
+  try {
+    const { page, problems } = await freshContext(browser);
+    await signInAs(page, stack, 'practitioner');
+    for (const c of criteria) {
+      await page.goto(`${stack.consoleUrl}/search`);
+      await page.getByLabel('A concern for the safety or welfare of the child').check();
+      await page.locator('#givenName').fill(c.givenName ?? '');
+      await page.locator('#familyName').fill(c.familyName ?? '');
+      await fillDate(page, 'dateOfBirth', c.dateOfBirth ?? '');
+      const started = performance.now();
+      await page.locator('form[action="/search"] button').click();
+      await page.locator('.govuk-summary-card__title a').first().click();
+      await page.getByText('Who else is working with').waitFor();
+      inBrowser.push(performance.now() - started);
+    }
+    if (problems.length > 0) throw new Error(`the browser reported: ${problems.join('; ')}`);
+  } finally {
+    await browser.close();
+  }
+  const row = (name: string, s: number[]) => [
+    name,
+    s.length,
+    percentile(s, 50).toFixed(1),
+    percentile(s, 99).toFixed(1),
+    mean(s).toFixed(1),
+  ];
+  return [
+    `Console: search submitted → child page with contacts, ms (${SEEDED} children; name + date of birth; one at a time)`,
+    table([
+      ['measured in', 'journeys', 'p50', 'p99', 'mean'],
+      row('Chromium (submit, click the first match, page drawn)', inBrowser),
+      row('HTTP only (search form page, search, child page)', http),
+    ]),
+  ].join('\n');
 }
 
 const LOAD_CHILDREN = Number(process.env.BENCH_LOAD_CHILDREN ?? 2000);
