@@ -76,9 +76,24 @@ describe('the layers', () => {
     expect(offenders(join('layers', 'adapters'), (spec) => spec.startsWith('#http/'))).toEqual([]);
   });
 
+  it('keep the console off the data: it reaches ContactPoint only through the API, never a table, key or adapter', () => {
+    expect(sourceFiles(join(root, 'layers', 'console')).length).toBeGreaterThan(10);
+    expect(
+      offenders(
+        join('layers', 'console'),
+        (spec) =>
+          /^#(adapters|http)\//.test(spec) ||
+          /^#domain\/use-cases\//.test(spec) ||
+          /^@aws-sdk\/(client-dynamodb|lib-dynamodb|client-kms|client-s3|client-sesv2|client-dynamodb-streams)/.test(
+            spec,
+          ),
+      ),
+    ).toEqual([]);
+  });
+
   it('spell storage key prefixes only in the adapters', () => {
     const prefixes = /['`"](CHILD|USER|ORG|CLIENT)#/;
-    const spelled = ['domain', 'http', 'runtime'].flatMap((layer) =>
+    const spelled = ['domain', 'http', 'runtime', 'console'].flatMap((layer) =>
       sourceFiles(join(root, 'layers', layer))
         .filter((file) => prefixes.test(readFileSync(file, 'utf8')))
         .map((file) => relative(root, file)),
