@@ -141,7 +141,7 @@ describe('the console’s CloudFront distribution', () => {
     });
   });
 
-  it('sends HSTS (two years, subdomains, preload), nosniff, DENY framing and no referrer, leaving the CSP to the function', () => {
+  it('sends HSTS (two years, subdomains, preload), nosniff, DENY framing and a same-origin referrer (no-referrer would make Chromium send Origin: null on form posts), leaving the CSP to the function', () => {
     const [policyId, policy] = only(resourcesOf(consoleStack, 'AWS::CloudFront::ResponseHeadersPolicy'));
     const config = policy.Properties.ResponseHeadersPolicyConfig as {
       SecurityHeadersConfig: Record<string, Record<string, unknown>>;
@@ -155,7 +155,7 @@ describe('the console’s CloudFront distribution', () => {
       },
       ContentTypeOptions: { Override: true },
       FrameOptions: { FrameOption: 'DENY', Override: true },
-      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'same-origin', Override: true },
     });
     expect(HSTS_SECONDS).toBe(63_072_000);
     const { DefaultCacheBehavior, CacheBehaviors } = distribution();
