@@ -219,7 +219,7 @@ describe('R9 alerts over HTTP', () => {
     const [mail] = mails;
     expect(mail).toContain(`To: ${HOSPITAL}`);
     expect(mail).toContain(`You have ${unread} new alert`);
-    expect(mail).toContain(`${stack.url}/me/alerts`);
+    expect(mail).toContain(`${stack.consoleUrl}/alerts`);
     expect(mail).not.toMatch(new RegExp(`${childId}|Maisie|Thornbury|2018-03-14|Kirkstall|Okafor|Priya`));
     // Announced alerts are not announced again.
     expect(await handler({}, {})).toMatchObject({ mailed: 0, alerts: 0 });

@@ -8,7 +8,8 @@ export function digestMail(
   waiting: number,
   consoleUrl: string,
 ): { to: string; subject: string; text: string } {
-  const inbox = new URL('/me/alerts', consoleUrl).href;
+  // The console's alerts page: signed out, it asks for sign-in and then returns there.
+  const inbox = new URL('/alerts', consoleUrl).href;
   const alerts = waiting === 1 ? '1 new alert' : `${waiting} new alerts`;
   return {
     to,

@@ -194,7 +194,7 @@ describe('R9 daily digest', () => {
     expect(mails).toEqual([
       expect.objectContaining({ to: 'u1@example.nhs.uk', subject: 'ContactPoint: 2 new alerts' }),
     ]);
-    expect(mails[0]?.text).toContain('https://contactpoint.example.gov.uk/me/alerts');
+    expect(mails[0]?.text).toContain('https://contactpoint.example.gov.uk/alerts');
     expect(announced.sort()).toEqual(['a1', 'a2', 'a3', 'a4']);
   });
 
