@@ -129,4 +129,6 @@ export const REDACTED_FIELDS = [
   { singleHeader: { Name: 'authorization' } },
   { singleHeader: { Name: 'cookie' } },
   { queryString: {} },
+  // Paths name children and users (/children/CP…, /audit/users/…): logs never carry an identifier.
+  { uriPath: {} },
 ];

@@ -1,13 +1,11 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import { Certificate, CertificateValidation } from 'aws-cdk-lib/aws-certificatemanager';
-import { ArnPrincipal, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environments.ts';
+import { administeredKey, logsEncryptOwnLogGroups } from '../constructs/administered-key.ts';
 import { commonRules, logWebAcl, webAcl } from '../constructs/firewall.ts';
-import { ADMINISTRATION } from './keys-stack.ts';
 
 export interface ConsoleEdgeStackProps extends StackProps {
   environment: Environment;
@@ -50,38 +48,10 @@ export class ConsoleEdgeStack extends Stack {
       rules: commonRules(environment.wafRateLimits.perIpPer5Minutes),
     });
 
-    const logsKey = new Key(this, 'EdgeLogsKey', {
+    const logsKey = administeredKey(this, 'EdgeLogsKey', {
       description: 'ContactPoint console web ACL logs (us-east-1)',
-      enableKeyRotation: true,
-      rotationPeriod: Duration.days(365),
-      removalPolicy: RemovalPolicy.RETAIN,
-      policy: new PolicyDocument({
-        statements: [
-          new PolicyStatement({
-            sid: 'Administration',
-            principals: [new ArnPrincipal(environment.keyAdministratorRoleArn)],
-            actions: ADMINISTRATION,
-            resources: ['*'],
-          }),
-          new PolicyStatement({
-            sid: 'CloudWatchLogsEncryptsOwnLogGroups',
-            principals: [new ServicePrincipal(`logs.${region}.amazonaws.com`)],
-            actions: [
-              'kms:Encrypt',
-              'kms:Decrypt',
-              'kms:ReEncrypt*',
-              'kms:GenerateDataKey*',
-              'kms:DescribeKey',
-            ],
-            resources: ['*'],
-            conditions: {
-              ArnLike: {
-                'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${account}:log-group:*`,
-              },
-            },
-          }),
-        ],
-      }),
+      administratorRoleArn: environment.keyAdministratorRoleArn,
+      statements: [logsEncryptOwnLogGroups(this)],
     });
     logWebAcl(this, this.webAcl, {
       logGroupName: `aws-waf-logs-contactpoint-${environment.name}-console`,

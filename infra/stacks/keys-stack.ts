@@ -1,15 +1,7 @@
-import {
-  DefaultStackSynthesizer,
-  Duration,
-  RemovalPolicy,
-  Stack,
-  type StackProps,
-  Validations,
-} from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AccountRootPrincipal,
   AnyPrincipal,
-  ArnPrincipal,
   Effect,
   PolicyDocument,
   PolicyStatement,
@@ -19,30 +11,23 @@ import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environments.ts';
+import {
+  ADMINISTRATION,
+  administeredKey,
+  administrationBy,
+  logsEncryptOwnLogGroups,
+  readableOnlyBy,
+  useThroughServices,
+} from '../constructs/administered-key.ts';
 import { auditSealRoleName, searchKeysRoleName } from '../constructs/names.ts';
+
+export { ADMINISTRATION };
 
 /**
  * Everything a key administrator may do — which excludes using the key, and creating grants (a grant would
  * give its grantee the key's use; grants are made by the services the key serves, through kms:ViaService).
  * Replacing the key policy stays possible, and raises the KeyPolicyChangedOrGrantCreated alarm.
  */
-export const ADMINISTRATION = [
-  'kms:CreateAlias',
-  'kms:Describe*',
-  'kms:Enable*',
-  'kms:List*',
-  'kms:Put*',
-  'kms:Update*',
-  'kms:Revoke*',
-  'kms:Disable*',
-  'kms:Get*',
-  'kms:Delete*',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
-];
-const USE = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
 
 export interface KeysStackProps extends StackProps {
   environment: Environment;
@@ -91,32 +76,12 @@ export class KeysStack extends Stack {
   constructor(scope: Construct, id: string, props: KeysStackProps) {
     super(scope, id, props);
     const { account, region } = this;
-    const administration = new PolicyStatement({
-      sid: 'Administration',
-      principals: [new ArnPrincipal(props.environment.keyAdministratorRoleArn)],
-      actions: ADMINISTRATION,
-      resources: ['*'],
-    });
-    const useVia = (sid: string, services: string[]) =>
-      new PolicyStatement({
-        sid,
-        principals: [new AccountRootPrincipal()],
-        actions: [...USE, 'kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: {
-            'kms:CallerAccount': account,
-            'kms:ViaService': services.map((s) => `${s}.${region}.amazonaws.com`),
-          },
-        },
-      });
+    const useVia = (sid: string, services: string[]) => useThroughServices(this, sid, services);
     const key = (id: string, description: string, statements: PolicyStatement[]) =>
-      new Key(this, id, {
+      administeredKey(this, id, {
         description,
-        enableKeyRotation: true,
-        rotationPeriod: Duration.days(365),
-        removalPolicy: RemovalPolicy.RETAIN,
-        policy: new PolicyDocument({ statements: [administration, ...statements] }),
+        administratorRoleArn: props.environment.keyAdministratorRoleArn,
+        statements,
       });
 
     this.dataKey = key('DataKey', 'ContactPoint child data (DynamoDB and its backups)', [
@@ -196,7 +161,7 @@ export class KeysStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       policy: new PolicyDocument({
         statements: [
-          administration,
+          administrationBy(props.environment.keyAdministratorRoleArn),
           ...onlyRole('SealerGeneratesMacs', 'kms:GenerateMac', sealer),
           ...onlyRole('VerifierVerifiesMacs', 'kms:VerifyMac', verifier),
         ],
@@ -215,15 +180,7 @@ export class KeysStack extends Stack {
     }
 
     this.logsKey = key('LogsKey', 'ContactPoint logs and alarm notifications', [
-      new PolicyStatement({
-        sid: 'CloudWatchLogsEncryptsOwnLogGroups',
-        principals: [new ServicePrincipal(`logs.${region}.amazonaws.com`)],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${account}:log-group:*` },
-        },
-      }),
+      logsEncryptOwnLogGroups(this),
       new PolicyStatement({
         sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -285,16 +242,7 @@ export class KeysStack extends Stack {
         includeSpace: false,
       },
     });
-    this.blockingKeySecret.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'NoReadForAnyoneElse',
-        effect: Effect.DENY,
-        principals: [new AnyPrincipal()],
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: ['*'],
-        conditions: { ArnNotEquals: { 'aws:PrincipalArn': secretReaders } },
-      }),
-    );
+    readableOnlyBy(this.blockingKeySecret, secretReaders);
     this.blockingKeySecret.addToResourcePolicy(
       new PolicyStatement({
         sid: 'NoChangeButByKeyAdministrators',

@@ -71,15 +71,29 @@ function tokenExpiry(idToken: string): number {
  * each calling the API as the signed-in user. Every answer gets the security headers; every failure one
  * GOV.UK error page.
  */
-export function createConsole(
-  options: ConsoleOptions,
-): (request: ConsoleRequest) => Promise<ConsoleResponse> {
+/** A request that did not come through CloudFront: refused with nothing more said. */
+export const NOT_THROUGH_CLOUDFRONT: ConsoleResponse = {
+  status: 403,
+  headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  cookies: [],
+  body: 'Forbidden',
+};
+
+export type ConsoleHandler = ((request: ConsoleRequest) => Promise<ConsoleResponse>) & {
+  /** Whether these (lower-case) headers carry CloudFront's origin secret, where one is required. */
+  admits(headers: Readonly<Record<string, string | undefined>>): boolean;
+};
+
+export function createConsole(options: ConsoleOptions): ConsoleHandler {
   const secure = new URL(options.consoleUrl).protocol === 'https:';
   const consoleOrigin = new URL(options.consoleUrl).origin;
   const sessions = new Sessions(new CookieSealer(options.sessionKey), options.idleMinutes, secure);
   const clock = options.clock ?? Date.now;
   const pages = options.pages.map(compile);
   const signInRoutes = options.signIn.routes.map(compile);
+  /** In AWS, whether CloudFront sent the request (its secret header); checked before anything is parsed. */
+  const admits = (headers: Readonly<Record<string, string | undefined>>) =>
+    options.originSecret === undefined || tokensMatch(options.originSecret, headers[ORIGIN_VERIFY_HEADER]);
   const publicPages: Compiled<{ method: string; path: string; template: string }>[] = [
     compile({ method: 'GET', path: '/signed-out', template: 'signed-out.njk' }),
     compile({ method: 'GET', path: '/accessibility', template: 'accessibility.njk' }),
@@ -128,6 +142,7 @@ export function createConsole(
       return page(nonce, undefined, request, 'account-unusable.njk', { problems: account.problems }, 403);
     const session: Session = {
       ...tokens,
+      sid: newToken(),
       csrf: newToken(),
       email: account.email,
       roles: account.roles,
@@ -138,7 +153,21 @@ export function createConsole(
     return redirect(returnTo ?? '/', [sessions.clearSignIn(), ...sessions.cookies(session)]);
   }
 
-  async function handle(request: ConsoleRequest, nonce: string): Promise<ConsoleResponse> {
+  /**
+   * A navigation from another site (a link in a web page or an e-mail) to a page that reads records would make
+   * the user's browser read them, audited as theirs, without their asking: such a page first asks them to
+   * continue, from the console itself. Browsers say where a request came from in Sec-Fetch-Site.
+   */
+  function fromAnotherSite(request: ConsoleRequest): boolean {
+    const site = request.headers['sec-fetch-site'];
+    return site === 'cross-site' || site === 'same-site';
+  }
+
+  async function handle(
+    request: ConsoleRequest,
+    nonce: string,
+    seen: { route?: string },
+  ): Promise<ConsoleResponse> {
     const now = clock();
     if (request.malformed) throw new BadPageRequestError(request.malformed);
     const signInHit = match(signInRoutes, request);
@@ -162,6 +191,7 @@ export function createConsole(
     }
     const hit = match(pages, request);
     if (!hit) throw new PageNotFoundError(request.path);
+    seen.route = hit.route.path;
     if (!session) {
       const returnTo =
         request.method === 'GET'
@@ -174,6 +204,10 @@ export function createConsole(
       return redirect(`/sign-in${query.size ? `?${query}` : ''}`, sessions.clear());
     }
     if (request.method === 'POST') checkForm(request, session.csrf);
+    if (request.method === 'GET' && request.path !== '/' && fromAnotherSite(request)) {
+      const here = `${request.path}${request.query.size ? `?${request.query}` : ''}`;
+      return page(nonce, session, request, 'continue.njk', { title: 'Continue to ContactPoint', here });
+    }
 
     let next: Session = { ...session, lastSeen: now };
     const ctx: PageContext = {
@@ -195,30 +229,20 @@ export function createConsole(
     return response;
   }
 
-  return async (request) => {
-    if (
-      options.originSecret !== undefined &&
-      !tokensMatch(options.originSecret, request.headers[ORIGIN_VERIFY_HEADER])
-    )
-      return {
-        status: 403,
-        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-        cookies: [],
-        body: 'Forbidden',
-      };
+  const answer = async (request: ConsoleRequest): Promise<ConsoleResponse> => {
+    if (!admits(request.headers)) return NOT_THROUGH_CLOUDFRONT;
     const nonce = newNonce();
+    const seen: { route?: string } = {};
     try {
-      return await handle(request, nonce);
+      return await handle(request, nonce, seen);
     } catch (error) {
       // The API no longer accepts the token (expired, or the user was signed out everywhere): sign in again.
       if (error instanceof ApiProblemError && error.status === 401)
         return redirect('/sign-in?timedOut=1', sessions.clear());
       const failure = errorPageFor(error);
       if (failure.status >= 500)
-        logger.error('console page failed', {
-          path: request.path.replace(/\/[^/]*\d[^/]*/g, '/{id}'),
-          error: error as Error,
-        });
+        // The route's template, never the path: a path names a child or a user.
+        logger.error('console page failed', { route: seen.route ?? 'none', error: error as Error });
       else logger.info('console page refused', { status: failure.status });
       const session = sessions.current(request, clock());
       const answer = page(nonce, session, request, 'error.njk', { failure }, failure.status);
@@ -227,4 +251,5 @@ export function createConsole(
       return answer;
     }
   };
+  return Object.assign(answer, { admits });
 }

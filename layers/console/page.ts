@@ -26,6 +26,14 @@ export interface PageRoute {
   handler: PageHandler;
 }
 
+/** The success banner a redirect's `done` (or similar) names; anything else names none (never `constructor`). */
+export function bannerOf(
+  banners: Readonly<Record<string, string>>,
+  key: string | null | undefined,
+): string | undefined {
+  return key && Object.hasOwn(banners, key) ? banners[key] : undefined;
+}
+
 export function hasRole(session: Session, ...roles: Role[]): boolean {
   return session.roles.some((r) => roles.includes(r));
 }

@@ -1,6 +1,7 @@
 import {
   MISUSE_ALERT_STATUSES,
   MISUSE_REVIEW_OUTCOMES,
+  MisuseAlertIdSchema,
   type MisuseAlertStatus,
   type MisuseAlertView,
 } from '#domain/alerts/misuse-alert.ts';
@@ -36,7 +37,13 @@ const RULE_NAMES: Record<string, string> = {
  * segments), so its page is addressed by the ID in base64url.
  */
 export const alertRef = (alertId: string) => Buffer.from(alertId, 'utf8').toString('base64url');
-const alertIdOf = (ref: string) => Buffer.from(ref, 'base64url').toString('utf8');
+/** The alert ID a link's reference stands for, checked as the API checks it (and never `.` or `..`). */
+function alertIdOf(ref: string): string {
+  const id = Buffer.from(ref, 'base64url').toString('utf8');
+  if (!MisuseAlertIdSchema.safeParse(id).success || /^\.+$/.test(id))
+    throw new PageNotFoundError('misuse alert');
+  return id;
+}
 
 type Kind = 'children' | 'users';
 
@@ -152,20 +159,25 @@ async function trailExport(ctx: PageContext, kind: Kind) {
 }
 
 /** One alert, found in the organisation's list (the API reads alerts only as a list). */
+/**
+ * One misuse alert. The API lists them a page at a time and each read is audited, so only the page the alert was
+ * listed on (its cursor and status filter travel in the link and the review form) is read again.
+ */
 async function findAlert(ctx: PageContext, alertId: string): Promise<MisuseAlertView> {
-  let cursor: string | undefined;
-  for (let page = 0; page < 20; page++) {
-    const { body } = await ctx.api.get<{ alerts: MisuseAlertView[]; next?: string }>('/audit/alerts', {
-      limit: '50',
-      cursor,
-    });
-    const found = body.alerts.find((a) => a.alertId === alertId);
-    if (found) return found;
-    if (!body.next) break;
-    cursor = body.next;
-  }
+  const listed = (name: string) => ctx.request.query.get(name) ?? ctx.request.form.get(name) ?? undefined;
+  const status = MISUSE_ALERT_STATUSES.find((s) => s === listed('status'));
+  const { body } = await ctx.api.get<{ alerts: MisuseAlertView[]; next?: string }>('/audit/alerts', {
+    status,
+    limit: String(ALERTS_PAGE),
+    cursor: listed('from'),
+  });
+  const found = body.alerts.find((a) => a.alertId === alertId);
+  if (found) return found;
   throw new PageNotFoundError('misuse alert');
 }
+
+/** Alerts a page of the list shows; an alert's page is read again with the same size. */
+const ALERTS_PAGE = 20;
 
 function describeAlert(alert: MisuseAlertView) {
   return {
@@ -185,6 +197,8 @@ async function alertPage(ctx: PageContext, extra: Record<string, unknown> = {}, 
     {
       title: 'Misuse alert',
       backLink: '/audit/alerts',
+      listedFrom: ctx.request.query.get('from') ?? form.get('from') ?? undefined,
+      listedStatus: ctx.request.query.get('status') ?? form.get('status') ?? undefined,
       alert: describeAlert(alert),
       outcomes: MISUSE_REVIEW_OUTCOMES.map((value) => ({
         value,
@@ -247,7 +261,7 @@ export const auditPages: PageRoute[] = [
       const cursor = ctx.request.query.get('cursor') ?? undefined;
       const { body } = await ctx.api.get<{ alerts: MisuseAlertView[]; next?: string }>('/audit/alerts', {
         status,
-        limit: '20',
+        limit: String(ALERTS_PAGE),
         cursor,
       });
       return ctx.render('audit-alerts.njk', {
@@ -263,6 +277,11 @@ export const auditPages: PageRoute[] = [
           })),
         ],
         alerts: body.alerts.map(describeAlert),
+        // Each alert's link says which page listed it, so its page reads only that one again.
+        listedOn: new URLSearchParams({
+          ...(status && { status }),
+          ...(cursor && { from: cursor }),
+        }).toString(),
         next:
           body.next &&
           `/audit/alerts?${new URLSearchParams({ ...(status && { status }), cursor: body.next })}`,

@@ -1,7 +1,7 @@
 import type { CaseloadPage } from '#domain/involvement/caseload.ts';
 import { apiFieldErrors, dateField } from '../forms.ts';
 import { redirect } from '../http.ts';
-import type { PageContext, PageRoute } from '../page.ts';
+import { bannerOf, type PageContext, type PageRoute } from '../page.ts';
 import { serviceName } from './involvements.ts';
 
 const DONE: Record<string, string> = {
@@ -31,7 +31,7 @@ async function caseloadPage(ctx: PageContext, extra: Record<string, unknown> = {
       next:
         body.next &&
         `/caseload?${new URLSearchParams({ ...(ended && { status: 'ended' }), cursor: body.next })}`,
-      banner: DONE[ctx.request.query.get('done') ?? ''],
+      banner: bannerOf(DONE, ctx.request.query.get('done')),
       ...extra,
     },
     status,

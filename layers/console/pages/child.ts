@@ -1,8 +1,8 @@
 import type { ChildView, OverrideView } from '#domain/disclosure/view-schema.ts';
 import { apiFieldErrors, type FieldError, textField } from '../forms.ts';
 import { redirect } from '../http.ts';
-import { hasRight, hasRole, type PageContext, type PageRoute } from '../page.ts';
-import { reasonFrom, reasonItems, reasonLabel } from './reasons.ts';
+import { bannerOf, hasRight, hasRole, type PageContext, type PageRoute } from '../page.ts';
+import { reasonCovering, reasonFor, reasonFrom, reasonItems, reasonLabel } from './reasons.ts';
 
 /** The API's answer to a request to break a shield (POST …/override-warnings). */
 interface OverrideWarning {
@@ -20,6 +20,8 @@ function reasonPage(ctx: PageContext, errors: FieldError[] = [], status = 200) {
       title: 'Why do you need to see this record?',
       childPath: childPath(ctx),
       reasons: reasonItems(ctx.session.reason?.code),
+      // A banner for what was just done (a record created) survives being asked why.
+      done: ctx.request.query.get('done') ?? undefined,
       errors,
     },
     status,
@@ -28,7 +30,7 @@ function reasonPage(ctx: PageContext, errors: FieldError[] = [], status = 200) {
 
 /** The record as the API shows it to this user (R2, R3): the page renders exactly the fields it was given. */
 async function childPage(ctx: PageContext, extra: Record<string, unknown> = {}) {
-  const reason = ctx.session.reason;
+  const reason = reasonCovering(ctx.session.reason, ctx.params.childId as string);
   if (!reason || ctx.request.query.get('changeReason') === '1') return reasonPage(ctx);
   const { body: view } = await ctx.api.get<ChildView>(childPath(ctx), {
     reason: reason.code,
@@ -43,7 +45,7 @@ async function childPage(ctx: PageContext, extra: Record<string, unknown> = {}) 
     canCorrect: hasRole(ctx.session, 'data-manager') && view.disclosure !== 'shielded',
     canShield: hasRole(ctx.session, 'data-manager'),
     canOverride: view.disclosure === 'shielded' && hasRight(ctx.session, 'child-protection-override'),
-    banner: bannerFor(ctx.request.query.get('done')),
+    banner: bannerOf(BANNERS, ctx.request.query.get('done')),
     ...extra,
   });
 }
@@ -60,10 +62,6 @@ const BANNERS: Record<string, string> = {
     'Your team’s agreement to lift the shield has been recorded. The record stays shielded until the other council’s ContactPoint team agrees too.',
 };
 
-function bannerFor(done: string | null) {
-  return done ? BANNERS[done] : undefined;
-}
-
 const CONTACT_LABELS = { callBackPhone: 'Phone number to call you back on', message: 'Message' };
 
 export const childPages: PageRoute[] = [
@@ -74,8 +72,10 @@ export const childPages: PageRoute[] = [
     handler: async (ctx) => {
       const { reason, errors } = reasonFrom(ctx.request.form);
       if (!reason) return reasonPage(ctx, errors, 400);
-      ctx.updateSession({ reason });
-      return redirect(childPath(ctx));
+      const childId = ctx.params.childId as string;
+      ctx.updateSession({ reason: reasonFor(reason, [childId, ...(ctx.session.reason?.childIds ?? [])]) });
+      const done = ctx.request.form.get('done');
+      return redirect(`${childPath(ctx)}${done && bannerOf(BANNERS, done) ? `?done=${done}` : ''}`);
     },
   },
   {
@@ -85,7 +85,7 @@ export const childPages: PageRoute[] = [
     handler: async (ctx) => {
       const form = ctx.request.form;
       const about = form.get('about') === 'specialist-services' ? 'specialist-services' : 'shielded-child';
-      const reason = ctx.session.reason;
+      const reason = reasonCovering(ctx.session.reason, ctx.params.childId as string);
       if (!reason) return reasonPage(ctx);
       try {
         await ctx.api.call('POST', `${childPath(ctx)}/contact-requests`, {

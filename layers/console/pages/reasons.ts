@@ -1,6 +1,7 @@
 import { REASON_CODES, type ReasonCode, ReasonCodeSchema } from '#domain/access/reasons.ts';
 import type { FieldError } from '../forms.ts';
 import { textField } from '../forms.ts';
+import { REASON_COVERS } from '../session.ts';
 
 /** R5: the reason picker's choices, in the guidance's own words. */
 export function reasonItems(selected: string | undefined) {
@@ -29,6 +30,22 @@ export function reasonFrom(form: URLSearchParams): {
     errors.push({ field: 'reasonText', message: 'Detail must be 200 characters or fewer' });
   if (errors.length || !code.success) return { errors };
   return { reason: { code: code.data, ...(text && { text }) }, errors };
+}
+
+/** The stated reason, covering these children (R5): newest first, as many as a session keeps. */
+export function reasonFor(
+  reason: { code: ReasonCode; text?: string },
+  childIds: readonly string[],
+): { code: ReasonCode; text?: string; childIds: string[] } {
+  return { ...reason, childIds: [...new Set(childIds)].slice(0, REASON_COVERS) };
+}
+
+/** The reason the session holds for this child, if it was stated for it (R5). */
+export function reasonCovering<R extends { childIds: string[] }>(
+  reason: R | undefined,
+  childId: string,
+): R | undefined {
+  return reason?.childIds.includes(childId) ? reason : undefined;
 }
 
 export function reasonLabel(code: ReasonCode): string {

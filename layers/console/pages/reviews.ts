@@ -2,7 +2,7 @@ import type { ReviewDecisionResult, ReviewView } from '#domain/feeds/review-view
 import { ApiProblemError } from '../api-client.ts';
 import type { FieldError } from '../forms.ts';
 import { redirect } from '../http.ts';
-import type { PageContext, PageRoute } from '../page.ts';
+import { bannerOf, type PageContext, type PageRoute } from '../page.ts';
 import { GENDERS } from './child-form.ts';
 import { requireDataManager } from './records.ts';
 
@@ -74,17 +74,17 @@ export function comparison(review: ReviewView) {
     }));
 }
 
-/** One item of the council's queue: the API lists them a page at a time, so the page is looked for. */
+/**
+ * One item of the council's queue. The API lists the queue a page at a time and each read is audited and
+ * counted (R10), so only the one page the item was listed on is read again — its cursor travels in the link
+ * (`from`) and in the decision form — never the whole queue.
+ */
 async function findReview(ctx: PageContext): Promise<ReviewView> {
   const wanted = ctx.params.reviewId as string;
-  let cursor: string | undefined;
-  for (let page = 0; page < 20; page++) {
-    const { body } = await ctx.api.get<ReviewPage>('/reviews', { limit: '50', cursor });
-    const found = body.reviews.find((r) => r.reviewId === wanted);
-    if (found) return found;
-    if (!body.next) break;
-    cursor = body.next;
-  }
+  const from = ctx.request.query.get('from') ?? ctx.request.form.get('from') ?? undefined;
+  const { body } = await ctx.api.get<ReviewPage>('/reviews', { limit: String(QUEUE_PAGE), cursor: from });
+  const found = body.reviews.find((r) => r.reviewId === wanted);
+  if (found) return found;
   throw new ApiProblemError(404, {
     detail: 'This item is not in your team’s review queue. It may have been decided already.',
   });
@@ -96,6 +96,7 @@ function reviewPage(ctx: PageContext, review: ReviewView, errors: FieldError[] =
     {
       title: 'Is this the same child?',
       review,
+      from: ctx.request.query.get('from') ?? ctx.request.form.get('from') ?? undefined,
       feedName: FEEDS[review.row.feed] ?? review.row.feed,
       rows: comparison(review),
       percent: Math.floor(review.probability * 1000) / 10,
@@ -111,6 +112,9 @@ function reviewPage(ctx: PageContext, review: ReviewView, errors: FieldError[] =
   );
 }
 
+/** Items a page of the queue lists; an item's page is read again with the same size. */
+const QUEUE_PAGE = 20;
+
 /** R8: the uncertain matches of the national feeds, decided by the council's ContactPoint team. */
 export const reviewPages: PageRoute[] = [
   {
@@ -119,14 +123,15 @@ export const reviewPages: PageRoute[] = [
     handler: async (ctx) => {
       requireDataManager(ctx);
       const cursor = ctx.request.query.get('cursor') ?? undefined;
-      const { body } = await ctx.api.get<ReviewPage>('/reviews', { limit: '20', cursor });
+      const { body } = await ctx.api.get<ReviewPage>('/reviews', { limit: String(QUEUE_PAGE), cursor });
       const decided = ctx.request.query.get('decided');
       return ctx.render('reviews.njk', {
         title: 'Review queue',
         reviews: body.reviews.map((r) => ({ ...r, feedName: FEEDS[r.row.feed] ?? r.row.feed })),
         next: body.next,
         firstPage: !cursor,
-        banner: decided ? DECIDED[decided] : undefined,
+        from: cursor,
+        banner: bannerOf(DECIDED, decided),
       });
     },
   },

@@ -2,7 +2,7 @@ import type { MatchSummary } from '#domain/disclosure/view-schema.ts';
 import { ApiProblemError } from '../api-client.ts';
 import { apiFieldErrors, dateField, dateParts, type FieldError, textField } from '../forms.ts';
 import type { PageContext, PageRoute } from '../page.ts';
-import { reasonFrom, reasonItems } from './reasons.ts';
+import { reasonFor, reasonFrom, reasonItems } from './reasons.ts';
 
 const LABELS = {
   reason: 'Reason',
@@ -65,7 +65,12 @@ export const searchPages: PageRoute[] = [
         if (fieldErrors) return searchPage(ctx, form, { errors: fieldErrors }, 400);
         throw error;
       }
-      ctx.updateSession({ reason });
+      ctx.updateSession({
+        reason: reasonFor(
+          reason,
+          matches.map((m) => m.childId),
+        ),
+      });
       return searchPage(ctx, form, { matches, searched: true });
     },
   },

@@ -6,7 +6,7 @@ import { ApiProblemError } from '../api-client.ts';
 import { PageNotFoundError } from '../error-pages.ts';
 import { apiFieldErrors, dateField, dateParts, type FieldError, partsOfDate, textField } from '../forms.ts';
 import { redirect } from '../http.ts';
-import type { PageContext, PageRoute } from '../page.ts';
+import { bannerOf, type PageContext, type PageRoute } from '../page.ts';
 
 /** An organisation ID as the API spells them; anything else is not passed on. */
 const ORGANISATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -99,7 +99,7 @@ async function accountPage(ctx: PageContext, extra: Record<string, unknown> = {}
       account: describe(account),
       organisationId,
       awaiting: account.awaitingApproval && changeDescription(account.awaitingApproval),
-      banner: done ? ACCOUNT_BANNERS[done] : undefined,
+      banner: bannerOf(ACCOUNT_BANNERS, done),
       vetting: Object.fromEntries(
         VETTING_DATES.map((d) => [
           d,

@@ -32,7 +32,9 @@ export interface SignInMethod {
 
 /** Only a path on this console may be returned to after sign-in (never another site). */
 export function safeReturnPath(value: string | null | undefined): string | undefined {
-  if (!value?.startsWith('/') || value.startsWith('//') || value.includes('\\')) return undefined;
+  // A plain path and query of this console, nothing else: browsers drop tabs and line breaks, so `/\t/evil`
+  // would become `//evil`, another site.
+  if (!value || !/^\/(?![/\\])[A-Za-z0-9/_.~%?=&-]*$/.test(value)) return undefined;
   if (value.startsWith('/sign-in') || value.startsWith('/auth/') || value.length > 200) return undefined;
   return value;
 }

@@ -10,8 +10,8 @@ import {
 import type { PageRoute } from '#console/page.ts';
 import { createRenderer } from '#console/render.ts';
 import { CookieSealer } from '#console/sealed-cookie.ts';
-import { SESSION_COOKIE } from '#console/session.ts';
-import type { SignInMethod } from '#console/sign-in/method.ts';
+import { cookieNames } from '#console/session.ts';
+import { type SignInMethod, safeReturnPath } from '#console/sign-in/method.ts';
 
 /**
  * The console's own guarantees, without a network: the API is a stub answering GET /me. Sign-in is a stub
@@ -19,6 +19,9 @@ import type { SignInMethod } from '#console/sign-in/method.ts';
  */
 const KEY = Buffer.alloc(32, 7);
 const API = 'https://api.test';
+/** Over HTTPS the cookies carry the __Host- prefix. */
+const SESSION_COOKIE = cookieNames(true).session;
+const ACCESS_COOKIE = cookieNames(true).access;
 const CONSOLE = 'https://console.test';
 const unsigned = (payload: object) => `e30.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;
 let now = Date.parse('2026-12-06T10:00:00Z');
@@ -52,6 +55,14 @@ const stubSignIn: SignInMethod = {
 const pages: PageRoute[] = [
   { method: 'GET', path: '/', handler: async (ctx) => ctx.render('home.njk', { title: 'ContactPoint' }) },
   { method: 'POST', path: '/echo', handler: async () => redirect('/') },
+  {
+    method: 'GET',
+    path: '/things/{thingId}',
+    handler: async (ctx) => {
+      await ctx.api.get(`/things/${ctx.params.thingId}`);
+      return ctx.render('home.njk', { title: 'A thing' });
+    },
+  },
 ];
 
 function request(method: string, path: string, options: Partial<ConsoleRequest> = {}): ConsoleRequest {
@@ -149,6 +160,19 @@ describe('the console session', () => {
     expect(page.status).toBe(303);
   });
 
+  it('is no session when its two cookies come from two different sign-ins', async () => {
+    const first = await signedIn();
+    const second = await signedIn();
+    const mixed = { ...first, [ACCESS_COOKIE]: second[ACCESS_COOKIE] as string };
+    expect((await app()(request('GET', '/', { cookies: first }))).status).toBe(200);
+    expect((await app()(request('GET', '/', { cookies: mixed }))).status).toBe(303);
+  });
+
+  it('names its cookies with the __Host- prefix over HTTPS', async () => {
+    const answer = await app()(request('POST', '/sign-in'));
+    expect(answer.cookies.filter((c) => /^__Host-cp_(session|access)=[^;]+;/.test(c))).toHaveLength(2);
+  });
+
   it('ends after the idle timeout and says so at sign-in', async () => {
     const cookies = await signedIn();
     now += 16 * 60_000;
@@ -219,6 +243,40 @@ describe('every page', () => {
     expect(page.status).toBe(404);
     expect(page.body).toContain('Page not found');
     expect(page.body).not.toContain('%3Cscript');
+  });
+});
+
+describe('a link from another site', () => {
+  it('asks the user to continue before a page that reads records runs', async () => {
+    const console = app();
+    const cookies = await signedIn(console);
+    const page = await console(
+      request('GET', '/things/T1', { cookies, headers: { 'sec-fetch-site': 'cross-site' } }),
+    );
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('You followed a link from outside ContactPoint');
+    expect(page.body).toContain('href="/things/T1"');
+    const asked = () => vi.mocked(fetch).mock.calls.map(([url]) => String(url));
+    expect(asked()).not.toContain(`${API}/things/T1`);
+    // From the console itself, the page runs.
+    await console(request('GET', '/things/T1', { cookies, headers: { 'sec-fetch-site': 'same-origin' } }));
+    expect(asked()).toContain(`${API}/things/T1`);
+  });
+});
+
+describe('the page a sign-in returns to', () => {
+  it('is a plain path of the console, never another site however it is spelt', () => {
+    for (const evil of [
+      '//evil.example',
+      '/\\evil.example',
+      '/\t/evil.example',
+      '/\n/evil',
+      'https://evil.example',
+      '/x\r\nSet-Cookie: a=b',
+    ])
+      expect(safeReturnPath(evil), evil).toBeUndefined();
+    expect(safeReturnPath('/alerts')).toBe('/alerts');
+    expect(safeReturnPath('/children/CP7M3K9P2XN?x=1')).toBe('/children/CP7M3K9P2XN?x=1');
   });
 });
 
