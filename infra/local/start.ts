@@ -52,7 +52,10 @@ const examples: [Role, string, string][] = example
 const users = LOCAL_USERS.map((u) => {
   const organisation = organisationOf(u.organisationId);
   const first = shortcut(u.role) === u;
-  return `${first ? `${u.role} →`.padEnd(15) : ''.padEnd(15)}${u.email.padEnd(42)}${organisation?.name} (${u.organisationId})`;
+  const override = u.rights?.includes('child-protection-override')
+    ? '  [may break a shield: child-protection override]'
+    : '';
+  return `${first ? `${u.role} →`.padEnd(15) : ''.padEnd(15)}${u.email.padEnd(42)}${organisation?.name} (${u.organisationId})${override}`;
 });
 const practitioner = shortcut('practitioner');
 console.log(`

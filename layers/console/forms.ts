@@ -56,7 +56,25 @@ export function partsOfDate(iso: string | undefined) {
   return { day: day.replace(/^0/, ''), month: month.replace(/^0/, ''), year };
 }
 
-const CONTINUES_A_LABEL = /^(is|are|must|needs?|has|have|should|was|cannot|can only|applies|a |an |the )/;
+const CONTINUES_A_LABEL = /^(is|are|must|needs?|has|have|should|was|cannot|can only|applies|may)\b/;
+
+/**
+ * The API's words for integrators, put as a form's words for people: no lists of codes, no formats such as
+ * YYYY-MM-DD, no check-digit arithmetic, no rule numbers.
+ */
+export function inPlainWords(message: string): string {
+  return message
+    .replace(/\s*\(R\d+\)/g, '')
+    .replace(/^must be one of:.*$/s, 'is not one of the choices: select one')
+    .replace(/^is required \(one of:.*\)$/s, 'is required: select one')
+    .replace(/ written YYYY-MM-DD/g, '')
+    .replace(/\s*\((?:modulus 11|check character)[^)]*\)/g, '')
+    .replace(/^must be a telephone number$/, 'must be a UK phone number, like 0113 496 0000')
+    .replace(
+      / unless an NHS number or UPN is given/g,
+      ', unless you search by NHS number or unique pupil number',
+    );
+}
 
 /**
  * The API's refusal of a form as errors on its fields. The API is the one judge of what is valid (its zod
@@ -79,8 +97,7 @@ export function apiFieldErrors(
       },
     ];
   return listed.map(({ field, message: said }) => {
-    // The rule's number (R10) means something to integrators, not to the person at the form.
-    const message = said.replace(/\s*\(R\d+\)/g, '');
+    const message = inPlainWords(said);
     const known = Object.keys(labels).find((name) => field === name || field.startsWith(`${name}.`));
     const label = known ? labels[known] : undefined;
     const sentence =

@@ -19,7 +19,7 @@ function reasonPage(ctx: PageContext, errors: FieldError[] = [], status = 200) {
     {
       title: 'Why do you need to see this record?',
       childPath: childPath(ctx),
-      reasons: reasonItems(ctx.session.reason?.code),
+      reasons: reasonItems(ctx.session.reason?.code, ctx.session.roles),
       // A banner for what was just done (a record created) survives being asked why.
       done: ctx.request.query.get('done') ?? undefined,
       errors,
@@ -121,7 +121,7 @@ export const childPages: PageRoute[] = [
         warning: body.warning,
         confirmation: body.confirmation,
         expiresAt: body.expiresAt,
-        reasons: reasonItems(ctx.session.reason?.code),
+        reasons: reasonItems(ctx.session.reason?.code, ctx.session.roles),
       });
     },
   },
@@ -147,7 +147,7 @@ export const childPages: PageRoute[] = [
             title: 'Break the shield on this record',
             childPath: childPath(ctx),
             confirmation,
-            reasons: reasonItems(form.get('reason') ?? undefined),
+            reasons: reasonItems(form.get('reason') ?? undefined, ctx.session.roles),
             justification,
             errors: list,
           },

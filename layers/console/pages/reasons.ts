@@ -3,13 +3,15 @@ import type { FieldError } from '../forms.ts';
 import { textField } from '../forms.ts';
 import { REASON_COVERS } from '../session.ts';
 
-/** R5: the reason picker's choices, in the guidance's own words. */
-export function reasonItems(selected: string | undefined) {
-  return (Object.entries(REASON_CODES) as [ReasonCode, string][]).map(([value, text]) => ({
-    value,
-    text,
-    checked: value === selected,
-  }));
+/** R5: the reason picker's choices, in the guidance's own words; checking the record is the ContactPoint team's. */
+export function reasonItems(selected: string | undefined, roles: readonly string[]) {
+  return (Object.entries(REASON_CODES) as [ReasonCode, string][])
+    .filter(([value]) => value !== 'DATA_QUALITY' || roles.includes('data-manager'))
+    .map(([value, text]) => ({
+      value,
+      text,
+      checked: value === selected,
+    }));
 }
 
 /** The reason stated on a form (R5): its code and optional detail, or the error to show. */

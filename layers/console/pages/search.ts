@@ -22,7 +22,7 @@ function searchPage(ctx: PageContext, form: URLSearchParams, extra: Record<strin
       title: 'Find a child',
       values: Object.fromEntries(form.entries()),
       dateOfBirth: dateParts(form, 'dateOfBirth'),
-      reasons: reasonItems(form.get('reason') ?? ctx.session.reason?.code),
+      reasons: reasonItems(form.get('reason') ?? ctx.session.reason?.code, ctx.session.roles),
       ...extra,
     },
     status,

@@ -13,6 +13,9 @@ import { type SignInMethod, type SignInTools, safeReturnPath } from './method.ts
 const REFUSALS = new Set([
   'NotAuthorizedException',
   'UserNotFoundException',
+  // cognito-local's name for a wrong password (Cognito's own is NotAuthorizedException): the same one sentence,
+  // so a wrong password and an unknown e-mail cannot be told apart.
+  'InvalidPasswordException',
   'CodeMismatchException',
   'ExpiredCodeException',
 ]);

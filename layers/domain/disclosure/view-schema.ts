@@ -20,7 +20,7 @@ export const SHIELDED_CONTACT_INSTRUCTION =
 /** R3: what the holder of the override right is told before a shield is broken, and again with the view. */
 export const OVERRIDE_WARNING =
   'This record is shielded to protect the child or a family member. Breaking the shield is recorded, the ' +
-  'ContactPoint team that shielded it is alerted at once, and an investigation will follow. Continue only ' +
+  'auditors of the council that shielded it are alerted at once, and an investigation will follow. Continue only ' +
   'if there is a risk of significant harm to the child that cannot wait.';
 
 /** R2: how to reach the specialist services recorded without learning which they are. */
