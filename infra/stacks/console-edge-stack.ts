@@ -35,7 +35,6 @@ export class ConsoleEdgeStack extends Stack {
   constructor(scope: Construct, id: string, props: ConsoleEdgeStackProps) {
     super(scope, id, props);
     const { environment } = props;
-    const { account, region } = this;
 
     this.certificate = new Certificate(this, 'ConsoleCertificate', {
       domainName: consoleDomainOf(environment),
