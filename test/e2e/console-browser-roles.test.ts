@@ -1,17 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_PAGES } from '#console/pages/index.ts';
-import { isAnotherChildOfTheHousehold, LINKAGE_THRESHOLDS, needsAPerson } from '#domain/feeds/linkage.ts';
-import { describesTheChild } from '#domain/matching/engine.ts';
-import { compareRecords } from '#domain/matching/vector.ts';
-import { weigh } from '#domain/matching/weigh.ts';
-import { profileOf } from '#domain/search/profile.ts';
-import { loadFeedFile } from '#infra/local/feed-load.ts';
-import { localFeedLinkage } from '#infra/local/local-feed-linkage.ts';
 import { type LocalStack, pickUser } from '#infra/local/stack.ts';
-import { writeFeedFile } from '#infra/local/synthetic-feed-files.ts';
 import {
   type AxeViolation,
   accessibilityViolations,
@@ -27,6 +17,7 @@ import {
   expectTrailSealedAndIntact,
   startTestStack,
 } from '../support/local-stack.ts';
+import { loadUncertainClaim } from '../support/uncertain-pair.ts';
 
 /**
  * The console in Chromium as the ContactPoint team, user administrators, auditors and operators use it: a
@@ -108,53 +99,8 @@ async function clickAndLoad(page: Page, click: () => Promise<void>): Promise<num
  * console-data-manager.test.ts does): a Child Benefit row like the child, but not surely them.
  */
 async function queueUncertainPair(childId: string, claimReference: string): Promise<void> {
-  const deps = localFeedLinkage({
-    stateDir: stack.stateDir,
-    dynamoEndpoint: stack.dynamo.endpoint,
-    tables: stack.tables,
-  });
-  const record = await deps.children.get(childId);
-  if (!record) throw new Error(`child ${childId} not found`);
-  const [year, month, day] = record.dateOfBirth.split('-') as [string, string, string];
-  const offDay = String(Number(day) <= 18 ? Number(day) + 10 : Number(day) - 10).padStart(2, '0');
-  const initial = (record.givenName[0] as string).toUpperCase();
-  const variants = [
-    { givenName: initial, dateOfBirth: `${year}-${month}-${offDay}` },
-    { givenName: record.givenName, dateOfBirth: `${Number(year) + 1}-${month}-${offDay}` },
-    { givenName: initial, dateOfBirth: record.dateOfBirth },
-    { givenName: record.givenName, dateOfBirth: `${Number(year) - 1}-${month}-${day}` },
-  ];
-  const uncertain = variants.find((v) => {
-    const vector = compareRecords({ ...v, familyName: record.familyName }, profileOf(record));
-    const { probability } = weigh(deps.matching, vector, deps.matching.searchPrior);
-    return (
-      !isAnotherChildOfTheHousehold(vector) &&
-      describesTheChild(vector) &&
-      probability >= LINKAGE_THRESHOLDS.review &&
-      (probability < LINKAGE_THRESHOLDS.link || needsAPerson(vector))
-    );
-  });
-  if (!uncertain) throw new Error(`no uncertain variant of ${childId}`);
-  const dir = join(stack.stateDir, 'feeds');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `child-benefit-${claimReference}.csv`);
-  await writeFeedFile(file, 'child-benefit', [
-    {
-      claim_reference: claimReference,
-      child_number: '1',
-      extract_date: '2027-01-20',
-      child_given_name: uncertain.givenName,
-      child_family_name: record.familyName,
-      child_date_of_birth: uncertain.dateOfBirth,
-      claimant_name: '',
-      address_line1: '',
-      address_line2: '',
-      town: '',
-      postcode: '',
-    },
-  ]);
-  const loaded = await loadFeedFile(deps, 'child-benefit', file, { stateDir: stack.stateDir });
-  expect(loaded.summary, JSON.stringify(uncertain)).toMatchObject({ queuedForReview: 1 });
+  const { variant, summary } = await loadUncertainClaim(stack, childId, claimReference);
+  expect(summary, JSON.stringify(variant)).toMatchObject({ queuedForReview: 1 });
 }
 
 /** The Leeds queue's item about this child, opened from the Review queue page. */

@@ -1,17 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAnotherChildOfTheHousehold, LINKAGE_THRESHOLDS, needsAPerson } from '#domain/feeds/linkage.ts';
-import { describesTheChild } from '#domain/matching/engine.ts';
-import { compareRecords } from '#domain/matching/vector.ts';
-import { weigh } from '#domain/matching/weigh.ts';
-import { profileOf } from '#domain/search/profile.ts';
-import { loadFeedFile } from '#infra/local/feed-load.ts';
-import { localFeedLinkage } from '#infra/local/local-feed-linkage.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
-import { writeFeedFile } from '#infra/local/synthetic-feed-files.ts';
 import { type ConsoleClient, type Page, signedInConsole } from '../support/console-client.ts';
 import { clientFor, expectTrailSealedAndIntact, startTestStack } from '../support/local-stack.ts';
+import { loadUncertainClaim } from '../support/uncertain-pair.ts';
 
 /**
  * The ContactPoint team's pages of the console over HTTP, as a data manager of Leeds uses them: create and
@@ -272,54 +263,9 @@ describe('the ContactPoint team’s console pages', () => {
   it('resolves a pair the linker was unsure of, loaded through a national feed, from the review queue (R8)', async () => {
     const example = stack.exampleChild;
     if (!example) throw new Error('the local stack has no example child');
-    const deps = localFeedLinkage({
-      stateDir: stack.stateDir,
-      dynamoEndpoint: stack.dynamo.endpoint,
-      tables: stack.tables,
-    });
-    const record = await deps.children.get(example.childId);
-    if (!record) throw new Error('example child not found');
     // A Child Benefit claim for a child like the example child, but not surely them (as feeds.test.ts finds one).
-    const [year, month, day] = record.dateOfBirth.split('-') as [string, string, string];
-    const offDay = String(Number(day) <= 18 ? Number(day) + 10 : Number(day) - 10).padStart(2, '0');
-    const initial = (record.givenName[0] as string).toUpperCase();
-    const variants = [
-      { givenName: initial, dateOfBirth: `${year}-${month}-${offDay}` },
-      { givenName: record.givenName, dateOfBirth: `${Number(year) + 1}-${month}-${offDay}` },
-      { givenName: initial, dateOfBirth: record.dateOfBirth },
-      { givenName: record.givenName, dateOfBirth: `${Number(year) - 1}-${month}-${day}` },
-    ];
-    const uncertain = variants.find((v) => {
-      const vector = compareRecords({ ...v, familyName: record.familyName }, profileOf(record));
-      const { probability } = weigh(deps.matching, vector, deps.matching.searchPrior);
-      return (
-        !isAnotherChildOfTheHousehold(vector) &&
-        describesTheChild(vector) &&
-        probability >= LINKAGE_THRESHOLDS.review &&
-        (probability < LINKAGE_THRESHOLDS.link || needsAPerson(vector))
-      );
-    });
-    if (!uncertain) throw new Error('no uncertain variant of the example child');
-    const dir = join(stack.stateDir, 'feeds');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'child-benefit-console.csv');
-    await writeFeedFile(file, 'child-benefit', [
-      {
-        claim_reference: 'CB900077',
-        child_number: '1',
-        extract_date: '2027-01-20',
-        child_given_name: uncertain.givenName,
-        child_family_name: record.familyName,
-        child_date_of_birth: uncertain.dateOfBirth,
-        claimant_name: '',
-        address_line1: '',
-        address_line2: '',
-        town: '',
-        postcode: '',
-      },
-    ]);
-    const loaded = await loadFeedFile(deps, 'child-benefit', file, { stateDir: stack.stateDir });
-    expect(loaded.summary, JSON.stringify(uncertain)).toMatchObject({ queuedForReview: 1 });
+    const { variant, summary } = await loadUncertainClaim(stack, example.childId, 'CB900077');
+    expect(summary, JSON.stringify(variant)).toMatchObject({ queuedForReview: 1 });
 
     const queue = await dm.get('/reviews');
     expect(queue.status).toBe(200);
@@ -339,7 +285,7 @@ describe('the ContactPoint team’s console pages', () => {
     expectWellFormed(item);
     expect(item.html).toContain('Is this the same child?');
     expect(item.html).toContain('Child Benefit row');
-    expect(item.html).toContain(record.familyName);
+    expect(item.html).toContain(example.familyName);
     expect(item.html).toMatch(/What the matching engine found[\s\S]*<li>/);
 
     const undecided = await dm.post(`/reviews/${reviewId}/decision`, {});

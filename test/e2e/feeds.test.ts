@@ -2,11 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEED_NAMES, type FeedName } from '#domain/feeds/feed.ts';
-import { isAnotherChildOfTheHousehold, LINKAGE_THRESHOLDS, needsAPerson } from '#domain/feeds/linkage.ts';
-import { describesTheChild } from '#domain/matching/engine.ts';
-import { compareRecords } from '#domain/matching/vector.ts';
-import { weigh } from '#domain/matching/weigh.ts';
-import { profileOf } from '#domain/search/profile.ts';
 import type { FeedLinkageDependencies, LinkSummary } from '#domain/use-cases/link-feed-records.ts';
 import { loadFeedFile } from '#infra/local/feed-load.ts';
 import { localFeedLinkage } from '#infra/local/local-feed-linkage.ts';
@@ -21,6 +16,7 @@ import {
   expectTrailSealedAndIntact,
   startTestStack,
 } from '../support/local-stack.ts';
+import { childBenefitClaim, uncertainVariantOf } from '../support/uncertain-pair.ts';
 
 /**
  * R8 end to end: a synthetic population of 2,000 children arrives as the four national feeds and is linked
@@ -195,44 +191,9 @@ describe('four national feeds into one record per child (R8)', () => {
     const candidate = (await childOf('births', birth?.sourceId as string)) as string;
     const record = await deps.children.get(candidate);
     if (!record) throw new Error('candidate not loaded');
-    // The first of a few ways a claim may differ that leaves the pair uncertain.
-    const [year, month, day] = record.dateOfBirth.split('-') as [string, string, string];
-    const oneDigitOff = String(Number(day) <= 18 ? Number(day) + 10 : Number(day) - 10).padStart(2, '0');
-    const variants = [
-      {
-        givenName: (record.givenName[0] as string).toUpperCase(),
-        dateOfBirth: `${year}-${month}-${oneDigitOff}`,
-      },
-      { givenName: record.givenName, dateOfBirth: `${Number(year) + 1}-${month}-${oneDigitOff}` },
-      { givenName: (record.givenName[0] as string).toUpperCase(), dateOfBirth: record.dateOfBirth },
-      { givenName: record.givenName, dateOfBirth: `${Number(year) - 1}-${month}-${day}` },
-    ];
-    // Uncertain as the linker judges a lone candidate: not set aside by the fields, likely enough to ask about, and
-    // either below the link threshold or a pair a person must decide however probable.
-    const uncertain = variants.find((v) => {
-      const vector = compareRecords({ ...v, familyName: record.familyName }, profileOf(record));
-      const { probability } = weigh(deps.matching, vector, deps.matching.searchPrior);
-      const ruledOut = isAnotherChildOfTheHousehold(vector) || !describesTheChild(vector);
-      return (
-        !ruledOut &&
-        probability >= LINKAGE_THRESHOLDS.review &&
-        (probability < LINKAGE_THRESHOLDS.link || needsAPerson(vector))
-      );
-    });
+    const uncertain = uncertainVariantOf(record, deps.matching);
     if (!uncertain) throw new Error('no uncertain variant of the candidate');
-    const claim: FeedRow = {
-      claim_reference: 'CB900001',
-      child_number: '1',
-      extract_date: '2027-01-20',
-      child_given_name: uncertain.givenName,
-      child_family_name: record.familyName,
-      child_date_of_birth: uncertain.dateOfBirth,
-      claimant_name: '',
-      address_line1: '',
-      address_line2: '',
-      town: '',
-      postcode: '',
-    };
+    const claim = childBenefitClaim('CB900001', record.familyName, uncertain);
     const file = join(dir, 'child-benefit-uncertain.csv');
     await writeFeedFile(file, 'child-benefit', [claim]);
     const first = await load('child-benefit', file);
