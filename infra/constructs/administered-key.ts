@@ -100,6 +100,18 @@ export function useThroughServices(scope: Construct, sid: string, services: stri
   });
 }
 
+/** A key policy's denial of decryption to every principal but these roles, whatever their own policies allow. */
+export function decryptableOnlyBy(readers: string[]): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'NoDecryptForAnyoneElse',
+    effect: Effect.DENY,
+    principals: [new AnyPrincipal()],
+    actions: ['kms:Decrypt', 'kms:ReEncrypt*'],
+    resources: ['*'],
+    conditions: { ArnNotEquals: { 'aws:PrincipalArn': readers } },
+  });
+}
+
 /** Denies reading a secret's value to every principal but these roles, whatever their own policies allow. */
 export function readableOnlyBy(secret: Secret, readers: string[]): void {
   secret.addToResourcePolicy(

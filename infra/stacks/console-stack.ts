@@ -28,7 +28,7 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { FunctionUrlOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { AnyPrincipal, ArnPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ArnPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type FunctionUrl, FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import {
   BlockPublicAccess,
@@ -44,7 +44,12 @@ import { consoleAssets } from '#console/assets.ts';
 import { ORIGIN_VERIFY_HEADER } from '#console/http.ts';
 import type { WebFunction } from '#functions/define-function.ts';
 import type { Environment } from '../config/environments.ts';
-import { administeredKey, readableOnlyBy, useThroughServices } from '../constructs/administered-key.ts';
+import {
+  administeredKey,
+  decryptableOnlyBy,
+  readableOnlyBy,
+  useThroughServices,
+} from '../constructs/administered-key.ts';
 import { ContactPointFunction, type FunctionContext } from '../constructs/contactpoint-function.ts';
 import { constructIdOf } from '../constructs/names.ts';
 import { consoleDomainOf } from './console-edge-stack.ts';
@@ -163,16 +168,7 @@ export class ConsoleStack extends Stack {
         conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
       }),
     );
-    secretsKey.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'NoDecryptForAnyoneElse',
-        effect: Effect.DENY,
-        principals: [new AnyPrincipal()],
-        actions: ['kms:Decrypt', 'kms:ReEncrypt*'],
-        resources: ['*'],
-        conditions: { ArnNotEquals: { 'aws:PrincipalArn': [functionRole, deploymentRole] } },
-      }),
-    );
+    secretsKey.addToResourcePolicy(decryptableOnlyBy([functionRole, deploymentRole]));
 
     // Only the function reads either secret; CloudFormation (the deployment role) also reads the origin header's,
     // to give CloudFront its copy.

@@ -15,6 +15,7 @@ import {
   ADMINISTRATION,
   administeredKey,
   administrationBy,
+  decryptableOnlyBy,
   logsEncryptOwnLogGroups,
   readableOnlyBy,
   useThroughServices,
@@ -217,14 +218,7 @@ export class KeysStack extends Stack {
       'ContactPoint blocking-key secret (Secrets Manager)',
       [
         useVia('UseThroughSecretsManager', ['secretsmanager']),
-        new PolicyStatement({
-          sid: 'NoDecryptForAnyoneElse',
-          effect: Effect.DENY,
-          principals: [new AnyPrincipal()],
-          actions: ['kms:Decrypt', 'kms:ReEncrypt*'],
-          resources: ['*'],
-          conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...secretReaders, deploymentRole] } },
-        }),
+        decryptableOnlyBy([...secretReaders, deploymentRole]),
       ],
     );
     this.blockingKeySecret = new Secret(this, 'BlockingKeySecret', {

@@ -4,7 +4,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_COUNTRIES, HSTS_SECONDS, ORIGIN_VERIFY_HEADER } from '#infra/stacks/console-stack.ts';
 import { CONSOLE_ID_TOKEN_MINUTES } from '#infra/stacks/identity-stack.ts';
-import { type Synthesised, synthesise } from './synth.ts';
+import { type Statement, type Synthesised, synthesise } from './synth.ts';
 
 let out: Synthesised;
 let consoleStack: Template;
@@ -18,14 +18,6 @@ beforeAll(async () => {
   identity = out.template('Identity');
 }, 180_000);
 
-interface Statement {
-  Sid?: string;
-  Effect: 'Allow' | 'Deny';
-  Principal?: unknown;
-  Action: string | string[];
-  Resource?: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Resources = Record<string, Resource>;
 const resourcesOf = (t: Template, type: string) => Object.entries(t.findResources(type) as Resources);

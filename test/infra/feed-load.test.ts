@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '#functions/manifest.ts';
 import { FEED_LOAD_MAX_CONCURRENCY } from '#infra/constructs/feed-load.ts';
 import { FEED_FILE_RETENTION_DAYS } from '#infra/stacks/feeds-stack.ts';
-import { type Synthesised, synthesise } from './synth.ts';
+import { type Statement, type Synthesised, synthesise } from './synth.ts';
 
 let out: Synthesised;
 let feeds: Template;
@@ -18,14 +18,6 @@ beforeAll(async () => {
 }, 180_000);
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
-interface Statement {
-  Sid?: string;
-  Effect: 'Allow' | 'Deny';
-  Principal?: unknown;
-  Action: string | string[];
-  Resource?: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
 const resourcesOf = (t: Template, type: string) => Object.values(t.findResources(type) as Resources);
 const only = <T>(items: T[]): T => {
   expect(items).toHaveLength(1);

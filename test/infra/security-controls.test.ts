@@ -9,7 +9,7 @@ import { FUNCTIONS, ROUTES } from '#functions/manifest.ts';
 import { auditSealRoleName, searchKeysRoleName } from '#infra/constructs/names.ts';
 import { AUDIT_TABLE_DENIED_ACTIONS } from '#infra/stacks/data-stack.ts';
 import { BLOCKING_KEY_SECRET_CHANGES } from '#infra/stacks/keys-stack.ts';
-import { type Synthesised, synthesise } from './synth.ts';
+import { type Statement, type Synthesised, synthesise } from './synth.ts';
 
 /** The stack each kind of function is deployed in (infra/app-builder.ts). */
 const STACK_OF = {
@@ -36,14 +36,6 @@ beforeAll(async () => {
   jobs = out.template('Jobs');
 }, 180_000);
 
-interface Statement {
-  Sid?: string;
-  Effect: 'Allow' | 'Deny';
-  Principal?: unknown;
-  Action: string | string[];
-  Resource?: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const resourcesOf = (t: Template, type: string) => Object.values(t.findResources(type) as Resources);
 const actionsOf = (s: Statement) => [s.Action].flat();

@@ -8,6 +8,16 @@ import { type NagReport, readNagReport } from '#infra/nag-summary.ts';
 
 export type { NagReport };
 
+/** An IAM policy statement as a synthesised template holds it. */
+export interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: unknown;
+  Action: string | string[];
+  Resource?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
 export interface Synthesised {
   outdir: string;
   template: (
