@@ -26,6 +26,11 @@ export interface PageRoute {
   handler: PageHandler;
 }
 
+/** The API path of the child a page's `{childId}` names (also the console's own path of that child's page). */
+export function childPath(ctx: PageContext): string {
+  return `/children/${encodeURIComponent(ctx.params.childId as string)}`;
+}
+
 /** The success banner a redirect's `done` (or similar) names; anything else names none (never `constructor`). */
 export function bannerOf(
   banners: Readonly<Record<string, string>>,

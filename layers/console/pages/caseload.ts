@@ -1,7 +1,7 @@
 import type { CaseloadPage } from '#domain/involvement/caseload.ts';
 import { apiFieldErrors, dateField } from '../forms.ts';
 import { redirect } from '../http.ts';
-import { bannerOf, type PageContext, type PageRoute } from '../page.ts';
+import { bannerOf, childPath, type PageContext, type PageRoute } from '../page.ts';
 import { serviceName } from './involvements.ts';
 
 const DONE: Record<string, string> = {
@@ -70,11 +70,10 @@ export const caseloadPages: PageRoute[] = [
       else if (action === 'assessment') change = { assessmentCompleted: true };
       else return redirect('/caseload');
       try {
-        await ctx.api.call(
-          'PATCH',
-          `/children/${encodeURIComponent(ctx.params.childId as string)}/involvements/${encodeURIComponent(involvementId)}`,
-          { body: change, ifMatch: form.get('etag') ?? '' },
-        );
+        await ctx.api.call('PATCH', `${childPath(ctx)}/involvements/${encodeURIComponent(involvementId)}`, {
+          body: change,
+          ifMatch: form.get('etag') ?? '',
+        });
       } catch (error) {
         const errors = apiFieldErrors(error, { endDate: 'End date', leadProfessional: 'Lead professional' });
         if (errors)

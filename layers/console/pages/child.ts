@@ -1,7 +1,7 @@
 import type { ChildView, OverrideView } from '#domain/disclosure/view-schema.ts';
 import { apiFieldErrors, type FieldError, textField } from '../forms.ts';
 import { redirect } from '../http.ts';
-import { bannerOf, hasRight, hasRole, type PageContext, type PageRoute } from '../page.ts';
+import { bannerOf, childPath, hasRight, hasRole, type PageContext, type PageRoute } from '../page.ts';
 import { reasonCovering, reasonFor, reasonFrom, reasonItems, reasonLabel } from './reasons.ts';
 
 /** The API's answer to a request to break a shield (POST …/override-warnings). */
@@ -10,8 +10,6 @@ interface OverrideWarning {
   confirmation: string;
   expiresAt: string;
 }
-
-const childPath = (ctx: PageContext) => `/children/${encodeURIComponent(ctx.params.childId as string)}`;
 
 function reasonPage(ctx: PageContext, errors: FieldError[] = [], status = 200) {
   return ctx.render(

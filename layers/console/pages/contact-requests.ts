@@ -3,7 +3,7 @@ import type { ContactRequestView } from '#domain/contact/request.ts';
 import { ApiProblemError } from '../api-client.ts';
 import { apiFieldErrors, type FieldError, textField } from '../forms.ts';
 import { redirect } from '../http.ts';
-import type { PageContext, PageRoute } from '../page.ts';
+import { childPath, type PageContext, type PageRoute } from '../page.ts';
 import { requireDataManager } from './records.ts';
 
 export const CONTACT_OUTCOMES = [
@@ -115,7 +115,7 @@ export const contactRequestPages: PageRoute[] = [
       try {
         await ctx.api.call(
           'PATCH',
-          `/children/${encodeURIComponent(ctx.params.childId as string)}/contact-requests/${encodeURIComponent(ctx.params.requestId as string)}`,
+          `${childPath(ctx)}/contact-requests/${encodeURIComponent(ctx.params.requestId as string)}`,
           { body: { status: 'closed', outcome, ...(note && { note }) }, ifMatch: form.get('etag') ?? '' },
         );
       } catch (error) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isSensitive, SERVICE_TYPES, type ServiceType } from '#domain/involvement/schema.ts';
 import { apiFieldErrors, dateField, dateParts, type FieldError, textField } from '../forms.ts';
 import { redirect } from '../http.ts';
-import type { PageContext, PageRoute } from '../page.ts';
+import { childPath, type PageContext, type PageRoute } from '../page.ts';
 
 const LABELS = {
   serviceType: 'Service',
@@ -24,8 +24,6 @@ export function serviceName(service: string): string {
   const words = service.replace(/-/g, ' ');
   return service === 'camhs' ? 'CAMHS (mental health)' : words.charAt(0).toUpperCase() + words.slice(1);
 }
-
-const childPath = (ctx: PageContext) => `/children/${encodeURIComponent(ctx.params.childId as string)}`;
 
 function formPage(ctx: PageContext, form: URLSearchParams, errors: FieldError[] = [], status = 200) {
   const selected = form.get('serviceType');

@@ -2,7 +2,7 @@ import type { ChildView } from '#domain/disclosure/view-schema.ts';
 import { ApiProblemError } from '../api-client.ts';
 import { dateParts, type FieldError } from '../forms.ts';
 import { redirect } from '../http.ts';
-import { hasRole, type PageContext, type PageRoute } from '../page.ts';
+import { childPath, hasRole, type PageContext, type PageRoute } from '../page.ts';
 import {
   CARER_RELATIONSHIPS,
   carerRowCount,
@@ -15,8 +15,6 @@ import {
 
 /** The reason a ContactPoint team states when it reads a record to correct or shield it (R5). */
 export const TEAM_REASON = 'DATA_QUALITY';
-
-const childPath = (ctx: PageContext) => `/children/${encodeURIComponent(ctx.params.childId as string)}`;
 
 /**
  * A page only a ContactPoint team uses. The API decides every request; this saves anyone else a form they

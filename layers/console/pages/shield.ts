@@ -2,7 +2,7 @@ import type { ChildView } from '#domain/disclosure/view-schema.ts';
 import { ApiProblemError } from '../api-client.ts';
 import { apiFieldErrors, dateField, dateParts, type FieldError, textField } from '../forms.ts';
 import { redirect } from '../http.ts';
-import type { PageContext, PageRoute } from '../page.ts';
+import { childPath, type PageContext, type PageRoute } from '../page.ts';
 import { requireDataManager, TEAM_REASON } from './records.ts';
 
 /** R3's grounds for shielding, in the words a ContactPoint team uses. */
@@ -20,8 +20,6 @@ export function shieldReasonText(code: string | undefined): string {
 
 const SHIELD_LABELS = { reason: 'Reason', reviewDate: 'Review date', reasonText: 'Explanation' };
 const UNSHIELD_LABELS = { liftReasonText: 'Why the shield can be lifted' };
-
-const childPath = (ctx: PageContext) => `/children/${encodeURIComponent(ctx.params.childId as string)}`;
 
 async function shieldPage(ctx: PageContext, form: URLSearchParams, errors: FieldError[] = [], status = 200) {
   requireDataManager(ctx);

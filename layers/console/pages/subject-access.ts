@@ -1,5 +1,5 @@
 import type { SubjectAccessReport } from '#domain/audit/subject-access.ts';
-import type { PageRoute } from '../page.ts';
+import { childPath, type PageRoute } from '../page.ts';
 import { ukDate } from '../render.ts';
 import { serviceName } from './involvements.ts';
 import { requireDataManager } from './records.ts';
@@ -81,11 +81,12 @@ export const subjectAccessPages: PageRoute[] = [
     path: '/children/{childId}/subject-access-report',
     handler: async (ctx) => {
       requireDataManager(ctx);
-      const childPath = `/children/${encodeURIComponent(ctx.params.childId as string)}`;
-      const { body: report } = await ctx.api.get<SubjectAccessReport>(`${childPath}/subject-access-report`);
+      const { body: report } = await ctx.api.get<SubjectAccessReport>(
+        `${childPath(ctx)}/subject-access-report`,
+      );
       return ctx.render('subject-access-report.njk', {
         title: 'Subject access report',
-        childPath,
+        childPath: childPath(ctx),
         report,
         held: report.held.map((h) => ({
           ...h,
