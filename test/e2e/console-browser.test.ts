@@ -169,7 +169,7 @@ describe('a shielded child in the browser', () => {
     expect(shielded.status, shielded.text).toBe(200);
   });
 
-  it('shows no whereabouts and no one working with the child on any page a practitioner reaches', async () => {
+  it('shows no whereabouts and no one working with the child on any page a practitioner reaches (R3)', async () => {
     const { context, page, problems } = await freshContext(browser);
     await signInAs(page, stack, 'practitioner@leeds-th.example.nhs.uk');
     const seen: string[] = [];
@@ -195,7 +195,7 @@ describe('a shielded child in the browser', () => {
     await context.close();
   });
 
-  it('breaks the shield for a holder of the override right only after the warning and a justification', async () => {
+  it('breaks the shield for a holder of the override right only after the warning and a justification (R3)', async () => {
     const { context, page, problems } = await freshContext(browser);
     await signInAs(page, stack, 'practitioner@leeds.example.gov.uk');
     await searchFor(page, child);
@@ -284,7 +284,7 @@ describe('the console without a mouse, and without JavaScript', () => {
     await context.close();
   });
 
-  it('leaves the audit trail sealed and intact, with no error reported', async () => {
+  it('leaves the audit trail sealed and intact, with no error reported (R6)', async () => {
     await expectTrailSealedAndIntact(stack);
   });
 });
